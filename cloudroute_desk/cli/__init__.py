@@ -1,0 +1,50 @@
+"""Headless commands on the same services as the GUI: ``cloudroute-desk COMMAND ...``.
+
+Each command lives in its own module with ``NAME``, ``HELP``, ``add_arguments(parser)`` and
+``run(args) -> int``. A command reports failure as ``CommandError``; the dispatcher prints its
+one-line message on stderr and exits with its code, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import Protocol, cast
+
+from cloudroute_desk.cli.common import CommandError
+
+
+class Command(Protocol):
+    NAME: str
+    HELP: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+COMMAND_MODULES: tuple[ModuleType, ...] = ()
+
+
+def commands() -> dict[str, Command]:
+    return {cast(Command, m).NAME: cast(Command, m) for m in COMMAND_MODULES}
+
+
+def is_command(argv: Sequence[str]) -> bool:
+    return bool(argv) and argv[0] in commands()
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="cloudroute-desk")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, command in commands().items():
+        command.add_arguments(sub.add_parser(name, help=command.HELP, description=command.HELP))
+    args = parser.parse_args(list(argv))
+    try:
+        return commands()[args.command].run(args)
+    except CommandError as error:
+        print(f"cloudroute-desk {args.command}: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(f"cloudroute-desk {args.command}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""Persistence: ORM tables, engine set-up, schema migrations and every SQL query."""

@@ -1,0 +1,231 @@
+"""Open a database the user named: check it is ours and sound, then migrate it.
+
+Every check that can refuse runs *before* anything is written, so a file or server we refuse
+is left exactly as it was. Each refusal is a ``DatabaseOpenError`` whose message is one
+sentence a user can act on; the GUI shows it in a dialog and the CLI prints it on stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from cloudroute_desk.db.engine import Database, database_for
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+APPLICATION_ID = "cloudroute-desk"
+
+
+class DatabaseOpenError(Exception):
+    """The database cannot be used; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    current: frozenset[str]
+    """Alembic revisions in the database; empty for an empty database."""
+    heads: frozenset[str]
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.heads
+
+    @property
+    def label(self) -> str | None:
+        return "+".join(sorted(self.current)) or None
+
+
+def parse_target(target: str) -> URL:
+    """A SQLite path or an SQLAlchemy URL (``postgresql://`` means psycopg 3)."""
+    target = target.strip()
+    if not target:
+        raise DatabaseOpenError("No database given.")
+    if "://" not in target:
+        return URL.create("sqlite", database=str(Path(target).expanduser().resolve()))
+    try:
+        url = make_url(target)
+    except ArgumentError:
+        raise DatabaseOpenError(f"Not a valid database URL: {target!r}.") from None
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise DatabaseOpenError("An in-memory SQLite database cannot hold CloudRoute data.")
+        return url.set(database=str(Path(url.database).expanduser().resolve()))
+    raise DatabaseOpenError(
+        f"Unsupported database {backend!r}: use a SQLite file or a postgresql:// URL."
+    )
+
+
+def _alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    script_location = resources.files("cloudroute_desk.db") / "migrations"
+    config.set_main_option("script_location", str(script_location))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revisions() -> frozenset[str]:
+    """The newest schema revisions this build knows (one per independent migration branch)."""
+    return frozenset(ScriptDirectory.from_config(_alembic_config()).get_heads())
+
+
+def known_revisions() -> set[str]:
+    scripts = ScriptDirectory.from_config(_alembic_config()).walk_revisions()
+    return {script.revision for script in scripts}
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseOpenError(f"{path} is a folder, not a database file.")
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except PermissionError:
+            raise DatabaseOpenError(f"{path} cannot be read: permission denied.") from None
+        if header and header != SQLITE_HEADER:
+            raise DatabaseOpenError(f"{path} is not a SQLite database.")
+        if not _writable(path):
+            raise DatabaseOpenError(
+                f"{path} is read-only. Copy it somewhere writable or fix its permissions."
+            )
+    else:
+        parent = path.parent
+        if not parent.exists():
+            raise DatabaseOpenError(f"The folder {parent} does not exist.")
+    if not _writable(path.parent):
+        raise DatabaseOpenError(
+            f"The folder {path.parent} is read-only; SQLite needs to write its journal there."
+        )
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+def _quick_check_sqlite(path: Path) -> None:
+    """Read-only integrity check, so a corrupt file is refused without being touched."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+    except sqlite3.Error as exc:
+        raise DatabaseOpenError(f"{path} cannot be opened: {exc}.") from None
+    try:
+        rows = raw.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseOpenError(
+                f"{path} is locked by another program. Close it there and try again."
+            ) from None
+        raise DatabaseOpenError(f"{path} is damaged and cannot be read ({exc}).") from None
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseOpenError(f"{path} is damaged and cannot be read ({exc}).") from None
+    finally:
+        raw.close()
+    if rows != [("ok",)]:
+        raise DatabaseOpenError(
+            f"{path} failed its integrity check ({rows[0][0]}); it was left untouched."
+        )
+
+
+def _schema_state(connection: Connection) -> SchemaState:
+    heads = head_revisions()
+    tables = set(inspect(connection).get_table_names())
+    if not tables:
+        return SchemaState(frozenset(), heads)
+    if "alembic_version" not in tables or "app_meta" not in tables:
+        raise DatabaseOpenError(
+            "This database belongs to another application; CloudRoute Desk will not change it."
+        )
+    application = connection.execute(
+        text("SELECT value FROM app_meta WHERE key = 'application'")
+    ).scalar()
+    if application != APPLICATION_ID:
+        raise DatabaseOpenError(
+            "This database belongs to another application; CloudRoute Desk will not change it."
+        )
+    current = frozenset(
+        connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+    )
+    unknown = current - known_revisions()
+    if unknown:
+        raise DatabaseOpenError(
+            "This database was written by a newer CloudRoute Desk "
+            f"(schema {'+'.join(sorted(unknown))}); this version understands schema "
+            f"{'+'.join(sorted(heads))}. Update the app to open it."
+        )
+    return SchemaState(current, heads)
+
+
+def _backup_sqlite(path: Path, revision: str) -> Path:
+    backup = path.with_name(f"{path.name}.backup-{revision}")
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    target = sqlite3.connect(backup)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return backup
+
+
+OnUpgrade = Callable[[str | None, str], None]
+
+
+def open_database(target: str, *, on_upgrade: OnUpgrade | None = None) -> Database:
+    """Open, check and migrate. Raises DatabaseOpenError with a user-facing reason."""
+    url = parse_target(target)
+    path = Path(url.database or "") if url.get_backend_name() == "sqlite" else None
+    if path is not None:
+        _check_sqlite_file(path)
+        _quick_check_sqlite(path)
+    try:
+        database = database_for(url)
+    except (NoSuchModuleError, ImportError):
+        raise DatabaseOpenError(f"No driver for {url.get_backend_name()} is installed.") from None
+    try:
+        with database.engine.connect() as connection:
+            state = _schema_state(connection)
+            connection.rollback()
+        if not state.up_to_date:
+            if path is not None and state.label is not None:
+                _backup_sqlite(path, state.label)
+            if on_upgrade is not None:
+                on_upgrade(state.label, "+".join(sorted(state.heads)))
+            with database.engine.begin() as connection:
+                command.upgrade(_alembic_config(connection), "heads")
+    except DatabaseOpenError:
+        database.dispose()
+        raise
+    except DBAPIError as exc:
+        database.dispose()
+        raise DatabaseOpenError(_describe_dbapi_error(url, exc)) from None
+    return database
+
+
+def _describe_dbapi_error(url: URL, exc: DBAPIError) -> str:
+    message = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    if url.get_backend_name() == "sqlite":
+        if "locked" in message or "busy" in message:
+            return f"{url.database} is locked by another program. Close it there and try again."
+        if "readonly" in message or "read-only" in message:
+            return f"{url.database} is read-only."
+        return f"{url.database} cannot be used: {message}."
+    where = url.render_as_string(hide_password=True)
+    if "timeout" in message.lower() or "connect" in message.lower():
+        return f"Cannot reach the server at {where}: {message}."
+    return f"The server at {where} refused: {message}."

@@ -1,0 +1,49 @@
+"""The single database worker thread (Anki's taskman pattern).
+
+All database work runs here, one unit of work at a time, so the GUI thread never waits on
+SQLite's disk or PostgreSQL's network, and sessions never cross threads. Jobs are plain
+functions of a ``Database`` that return plain values (pydantic models, tuples, ``Changes``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+from cloudroute_desk.db.engine import Database
+
+T = TypeVar("T")
+
+
+class DbExecutor:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudroute-db")
+
+    @property
+    def database(self) -> Database:
+        return self._database
+
+    def switch_to(self, database: Database) -> None:
+        """Use another database from the next job on; the old one is closed after its jobs."""
+        old = self._database
+        self._database = database
+        self._pool.submit(old.dispose)
+
+    def submit(self, job: Callable[[Database], T]) -> Future[T]:
+        database = self._database
+        return self._pool.submit(job, database)
+
+    async def run(self, job: Callable[[Database], T]) -> T:
+        """Await ``job(database)`` on the worker thread without blocking the event loop."""
+        return await asyncio.wrap_future(self.submit(job))
+
+    def call(self, job: Callable[[Database], T]) -> T:
+        """Run a job and wait for it: for the CLI and tests, never from the GUI thread."""
+        return self.submit(job).result()
+
+    def shutdown(self) -> None:
+        self._pool.submit(self._database.dispose)
+        self._pool.shutdown(wait=True)
