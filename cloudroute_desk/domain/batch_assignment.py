@@ -1,0 +1,32 @@
+"""Batch suggestion values: who would get which open inquiry, and why."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class BatchItem(_Frozen):
+    inquiry_id: int
+    company_name: str
+    partner_id: int
+    partner_name: str
+    score: float
+    """The partner's routing score for this inquiry (time-discounted expected credit, USD)."""
+    expected_award_usd: float
+    rank: int
+    """The partner's rank in this inquiry's own ranking (1 = its individual best)."""
+    above_threshold: bool
+    reasons: tuple[str, ...] = ()
+
+
+class BatchSuggestion(_Frozen):
+    items: tuple[BatchItem, ...]
+    unmatched: tuple[int, ...]
+    """Open inquiries left without a partner (no eligible partner or no capacity left)."""
+    total_score: float
+    total_expected_award_usd: float
+    cancelled: bool = False
