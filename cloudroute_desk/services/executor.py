@@ -8,6 +8,7 @@ functions of a ``Database`` that return plain values (pydantic models, tuples, `
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
@@ -21,6 +22,14 @@ class DbExecutor:
     def __init__(self, database: Database) -> None:
         self._database = database
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudroute-db")
+        self._pending = 0
+        self._lock = threading.Lock()
+
+    @property
+    def idle(self) -> bool:
+        """True when no job is queued or running (used to know a screenshot is complete)."""
+        with self._lock:
+            return self._pending == 0
 
     @property
     def database(self) -> Database:
@@ -34,7 +43,15 @@ class DbExecutor:
 
     def submit(self, job: Callable[[Database], T]) -> Future[T]:
         database = self._database
-        return self._pool.submit(job, database)
+        with self._lock:
+            self._pending += 1
+        future = self._pool.submit(job, database)
+        future.add_done_callback(self._on_job_done)
+        return future
+
+    def _on_job_done(self, _future: Future[object]) -> None:
+        with self._lock:
+            self._pending -= 1
 
     async def run(self, job: Callable[[Database], T]) -> T:
         """Await ``job(database)`` on the worker thread without blocking the event loop."""

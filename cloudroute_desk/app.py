@@ -1,0 +1,69 @@
+"""Start-up: parse arguments, set up logging and the event loop, open the database, build the
+window. Headless commands (``cloudroute-desk demo|import|route|validate|export``) go to
+``cloudroute_desk.cli`` before any Qt object exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+
+from cloudroute_desk import __version__, cli
+
+log = logging.getLogger("cloudroute_desk")
+
+
+def data_dir() -> Path:
+    override = os.environ.get("CLOUDROUTE_DATA_DIR")
+    path = Path(override) if override else Path(platformdirs.user_data_dir("cloudroute-desk"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="cloudroute-desk",
+        description="CloudRoute Desk. Commands: "
+        + ", ".join(sorted(cli.commands()))
+        + " (see cloudroute-desk COMMAND --help).",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--db", metavar="PATH_OR_URL", help="SQLite file or postgresql:// URL")
+    where.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the demo database (generated on first use in the user data folder)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        type=Path,
+        help="render the main window offscreen to PNG and exit",
+    )
+    parser.add_argument("--theme", choices=["system", "light", "dark"], help="colour theme")
+    parser.add_argument("--admin", default=None, help="name written into the audit log")
+    parser.add_argument("--version", action="version", version=f"cloudroute-desk {__version__}")
+    parser.add_argument("--log-level", default="INFO")
+    return parser.parse_args(list(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if cli.is_command(argv):
+        return cli.main(argv)
+    args = parse_gui_args(argv)
+    log.setLevel(args.log_level.upper())
+    if args.screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from cloudroute_desk.views.startup import run_gui
+
+    return run_gui(args, data_dir())

@@ -1,0 +1,192 @@
+"""GUI start-up: QApplication, the qasync loop, the exception dialog, the first database.
+
+The first database opens before the window exists (a refusal is a plain message, not a
+traceback). ``--demo`` generates the demo database on first use behind a progress dialog,
+into a temporary file that is renamed only when complete, so an interrupted generation never
+leaves a half-filled demo behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import qasync
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+
+from cloudroute_desk.assets import asset
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.opening import DatabaseOpenError, open_database
+from cloudroute_desk.services.demo_data import generate_demo
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.views.context import AppContext
+from cloudroute_desk.views.main_window import MainWindow
+from cloudroute_desk.views.tasks import running_tasks
+from cloudroute_desk.views.theme import Theme, apply_theme
+
+log = logging.getLogger(__name__)
+
+DEMO_INQUIRIES = 20_000
+DEMO_PARTNERS = 400
+DEMO_SEED = 7
+SCREENSHOT_TIMEOUT_S = 30.0
+
+
+def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("CloudRoute")
+    app.setApplicationName("CloudRoute Desk")
+    app.setWindowIcon(QIcon(str(asset("icons", "app.svg"))))
+    settings = QSettings()
+    apply_theme(app, _theme(args.theme or settings.value("ui/theme", "system")))
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    headless = args.screenshot is not None
+    _install_exception_hook(loop, show_dialog=not headless)
+    with loop:
+        try:
+            database = loop.run_until_complete(_first_database(args, data_dir, headless))
+        except DatabaseOpenError as error:
+            _report_refusal(str(error), headless)
+            return 2
+        executor = DbExecutor(database)
+        admin = args.admin or _default_admin()
+        window = MainWindow(AppContext(executor, admin, settings, data_dir))
+        window.show()
+        try:
+            if headless:
+                return loop.run_until_complete(_screenshot(window, executor, args.screenshot))
+            closed: asyncio.Future[None] = loop.create_future()
+            app.aboutToQuit.connect(lambda: closed.done() or closed.set_result(None))
+            loop.run_until_complete(closed)
+            return 0
+        finally:
+            window.close()
+            executor.shutdown()
+
+
+def _theme(value: object) -> Theme:
+    try:
+        return Theme(str(value))
+    except ValueError:
+        return Theme.SYSTEM
+
+
+def _default_admin() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "admin"
+
+
+async def _first_database(args: argparse.Namespace, data_dir: Path, headless: bool) -> Database:
+    loop = asyncio.get_running_loop()
+    if args.db:
+        return await loop.run_in_executor(None, open_database, args.db)
+    if args.demo:
+        path = data_dir / "demo.sqlite"
+        if not path.exists():
+            await _generate_demo(path, headless)
+        return await loop.run_in_executor(None, open_database, str(path))
+    return await loop.run_in_executor(None, open_database, str(data_dir / "cloudroute.sqlite"))
+
+
+async def _generate_demo(path: Path, headless: bool) -> None:
+    loop = asyncio.get_running_loop()
+    partial = path.with_name(path.name + ".partial")
+    for leftover in (partial, partial.with_name(partial.name + "-wal")):
+        leftover.unlink(missing_ok=True)
+    dialog: QProgressDialog | None = None
+    if not headless:
+        dialog = QProgressDialog("Generating the demo database…", "", 0, 100)
+        dialog.setWindowTitle("CloudRoute Desk")
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.setMinimumDuration(0)
+        dialog.show()
+
+    def progress(done: int, total: int) -> None:
+        if dialog is not None and total > 0:
+            percent = min(100, done * 100 // total)
+            loop.call_soon_threadsafe(dialog.setValue, percent)
+
+    def build() -> None:
+        database = open_database(str(partial))
+        try:
+            generate_demo(
+                database,
+                inquiries=DEMO_INQUIRIES,
+                partners=DEMO_PARTNERS,
+                seed=DEMO_SEED,
+                progress=progress,
+            )
+            with database.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            database.dispose()
+
+    try:
+        await loop.run_in_executor(None, build)
+        partial.replace(path)
+    finally:
+        if dialog is not None:
+            dialog.close()
+
+
+async def _screenshot(window: MainWindow, executor: DbExecutor, path: Path) -> int:
+    """Wait until every pane has loaded (DB worker and tasks quiet), then grab the window."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SCREENSHOT_TIMEOUT_S
+    quiet_checks = 0
+    while quiet_checks < 5 and loop.time() < deadline:
+        await asyncio.sleep(0.05)
+        QApplication.processEvents()
+        busy = not executor.idle or running_tasks() > 0
+        quiet_checks = 0 if busy else quiet_checks + 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(path)):
+        print(f"cloudroute-desk: cannot write screenshot {path}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _report_refusal(message: str, headless: bool) -> None:
+    print(f"cloudroute-desk: {message}", file=sys.stderr)
+    if not headless:
+        QMessageBox.critical(None, "Cannot open database", message)
+
+
+def _install_exception_hook(loop: asyncio.AbstractEventLoop, *, show_dialog: bool) -> None:
+    """Log every unexpected error and, in the GUI, show it instead of dying silently."""
+
+    def show(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        details = "".join(traceback.format_exception(kind, value, tb))
+        log.error("Unexpected error\n%s", details)
+        if not show_dialog:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, "Unexpected error", str(value) or kind.__name__
+        )
+        box.setInformativeText("Your data is safe; the action that failed was not completed.")
+        box.setDetailedText(details)
+        box.exec()
+
+    def loop_handler(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        error = context.get("exception")
+        if isinstance(error, BaseException):
+            show(type(error), error, error.__traceback__)
+        else:
+            log.error("Event loop error: %s", context.get("message"))
+
+    sys.excepthook = show
+    loop.set_exception_handler(loop_handler)
