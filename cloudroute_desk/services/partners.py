@@ -1,0 +1,139 @@
+"""Partner use-cases: list, read, add and edit partners, guarded by a version check.
+
+Edits are optimistic: the dialog remembers the version it opened, and the save succeeds only
+if the row still has that version, so an admin never silently overwrites a colleague's edit.
+Every add and edit writes an audit row with the fields that changed. The ranking reads partners
+fresh on every rank, so a tier change takes effect on the next rank; ``Changes.ranking`` tells
+the pane to rank again now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cloudroute_desk.db import partner_queries
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.entities import Partner
+from cloudroute_desk.domain.partner_rules import PartnerProblem, blocking_problems
+from cloudroute_desk.services.changes import Changes
+
+PARTNER_CHANGES = Changes(partners=True, ranking=True)
+
+
+class PartnerError(Exception):
+    """A partner could not be saved; the message is one sentence for the admin."""
+
+
+class PartnerNotFoundError(PartnerError):
+    pass
+
+
+class PartnerInvalidError(PartnerError):
+    def __init__(self, problems: list[PartnerProblem]) -> None:
+        super().__init__(" ".join(p.message for p in problems))
+        self.problems = problems
+
+
+class PartnerConflictError(PartnerError):
+    """Someone else saved the partner after this admin opened it."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerSaved:
+    partner: Partner
+    """The partner as stored, with its id and new version."""
+    changes: Changes
+
+
+def list_partners(database: Database, *, include_inactive: bool = True) -> list[Partner]:
+    with database.reading() as session:
+        return partner_queries.list_partners(session, include_inactive=include_inactive)
+
+
+def get_partner(database: Database, partner_id: int) -> Partner:
+    with database.reading() as session:
+        partner = partner_queries.get_partner(session, partner_id)
+    if partner is None:
+        raise PartnerNotFoundError(f"Partner {partner_id} no longer exists.")
+    return partner
+
+
+def _normalised(partner: Partner) -> Partner:
+    external_id = (partner.external_id or "").strip() or None
+    return partner.model_copy(update={"name": partner.name.strip(), "external_id": external_id})
+
+
+def _check(partner: Partner) -> None:
+    problems = blocking_problems(partner)
+    if problems:
+        raise PartnerInvalidError(problems)
+
+
+def create_partner(database: Database, partner: Partner, admin: str) -> PartnerSaved:
+    partner = _normalised(partner)
+    _check(partner)
+    now = utcnow()
+    with database.writing() as session:
+        if partner.external_id and partner_queries.external_id_taken(
+            session, partner.external_id, other_than=None
+        ):
+            raise PartnerInvalidError(
+                [PartnerProblem("external_id", f"External id {partner.external_id!r} is in use.")]
+            )
+        partner_id = partner_queries.insert_partner(session, partner, created_at=now)
+        partner_queries.add_partner_audit(
+            session,
+            at=now,
+            actor=admin,
+            kind="partner_created",
+            partner_id=partner_id,
+            detail={"name": partner.name, "tier": partner.tier.value},
+        )
+        stored = partner_queries.get_partner(session, partner_id)
+    assert stored is not None
+    return PartnerSaved(stored, PARTNER_CHANGES)
+
+
+def _changed_fields(old: Partner, new: Partner) -> dict[str, Any]:
+    before = old.model_dump(mode="json", exclude={"id", "version"})
+    after = new.model_dump(mode="json", exclude={"id", "version"})
+    return {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+
+
+def update_partner(database: Database, partner: Partner, admin: str) -> PartnerSaved:
+    """Save ``partner`` over its row if the row is still at ``partner.version``."""
+    if partner.id is None:
+        raise PartnerNotFoundError("Only a saved partner can be edited.")
+    partner_id = partner.id
+    partner = _normalised(partner)
+    _check(partner)
+    now = utcnow()
+    with database.writing() as session:
+        old = partner_queries.get_partner(session, partner_id)
+        if old is None:
+            raise PartnerNotFoundError(f"{partner.name} was deleted by someone else.")
+        if partner.external_id and partner_queries.external_id_taken(
+            session, partner.external_id, other_than=partner_id
+        ):
+            raise PartnerInvalidError(
+                [PartnerProblem("external_id", f"External id {partner.external_id!r} is in use.")]
+            )
+        if not partner_queries.update_partner_if_version(session, partner, partner.version):
+            raise PartnerConflictError(
+                f"{old.name} was changed by someone else while you edited it "
+                f"(you opened version {partner.version}, it is now version {old.version}). "
+                "Reopen the partner to see their changes, then edit again."
+            )
+        partner_queries.add_partner_audit(
+            session,
+            at=now,
+            actor=admin,
+            kind="partner_updated",
+            partner_id=partner_id,
+            detail={"changed": _changed_fields(old, partner), "version": partner.version + 1},
+        )
+        stored = partner_queries.get_partner(session, partner_id)
+    assert stored is not None
+    return PartnerSaved(stored, PARTNER_CHANGES)
