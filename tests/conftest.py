@@ -101,3 +101,41 @@ def database(db_target: str) -> Iterator[Database]:
     database = open_database(db_target)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def qasync_loop(qapp: object) -> Iterator[object]:
+    """The app's asyncio-on-Qt loop, marked running so panes' coroutines advance whenever
+    Qt processes events (``qtbot.waitUntil``, ``qtbot.waitSignal``), as they do in the app."""
+    import asyncio
+
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
+    yield loop
+    asyncio.events._set_running_loop(None)
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def executor(database: Database) -> Iterator[object]:
+    """The DB worker thread over this test's database."""
+    from cloudroute_desk.services.executor import DbExecutor
+
+    worker = DbExecutor(database)
+    yield worker
+    worker.shutdown()
+
+
+@pytest.fixture
+def app_context(executor: object, tmp_path: Path) -> object:
+    """What MainWindow and panes are given, with settings in a throwaway file."""
+    from PySide6.QtCore import QSettings
+
+    from cloudroute_desk.views.context import AppContext
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    return AppContext(executor, "tester", settings, tmp_path)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -55,8 +56,10 @@ def parse_target(target: str) -> URL:
         return URL.create("sqlite", database=str(Path(target).expanduser().resolve()))
     try:
         url = make_url(target)
-    except ArgumentError:
-        raise DatabaseOpenError(f"Not a valid database URL: {target!r}.") from None
+    except (ArgumentError, ValueError):
+        raise DatabaseOpenError(
+            "Not a valid database URL (expected postgresql://user:password@host:port/database)."
+        ) from None
     backend = url.get_backend_name()
     if backend == "postgresql":
         return url.set(drivername="postgresql+psycopg")
@@ -116,16 +119,26 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK)
 
 
-def _quick_check_sqlite(path: Path) -> None:
-    """Read-only integrity check, so a corrupt file is refused without being touched."""
+def _readonly_uri(path: Path) -> str:
+    return f"file:{quote(str(path))}?mode=ro"
+
+
+def _inspect_sqlite(path: Path) -> SchemaState:
+    """Integrity and schema checks through a read-only connection, so a file we refuse is
+    never touched (even switching it to WAL would rewrite its header)."""
     if not path.exists() or path.stat().st_size == 0:
-        return
+        return SchemaState(frozenset(), head_revisions())
     try:
-        raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+        raw = sqlite3.connect(_readonly_uri(path), uri=True, timeout=2)
     except sqlite3.Error as exc:
         raise DatabaseOpenError(f"{path} cannot be opened: {exc}.") from None
     try:
         rows = raw.execute("PRAGMA quick_check").fetchall()
+        if rows != [("ok",)]:
+            raise DatabaseOpenError(
+                f"{path} failed its integrity check ({rows[0][0]}); it was left untouched."
+            )
+        return _schema_state_sqlite(raw)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise DatabaseOpenError(
@@ -136,31 +149,20 @@ def _quick_check_sqlite(path: Path) -> None:
         raise DatabaseOpenError(f"{path} is damaged and cannot be read ({exc}).") from None
     finally:
         raw.close()
-    if rows != [("ok",)]:
-        raise DatabaseOpenError(
-            f"{path} failed its integrity check ({rows[0][0]}); it was left untouched."
-        )
 
 
-def _schema_state(connection: Connection) -> SchemaState:
+def _classify(
+    tables: set[str], read_application: Callable[[], object], read_revisions: Callable[[], set[str]]
+) -> SchemaState:
+    """Decide from what is in the database whether it is empty, ours (and how old), or not."""
     heads = head_revisions()
-    tables = set(inspect(connection).get_table_names())
     if not tables:
         return SchemaState(frozenset(), heads)
-    if "alembic_version" not in tables or "app_meta" not in tables:
+    if not {"alembic_version", "app_meta"} <= tables or read_application() != APPLICATION_ID:
         raise DatabaseOpenError(
             "This database belongs to another application; CloudRoute Desk will not change it."
         )
-    application = connection.execute(
-        text("SELECT value FROM app_meta WHERE key = 'application'")
-    ).scalar()
-    if application != APPLICATION_ID:
-        raise DatabaseOpenError(
-            "This database belongs to another application; CloudRoute Desk will not change it."
-        )
-    current = frozenset(
-        connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
-    )
+    current = frozenset(read_revisions())
     unknown = current - known_revisions()
     if unknown:
         raise DatabaseOpenError(
@@ -171,9 +173,30 @@ def _schema_state(connection: Connection) -> SchemaState:
     return SchemaState(current, heads)
 
 
+_APPLICATION_QUERY = "SELECT value FROM app_meta WHERE key = 'application'"
+_REVISIONS_QUERY = "SELECT version_num FROM alembic_version"
+
+
+def _schema_state(connection: Connection) -> SchemaState:
+    return _classify(
+        set(inspect(connection).get_table_names()),
+        lambda: connection.execute(text(_APPLICATION_QUERY)).scalar(),
+        lambda: set(connection.execute(text(_REVISIONS_QUERY)).scalars()),
+    )
+
+
+def _schema_state_sqlite(raw: sqlite3.Connection) -> SchemaState:
+    tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    return _classify(
+        tables,
+        lambda: (raw.execute(_APPLICATION_QUERY).fetchone() or (None,))[0],
+        lambda: {row[0] for row in raw.execute(_REVISIONS_QUERY)},
+    )
+
+
 def _backup_sqlite(path: Path, revision: str) -> Path:
     backup = path.with_name(f"{path.name}.backup-{revision}")
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    source = sqlite3.connect(_readonly_uri(path), uri=True)
     target = sqlite3.connect(backup)
     try:
         source.backup(target)
@@ -190,17 +213,20 @@ def open_database(target: str, *, on_upgrade: OnUpgrade | None = None) -> Databa
     """Open, check and migrate. Raises DatabaseOpenError with a user-facing reason."""
     url = parse_target(target)
     path = Path(url.database or "") if url.get_backend_name() == "sqlite" else None
+    sqlite_state: SchemaState | None = None
     if path is not None:
         _check_sqlite_file(path)
-        _quick_check_sqlite(path)
+        sqlite_state = _inspect_sqlite(path)
     try:
         database = database_for(url)
     except (NoSuchModuleError, ImportError):
         raise DatabaseOpenError(f"No driver for {url.get_backend_name()} is installed.") from None
     try:
-        with database.engine.connect() as connection:
-            state = _schema_state(connection)
-            connection.rollback()
+        state = sqlite_state
+        if state is None:
+            with database.engine.connect() as connection:
+                state = _schema_state(connection)
+                connection.rollback()
         if not state.up_to_date:
             if path is not None and state.label is not None:
                 _backup_sqlite(path, state.label)

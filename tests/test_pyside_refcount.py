@@ -1,0 +1,44 @@
+"""Regression guard for the PySide6 pin (< 6.12).
+
+PySide6 6.12.0 on CPython 3.11 drops a reference to ``None``/``True`` on every repaint, so the
+interpreter aborts after ~1,000 chart repaints. Repainting a table view and a pyqtgraph plot
+2,000 times must leave both reference counts where they were.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QTableView
+
+REPAINTS = 2_000
+
+
+def test_repaints_do_not_leak_references_to_none_or_true(qtbot) -> None:
+    model = QStandardItemModel(50, 6)
+    for row in range(50):
+        for column in range(6):
+            model.setItem(row, column, QStandardItem(f"{row}:{column}"))
+    table = QTableView()
+    table.setModel(model)
+    table.resize(600, 400)
+    plot = pg.PlotWidget()
+    plot.resize(600, 400)
+    curve = plot.plot(np.arange(200), np.sin(np.arange(200) / 10))
+    qtbot.addWidget(table)
+    qtbot.addWidget(plot)
+    table.show()
+    plot.show()
+    table.grab()
+    plot.grab()
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
+    for step in range(REPAINTS):
+        curve.setData(np.arange(200), np.sin((np.arange(200) + step) / 10))
+        table.grab()
+        plot.grab()
+    # Other code may take a few references meanwhile; the bug loses one or more per repaint.
+    assert sys.getrefcount(None) >= none_before - 50
+    assert sys.getrefcount(True) >= true_before - 50
