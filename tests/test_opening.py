@@ -101,7 +101,7 @@ def test_corrupt_database_is_refused_untouched(sqlite_template: Path, tmp_path: 
         data[offset] = 0xA5
     path.write_bytes(bytes(data))
     before = digest(path)
-    with pytest.raises(DatabaseOpenError, match="damaged|integrity"):
+    with pytest.raises(DatabaseOpenError, match=r"damaged|integrity"):
         open_database(str(path))
     assert digest(path) == before
 
@@ -159,7 +159,7 @@ def test_malformed_targets_are_refused(target: str, message: str) -> None:
 
 def test_unreachable_server_fails_fast() -> None:
     started = time.monotonic()
-    with pytest.raises(DatabaseOpenError, match="Cannot reach the server|refused"):
+    with pytest.raises(DatabaseOpenError, match=r"Cannot reach the server|refused"):
         open_database("postgresql://nobody:secret@127.0.0.1:1/cloudroute")
     assert time.monotonic() - started < 10
 
