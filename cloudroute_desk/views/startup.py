@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 
 import qasync
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
@@ -39,6 +39,7 @@ DEMO_INQUIRIES = 20_000
 DEMO_PARTNERS = 400
 DEMO_SEED = 7
 SCREENSHOT_TIMEOUT_S = 30.0
+SCREENSHOT_SIZE = QSize(1440, 900)
 
 
 def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
@@ -47,11 +48,16 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
     app.setOrganizationName("CloudRoute")
     app.setApplicationName("CloudRoute Desk")
     app.setWindowIcon(QIcon(str(asset("icons", "app.svg"))))
-    settings = QSettings()
+    headless = args.screenshot is not None
+    # A screenshot run must neither read nor change the user's window layout and theme.
+    settings = (
+        QSettings(str(data_dir / "screenshot-settings.ini"), QSettings.Format.IniFormat)
+        if headless
+        else QSettings()
+    )
     apply_theme(app, _theme(args.theme or settings.value("ui/theme", "system")))
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    headless = args.screenshot is not None
     _install_exception_hook(loop, show_dialog=not headless)
     with loop:
         try:
@@ -62,6 +68,8 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
         executor = DbExecutor(database)
         admin = args.admin or _default_admin()
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
+        if headless:
+            window.resize(SCREENSHOT_SIZE)
         window.show()
         try:
             if headless:

@@ -1,0 +1,61 @@
+"""The app as a user starts it: the window, --screenshot, and refusals on the command line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from cloudroute_desk.views.main_window import MainWindow
+
+
+def run_app(*args: str, data_dir: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CLOUDROUTE_DATA_DIR=str(data_dir))
+    return subprocess.run(
+        [sys.executable, "-m", "cloudroute_desk", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
+
+
+def test_main_window_names_its_database(qtbot, app_context) -> None:
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.show()
+    assert app_context.executor.database.display_name in window.database_label.text()
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert menus[:2] == ["&File", "&Edit"] and "&Help" in menus
+
+
+def test_screenshot_writes_a_real_png(sqlite_template: Path, tmp_path: Path) -> None:
+    database = tmp_path / "shot.sqlite"
+    shutil.copyfile(sqlite_template, database)
+    png = tmp_path / "window.png"
+    result = run_app("--db", str(database), "--screenshot", str(png), data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(png))
+    assert not image.isNull() and image.width() >= 800 and image.height() >= 500
+
+
+def test_refused_database_exits_2_with_one_line(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.sqlite"
+    bogus.write_text("not a database")
+    result = run_app("--db", str(bogus), "--screenshot", str(tmp_path / "x.png"), data_dir=tmp_path)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [f"cloudroute-desk: {bogus} is not a SQLite database."]
+    assert bogus.read_text() == "not a database"
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_unknown_command_line_option_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_app("--no-such-option", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
