@@ -30,7 +30,7 @@ _counter = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
+def pg_admin_url() -> Iterator[URL]:
     """A superuser URL on a PostgreSQL server for this test session."""
     given = os.environ.get("CLOUDROUTE_TEST_PG_URL")
     if given:
@@ -38,12 +38,15 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[URL]:
         return
     import pgserver
 
-    data_dir = tmp_path_factory.mktemp("pgdata")
+    # Outside pytest's basetemp: the server runs as an unprivileged user when the suite runs
+    # as root, and pytest's own folders are private to the invoking user.
+    data_dir = Path(tempfile.mkdtemp(prefix="crd-pg-"))
     server = pgserver.get_server(data_dir, cleanup_mode="stop")
     try:
         yield make_url(server.get_uri()).set(drivername="postgresql+psycopg")
     finally:
         server.cleanup()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
