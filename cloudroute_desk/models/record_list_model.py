@@ -1,0 +1,133 @@
+"""An inquiry's ACE records as a table: the editor's record list.
+
+``SORT_ROLE`` gives raw values (amounts as ints, times as datetimes), ``OBJECT_ROLE`` the
+``RecordItem``. A reload replaces the rows with one reset: an inquiry has a handful of records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from cloudroute_desk.domain.catalog import API_STAGE_AND_REVIEW, POOLS, RECORD_STATE_LABELS
+from cloudroute_desk.services.records import RecordItem
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+OBJECT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+class Column(IntEnum):
+    TITLE = 0
+    POOL = 1
+    STATE = 2
+    REQUESTED = 3
+    AWARDED = 4
+    PARTNER = 5
+    UPDATED = 6
+
+
+HEADERS: dict[Column, str] = {
+    Column.TITLE: "Record",
+    Column.POOL: "Pool",
+    Column.STATE: "State",
+    Column.REQUESTED: "Requested",
+    Column.AWARDED: "Awarded",
+    Column.PARTNER: "Partner",
+    Column.UPDATED: "Saved (UTC)",
+}
+
+
+def usd(amount: int | None) -> str:
+    return "" if amount is None else f"${amount:,}"
+
+
+class RecordListModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[RecordItem] = []
+
+    def set_items(self, items: Sequence[RecordItem]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> RecordItem:
+        return self._items[row]
+
+    def row_of(self, record_id: int) -> int | None:
+        for row, item in enumerate(self._items):
+            if item.summary.id == record_id:
+                return row
+        return None
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(Column)
+        ):
+            return HEADERS[Column(section)]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        column = Column(index.column())
+        if role == OBJECT_ROLE:
+            return item
+        if role == SORT_ROLE:
+            return self._sort_value(item, column)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(item, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column is Column.STATE:
+            stage, review = API_STAGE_AND_REVIEW[item.summary.state]
+            return f"Partner Central: Stage {stage}, ReviewStatus {review}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            Column.REQUESTED,
+            Column.AWARDED,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _display(item: RecordItem, column: Column) -> str:
+        summary = item.summary
+        if column is Column.TITLE:
+            return item.title
+        if column is Column.POOL:
+            return POOLS[summary.pool].label
+        if column is Column.STATE:
+            return RECORD_STATE_LABELS[summary.state]
+        if column is Column.REQUESTED:
+            return usd(summary.amount_requested_usd)
+        if column is Column.AWARDED:
+            return usd(summary.amount_awarded_usd)
+        if column is Column.PARTNER:
+            return item.partner_name
+        return f"{item.updated_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def _sort_value(item: RecordItem, column: Column) -> Any:
+        summary = item.summary
+        if column is Column.REQUESTED:
+            return summary.amount_requested_usd
+        if column is Column.AWARDED:
+            return summary.amount_awarded_usd or 0
+        if column is Column.UPDATED:
+            return item.updated_at.isoformat()
+        return RecordListModel._display(item, column)

@@ -1,0 +1,452 @@
+"""ACE record use-cases: list, open, create from the intake, save with an optimistic version
+check, and move through the lifecycle. Each runs as a job on the DB executor and returns plain
+values plus a ``Changes``; each write is one short transaction with its audit row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from cloudroute_desk.db import record_queries as queries
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.record_queries import Outcome, StoredRecord
+from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.ace_rules import ValidationContext
+from cloudroute_desk.domain.catalog import (
+    AWARDED_STATES,
+    DECIDED_STATES,
+    EDITABLE_STATES,
+    POOLS,
+    Pool,
+    RecordState,
+    record_transition_allowed,
+)
+from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, Partner
+from cloudroute_desk.domain.findings import Finding, has_errors
+from cloudroute_desk.domain.text_safety import unsafe_fields
+from cloudroute_desk.services import record_context
+from cloudroute_desk.services.changes import Changes
+
+RECORD_EDITED = Changes(records=True)
+"""A draft's form changed: the record list (title, amount) and the charts' pool totals."""
+RECORD_CREATED = Changes(records=True, charts=True, queue=True)
+RECORD_TRANSITIONED = Changes(records=True, charts=True, ranking=True, queue=True)
+
+
+class RecordError(Exception):
+    """A refused record change; ``str(error)`` is a sentence for the admin."""
+
+
+class RecordNotFoundError(RecordError):
+    def __init__(self, record_id: int) -> None:
+        super().__init__(f"ACE record {record_id} no longer exists.")
+        self.record_id = record_id
+
+
+class RecordLockedError(RecordError):
+    """The record is not a draft any more (submitted, in review or decided)."""
+
+
+class NoPartnerError(RecordError):
+    """Records are filed by the inquiry's partner; an unassigned inquiry has none."""
+
+
+class UnstorableTextError(RecordError):
+    """Text the database cannot hold the same way on both backends (NUL, broken Unicode,
+    pastes longer than any field takes): it stays in the local draft until fixed."""
+
+    def __init__(self, fields: set[str]) -> None:
+        super().__init__(
+            "Not saved to the database: fix the text marked in "
+            + ", ".join(sorted(fields))
+            + " (kept in your local draft)."
+        )
+        self.fields = fields
+
+
+class TransitionRefusedError(RecordError):
+    """The catalog (and the database trigger) do not allow this state change."""
+
+
+class AwardError(RecordError):
+    """The awarded amount, pool or date does not fit the transition."""
+
+
+class SubmissionBlockedError(RecordError):
+    """The form has errors; warnings never block."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        errors = [f for f in findings if f.is_error]
+        super().__init__(
+            f"The record has {len(errors)} error(s); fix them before marking it submitted."
+        )
+        self.findings = findings
+
+
+class EditConflict(RecordError):  # noqa: N818 (the name the editor codes against)
+    """Someone saved the record since this editor loaded it: nothing was written."""
+
+    def __init__(
+        self,
+        theirs: AceForm,
+        their_version: int,
+        updated_by: str,
+        updated_at: datetime,
+        state: RecordState,
+    ) -> None:
+        super().__init__(
+            f"{updated_by or 'Someone'} saved this record at {updated_at:%Y-%m-%d %H:%M} UTC "
+            "while you were editing it."
+        )
+        self.theirs = theirs
+        self.their_version = their_version
+        self.updated_by = updated_by
+        self.updated_at = updated_at
+        self.state = state
+
+
+@dataclass(frozen=True, slots=True)
+class RecordItem:
+    """One row of the editor's record list."""
+
+    summary: AceRecordSummary
+    title: str
+    partner_name: str
+    updated_at: datetime
+    updated_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedRecord:
+    summary: AceRecordSummary
+    form: AceForm
+    inquiry: Inquiry
+    partner: Partner
+    context: ValidationContext
+    """The filing partner's tier and the customer's other records, for ``validate``."""
+    updated_at: datetime
+    updated_by: str
+
+    @property
+    def record_id(self) -> int:
+        assert self.summary.id is not None
+        return self.summary.id
+
+    @property
+    def version(self) -> int:
+        return self.summary.version
+
+    @property
+    def editable(self) -> bool:
+        return self.summary.state in EDITABLE_STATES
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    version: int
+    updated_at: datetime
+    changes: Changes
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    """What the reviewer granted: amount, pool (differs from the request on a downgrade) and
+    the day credits landed."""
+
+    amount_usd: int
+    pool: Pool
+    credited_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionResult:
+    summary: AceRecordSummary
+    changes: Changes
+
+
+def form_of(stored: StoredRecord) -> AceForm:
+    """The stored form; a row written before the editor existed gets its columns at least."""
+    if stored.fields:
+        return AceForm.model_validate(stored.fields)
+    return AceForm(
+        pool=stored.summary.pool.value, amount_requested_usd=stored.summary.amount_requested_usd
+    )
+
+
+def form_fields(form: AceForm) -> dict[str, Any]:
+    return form.model_dump(mode="json")
+
+
+def list_records(database: Database, inquiry_id: int) -> tuple[RecordItem, ...]:
+    with database.reading() as session:
+        items = []
+        names: dict[int, str] = {}
+        for stored in queries.list_records(session, inquiry_id):
+            partner_id = stored.summary.partner_id
+            if partner_id not in names:
+                partner = queries.load_partner(session, partner_id)
+                names[partner_id] = partner.name if partner else f"partner {partner_id}"
+            title = str(stored.fields.get("title") or "") or POOLS[stored.summary.pool].label
+            items.append(
+                RecordItem(
+                    stored.summary, title, names[partner_id], stored.updated_at, stored.updated_by
+                )
+            )
+        return tuple(items)
+
+
+def open_record(database: Database, record_id: int) -> OpenedRecord:
+    with database.reading() as session:
+        return _open(session, record_id)
+
+
+def _open(session: Session, record_id: int) -> OpenedRecord:
+    stored = queries.load_record(session, record_id)
+    if stored is None:
+        raise RecordNotFoundError(record_id)
+    inquiry = queries.load_inquiry(session, stored.summary.inquiry_id)
+    partner = queries.load_partner(session, stored.summary.partner_id)
+    assert inquiry is not None and partner is not None  # foreign keys guarantee both
+    others = queries.other_records(session, stored.summary.inquiry_id, record_id)
+    context = record_context.build(partner, others)
+    return OpenedRecord(
+        summary=stored.summary,
+        form=form_of(stored),
+        inquiry=inquiry,
+        partner=partner,
+        context=context,
+        updated_at=stored.updated_at,
+        updated_by=stored.updated_by,
+    )
+
+
+def create_record(
+    database: Database, inquiry_id: int, pool: Pool, admin: str, *, today: date | None = None
+) -> tuple[OpenedRecord, Changes]:
+    """A new draft for the inquiry's partner, prefilled from the intake (``from_inquiry``)."""
+    now = utcnow()
+    with database.writing() as session:
+        inquiry = queries.load_inquiry(session, inquiry_id)
+        if inquiry is None:
+            raise RecordError(f"Inquiry {inquiry_id} no longer exists.")
+        if inquiry.partner_id is None:
+            raise NoPartnerError(
+                "Assign a partner first: ACE records are filed by the inquiry's partner."
+            )
+        partner = queries.load_partner(session, inquiry.partner_id)
+        assert partner is not None
+        form = AceForm.from_inquiry(inquiry, partner, pool, today=today or now.date())
+        record_id = queries.insert_record(
+            session,
+            inquiry_id=inquiry_id,
+            partner_id=partner.id or inquiry.partner_id,
+            pool=pool,
+            amount_requested_usd=form.amount_requested_usd,
+            fields=form_fields(form),
+            now=now,
+            actor=admin,
+        )
+        queries.add_audit_event(
+            session,
+            kind="record_created",
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner.id,
+            record_id=record_id,
+            detail={"pool": pool.value},
+        )
+        _refresh_routing(session, partner.id)
+        opened = _open(session, record_id)
+    return opened, RECORD_CREATED
+
+
+def save_form(
+    database: Database, record_id: int, form: AceForm, expected_version: int, admin: str
+) -> SaveResult:
+    """Store the form if nobody saved since ``expected_version``.
+
+    Text is checked at the one boundary (``text_safety``) first, so SQLite and PostgreSQL
+    never disagree about what a draft holds.
+
+    Raises ``EditConflict`` (with their form, version and author) when someone did, and
+    ``RecordLockedError`` when the record is no longer a draft; nothing is written then.
+    """
+    unsafe = unsafe_fields(form)
+    if unsafe:
+        raise UnstorableTextError(unsafe)
+    now = utcnow()
+    fields = form_fields(form)
+    pool = _pool_or(form.pool, None)
+    with database.writing() as session:
+        current = queries.load_record(session, record_id)
+        if current is None:
+            raise RecordNotFoundError(record_id)
+        if current.summary.state not in EDITABLE_STATES:
+            raise RecordLockedError(
+                f"The record is {current.summary.state.value}; only drafts can be edited."
+            )
+        saved = queries.save_fields(
+            session,
+            record_id,
+            expected_version=expected_version,
+            fields=fields,
+            pool=pool or current.summary.pool,
+            amount_requested_usd=max(0, form.amount_requested_usd),
+            now=now,
+            actor=admin,
+        )
+        if not saved:
+            theirs = queries.load_record(session, record_id)
+            assert theirs is not None
+            raise _conflict(theirs)
+    return SaveResult(expected_version + 1, now, RECORD_EDITED)
+
+
+def _conflict(theirs: StoredRecord) -> EditConflict:
+    return EditConflict(
+        form_of(theirs), theirs.version, theirs.updated_by, theirs.updated_at, theirs.summary.state
+    )
+
+
+def _pool_or(value: str, default: Pool | None) -> Pool | None:
+    try:
+        return Pool(value)
+    except ValueError:
+        return default
+
+
+def allowed_transitions(state: RecordState) -> list[RecordState]:
+    """The states a record may move to next, in lifecycle order."""
+    return [s for s in RecordState if s != state and record_transition_allowed(state, s)]
+
+
+def transition(
+    database: Database,
+    record_id: int,
+    new_state: RecordState,
+    expected_version: int,
+    admin: str,
+    *,
+    award: Award | None = None,
+) -> TransitionResult:
+    """Move a record along the lifecycle, with its audit row, in one transaction.
+
+    Submitting re-validates the stored form with the same rules the editor shows: errors block,
+    warnings do not. Approved and Downgraded need an ``Award``; a downgrade must award a
+    different pool or less than requested. The database trigger refuses any transition the
+    catalog does not list, even if this check were bypassed.
+    """
+    now = utcnow()
+    with database.writing() as session:
+        current = queries.load_record(session, record_id)
+        if current is None:
+            raise RecordNotFoundError(record_id)
+        if current.version != expected_version:
+            raise _conflict(current)
+        old_state = current.summary.state
+        if not record_transition_allowed(old_state, new_state) or old_state == new_state:
+            raise TransitionRefusedError(
+                f"A record cannot go from {old_state.value} to {new_state.value}."
+            )
+        if new_state is RecordState.SUBMITTED:
+            opened = _open(session, record_id)
+            findings = record_context.validate(opened.form, opened.context)
+            if has_errors(findings):
+                raise SubmissionBlockedError(findings)
+        outcome = _outcome(current.summary, new_state, award, now)
+        try:
+            moved = queries.set_state(
+                session,
+                record_id,
+                expected_version=expected_version,
+                old_state=old_state,
+                new_state=new_state,
+                outcome=outcome,
+                now=now,
+                actor=admin,
+            )
+        except DBAPIError as error:
+            raise TransitionRefusedError(
+                f"The database refused {old_state.value} → {new_state.value}."
+            ) from error
+        if not moved:
+            theirs = queries.load_record(session, record_id)
+            assert theirs is not None
+            raise _conflict(theirs)
+        detail: dict[str, Any] = {"from": old_state.value, "to": new_state.value}
+        if award is not None and new_state in AWARDED_STATES:
+            detail.update(
+                amount_awarded_usd=award.amount_usd,
+                awarded_pool=award.pool.value,
+                credited_on=award.credited_on.isoformat(),
+            )
+        queries.add_audit_event(
+            session,
+            kind="record_state",
+            actor=admin,
+            at=now,
+            inquiry_id=current.summary.inquiry_id,
+            partner_id=current.summary.partner_id,
+            record_id=record_id,
+            detail=detail,
+        )
+        if new_state in DECIDED_STATES or old_state in DECIDED_STATES:
+            _refresh_routing(session, current.summary.partner_id)
+        updated = queries.load_record(session, record_id)
+        assert updated is not None
+    return TransitionResult(updated.summary, RECORD_TRANSITIONED)
+
+
+def _outcome(
+    record: AceRecordSummary, new_state: RecordState, award: Award | None, now: datetime
+) -> Outcome:
+    if new_state is RecordState.SUBMITTED:
+        return Outcome(submitted_at=now)
+    if new_state is RecordState.REJECTED:
+        return Outcome(decided_at=now)
+    if new_state not in (RecordState.APPROVED, RecordState.DOWNGRADED):
+        return Outcome()
+    if award is None:
+        raise AwardError("Give the awarded amount, pool and credit date.")
+    if award.amount_usd <= 0:
+        raise AwardError("The awarded amount must be more than $0.")
+    if new_state is RecordState.DOWNGRADED and (
+        award.pool == record.pool and award.amount_usd >= record.amount_requested_usd
+    ):
+        raise AwardError(
+            "A downgrade awards a different pool or less than requested; otherwise mark it "
+            "Approved."
+        )
+    if new_state is RecordState.APPROVED and award.pool != record.pool:
+        raise AwardError("An award from another pool is a downgrade, not an approval.")
+    credited_at = (
+        now if award.credited_on == now.date() else datetime.combine(award.credited_on, time(12))
+    )
+    submitted_at = record.submitted_at
+    if submitted_at is not None and award.credited_on == submitted_at.date():
+        credited_at = max(credited_at, submitted_at)
+    if submitted_at is not None and credited_at < submitted_at:
+        raise AwardError("Credits cannot land before the record was submitted.")
+    if credited_at > now:
+        raise AwardError("The credit date cannot be in the future.")
+    days = (credited_at - submitted_at).total_seconds() / 86_400 if submitted_at else None
+    return Outcome(
+        decided_at=now,
+        credited_at=credited_at,
+        amount_awarded_usd=award.amount_usd,
+        awarded_pool=award.pool,
+        days_to_credit=days,
+    )
+
+
+def _refresh_routing(session: Session, partner_id: int | None) -> None:
+    """Keep the routing index (derived from ACE records) right in the same transaction."""
+    if partner_id is None:
+        return
