@@ -1,0 +1,79 @@
+"""``cloudroute-desk import FILE --db URL [--partners | --records]``.
+
+Exit codes: 0 every row is in the database (new or from an earlier import), 1 some rows were
+rejected (the report on stdout lists line, field and reason), 2 the file cannot be read or the
+database cannot be opened (one line on stderr; nothing was written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from typing import cast
+
+from cloudroute_desk.cli.common import CommandError, TerminalProgress, open_or_fail
+from cloudroute_desk.services.importing import (
+    FileFormat,
+    IntakeFileError,
+    RowKind,
+    import_file,
+)
+
+NAME = "import"
+HELP = "Import inquiries (or partners) from a CSV or JSON file."
+RECORDS_MODULE = "cloudroute_desk.cli.import_records"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="a .csv or .json file")
+    parser.add_argument("--db", required=True, help="SQLite file path or postgresql:// URL")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--partners", action="store_true", help="the file holds partners")
+    what.add_argument("--records", action="store_true", help="the file holds ACE records")
+    parser.add_argument(
+        "--format",
+        choices=[f.value for f in FileFormat],
+        help="file format (default: from the file name, else from its first character)",
+    )
+    parser.add_argument(
+        "--admin", default=None, help="name written to the audit log (default: your login)"
+    )
+
+
+def _actor(args: argparse.Namespace) -> str:
+    if args.admin:
+        return str(args.admin)
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.records:
+        if importlib.util.find_spec(RECORDS_MODULE) is None:
+            raise CommandError("record import is not available in this build", 2)
+        module = importlib.import_module(RECORDS_MODULE)
+        return cast(int, module.run_records_import(args))
+    kind = RowKind.PARTNER if args.partners else RowKind.INQUIRY
+    file_format = FileFormat(args.format) if args.format else None
+    database = open_or_fail(args.db)
+    try:
+        report = import_file(
+            database,
+            args.file,
+            kind,
+            actor=_actor(args),
+            progress=TerminalProgress(f"Importing {args.file.name}"),
+            file_format=file_format,
+        )
+    except IntakeFileError as error:
+        raise CommandError(f"{args.file}: {error}", 2) from None
+    finally:
+        database.dispose()
+    sys.stdout.write(report.render_text())
+    return 0 if report.complete else 1
