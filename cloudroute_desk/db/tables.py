@@ -191,3 +191,7 @@ class RecordTransitionRow(Base):
     __tablename__ = "record_transitions"
     from_state: Mapped[str] = mapped_column(String(16), primary_key=True)
     to_state: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+from cloudroute_desk.db import chart_tables as _chart_tables  # noqa: E402, F401
+from cloudroute_desk.db import routing_tables as _routing_tables  # noqa: E402, F401

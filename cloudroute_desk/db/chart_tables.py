@@ -1,0 +1,122 @@
+"""Chart projections: narrow copies of ACE records and inquiries, kept current by triggers.
+
+The charts group a million records by state, pool, month and time bins under filters on the
+inquiry's region, vertical and arrival date. On ``ace_records`` itself that means a join per
+record and a sort per query (wide rows with JSON forms, months computed per row), well over
+the 250 ms budget. These tables hold only what the charts read, with the month and the
+0.1-day / 0.1-hour bins stored, and covering indexes whose order matches each chart's GROUP BY,
+so SQL aggregates by walking one index. Triggers written in migration 0005 keep them in step
+with every writer (editor, importer, demo generator) without any of them knowing they exist.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cloudroute_desk.db.tables import Base, Id
+
+DAYS_BIN_PER_DAY = 10
+"""``days_bin`` = floor(days_to_credit * 10): 0.1-day (2.4 h) bins."""
+
+HOURS_BIN_PER_HOUR = 10
+"""``hours_bin`` = floor(hours to assignment * 10): 6-minute bins."""
+
+
+class ChartRecordFactRow(Base):
+    __tablename__ = "chart_record_facts"
+    record_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("ace_records.id", ondelete="CASCADE"), primary_key=True
+    )
+    inquiry_id: Mapped[int] = mapped_column(Id, index=True)
+    partner_id: Mapped[int] = mapped_column(Id)
+    pool: Mapped[str] = mapped_column(String(24))
+    awarded_pool: Mapped[str | None] = mapped_column(String(24))
+    state: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str] = mapped_column(String(16))
+    vertical: Mapped[str] = mapped_column(String(32))
+    arrived_at: Mapped[datetime] = mapped_column(DateTime)
+    requested_usd: Mapped[int] = mapped_column(Integer)
+    awarded_usd: Mapped[int] = mapped_column(Integer)
+    submit_month: Mapped[str | None] = mapped_column(String(7))
+    decide_month: Mapped[str | None] = mapped_column(String(7))
+    days_to_credit: Mapped[float | None] = mapped_column(Float)
+    days_bin: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index(
+            "ix_crf_pipeline",
+            "state",
+            "pool",
+            "region",
+            "vertical",
+            "arrived_at",
+            "partner_id",
+            "requested_usd",
+            "awarded_usd",
+        ),
+        Index(
+            "ix_crf_days",
+            "pool",
+            "submit_month",
+            "days_bin",
+            "region",
+            "vertical",
+            "arrived_at",
+            "partner_id",
+            sqlite_where=text("days_bin IS NOT NULL"),
+            postgresql_where=text("days_bin IS NOT NULL"),
+        ),
+        Index(
+            "ix_crf_days_exact",
+            "pool",
+            "days_bin",
+            "days_to_credit",
+            sqlite_where=text("days_bin IS NOT NULL"),
+            postgresql_where=text("days_bin IS NOT NULL"),
+        ),
+        Index(
+            "ix_crf_decided",
+            "decide_month",
+            "state",
+            "awarded_pool",
+            "pool",
+            "region",
+            "vertical",
+            "arrived_at",
+            "partner_id",
+            sqlite_where=text("decide_month IS NOT NULL"),
+            postgresql_where=text("decide_month IS NOT NULL"),
+        ),
+        Index("ix_crf_partner", "partner_id", "decide_month", "state"),
+    )
+
+
+class ChartInquiryFactRow(Base):
+    __tablename__ = "chart_inquiry_facts"
+    inquiry_id: Mapped[int] = mapped_column(
+        Id, ForeignKey("inquiries.id", ondelete="CASCADE"), primary_key=True
+    )
+    partner_id: Mapped[int | None] = mapped_column(Id)
+    region: Mapped[str] = mapped_column(String(16))
+    vertical: Mapped[str] = mapped_column(String(32))
+    arrived_at: Mapped[datetime] = mapped_column(DateTime)
+    arrive_month: Mapped[str] = mapped_column(String(7))
+    hours_to_assign: Mapped[float | None] = mapped_column(Float)
+    hours_bin: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index(
+            "ix_cif_routing",
+            "arrive_month",
+            "hours_bin",
+            "region",
+            "vertical",
+            "arrived_at",
+            "partner_id",
+            "hours_to_assign",
+        ),
+        Index("ix_cif_partner", "partner_id", "arrive_month"),
+    )
