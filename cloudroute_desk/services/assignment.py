@@ -1,8 +1,11 @@
 """Assigning exactly one partner to an inquiry, undo, re-route, and the batch suggestion.
 
-The database enforces "one active partner per inquiry": a conditional UPDATE on the inquiry
-(only when it has no partner and waits in new/reroute) plus the partial unique index
-``uq_assignments_one_active``, with the audit row in the same short transaction.
+The database enforces "one active partner per inquiry": one short transaction makes a
+conditional UPDATE on the inquiry (only when it has no partner and waits in new/reroute), then
+inserts the active assignment (the partial unique index ``uq_assignments_one_active`` is the
+backstop) and the audit row. A loser's UPDATE matches no row (PostgreSQL re-checks the WHERE
+after the winner commits; SQLite serialises writers with BEGIN IMMEDIATE), and it is told who
+holds the inquiry.
 """
 
 from __future__ import annotations
@@ -10,11 +13,39 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from cloudroute_desk.db import assignment_queries as aq
+from cloudroute_desk.db import routing_queries as rq
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.batch_assignment import BatchItem, BatchSuggestion
-from cloudroute_desk.domain.routing import AssignmentEntry
+from cloudroute_desk.db.tables import InquiryRow, PartnerRow
+from cloudroute_desk.domain.batch_assignment import (
+    BatchItem,
+    BatchSuggestion,
+    Candidates,
+    optimal_assignment,
+)
+from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.routing import AssignmentEntry, Ranking
+from cloudroute_desk.domain.routing_score import ranked_partner
 from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.routing import (
+    InquiryNotFoundError,
+    ensure_index,
+    load_network,
+    rank_inquiry,
+    score_row,
+)
+
+ASSIGNED = Changes(queue=True, ranking=True, charts=True)
+
+BATCH_CANDIDATES = 25
+"""Each open inquiry offers its best 25 eligible partners to the batch matching."""
 
 
 class AssignmentError(Exception):
@@ -59,31 +90,231 @@ class BatchResult:
     changes: Changes
 
 
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    """What the audit row records about the choice, and the gate verdict, from a ranking."""
+
+    score: float | None
+    rank: int | None
+    above_threshold: bool | None
+    runner_up: dict[str, Any] | None
+    refusal: str | None
+
+
+def _decision(ranking: Ranking, partner_id: int) -> _Decision:
+    excluded = next((e for e in ranking.excluded if e.partner_id == partner_id), None)
+    chosen = ranking.find(partner_id)
+    others = [p for p in ranking.ranked if p.partner_id != partner_id]
+    runner_up = (
+        {
+            "partner_id": others[0].partner_id,
+            "name": others[0].partner_name,
+            "score": others[0].score,
+        }
+        if others
+        else None
+    )
+    refusal = None
+    if excluded is not None:
+        refusal = f"{excluded.partner_name} cannot take this inquiry: {excluded.reason}"
+    return _Decision(
+        score=chosen.score if chosen else None,
+        rank=chosen.rank if chosen else None,
+        above_threshold=chosen.above_threshold if chosen else None,
+        runner_up=runner_up,
+        refusal=refusal,
+    )
+
+
+def _already_assigned(database: Database, inquiry_id: int) -> AssignmentError:
+    with database.reading() as session:
+        holder = aq.active_holder(session, inquiry_id)
+        status = aq.inquiry_status(session, inquiry_id)
+    if holder is not None:
+        return AlreadyAssigned(*holder)
+    if status is None:
+        return NotAssignableError(f"no inquiry with id {inquiry_id}")
+    return NotAssignableError(f"the inquiry is no longer waiting for a partner (it is {status})")
+
+
 def assign(
-    database: Database, inquiry_id: int, partner_id: int, admin: str, *, reason: str = ""
+    database: Database,
+    inquiry_id: int,
+    partner_id: int,
+    admin: str,
+    *,
+    reason: str = "",
+    ranking: Ranking | None = None,
 ) -> Changes:
-    raise NotImplementedError
+    """Give the inquiry to the partner, or raise (``AlreadyAssigned`` names the holder).
+
+    ``ranking`` (the one the admin looked at) saves recomputing it for the audit row; the
+    hard gates are checked against it, and capacity again inside the transaction.
+    """
+    if ranking is None:
+        try:
+            ranking = rank_inquiry(database, inquiry_id)
+        except InquiryNotFoundError as error:
+            raise NotAssignableError(str(error)) from None
+    decision = _decision(ranking, partner_id)
+    _assign(database, inquiry_id, partner_id, admin, reason, decision, source="manual")
+    return ASSIGNED
+
+
+def _assign(
+    database: Database,
+    inquiry_id: int,
+    partner_id: int,
+    admin: str,
+    reason: str,
+    decision: _Decision,
+    source: str,
+) -> None:
+    now = utcnow()
+    try:
+        with database.writing() as session:
+            previous = aq.inquiry_status(session, inquiry_id)
+            if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
+                raise _LostRaceError()
+            if decision.refusal is not None:
+                raise PartnerNotEligibleError(decision.refusal)
+            partner = session.get(PartnerRow, partner_id)
+            if partner is None:
+                raise PartnerNotEligibleError(f"no partner with id {partner_id}")
+            load = rq.open_loads_for(session, partner_id)
+            if load >= partner.capacity:
+                raise PartnerNotEligibleError(
+                    f"{partner.name} cannot take this inquiry: at capacity "
+                    f"({load}/{partner.capacity} open engagements)"
+                )
+            aq.insert_assignment(
+                session, inquiry_id, partner_id, admin, now, decision.score, decision.rank
+            )
+            aq.add_audit(
+                session,
+                "assigned",
+                admin,
+                now,
+                inquiry_id,
+                partner_id,
+                {
+                    "partner_name": partner.name,
+                    "score": decision.score,
+                    "rank": decision.rank,
+                    "above_threshold": decision.above_threshold,
+                    "runner_up": decision.runner_up,
+                    "reason": reason,
+                    "previous_status": previous,
+                    "source": source,
+                },
+            )
+    except _LostRaceError:
+        raise _already_assigned(database, inquiry_id) from None
+    except IntegrityError:
+        # The partial unique index refused a second active assignment.
+        raise _already_assigned(database, inquiry_id) from None
+
+
+class _LostRaceError(Exception):
+    """The conditional update matched no row: someone else holds the inquiry."""
 
 
 def unassign(
     database: Database, inquiry_id: int, partner_id: int, admin: str, *, reason: str = "undo"
 ) -> Changes:
-    raise NotImplementedError
+    """Take an assignment back (undo): the inquiry returns to new, or to re-route if an
+    earlier partner did not connect. The partner does not count as tried."""
+    now = utcnow()
+    with database.writing() as session:
+        assignment_id = aq.end_assignment(session, inquiry_id, partner_id, rq.UNDO_REASON, now)
+        if assignment_id is None:
+            raise NotAssignedError("that partner is no longer assigned to this inquiry")
+        back_to = (
+            InquiryStatus.REROUTE if aq.was_rerouted(session, inquiry_id) else InquiryStatus.NEW
+        )
+        if not aq.release_inquiry(
+            session, inquiry_id, partner_id, (InquiryStatus.ASSIGNED.value,), back_to
+        ):
+            status = aq.inquiry_status(session, inquiry_id)
+            raise NotAssignableError(
+                f"the assignment can no longer be undone: the inquiry is {status}"
+            )
+        aq.add_audit(
+            session,
+            "unassigned",
+            admin,
+            now,
+            inquiry_id,
+            partner_id,
+            {"reason": reason, "status": back_to.value, "assignment_id": assignment_id},
+        )
+    return ASSIGNED
 
 
 def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Changes:
-    raise NotImplementedError
+    """The founder and the partner did not connect: the inquiry needs a different partner.
+    The assignment stays in the history and the partner is excluded from future rankings."""
+    now = utcnow()
+    with database.writing() as session:
+        holder = aq.active_holder(session, inquiry_id)
+        if holder is None:
+            raise NotAssignedError("the inquiry has no active partner to re-route from")
+        partner_id = holder[0]
+        assignment_id = aq.end_assignment(session, inquiry_id, partner_id, aq.DID_NOT_CONNECT, now)
+        released = aq.release_inquiry(
+            session,
+            inquiry_id,
+            partner_id,
+            (InquiryStatus.ASSIGNED.value, InquiryStatus.CONNECTED.value),
+            InquiryStatus.REROUTE,
+        )
+        if assignment_id is None or not released:
+            status = aq.inquiry_status(session, inquiry_id)
+            raise NotAssignableError(f"the inquiry can no longer be re-routed: it is {status}")
+        aq.add_audit(
+            session,
+            "did_not_connect",
+            admin,
+            now,
+            inquiry_id,
+            partner_id,
+            {"partner_name": holder[1], "assignment_id": assignment_id, "reason": "re-route"},
+        )
+    return ASSIGNED
 
 
 def undo_did_not_connect(
     database: Database, inquiry_id: int, partner_id: int, admin: str
 ) -> Changes:
-    """Reverse ``mark_did_not_connect`` (for the undo stack): the same partner is active again."""
-    raise NotImplementedError
+    """Reverse ``mark_did_not_connect`` (for the undo stack): the same partner is active again
+    and the inquiry back to assigned."""
+    now = utcnow()
+    try:
+        with database.writing() as session:
+            assignment_id = aq.last_ended(session, inquiry_id, partner_id, aq.DID_NOT_CONNECT)
+            if assignment_id is None:
+                raise NotAssignedError("there is no re-route of that partner to undo")
+            if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
+                raise _LostRaceError()
+            aq.reactivate_assignment(session, assignment_id)
+            aq.add_audit(
+                session,
+                "did_not_connect_undone",
+                admin,
+                now,
+                inquiry_id,
+                partner_id,
+                {"assignment_id": assignment_id, "reason": "undo"},
+            )
+    except (_LostRaceError, IntegrityError):
+        raise _already_assigned(database, inquiry_id) from None
+    return ASSIGNED
 
 
 def assignment_history(database: Database, inquiry_id: int) -> tuple[AssignmentEntry, ...]:
-    raise NotImplementedError
+    """Every partner the inquiry has had, oldest first (active and ended)."""
+    with database.reading() as session:
+        return aq.history(session, inquiry_id)
 
 
 def suggest_batch(
@@ -93,8 +324,121 @@ def suggest_batch(
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> BatchSuggestion:
-    raise NotImplementedError
+    """A preview: the assignment of every waiting inquiry (new / re-route, no partner) that
+    maximises the total routing score within the partners' free capacity.
+
+    Each inquiry offers its 25 best eligible partners: the above-threshold ones when it has
+    any (the threshold rule), otherwise the below-threshold ones.
+    """
+    as_of = as_of or utcnow()
+    stored = ensure_index(database, as_of)
+    with database.reading() as session:
+        network = load_network(session, as_of, stored)
+        rows = list(
+            session.scalars(
+                select(InquiryRow)
+                .where(
+                    InquiryRow.partner_id.is_(None),
+                    InquiryRow.status.in_(aq.WAITING),
+                )
+                .order_by(InquiryRow.arrived_at, InquiryRow.id)
+            )
+        )
+        total = len(rows)
+        scored_rows = []
+        candidates = []
+        for done, row in enumerate(rows, start=1):
+            if cancelled is not None and cancelled():
+                return BatchSuggestion(
+                    items=(),
+                    unmatched=(),
+                    total_score=0.0,
+                    total_expected_award_usd=0.0,
+                    cancelled=True,
+                )
+            scored = score_row(session, row, network)
+            order = scored.order
+            if len(order) and scored.above[order].any():
+                order = order[scored.above[order]]
+            order = order[:BATCH_CANDIDATES]
+            scored_rows.append((row, scored))
+            candidates.append(Candidates(order.astype(np.int64), scored.score[order]))
+            if progress is not None:
+                progress(done, total)
+    partners = network.partners
+    capacity_left = np.maximum(partners.capacity - partners.load, 0)
+    pairs = optimal_assignment(candidates, capacity_left)
+    chosen = dict(pairs)
+    items = []
+    for index, (row, scored) in enumerate(scored_rows):
+        position = chosen.get(index)
+        if position is None:
+            continue
+        rank = int(np.flatnonzero(scored.order == position)[0]) + 1
+        entry = ranked_partner(scored, position, rank)
+        runner = next((int(i) for i in scored.order if int(i) != position), None)
+        items.append(
+            BatchItem(
+                inquiry_id=row.id,
+                company_name=row.company_name,
+                partner_id=entry.partner_id,
+                partner_name=entry.partner_name,
+                score=entry.score,
+                expected_award_usd=entry.expected_award_usd,
+                rank=rank,
+                above_threshold=entry.above_threshold,
+                reasons=entry.reasons,
+                runner_up_id=None if runner is None else int(partners.ids[runner]),
+                runner_up_name=None if runner is None else partners.names[runner],
+                runner_up_score=None if runner is None else float(scored.score[runner]),
+            )
+        )
+    matched = {item.inquiry_id for item in items}
+    return BatchSuggestion(
+        items=tuple(items),
+        unmatched=tuple(row.id for row, _ in scored_rows if row.id not in matched),
+        total_score=sum(item.score for item in items),
+        total_expected_award_usd=sum(item.expected_award_usd for item in items),
+    )
 
 
-def accept_batch(database: Database, items: Iterable[BatchItem], admin: str) -> BatchResult:
-    raise NotImplementedError
+def accept_batch(
+    database: Database,
+    items: Iterable[BatchItem],
+    admin: str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResult:
+    """Assign the chosen items, one transaction each; an item someone else got first, or
+    whose partner filled up meanwhile, is reported in ``lost``, not fatal."""
+    chosen = list(items)
+    assigned: list[BatchItem] = []
+    lost: list[BatchLoss] = []
+    for done, item in enumerate(chosen, start=1):
+        runner_up = (
+            {
+                "partner_id": item.runner_up_id,
+                "name": item.runner_up_name,
+                "score": item.runner_up_score,
+            }
+            if item.runner_up_id is not None
+            else None
+        )
+        decision = _Decision(item.score, item.rank, item.above_threshold, runner_up, None)
+        try:
+            _assign(
+                database,
+                item.inquiry_id,
+                item.partner_id,
+                admin,
+                "batch suggestion",
+                decision,
+                source="batch",
+            )
+        except AssignmentError as error:
+            lost.append(BatchLoss(item.inquiry_id, item.partner_id, str(error)))
+        else:
+            assigned.append(item)
+        if progress is not None:
+            progress(done, len(chosen))
+    return BatchResult(tuple(assigned), tuple(lost), ASSIGNED if assigned else Changes())

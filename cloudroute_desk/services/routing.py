@@ -1,17 +1,86 @@
-"""Ranking use-case: the partners for one inquiry, best first, from the routing index."""
+"""Ranking use-case: the partners for one inquiry, best first, from the routing index.
+
+The stored index is for "today"; before reading it the service refreshes whatever the
+triggers marked dirty (usually nothing, or the one partner whose record just changed). A
+ranking "as of" another day is computed from the records directly, without touching the
+stored index.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
+from cloudroute_desk.db import routing_queries as q
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.mapping import inquiry_from_row
+from cloudroute_desk.db.tables import InquiryRow
+from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.entities import Inquiry
 from cloudroute_desk.domain.routing import Ranking
+from cloudroute_desk.domain.routing_score import (
+    IndexStats,
+    PartnerTable,
+    ScoredInquiry,
+    build_ranking,
+    index_columns,
+    score_inquiry,
+)
 
 
 class InquiryNotFoundError(LookupError):
     def __init__(self, inquiry_id: int) -> None:
         super().__init__(f"no inquiry with id {inquiry_id}")
         self.inquiry_id = inquiry_id
+
+
+@dataclass(frozen=True)
+class Network:
+    """Every partner with its index stats: what scoring needs besides the inquiry."""
+
+    partners: PartnerTable
+    stats: IndexStats
+
+
+def ensure_index(database: Database, as_of: datetime | None = None) -> bool:
+    """Bring the stored index up to date for ``as_of``'s day (default today), if it serves
+    that day. Returns True when the stored index serves ``as_of``."""
+    now = utcnow()
+    window_end = q.window_end_for(as_of or now)
+    if window_end != q.window_end_for(now):
+        return False
+    with database.reading() as session:
+        if q.index_is_current(session, window_end):
+            return True
+    with database.writing() as session:
+        q.bring_index_up_to_date(session, window_end, now)
+    return True
+
+
+def load_network(
+    session: Session, as_of: datetime, stored: bool, inquiry: Inquiry | None = None
+) -> Network:
+    """Partners and their stats; only the inquiry's columns when ``inquiry`` is given."""
+    partners = PartnerTable.build(q.partner_rows(session), q.open_loads(session))
+    if stored:
+        columns = index_columns(inquiry) if inquiry is not None else None
+        entries = q.index_entries(session, columns)
+    else:
+        entries = q.decided_entries(session, q.window_end_for(as_of))
+    return Network(partners, IndexStats.build(partners, entries))
+
+
+def score_row(session: Session, row: InquiryRow, network: Network) -> ScoredInquiry:
+    inquiry = inquiry_from_row(row)
+    return score_inquiry(
+        inquiry,
+        network.partners,
+        network.stats,
+        tried=q.tried_partners(session, row.id),
+        competing=q.competing_partners(session, row),
+    )
 
 
 def rank_inquiry(
@@ -22,4 +91,12 @@ def rank_inquiry(
     limit: int | None = None,
 ) -> Ranking:
     """Every partner ranked for ``inquiry_id``; ``limit`` cuts ``ranked`` to the best N."""
-    raise NotImplementedError  # implemented in the next commit
+    as_of = as_of or utcnow()
+    stored = ensure_index(database, as_of)
+    with database.reading() as session:
+        row = session.get(InquiryRow, inquiry_id)
+        if row is None:
+            raise InquiryNotFoundError(inquiry_id)
+        network = load_network(session, as_of, stored, inquiry_from_row(row))
+        scored = score_row(session, row, network)
+    return build_ranking(scored, as_of, limit=limit)

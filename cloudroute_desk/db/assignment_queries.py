@@ -1,0 +1,216 @@
+"""Assignment statements: each a single conditional write the database arbitrates.
+
+No ``SELECT ... FOR UPDATE`` (SQLite ignores it): the conditional UPDATEs report through their
+row count whether this caller won, and the partial unique index ``uq_assignments_one_active``
+refuses a second active assignment whatever the application does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CursorResult, insert, select, update
+from sqlalchemy.orm import Session
+
+from cloudroute_desk.db.tables import AssignmentRow, AuditEventRow, InquiryRow, PartnerRow
+from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.domain.routing import AssignmentEntry
+
+DID_NOT_CONNECT = "did_not_connect"
+WAITING = (InquiryStatus.NEW.value, InquiryStatus.REROUTE.value)
+
+
+def _rowcount(result: Any) -> int:
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
+
+
+def claim_inquiry(session: Session, inquiry_id: int, partner_id: int, now: datetime) -> bool:
+    """Give the inquiry to ``partner_id`` if it is waiting with no partner; True if we won."""
+    result = session.execute(
+        update(InquiryRow)
+        .where(
+            InquiryRow.id == inquiry_id,
+            InquiryRow.partner_id.is_(None),
+            InquiryRow.status.in_(WAITING),
+        )
+        .values(
+            partner_id=partner_id,
+            status=InquiryStatus.ASSIGNED.value,
+            assigned_at=now,
+            version=InquiryRow.version + 1,
+        )
+    )
+    return _rowcount(result) == 1
+
+
+def release_inquiry(
+    session: Session,
+    inquiry_id: int,
+    partner_id: int,
+    from_statuses: tuple[str, ...],
+    to_status: InquiryStatus,
+) -> bool:
+    result = session.execute(
+        update(InquiryRow)
+        .where(
+            InquiryRow.id == inquiry_id,
+            InquiryRow.partner_id == partner_id,
+            InquiryRow.status.in_(from_statuses),
+        )
+        .values(
+            partner_id=None,
+            status=to_status.value,
+            assigned_at=None,
+            version=InquiryRow.version + 1,
+        )
+    )
+    return _rowcount(result) == 1
+
+
+def inquiry_status(session: Session, inquiry_id: int) -> str | None:
+    return session.scalar(select(InquiryRow.status).where(InquiryRow.id == inquiry_id))
+
+
+def active_holder(session: Session, inquiry_id: int) -> tuple[int, str, str, datetime] | None:
+    """(partner id, partner name, assigned by, assigned at) of the active assignment."""
+    row = session.execute(
+        select(
+            AssignmentRow.partner_id,
+            PartnerRow.name,
+            AssignmentRow.assigned_by,
+            AssignmentRow.assigned_at,
+        )
+        .join(PartnerRow, PartnerRow.id == AssignmentRow.partner_id)
+        .where(AssignmentRow.inquiry_id == inquiry_id, AssignmentRow.active.is_(True))
+    ).first()
+    if row is None:
+        return None
+    return int(row[0]), str(row[1]), str(row[2]), row[3]
+
+
+def insert_assignment(
+    session: Session,
+    inquiry_id: int,
+    partner_id: int,
+    admin: str,
+    now: datetime,
+    score: float | None,
+    rank: int | None,
+) -> int:
+    return int(
+        session.execute(
+            insert(AssignmentRow)
+            .values(
+                inquiry_id=inquiry_id,
+                partner_id=partner_id,
+                active=True,
+                assigned_at=now,
+                assigned_by=admin,
+                score=score,
+                rank=rank,
+            )
+            .returning(AssignmentRow.id)
+        ).scalar_one()
+    )
+
+
+def end_assignment(
+    session: Session, inquiry_id: int, partner_id: int | None, reason: str, now: datetime
+) -> int | None:
+    """End the inquiry's active assignment (to ``partner_id`` if given); its id, or None."""
+    conditions = [AssignmentRow.inquiry_id == inquiry_id, AssignmentRow.active.is_(True)]
+    if partner_id is not None:
+        conditions.append(AssignmentRow.partner_id == partner_id)
+    assignment_id = session.scalar(select(AssignmentRow.id).where(*conditions))
+    if assignment_id is None:
+        return None
+    result = session.execute(
+        update(AssignmentRow)
+        .where(AssignmentRow.id == assignment_id, AssignmentRow.active.is_(True))
+        .values(active=False, ended_at=now, end_reason=reason[:40])
+    )
+    return int(assignment_id) if _rowcount(result) == 1 else None
+
+
+def reactivate_assignment(session: Session, assignment_id: int) -> None:
+    session.execute(
+        update(AssignmentRow)
+        .where(AssignmentRow.id == assignment_id)
+        .values(active=True, ended_at=None, end_reason=None)
+    )
+
+
+def last_ended(session: Session, inquiry_id: int, partner_id: int, reason: str) -> int | None:
+    return session.scalar(
+        select(AssignmentRow.id)
+        .where(
+            AssignmentRow.inquiry_id == inquiry_id,
+            AssignmentRow.partner_id == partner_id,
+            AssignmentRow.active.is_(False),
+            AssignmentRow.end_reason == reason,
+        )
+        .order_by(AssignmentRow.id.desc())
+        .limit(1)
+    )
+
+
+def was_rerouted(session: Session, inquiry_id: int) -> bool:
+    """True when a partner of this inquiry did not connect (undo returns it to re-route)."""
+    return (
+        session.scalar(
+            select(AssignmentRow.id)
+            .where(
+                AssignmentRow.inquiry_id == inquiry_id,
+                AssignmentRow.end_reason == DID_NOT_CONNECT,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def add_audit(
+    session: Session,
+    kind: str,
+    actor: str,
+    now: datetime,
+    inquiry_id: int,
+    partner_id: int | None,
+    detail: dict[str, Any],
+) -> None:
+    session.execute(
+        insert(AuditEventRow).values(
+            at=now,
+            actor=actor,
+            kind=kind,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail=detail,
+        )
+    )
+
+
+def history(session: Session, inquiry_id: int) -> tuple[AssignmentEntry, ...]:
+    rows = session.execute(
+        select(AssignmentRow, PartnerRow.name)
+        .join(PartnerRow, PartnerRow.id == AssignmentRow.partner_id)
+        .where(AssignmentRow.inquiry_id == inquiry_id)
+        .order_by(AssignmentRow.assigned_at, AssignmentRow.id)
+    ).all()
+    return tuple(
+        AssignmentEntry(
+            id=a.id,
+            partner_id=a.partner_id,
+            partner_name=name,
+            active=a.active,
+            assigned_at=a.assigned_at,
+            assigned_by=a.assigned_by,
+            ended_at=a.ended_at,
+            end_reason=a.end_reason,
+            score=a.score,
+            rank=a.rank,
+        )
+        for a, name in rows
+    )

@@ -1,0 +1,302 @@
+"""Routing index queries: refresh it from ACE records, read it, and the gates' facts.
+
+The index covers decided records with ``decided_at`` in ``[window_end - 365 d, window_end)``,
+``window_end`` being the midnight after the "as of" date (so it moves once a day). Triggers
+mark partners dirty on every record change (migration 0003); ``bring_index_up_to_date`` then
+recomputes only those partners, or everything when the day has moved on. On PostgreSQL the
+refresh takes an EXCLUSIVE lock on ``routing_index_dirty`` first: record writers (whose
+triggers insert there) wait for it, so no change can slip between reading the records and
+clearing the dirty marks, and two admins never refresh at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import and_, delete, func, insert, or_, select, text, tuple_
+from sqlalchemy.orm import Session
+
+from cloudroute_desk.db.routing_tables import (
+    RoutingIndexDirtyRow,
+    RoutingIndexRow,
+    RoutingIndexStateRow,
+)
+from cloudroute_desk.db.tables import AceRecordRow, AssignmentRow, InquiryRow, PartnerRow
+from cloudroute_desk.domain.catalog import (
+    DECIDED_STATES,
+    ROUTING_WINDOW_DAYS,
+    InquiryStatus,
+    Pool,
+    RecordState,
+    Tier,
+)
+from cloudroute_desk.domain.routing import AXES
+from cloudroute_desk.domain.routing_stats import IndexEntry, Outcome, record_outcome, tally
+
+OPEN_STATUSES = (InquiryStatus.ASSIGNED, InquiryStatus.CONNECTED, InquiryStatus.FILED)
+"""An active assignment on an inquiry in these statuses is an open engagement (load)."""
+
+COMPETING_STATES = tuple(
+    s.value for s in RecordState if s not in (RecordState.REJECTED, RecordState.CLOSED)
+)
+"""Records that still stand for the customer: drafts, in review, or awarded and running."""
+
+UNDO_REASON = "undo"
+"""``end_reason`` of an assignment that was taken back: it does not count as tried."""
+
+STATE_ID = 1
+
+
+def window_end_for(as_of: datetime) -> datetime:
+    return datetime.combine(as_of.date() + timedelta(days=1), time())
+
+
+def decided_entries(
+    session: Session, window_end: datetime, partner_ids: Collection[int] | None = None
+) -> list[IndexEntry]:
+    """The index rows computed from the ACE records (all partners, or only ``partner_ids``)."""
+    start = window_end - timedelta(days=ROUTING_WINDOW_DAYS)
+    statement = (
+        select(
+            AceRecordRow.partner_id,
+            AceRecordRow.state,
+            AceRecordRow.pool,
+            AceRecordRow.awarded_pool,
+            AceRecordRow.amount_awarded_usd,
+            AceRecordRow.days_to_credit,
+            InquiryRow.funding_stage,
+            InquiryRow.region,
+            InquiryRow.vertical,
+            InquiryRow.service_profile,
+            InquiryRow.engagement_type,
+        )
+        .join(InquiryRow, InquiryRow.id == AceRecordRow.inquiry_id)
+        .where(
+            AceRecordRow.state.in_([s.value for s in DECIDED_STATES]),
+            AceRecordRow.decided_at >= start,
+            AceRecordRow.decided_at < window_end,
+        )
+    )
+    if partner_ids is not None:
+        statement = statement.where(AceRecordRow.partner_id.in_(list(partner_ids)))
+    rows = session.execute(statement).all()
+    kept: list[tuple[object, ...]] = []
+    outcomes: list[Outcome] = []
+    for row in rows:
+        outcome = record_outcome(
+            RecordState(row.state),
+            Pool(row.pool),
+            Pool(row.awarded_pool) if row.awarded_pool else None,
+        )
+        if outcome is not None:
+            outcomes.append(outcome)
+            kept.append(tuple(row))
+    columns = list(zip(*kept, strict=True)) if kept else [()] * 11
+    axis_values = {axis: columns[6 + i] for i, axis in enumerate(AXES[:5])}
+    axis_values["pool"] = columns[2]
+    return tally(
+        partner_ids=columns[0],
+        outcomes=outcomes,
+        axis_values=axis_values,
+        awarded_usd=columns[4],
+        days_to_credit=columns[5],
+    )
+
+
+def _lock_index(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE routing_index_dirty IN EXCLUSIVE MODE"))
+
+
+def _replace_rows(
+    session: Session, partner_ids: Collection[int] | None, entries: Iterable[IndexEntry]
+) -> None:
+    if partner_ids is None:
+        session.execute(delete(RoutingIndexRow))
+        session.execute(delete(RoutingIndexDirtyRow))
+    else:
+        ids = list(partner_ids)
+        session.execute(delete(RoutingIndexRow).where(RoutingIndexRow.partner_id.in_(ids)))
+        session.execute(
+            delete(RoutingIndexDirtyRow).where(RoutingIndexDirtyRow.partner_id.in_(ids))
+        )
+    existing = set(session.scalars(select(PartnerRow.id)).all())
+    rows = [
+        {
+            "partner_id": e.partner_id,
+            "axis": e.axis,
+            "value": e.value,
+            "decided": e.decided,
+            "approved": e.approved,
+            "approvals": e.approvals,
+            "downgraded": e.downgraded,
+            "rejected": e.rejected,
+            "award_sum": e.award_sum,
+            "award_n": e.award_n,
+            "median_days": e.median_days,
+            "days_n": e.days_n,
+        }
+        for e in entries
+        if e.partner_id in existing
+    ]
+    for chunk in range(0, len(rows), 5_000):
+        session.execute(insert(RoutingIndexRow), rows[chunk : chunk + 5_000])
+
+
+def refresh_partner_index(session: Session, partner_id: int) -> None:
+    """Recompute one partner's index rows now (inside the caller's write transaction).
+
+    Optional: the triggers already mark the partner dirty, and the next ranking refreshes it.
+    Before the index was first built there is nothing to refresh.
+    """
+    refresh_partners(session, [partner_id])
+
+
+def refresh_partners(session: Session, partner_ids: Collection[int]) -> None:
+    _lock_index(session)
+    state = session.get(RoutingIndexStateRow, STATE_ID)
+    if state is None or not partner_ids:
+        return
+    _replace_rows(session, partner_ids, decided_entries(session, state.window_end, partner_ids))
+
+
+def index_is_current(session: Session, window_end: datetime) -> bool:
+    state = session.get(RoutingIndexStateRow, STATE_ID)
+    if state is None or state.window_end != window_end:
+        return False
+    return session.scalar(select(RoutingIndexDirtyRow.partner_id).limit(1)) is None
+
+
+def bring_index_up_to_date(session: Session, window_end: datetime, now: datetime) -> int:
+    """Refresh the dirty partners, or rebuild for a new window; returns partners recomputed
+    (-1 for a full rebuild). Run inside a write transaction."""
+    _lock_index(session)
+    state = session.get(RoutingIndexStateRow, STATE_ID)
+    if state is None or state.window_end != window_end:
+        _replace_rows(session, None, decided_entries(session, window_end))
+        if state is None:
+            session.add(RoutingIndexStateRow(id=STATE_ID, window_end=window_end, refreshed_at=now))
+        else:
+            state.window_end = window_end
+            state.refreshed_at = now
+        session.flush()
+        return -1
+    dirty = list(session.scalars(select(RoutingIndexDirtyRow.partner_id)).all())
+    if dirty:
+        _replace_rows(session, dirty, decided_entries(session, window_end, dirty))
+        state.refreshed_at = now
+    return len(dirty)
+
+
+def index_entries(
+    session: Session, columns: Sequence[tuple[str, str]] | None = None
+) -> list[IndexEntry]:
+    """Stored index rows, all of them or only those on the given (axis, value) columns."""
+    statement = select(RoutingIndexRow)
+    if columns is not None:
+        statement = statement.where(
+            tuple_(RoutingIndexRow.axis, RoutingIndexRow.value).in_(list(columns))
+        )
+    return [
+        IndexEntry(
+            partner_id=r.partner_id,
+            axis=r.axis,
+            value=r.value,
+            decided=r.decided,
+            approved=r.approved,
+            approvals=r.approvals,
+            downgraded=r.downgraded,
+            rejected=r.rejected,
+            award_sum=r.award_sum,
+            award_n=r.award_n,
+            median_days=r.median_days,
+            days_n=r.days_n,
+        )
+        for r in session.scalars(statement)
+    ]
+
+
+def partner_rows(session: Session) -> list[tuple[int, str, Tier, bool, int, list[str]]]:
+    """(id, name, tier, active, capacity, regions) for every partner, by id."""
+    rows = session.execute(
+        select(
+            PartnerRow.id,
+            PartnerRow.name,
+            PartnerRow.tier,
+            PartnerRow.active,
+            PartnerRow.capacity,
+            PartnerRow.regions,
+        ).order_by(PartnerRow.id)
+    ).all()
+    return [(r[0], r[1], Tier(r[2]), bool(r[3]), r[4], list(r[5] or ())) for r in rows]
+
+
+def open_loads(session: Session) -> dict[int, int]:
+    """Open engagements (active assignments on open inquiries) per partner."""
+    rows = session.execute(
+        select(AssignmentRow.partner_id, func.count())
+        .join(InquiryRow, InquiryRow.id == AssignmentRow.inquiry_id)
+        .where(
+            AssignmentRow.active.is_(True),
+            InquiryRow.status.in_([s.value for s in OPEN_STATUSES]),
+        )
+        .group_by(AssignmentRow.partner_id)
+    ).all()
+    return {int(pid): int(n) for pid, n in rows}
+
+
+def open_loads_for(session: Session, partner_id: int) -> int:
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(AssignmentRow)
+            .join(InquiryRow, InquiryRow.id == AssignmentRow.inquiry_id)
+            .where(
+                AssignmentRow.partner_id == partner_id,
+                AssignmentRow.active.is_(True),
+                InquiryRow.status.in_([s.value for s in OPEN_STATUSES]),
+            )
+        )
+        or 0
+    )
+
+
+def tried_partners(session: Session, inquiry_id: int) -> dict[int, str]:
+    """Partners that had this inquiry before (ended, not undone), with when and why it ended."""
+    rows = session.execute(
+        select(AssignmentRow.partner_id, AssignmentRow.ended_at, AssignmentRow.end_reason)
+        .where(
+            AssignmentRow.inquiry_id == inquiry_id,
+            AssignmentRow.active.is_(False),
+            or_(AssignmentRow.end_reason.is_(None), AssignmentRow.end_reason != UNDO_REASON),
+        )
+        .order_by(AssignmentRow.id)
+    ).all()
+    tried: dict[int, str] = {}
+    for pid, ended_at, reason in rows:
+        when = f" on {ended_at:%Y-%m-%d}" if ended_at else ""
+        tried[int(pid)] = f"{(reason or 'ended').replace('_', ' ')}{when}"
+    return tried
+
+
+def competing_partners(session: Session, inquiry: InquiryRow) -> dict[int, str]:
+    """Partners other than the inquiry's own holding a standing ACE record for this customer
+    (on this inquiry, or on another inquiry with the same company name or website)."""
+    same_customer = or_(
+        InquiryRow.id == inquiry.id,
+        func.lower(InquiryRow.company_name) == inquiry.company_name.lower(),
+        and_(InquiryRow.website != "", func.lower(InquiryRow.website) == inquiry.website.lower()),
+    )
+    statement = (
+        select(AceRecordRow.partner_id, AceRecordRow.id, AceRecordRow.state, AceRecordRow.pool)
+        .join(InquiryRow, InquiryRow.id == AceRecordRow.inquiry_id)
+        .where(same_customer, AceRecordRow.state.in_(COMPETING_STATES))
+        .order_by(AceRecordRow.id)
+    )
+    if inquiry.partner_id is not None:
+        statement = statement.where(AceRecordRow.partner_id != inquiry.partner_id)
+    competing: dict[int, str] = {}
+    for pid, record_id, state, pool in session.execute(statement).all():
+        competing.setdefault(int(pid), f"record #{record_id}, {pool}, {state}")
+    return competing
