@@ -1,11 +1,14 @@
 """Run a database job on the DB executor and get its result back on the GUI thread.
 
 Works without an asyncio loop (tests, modal dialogs): the worker thread emits a signal on a
-relay that lives in the GUI thread, so Qt queues the call back to it.
+runner that lives in the GUI thread, so Qt queues the call back to it. One runner per widget,
+kept for the widget's life: creating and deleting a relay object per job corrupted memory
+under PySide 6.11 when the deletion raced the queued signal.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import suppress
@@ -17,52 +20,51 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.services.executor import DbExecutor
 
 T = TypeVar("T")
+_ids = itertools.count(1)
 
 
-class _Relay(QObject):
-    finished = Signal(object)
+class JobRunner(QObject):
+    _finished = Signal(int, object)
 
-    def __init__(
-        self,
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-        parent: QObject,
-    ) -> None:
+    def __init__(self, executor: DbExecutor, parent: QObject) -> None:
         super().__init__(parent)
-        self._on_done = on_done
-        self._on_error = on_error
-        self.finished.connect(self._on_finished)
+        self.executor = executor
+        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None]]]
+        self._callbacks = {}
+        self._finished.connect(self._on_finished)
 
-    @Slot(object)
-    def _on_finished(self, future: Future[Any]) -> None:
-        try:
-            error = future.exception()
-            if error is not None:
-                self._on_error(error)
-            else:
-                self._on_done(future.result())
-        finally:
-            self.deleteLater()
+    @property
+    def pending(self) -> int:
+        return len(self._callbacks)
 
+    def run(
+        self,
+        job: Callable[[Database], T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None],
+    ) -> Future[T]:
+        """Submit ``job``; call ``on_done(result)`` or ``on_error(exc)`` later on this thread."""
+        job_id = next(_ids)
+        self._callbacks[job_id] = (on_done, on_error)
+        future = self.executor.submit(job)
+        signal = self._finished
 
-def run_job(
-    executor: DbExecutor,
-    job: Callable[[Database], T],
-    owner: QObject,
-    on_done: Callable[[T], None],
-    on_error: Callable[[BaseException], None],
-) -> Future[T]:
-    """Submit ``job``; call ``on_done(result)`` or ``on_error(exc)`` later on the GUI thread.
+        def deliver(done: Future[T]) -> None:
+            # RuntimeError: the runner's owner was destroyed; nobody is waiting any more.
+            with suppress(RuntimeError):
+                signal.emit(job_id, done)
 
-    The callbacks never run if ``owner`` was destroyed first (the relay is its child).
-    """
-    relay = _Relay(on_done, on_error, owner)
-    future = executor.submit(job)
+        future.add_done_callback(deliver)
+        return future
 
-    def deliver(done: Future[T]) -> None:
-        # RuntimeError: the owner (and its relay) was destroyed; nobody is waiting any more.
-        with suppress(RuntimeError):
-            relay.finished.emit(done)
-
-    future.add_done_callback(deliver)
-    return future
+    @Slot(int, object)
+    def _on_finished(self, job_id: int, future: Future[Any]) -> None:
+        callbacks = self._callbacks.pop(job_id, None)
+        if callbacks is None:
+            return
+        on_done, on_error = callbacks
+        error = future.exception()
+        if error is not None:
+            on_error(error)
+        else:
+            on_done(future.result())
