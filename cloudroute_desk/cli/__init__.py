@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Protocol, cast
 
+from cloudroute_desk.cli import demo_cmd, export_cmd, import_cmd, route_cmd, validate_cmd
 from cloudroute_desk.cli.common import CommandError
 
 
@@ -23,7 +24,13 @@ class Command(Protocol):
     run: Callable[[argparse.Namespace], int]
 
 
-COMMAND_MODULES: tuple[ModuleType, ...] = ()
+COMMAND_MODULES: tuple[ModuleType, ...] = (
+    demo_cmd,
+    import_cmd,
+    validate_cmd,
+    export_cmd,
+    route_cmd,
+)
 
 
 def commands() -> dict[str, Command]:

@@ -1,0 +1,76 @@
+"""``cloudroute-desk demo``: fill a new database with realistic, deterministic demo data."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from cloudroute_desk.cli.common import CommandError, TerminalProgress, open_or_fail
+from cloudroute_desk.services.demo_data import generate_demo
+
+NAME = "demo"
+HELP = "Fill an empty database with demo partners, inquiries, assignments and ACE records."
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", required=True, help="SQLite file path or postgresql:// URL")
+    parser.add_argument("--inquiries", type=int, default=20_000, help="default: 20000")
+    parser.add_argument("--partners", type=int, default=400, help="default: 400")
+    parser.add_argument("--seed", type=int, default=7, help="same seed, same data (default: 7)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="delete an existing SQLite file first (never touches a PostgreSQL database)",
+    )
+
+
+def _sqlite_path(target: str) -> Path | None:
+    if "://" in target:
+        return None
+    return Path(target).expanduser().resolve()
+
+
+def _remove_sqlite_file(path: Path) -> None:
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header and header != SQLITE_HEADER:
+        raise CommandError(f"{path} is not a SQLite database; --force deletes only those.")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.inquiries < 0 or args.partners < 0:
+        raise CommandError("--inquiries and --partners cannot be negative.")
+    path = _sqlite_path(args.db)
+    if args.force:
+        if path is None:
+            raise CommandError("--force deletes SQLite files only; empty PostgreSQL yourself.")
+        if path.exists():
+            _remove_sqlite_file(path)
+    database = open_or_fail(args.db)
+    try:
+        summary = generate_demo(
+            database,
+            inquiries=args.inquiries,
+            partners=args.partners,
+            seed=args.seed,
+            progress=TerminalProgress("Generating inquiries"),
+        )
+    except ValueError as error:
+        hint = " Use --force to replace the file." if path is not None else ""
+        raise CommandError(f"{error}{hint}") from None
+    finally:
+        database.dispose()
+    size = ""
+    if path is not None:
+        size = f", {os.path.getsize(path) / 1e6:,.1f} MB"
+    print(
+        f"Wrote {summary.partners:,} partners, {summary.inquiries:,} inquiries, "
+        f"{summary.assignments:,} assignments and {summary.records:,} ACE records "
+        f"in {summary.seconds:.1f} s to {path or database.display_name}{size}."
+    )
+    return 0

@@ -1,0 +1,293 @@
+"""The demo data generator: counts, determinism, the domain's invariants, refusal, the CLI."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from cloudroute_desk.cli import main
+from cloudroute_desk.db import bulk
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.db.tables import (
+    AceRecordRow,
+    AssignmentRow,
+    Base,
+    InquiryRow,
+    InquirySpendRow,
+    PartnerRow,
+)
+from cloudroute_desk.domain.catalog import (
+    AWARDED_STATES,
+    AWS_SERVICES,
+    POOLS,
+    ROUTING_SLA_HOURS,
+    STACKED_CEILING_USD,
+    InquiryStatus,
+    Pool,
+    RecordState,
+    Tier,
+    tier_may_file,
+)
+from cloudroute_desk.services.demo_data import HISTORY_DAYS, generate_demo
+
+NOW = datetime(2026, 11, 20, 15, 30, 0)
+ASSIGNED_LIKE = {
+    InquiryStatus.ASSIGNED,
+    InquiryStatus.CONNECTED,
+    InquiryStatus.FILED,
+    InquiryStatus.CREDITED,
+}
+E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+
+
+def _generate(database: Database, seed: int = 11, inquiries: int = 300) -> Any:
+    return generate_demo(database, inquiries=inquiries, partners=30, seed=seed, now=NOW)
+
+
+def _dump(database: Database) -> dict[str, list[tuple[Any, ...]]]:
+    result: dict[str, list[tuple[Any, ...]]] = {}
+    with database.reading() as session:
+        for name in bulk.BULK_TABLES:
+            table = Base.metadata.tables[name]
+            rows = session.execute(select(table).order_by(table.c.id)).all()
+            result[name] = [tuple(row) for row in rows]
+    return result
+
+
+def _rows(database: Database, row_class: type[Base]) -> list[Any]:
+    """Plain (never expiring) rows of a table, in id order."""
+    table = Base.metadata.tables[row_class.__tablename__]
+    with database.reading() as session:
+        return list(session.execute(select(table).order_by(table.c.id)).all())
+
+
+def _sqlite(tmp_path: Path, name: str) -> Database:
+    return open_database(str(tmp_path / name))
+
+
+def test_counts_match_the_summary(database: Database) -> None:
+    summary = _generate(database)
+    dump = _dump(database)
+    assert summary.inquiries == len(dump["inquiries"]) == 300
+    assert summary.partners == len(dump["partners"]) == 30
+    assert summary.records == len(dump["ace_records"]) > 0
+    assert summary.assignments == len(dump["assignments"]) > 0
+    assert summary.spend_lines == len(dump["inquiry_spend"]) >= 300
+    assert summary.audit_events == len(dump["audit_events"]) >= summary.assignments
+    assert summary.seconds > 0
+
+
+def test_same_seed_gives_the_same_rows_on_either_backend(
+    database: Database, tmp_path: Path
+) -> None:
+    _generate(database, seed=5)
+    reference = _sqlite(tmp_path, "same.sqlite")
+    other = _sqlite(tmp_path, "other.sqlite")
+    try:
+        _generate(reference, seed=5)
+        _generate(other, seed=6)
+        assert _dump(database) == _dump(reference)
+        assert _dump(other)["inquiries"] != _dump(reference)["inquiries"]
+    finally:
+        reference.dispose()
+        other.dispose()
+
+
+def test_refuses_a_database_that_holds_data(database: Database) -> None:
+    _generate(database, inquiries=20)
+    with pytest.raises(ValueError, match="already holds"):
+        _generate(database, inquiries=20)
+
+
+def test_rejects_impossible_counts(database: Database) -> None:
+    with pytest.raises(ValueError, match="partner"):
+        generate_demo(database, inquiries=10, partners=0, seed=1, now=NOW)
+
+
+def test_assignments_follow_the_one_active_partner_rule(database: Database) -> None:
+    _generate(database)
+    inquiries = _rows(database, InquiryRow)
+    assignments = _rows(database, AssignmentRow)
+    partners = {p.id: p for p in _rows(database, PartnerRow)}
+    by_inquiry: dict[int, list[AssignmentRow]] = defaultdict(list)
+    for assignment in assignments:
+        by_inquiry[assignment.inquiry_id].append(assignment)
+    statuses = Counter(row.status for row in inquiries)
+    assert statuses[InquiryStatus.CREDITED] > 0 and statuses[InquiryStatus.DECLINED] > 0
+    for inquiry in inquiries:
+        history = by_inquiry[inquiry.id]
+        active = [a for a in history if a.active]
+        if InquiryStatus(inquiry.status) in ASSIGNED_LIKE:
+            assert len(active) == 1
+            assert active[0].partner_id == inquiry.partner_id
+            assert active[0].assigned_at == inquiry.assigned_at
+            assert inquiry.assigned_at >= inquiry.arrived_at
+            assert Tier(partners[inquiry.partner_id].tier) is not Tier.REGISTERED
+        else:
+            assert active == [] and inquiry.partner_id is None and inquiry.assigned_at is None
+        if inquiry.status == InquiryStatus.REROUTE:
+            assert history and all(a.end_reason for a in history)
+        if len(history) > 1:
+            assert len({a.partner_id for a in history}) == len(history)
+        for ended in (a for a in history if not a.active):
+            assert ended.ended_at is not None and ended.ended_at >= ended.assigned_at
+            assert ended.ended_at <= NOW
+
+
+def test_records_respect_pools_tiers_and_ranges(database: Database) -> None:
+    _generate(database)
+    inquiries = {i.id: i for i in _rows(database, InquiryRow)}
+    partners = {p.id: p for p in _rows(database, PartnerRow)}
+    records = _rows(database, AceRecordRow)
+    assignments = _rows(database, AssignmentRow)
+    states = Counter(RecordState(r.state) for r in records)
+    assert states[RecordState.REJECTED] > 0 and states[RecordState.DOWNGRADED] > 0
+    assert sum(states[s] for s in AWARDED_STATES) > states[RecordState.REJECTED]
+    handled = {(a.inquiry_id, a.partner_id) for a in assignments}
+    requested_per_inquiry: Counter[int] = Counter()
+    for record in records:
+        inquiry = inquiries[record.inquiry_id]
+        pool = Pool(record.pool)
+        spec = POOLS[pool]
+        state = RecordState(record.state)
+        assert (record.inquiry_id, record.partner_id) in handled
+        assert tier_may_file(Tier(partners[record.partner_id].tier), pool)
+        assert pool.value in inquiry.pools_wanted or pool is Pool.FOUNDERS
+        if pool is Pool.PORTFOLIO:
+            assert inquiry.lead_investor, "Portfolio needs a named lead investor"
+        assert spec.min_usd is not None and spec.max_usd is not None
+        assert spec.min_usd <= record.amount_requested_usd <= spec.max_usd
+        requested_per_inquiry[record.inquiry_id] += record.amount_requested_usd
+        assert record.created_at >= inquiry.arrived_at
+        if state is RecordState.IDENTIFIED:
+            assert record.submitted_at is None and record.external_id is None
+            continue
+        assert record.submitted_at is not None and record.submitted_at >= record.created_at
+        assert record.external_id is not None and re.fullmatch(r"O[0-9]+", record.external_id)
+        if state in (RecordState.SUBMITTED, RecordState.VALIDATED):
+            assert record.decided_at is None and record.credited_at is None
+            continue
+        assert record.decided_at is not None and record.submitted_at < record.decided_at <= NOW
+        if state is RecordState.REJECTED:
+            assert record.amount_awarded_usd is None and record.days_to_credit is None
+            continue
+        assert record.awarded_pool is not None and record.amount_awarded_usd is not None
+        awarded = POOLS[Pool(record.awarded_pool)]
+        assert awarded.min_usd is not None and awarded.max_usd is not None
+        assert awarded.min_usd <= record.amount_awarded_usd <= awarded.max_usd
+        if state is RecordState.DOWNGRADED:
+            assert (
+                record.amount_awarded_usd < record.amount_requested_usd
+                or record.awarded_pool != record.pool
+            )
+        else:
+            assert record.awarded_pool == record.pool
+            assert record.amount_awarded_usd <= record.amount_requested_usd
+        assert record.credited_at == record.decided_at
+        assert record.days_to_credit is not None and 1.0 <= record.days_to_credit <= 60.0
+        elapsed = (record.credited_at - record.submitted_at).total_seconds() / 86_400
+        assert record.days_to_credit == pytest.approx(elapsed, abs=1e-3)
+    assert max(requested_per_inquiry.values()) <= STACKED_CEILING_USD
+    for inquiry in inquiries.values():
+        has_records = inquiry.id in requested_per_inquiry
+        if inquiry.status in (InquiryStatus.FILED, InquiryStatus.CREDITED):
+            assert has_records
+        elif inquiry.status != InquiryStatus.DECLINED:
+            assert not has_records
+
+
+def test_inquiries_and_partners_look_real(database: Database) -> None:
+    _generate(database)
+    inquiries = _rows(database, InquiryRow)
+    partners = _rows(database, PartnerRow)
+    spend = _rows(database, InquirySpendRow)
+    totals: Counter[int] = Counter()
+    for line in spend:
+        assert line.service in AWS_SERVICES and line.monthly_usd > 0
+        totals[line.inquiry_id] += line.monthly_usd
+    for inquiry in inquiries:
+        assert NOW - timedelta(days=HISTORY_DAYS) <= inquiry.arrived_at <= NOW
+        assert totals[inquiry.id] == inquiry.monthly_spend_usd
+        assert inquiry.website.startswith("https://")
+        if inquiry.engagement_type == "Migrate":
+            assert inquiry.current_cloud != "none"
+        if Pool.PORTFOLIO.value in inquiry.pools_wanted:
+            assert inquiry.lead_investor
+        for contact in (inquiry.technical_contact, inquiry.business_contact):
+            assert contact["email"] == contact["email"].lower() and "@" in contact["email"]
+            assert E164.match(contact["phone"]), contact["phone"]
+    assert len({i.company_name for i in inquiries}) > 0.95 * len(inquiries)
+    ids = [i.id for i in sorted(inquiries, key=lambda i: (i.arrived_at, i.id))]
+    assert ids == sorted(ids), "ids follow arrival order"
+    for partner in partners:
+        assert 5 <= partner.capacity <= 40
+        assert 1 <= len(partner.regions) <= 3 and 1 <= len(partner.verticals) <= 3
+        assert 1 <= len(partner.service_profiles) <= 2 and partner.engagement_types
+        assert partner.contact["email"] == partner.contact["email"].lower()
+    assert len({p.name for p in partners}) == len(partners)
+
+
+def test_a_larger_desk_has_a_queue_an_sla_and_spread_close_rates(database: Database) -> None:
+    generate_demo(database, inquiries=4_000, partners=60, seed=7, now=NOW)
+    inquiries = _rows(database, InquiryRow)
+    assignments = _rows(database, AssignmentRow)
+    records = _rows(database, AceRecordRow)
+    recent = [i for i in inquiries if NOW - i.arrived_at < timedelta(days=2)]
+    waiting = [i for i in recent if i.status == InquiryStatus.NEW]
+    assert len(waiting) >= len(recent) / 2
+    sla = timedelta(hours=ROUTING_SLA_HOURS)
+    assert any(NOW - i.arrived_at > sla for i in waiting), "some queue items are past the SLA"
+    assert any(sla - timedelta(hours=6) < NOW - i.arrived_at < sla for i in waiting)
+    arrived = {i.id: i.arrived_at for i in inquiries}
+    delays = [(a.assigned_at - arrived[a.inquiry_id]).total_seconds() / 3600 for a in assignments]
+    assert 14 <= statistics.median(delays) <= 19
+    breaches = sum(d > ROUTING_SLA_HOURS for d in delays) / len(delays)
+    assert 0.03 < breaches < 0.2
+    halves = (NOW - timedelta(days=HISTORY_DAYS // 2), NOW)
+    older = sum(i.arrived_at < halves[0] for i in inquiries)
+    assert older < len(inquiries) - older, "more recent inquiries than old ones"
+    decided: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for record in records:
+        if record.decided_at is not None:
+            decided[record.partner_id][1] += 1
+            decided[record.partner_id][0] += record.state != RecordState.REJECTED
+    rates = [won / total for won, total in decided.values() if total >= 20]
+    assert min(rates) < 0.7 < max(rates)
+    assert any(total < 10 for _, total in decided.values()), "some small-sample partners"
+
+
+def test_cli_writes_refuses_and_forces(
+    db_target: str, backend: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["demo", "--db", db_target, "--inquiries", "40", "--partners", "8", "--seed", "3"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "40 inquiries" in out and "8 partners" in out
+    if backend == "sqlite":
+        assert "MB" in out
+    assert main(args) == 2
+    assert "already holds" in capsys.readouterr().err
+    if backend == "sqlite":
+        assert main([*args, "--force"]) == 0
+        assert "40 inquiries" in capsys.readouterr().out
+    else:
+        assert main([*args, "--force"]) == 2
+        assert "SQLite" in capsys.readouterr().err
+
+
+def test_cli_force_never_deletes_a_file_that_is_not_sqlite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    assert main(["demo", "--db", str(notes), "--inquiries", "5", "--force"]) == 2
+    assert notes.read_text() == "my notes\n"
+    assert "not a SQLite database" in capsys.readouterr().err
