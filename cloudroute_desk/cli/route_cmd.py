@@ -76,6 +76,7 @@ def as_text(ranking: Ranking) -> str:
             f"{p.rank:>3}. {p.partner_name} ({p.tier.value}) score ${p.score:,.0f}, "
             f"close estimate {p.close_estimate:.0%} ({badge}), load {p.load}/{p.capacity}"
         )
+        lines.append(f"      - {p.reasons[0]}")
         lines.append(
             "      " + " | ".join(f"{AXIS_LABELS[a.axis]} {a.value}: {a.label}" for a in p.axes)
         )
