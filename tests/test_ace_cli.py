@@ -1,0 +1,187 @@
+"""``cloudroute-desk validate`` and ``cloudroute-desk export`` end to end."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.validate import validate_parameters
+from sqlalchemy import update
+
+from cloudroute_desk import cli
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.tables import AceRecordRow
+from cloudroute_desk.domain import ace_api_model
+from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.catalog import Pool, RecordState
+from cloudroute_desk.domain.clock import utcnow
+from tests.ace_samples import portfolio_form
+from tests.factories import add_inquiry, add_partner, add_record
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def _current_form(**overrides: Any) -> AceForm:
+    """The sample record with a target close date that stays in the future."""
+    close = (utcnow().date() + timedelta(days=60)).isoformat()
+    values: dict[str, Any] = {"target_close_date": close}
+    values.update(overrides)
+    return portfolio_form(**values)
+
+
+def _write(tmp_path: Path, data: Any, name: str = "record.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def test_example_record_validates_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["validate", str(DOCS / "example-record.json")]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_errors_print_field_severity_message_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    form = _current_form(amount_requested_usd=150_000, use_case="A SaaS platform on AWS.")
+    doc = {"form": form.model_dump(mode="json"), "context": {"partner_tier": "Advanced"}}
+    assert cli.main(["validate", _write(tmp_path, doc)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert "amount_requested_usd\terror\tActivate Portfolio takes $50,000 to $100,000" in "\n".join(
+        lines
+    )
+    assert any(line.startswith("use_case\twarning\t") for line in lines)
+    assert all(len(line.split("\t")) == 3 for line in lines)
+
+
+def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = {
+        "form": _current_form().model_dump(mode="json"),
+        "context": {
+            "partner_tier": "Select",
+            "record_partner_id": 1,
+            "today": "2026-11-26",
+            "other_records": [{"partner_id": 2, "pool": "founders", "amount_requested_usd": 10000}],
+        },
+    }
+    assert cli.main(["validate", _write(tmp_path, doc), "--json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    by_field = {(f["field"], f["severity"]) for f in findings}
+    assert ("pool", "error") in by_field
+    assert ("customer.company_name", "error") in by_field
+    assert all({"field", "severity", "message"} <= set(f) for f in findings)
+
+
+def test_bare_form_is_accepted_and_warnings_exit_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    form = _current_form(annual_deal_size_usd=0)
+    assert cli.main(["validate", _write(tmp_path, form.model_dump(mode="json"))]) == 0
+    assert capsys.readouterr().out.startswith("annual_deal_size_usd\twarning\t")
+
+
+def test_hostile_text_is_reported_not_crashed_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = _current_form().model_dump(mode="json")
+    data["customer"]["company_name"] = "Lumen\u0000"
+    data["title"] = "\ud800 broken"
+    data["customer"]["state_or_region"] = "\u202eCalifornia\ud83d"
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(data), encoding="ascii")
+    assert cli.main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "customer.company_name\terror\tText contains a NUL character" in out
+    assert "title\terror\tText contains an unpaired surrogate" in out
+    assert cli.main(["validate", str(path), "--json"]) == 1
+    json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        '{"form": {"amount_requested_usd": "lots"}}',
+        '{"form": {}, "context": {"partner_tier": "Diamond"}}',
+        '{"surprise": 1}',
+        "[1, 2]",
+        "[" * 100_000 + "]" * 100_000,
+    ],
+    ids=["syntax", "type", "tier", "unknown key", "list", "deep"],
+)
+def test_unparseable_input_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    assert cli.main(["validate", str(path)]) == 2
+    assert "cloudroute-desk validate:" in capsys.readouterr().err
+
+
+def test_missing_or_binary_file_exits_2(tmp_path: Path) -> None:
+    assert cli.main(["validate", str(tmp_path / "nope.json")]) == 2
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    assert cli.main(["validate", str(binary)]) == 2
+
+
+def _record_with_form(database: Database, form: AceForm, **overrides: Any) -> int:
+    partner_id = add_partner(database)
+    inquiry_id = add_inquiry(database, partner_id=partner_id)
+    record_id = add_record(
+        database,
+        inquiry_id,
+        partner_id,
+        pool=Pool(form.pool),
+        state=RecordState.IDENTIFIED,
+        amount_requested_usd=form.amount_requested_usd,
+        amount_awarded_usd=None,
+        submitted_at=None,
+        decided_at=None,
+        credited_at=None,
+        **overrides,
+    )
+    with database.writing() as session:
+        session.execute(
+            update(AceRecordRow)
+            .where(AceRecordRow.id == record_id)
+            .values(fields=form.model_dump(mode="json"))
+        )
+    return record_id
+
+
+def test_export_writes_the_create_opportunity_request(
+    database: Database, db_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record_id = _record_with_form(database, _current_form())
+    out = tmp_path / "opportunity.json"
+    assert (
+        cli.main(["export", "--db", db_target, "--record", str(record_id), "--out", str(out)]) == 0
+    )
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert payload["Customer"]["Account"]["CompanyName"] == "Lumen Analytics Inc."
+    assert ace_api_model.check_request(payload) == []
+    validate_parameters(payload, ace_api_model.operation_model().input_shape)
+    # Same saved version, same idempotency key.
+    assert cli.main(["export", "--db", db_target, "--record", str(record_id)]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["ClientToken"] == payload["ClientToken"]
+
+
+def test_export_refuses_a_record_with_errors(
+    database: Database, db_target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record_id = _record_with_form(database, _current_form(use_case="short"))
+    assert cli.main(["export", "--db", db_target, "--record", str(record_id), "--json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [f["field"] for f in findings if f["severity"] == "error"] == ["use_case"]
+
+
+def test_export_unknown_record_exits_2(
+    database: Database, db_target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["export", "--db", db_target, "--record", "999"]) == 2
+    assert "999" in capsys.readouterr().err
