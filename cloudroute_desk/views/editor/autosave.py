@@ -1,0 +1,249 @@
+"""Autosave for one open record: local draft first, database sync second.
+
+Each edit restarts a 400 ms single-shot timer. When it fires, the form goes into the local
+draft store on the GUI thread (a local SQLite write that needs no server), so a crash or kill
+loses at most the last ~0.4 s of typing. Then the draft is synced to the shared database on the
+DB executor with the version check. A conflict pauses syncing until the admin resolves it; an
+unreachable server is retried every few seconds; the draft stays on disk throughout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from cloudroute_desk.db.draft_store import DraftStore
+from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.services import drafts
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.records import (
+    EditConflict,
+    RecordError,
+    RecordLockedError,
+    UnstorableTextError,
+)
+from cloudroute_desk.views.tasks import spawn
+
+log = logging.getLogger(__name__)
+
+AUTOSAVE_DELAY_MS = 400
+RETRY_OFFLINE_MS = 10_000
+
+
+class Autosave(QObject):
+    status_changed = Signal(str)
+    """A short sentence for the editor's save indicator."""
+    synced = Signal(object)
+    """A ``drafts.SyncOutcome`` after the database took the draft."""
+    conflicted = Signal(object)
+    """An ``EditConflict``: someone else saved first; syncing pauses until resolved."""
+    locked = Signal(str)
+    """The record left the draft state under us (submitted elsewhere)."""
+
+    def __init__(
+        self, executor: DbExecutor, store: DraftStore, admin: str, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._executor = executor
+        self._store = store
+        self._admin = admin
+        self._identity = ""
+        self._record_id: int | None = None
+        self._version = 0
+        self._form: AceForm | None = None
+        self._dirty = False
+        """Edits not yet written to the local draft store."""
+        self._unsynced: str | None = None
+        """Draft text written locally but not yet in the database."""
+        self._syncing = False
+        self._paused = False
+        self._generation = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_DELAY_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_OFFLINE_MS)
+        self._retry.timeout.connect(self._on_retry_timeout)
+
+    # ---- lifecycle ------------------------------------------------------------------------
+
+    def start(self, identity: str, record_id: int, version: int, unsynced: str | None) -> None:
+        """Follow ``record_id`` at ``version``. ``unsynced`` is a restored draft: it is pushed
+        with the next edit or before a transition, not at once, so "Revert" can still bring
+        back the saved record."""
+        self.stop()
+        self._identity = identity
+        self._record_id = record_id
+        self._version = version
+        self._unsynced = unsynced
+
+    def stop(self) -> None:
+        """Write what is pending locally and stop following the record."""
+        self.flush()
+        self._generation += 1
+        self._timer.stop()
+        self._retry.stop()
+        self._record_id = None
+        self._form = None
+        self._unsynced = None
+        self._syncing = False
+        self._paused = False
+
+    @property
+    def version(self) -> int:
+        return self._version
+
+    @property
+    def record_id(self) -> int | None:
+        return self._record_id
+
+    def has_unsynced(self) -> bool:
+        return self._dirty or self._unsynced is not None
+
+    # ---- edits ----------------------------------------------------------------------------
+
+    def edited(self, form: AceForm) -> None:
+        if self._record_id is None:
+            return
+        self._form = form
+        self._dirty = True
+        self._timer.start()
+
+    def flush(self) -> None:
+        """Write the pending edit to the local draft store now (closing, switching records)."""
+        self._timer.stop()
+        if not self._dirty or self._record_id is None or self._form is None:
+            return
+        self._unsynced = drafts.write_draft(
+            self._store, self._identity, self._record_id, self._form, self._version
+        )
+        self._dirty = False
+        self.status_changed.emit(f"Saved locally at {utcnow():%H:%M:%S} UTC")
+
+    def _on_timer_timeout(self) -> None:
+        self.flush()
+        self._sync()
+
+    def _on_retry_timeout(self) -> None:
+        self._sync()
+
+    # ---- conflict resolution ---------------------------------------------------------------
+
+    def keep_mine(self, form: AceForm, their_version: int) -> None:
+        """Save ``form`` over their version, knowingly."""
+        self._paused = False
+        self._version = their_version
+        self._form = form
+        self._dirty = True
+        self.flush()
+        self._sync()
+
+    def take_theirs(self, their_version: int) -> None:
+        self._paused = False
+        self._timer.stop()
+        self._dirty = False
+        self._unsynced = None
+        self._version = their_version
+        if self._record_id is not None:
+            drafts.discard_draft(self._store, self._identity, self._record_id)
+        self.status_changed.emit("Took their version")
+
+    def discard(self) -> None:
+        """Revert: forget the local draft; the caller reloads the saved record."""
+        self._timer.stop()
+        self._retry.stop()
+        self._dirty = False
+        self._unsynced = None
+        self._paused = False
+        if self._record_id is not None:
+            drafts.discard_draft(self._store, self._identity, self._record_id)
+
+    def set_version(self, version: int) -> None:
+        """The record moved on through this editor (a transition bumped its version)."""
+        self._version = version
+
+    # ---- sync -----------------------------------------------------------------------------
+
+    def _sync(self) -> None:
+        if self._syncing or self._paused or self._unsynced is None or self._record_id is None:
+            return
+        self._syncing = True
+        spawn(self._sync_once(self._generation, self._record_id, self._unsynced, self._version))
+
+    async def sync_now(self) -> bool:
+        """Flush and push everything pending; True once the database holds this editor's
+        form (used before a lifecycle transition)."""
+        self.flush()
+        for _ in range(400):
+            if self._syncing:
+                await asyncio.sleep(0.025)
+                continue
+            if self._unsynced is None:
+                return True
+            if self._paused or self._record_id is None:
+                return False
+            self._syncing = True
+            ok = await self._sync_once(
+                self._generation, self._record_id, self._unsynced, self._version
+            )
+            if not ok:
+                return False
+        return False
+
+    async def _sync_once(self, generation: int, record_id: int, text: str, version: int) -> bool:
+        store, identity, admin = self._store, self._identity, self._admin
+        try:
+            outcome = await self._executor.run(
+                lambda db: drafts.sync_draft(db, store, identity, record_id, text, version, admin)
+            )
+        except EditConflict as conflict:
+            if generation == self._generation:
+                self._syncing = False
+                self._paused = True
+                self.status_changed.emit("Not saved: someone else changed this record")
+                self.conflicted.emit(conflict)
+            return False
+        except UnstorableTextError as error:
+            if generation == self._generation:
+                self._syncing = False
+                self.status_changed.emit(str(error))
+            return False
+        except RecordLockedError as error:
+            if generation == self._generation:
+                self._syncing = False
+                self._paused = True
+                self.locked.emit(str(error))
+            return False
+        except (OperationalError, DBAPIError, OSError, RecordError) as error:
+            log.info("Draft sync failed, will retry: %s", error)
+            if generation == self._generation:
+                self._syncing = False
+                self.status_changed.emit(
+                    f"Saved locally at {utcnow():%H:%M:%S} UTC; the database is unreachable, "
+                    "retrying"
+                )
+                self._retry.start()
+            return False
+        if generation != self._generation:
+            return False
+        self._syncing = False
+        self._version = outcome.version
+        if self._unsynced == text:
+            self._unsynced = None
+        else:
+            # Newer edits reached the draft store while we synced; they stand on our save.
+            self._sync()
+        self.status_changed.emit(f"Saved at {_hms(outcome.updated_at)} UTC")
+        self.synced.emit(outcome)
+        return True
+
+
+def _hms(moment: datetime) -> str:
+    return f"{moment:%H:%M:%S}"

@@ -1,0 +1,306 @@
+"""One small adapter per kind of form field: a widget, its value as the AceForm holds it, and
+one ``edited`` signal. The form talks to these, never to the widgets' own APIs.
+
+Long text uses QPlainTextEdit (QLineEdit silently stops at 32,767 characters). Picklists keep
+a value that is not in their list (an imported record, an old vocabulary) visible and
+selected, so the validator can flag it instead of the widget hiding it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+MAX_USD = 2_000_000_000
+
+
+class FieldEditor(QObject):
+    edited = Signal()
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.widget = widget
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def set_read_only(self, read_only: bool) -> None:
+        raise NotImplementedError
+
+    def focus_widget(self) -> QWidget:
+        return self.widget
+
+
+class LineField(FieldEditor):
+    def __init__(self, placeholder: str = "") -> None:
+        self.line = QLineEdit()
+        self.line.setPlaceholderText(placeholder)
+        super().__init__(self.line)
+        self.line.textEdited.connect(self.edited)
+
+    def value(self) -> str:
+        return self.line.text()
+
+    def set_value(self, value: Any) -> None:
+        if self.line.text() != value:
+            with QSignalBlocker(self.line):
+                self.line.setText(str(value))
+                self.line.setCursorPosition(0)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.line.setReadOnly(read_only)
+
+
+class TextField(FieldEditor):
+    def __init__(self, lines: int = 4) -> None:
+        self.text = QPlainTextEdit()
+        self.text.setTabChangesFocus(True)
+        height = self.text.fontMetrics().lineSpacing() * lines + 12
+        self.text.setMinimumHeight(height)
+        self.text.setMaximumHeight(int(height * 1.5))
+        super().__init__(self.text)
+        self.text.textChanged.connect(self.edited)
+
+    def value(self) -> str:
+        return self.text.toPlainText()
+
+    def set_value(self, value: Any) -> None:
+        if self.text.toPlainText() != value:
+            with QSignalBlocker(self.text):
+                self.text.setPlainText(str(value))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.text.setReadOnly(read_only)
+
+
+class MoneyField(FieldEditor):
+    def __init__(self) -> None:
+        self.spin = QSpinBox()
+        self.spin.setRange(0, MAX_USD)
+        self.spin.setPrefix("$ ")
+        self.spin.setGroupSeparatorShown(True)
+        self.spin.setSingleStep(1000)
+        self.spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        super().__init__(self.spin)
+        self.spin.valueChanged.connect(self.edited)
+
+    def value(self) -> int:
+        return int(self.spin.value())
+
+    def set_value(self, value: Any) -> None:
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(max(0, min(MAX_USD, int(value))))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.spin.setReadOnly(read_only)
+
+
+class ChoiceField(FieldEditor):
+    """A picklist: ``choices`` are (stored value, label) pairs."""
+
+    def __init__(self, choices: Sequence[tuple[str, str]]) -> None:
+        self.combo = QComboBox()
+        self.combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.combo.setMinimumContentsLength(16)
+        for value, label in choices:
+            self.combo.addItem(label, value)
+        super().__init__(self.combo)
+        self.combo.activated.connect(self._on_combo_activated)
+        self._read_only = False
+        self._current = self.value()
+
+    def _on_combo_activated(self, _index: int) -> None:
+        if self._read_only:
+            self.set_value(self._current)
+            return
+        self._current = self.value()
+        self.edited.emit()
+
+    def value(self) -> str:
+        data = self.combo.currentData()
+        return "" if data is None else str(data)
+
+    def set_value(self, value: Any) -> None:
+        value = str(value)
+        with QSignalBlocker(self.combo):
+            index = self.combo.findData(value)
+            if index < 0:
+                self.combo.addItem(f"{value} (not in the list)" if value else "—", value)
+                index = self.combo.count() - 1
+            self.combo.setCurrentIndex(index)
+        self._current = value
+
+    def set_read_only(self, read_only: bool) -> None:
+        # A disabled combo cannot show its tooltip or be copied from; keep it enabled and
+        # undo any change instead.
+        self._read_only = read_only
+        self.combo.setProperty("readOnly", read_only)
+
+
+class ChecklistField(FieldEditor):
+    """A multi-select picklist (delivery models, primary needs, sales activities)."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        self.list = QListWidget()
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        for choice in choices:
+            item = QListWidgetItem(choice)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+        rows = min(len(choices), 5)
+        self.list.setFixedHeight(self.list.sizeHintForRow(0) * rows + 6)
+        super().__init__(self.list)
+        self.list.itemChanged.connect(self._on_list_item_changed)
+        self._read_only = False
+
+    def _on_list_item_changed(self, _item: QListWidgetItem) -> None:
+        self.edited.emit()
+
+    def value(self) -> list[str]:
+        return [
+            self.list.item(row).text()
+            for row in range(self.list.count())
+            if self.list.item(row).checkState() == Qt.CheckState.Checked
+        ]
+
+    def set_value(self, value: Any) -> None:
+        wanted = [str(v) for v in value]
+        with QSignalBlocker(self.list):
+            present = {self.list.item(row).text() for row in range(self.list.count())}
+            for extra in wanted:
+                if extra not in present:
+                    item = QListWidgetItem(extra)
+                    self.list.addItem(item)
+                    present.add(extra)
+            for row in range(self.list.count()):
+                item = self.list.item(row)
+                flags = Qt.ItemFlag.ItemIsEnabled
+                if not self._read_only:
+                    flags |= Qt.ItemFlag.ItemIsUserCheckable
+                item.setFlags(flags)
+                checked = item.text() in wanted
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        self.set_value(self.value())
+
+
+class LinesField(FieldEditor):
+    """A list of (text, USD) lines: projected spend by service, the POC budget."""
+
+    def __init__(self, text_key: str, amount_key: str, headers: tuple[str, str]) -> None:
+        self._text_key = text_key
+        self._amount_key = amount_key
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels(list(headers))
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(120)
+        layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("Add line")
+        self.remove_button = QPushButton("Remove line")
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        super().__init__(box)
+        self.table.itemChanged.connect(self._on_table_item_changed)
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.remove_button.clicked.connect(self._on_remove_button_clicked)
+
+    def focus_widget(self) -> QWidget:
+        return self.table
+
+    def _on_table_item_changed(self, _item: QTableWidgetItem) -> None:
+        self.edited.emit()
+
+    def _on_add_button_clicked(self) -> None:
+        with QSignalBlocker(self.table):
+            self._append("", 0)
+        self.table.setCurrentCell(self.table.rowCount() - 1, 0)
+        self.edited.emit()
+
+    def _on_remove_button_clicked(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            row = self.table.rowCount() - 1
+        if row >= 0:
+            self.table.removeRow(row)
+            self.edited.emit()
+
+    def _append(self, text: str, amount: int) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(text))
+        amount_item = QTableWidgetItem()
+        amount_item.setData(Qt.ItemDataRole.EditRole, int(amount))
+        amount_item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.table.setItem(row, 1, amount_item)
+
+    def value(self) -> list[dict[str, Any]]:
+        lines = []
+        for row in range(self.table.rowCount()):
+            text_item = self.table.item(row, 0)
+            amount_item = self.table.item(row, 1)
+            amount = amount_item.data(Qt.ItemDataRole.EditRole) if amount_item else 0
+            try:
+                amount_value = max(0, min(MAX_USD, int(amount or 0)))
+            except (TypeError, ValueError):
+                amount_value = 0
+            lines.append(
+                {
+                    self._text_key: text_item.text() if text_item else "",
+                    self._amount_key: amount_value,
+                }
+            )
+        return lines
+
+    def set_value(self, value: Any) -> None:
+        if self.value() == [dict(v) for v in value]:
+            return
+        with QSignalBlocker(self.table):
+            self.table.setRowCount(0)
+            for line in value:
+                self._append(str(line[self._text_key]), int(line[self._amount_key]))
+
+    def set_read_only(self, read_only: bool) -> None:
+        triggers = (
+            QAbstractItemView.EditTrigger.NoEditTriggers
+            if read_only
+            else QAbstractItemView.EditTrigger.AllEditTriggers
+        )
+        self.table.setEditTriggers(triggers)
+        self.add_button.setEnabled(not read_only)
+        self.remove_button.setEnabled(not read_only)

@@ -1,0 +1,413 @@
+"""The ACE record editor pane: an inquiry's records, the open record's form, its lifecycle.
+
+Wiring only: the form validates, ``Autosave`` keeps drafts, the services do the work on the
+DB executor. Every write use-case's ``Changes`` is re-emitted as ``changes_made`` for the main
+window to fan out.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cloudroute_desk.db.draft_store import DraftStore
+from cloudroute_desk.domain import ace_export
+from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
+from cloudroute_desk.domain.findings import Severity
+from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel
+from cloudroute_desk.models.record_list_model import RecordListModel
+from cloudroute_desk.services import drafts, records
+from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError
+from cloudroute_desk.views.editor.autosave import Autosave
+from cloudroute_desk.views.editor.award_dialog import AwardDialog
+from cloudroute_desk.views.editor.conflict_dialog import ConflictDialog
+from cloudroute_desk.views.editor.form_spec import label_for
+from cloudroute_desk.views.editor.lifecycle_bar import LifecycleBar
+from cloudroute_desk.views.editor.record_form import RecordForm
+from cloudroute_desk.views.tasks import spawn
+from cloudroute_desk.views.theme import status_colors
+
+
+class RecordEditorPane(QWidget):
+    changes_made = Signal(object)
+    record_opened = Signal(int)
+    """Emitted with the record id once a record (and any restored draft) is on screen."""
+
+    def __init__(
+        self,
+        executor: DbExecutor,
+        draft_store: DraftStore,
+        parent: QWidget | None = None,
+        *,
+        admin: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.executor = executor
+        self.draft_store = draft_store
+        self.admin = admin or getpass.getuser()
+        self.inquiry_id: int | None = None
+        self.opened: OpenedRecord | None = None
+        self.conflict_dialog: ConflictDialog | None = None
+        self.award_dialog: AwardDialog | None = None
+        self.autosave = Autosave(executor, draft_store, self.admin, self)
+        self._build()
+        self._connect()
+        self._show_record(None)
+
+    # ---- layout ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        header = QHBoxLayout()
+        self.title_label = QLabel("No inquiry selected")
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        header.addWidget(self.title_label, 1)
+        self.pool_combo = QComboBox()
+        for pool, spec in POOLS.items():
+            if spec.partner_filed:
+                self.pool_combo.addItem(spec.label, pool.value)
+        self.new_button = QPushButton("New record")
+        self.revert_button = QPushButton("Revert")
+        self.revert_button.setToolTip("Discard unsaved changes and reload the saved record")
+        self.export_button = QPushButton("Export to Partner Central…")
+        for widget in (self.pool_combo, self.new_button, self.revert_button, self.export_button):
+            header.addWidget(widget)
+        layout.addLayout(header)
+
+        self.banner = QFrame()
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        banner_row = QHBoxLayout(self.banner)
+        self.banner_label = QLabel()
+        self.banner_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner_label.setWordWrap(True)
+        self.banner_revert = QPushButton("Revert")
+        self.banner_resolve = QPushButton("Resolve…")
+        banner_row.addWidget(self.banner_label, 1)
+        banner_row.addWidget(self.banner_revert)
+        banner_row.addWidget(self.banner_resolve)
+        self.banner.hide()
+        layout.addWidget(self.banner)
+
+        self.records_model = RecordListModel(self)
+        self.records_view = QTableView()
+        self.records_view.setModel(self.records_model)
+        self.records_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.records_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.records_view.verticalHeader().setVisible(False)
+        self.records_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.records_view.setMaximumHeight(120)
+
+        self.form = RecordForm()
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        self.lifecycle = LifecycleBar()
+        side_layout.addWidget(self.lifecycle)
+        self.save_status = QLabel()
+        self.save_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.save_status.setWordWrap(True)
+        side_layout.addWidget(self.save_status)
+        self.findings_count = QLabel()
+        self.findings_count.setTextFormat(Qt.TextFormat.PlainText)
+        side_layout.addWidget(self.findings_count)
+        self.findings_model = FindingsModel(label_for, self._severity_color, self)
+        self.findings_view = QListView()
+        self.findings_view.setModel(self.findings_model)
+        self.findings_view.setWordWrap(True)
+        self.findings_view.setUniformItemSizes(False)
+        side_layout.addWidget(self.findings_view, 1)
+
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(self.form)
+        body.addWidget(side)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
+        layout.addWidget(self.records_view)
+        layout.addWidget(body, 1)
+
+    def _connect(self) -> None:
+        self.records_view.selectionModel().selectionChanged.connect(
+            self._on_records_selection_changed
+        )
+        self.new_button.clicked.connect(self._on_new_button_clicked)
+        self.revert_button.clicked.connect(self._on_revert_clicked)
+        self.banner_revert.clicked.connect(self._on_revert_clicked)
+        self.banner_resolve.clicked.connect(self._on_banner_resolve_clicked)
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.form.form_edited.connect(self.autosave.edited)
+        self.form.findings_changed.connect(self._on_form_findings_changed)
+        self.findings_view.clicked.connect(self._on_findings_clicked)
+        self.findings_view.activated.connect(self._on_findings_clicked)
+        self.lifecycle.transition_requested.connect(self._on_lifecycle_transition_requested)
+        self.autosave.status_changed.connect(self.save_status.setText)
+        self.autosave.synced.connect(self._on_autosave_synced)
+        self.autosave.conflicted.connect(self._on_autosave_conflicted)
+        self.autosave.locked.connect(self._on_autosave_locked)
+
+    def _severity_color(self, severity: Severity) -> QColor:
+        return status_colors(self.palette())["error" if severity is Severity.ERROR else "warning"]
+
+    # ---- inquiry and record list -----------------------------------------------------------
+
+    def set_inquiry(self, inquiry_id: int | None) -> None:
+        if inquiry_id == self.inquiry_id:
+            return
+        self.inquiry_id = inquiry_id
+        self.autosave.stop()
+        self._show_record(None)
+        spawn(self._load_list(select=None))
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.records or changes.queue:
+            spawn(self._load_list(select=self.opened.record_id if self.opened else None))
+
+    async def _load_list(self, select: int | None) -> None:
+        inquiry_id = self.inquiry_id
+        if inquiry_id is None:
+            self.records_model.set_items(())
+            self.title_label.setText("No inquiry selected")
+            self._update_buttons()
+            return
+        items = await self.executor.run(lambda db: records.list_records(db, inquiry_id))
+        if inquiry_id != self.inquiry_id:
+            return
+        with QSignalBlocker(self.records_view.selectionModel()):
+            self.records_model.set_items(items)
+        self.title_label.setText(f"Inquiry {inquiry_id}: {len(items)} ACE record(s)")
+        wanted = select if select is not None else (items[0].summary.id if items else None)
+        row = self.records_model.row_of(wanted) if wanted is not None else None
+        if row is not None:
+            self.records_view.selectRow(row)  # opens it unless it is already open
+        self._update_buttons()
+
+    def _on_records_selection_changed(self, selected: QItemSelection, _: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if not indexes:
+            return
+        record_id = self.records_model.item(indexes[0].row()).summary.id
+        if record_id is None or (self.opened and self.opened.record_id == record_id):
+            return
+        self.open_record(record_id)
+
+    def open_record(self, record_id: int) -> None:
+        self.autosave.stop()
+        spawn(self._open(record_id))
+
+    async def _open(self, record_id: int) -> None:
+        try:
+            opened = await self.executor.run(lambda db: records.open_record(db, record_id))
+        except RecordError as error:
+            self._show_banner(str(error))
+            return
+        identity = drafts.database_identity(self.executor.database)
+        draft = drafts.read_draft(self.draft_store, identity, record_id)
+        self._show_record(opened)
+        if draft is not None and draft.form == opened.form:
+            drafts.discard_draft(self.draft_store, identity, record_id)
+            draft = None
+        if draft is not None and opened.editable:
+            self.form.set_form(draft.form)
+            self._show_banner(
+                f"Restored unsaved changes from {draft.saved_at:%Y-%m-%d %H:%M:%S} UTC.",
+                revert=True,
+            )
+            self.autosave.start(identity, record_id, draft.base_version, draft.text)
+        else:
+            if draft is not None:
+                self._show_banner(
+                    f"Your local changes from {draft.saved_at:%Y-%m-%d %H:%M} UTC were not "
+                    f"saved: the record is now {opened.summary.state.value}.",
+                    revert=True,
+                )
+            self.autosave.start(identity, record_id, opened.version, None)
+        self.record_opened.emit(record_id)
+
+    def _show_record(self, opened: OpenedRecord | None) -> None:
+        self.opened = opened
+        self.banner.hide()
+        self.save_status.clear()
+        if opened is None:
+            self.form.set_context(None)
+            self.form.setEnabled(False)
+            self.lifecycle.set_record(None, has_errors=False)
+            self._update_buttons()
+            return
+        self.form.setEnabled(True)
+        self.form.set_context(opened.context)
+        self.form.set_read_only(not opened.editable)
+        self.form.set_form(opened.form)
+        self.lifecycle.set_record(opened.summary, has_errors=self.form.has_errors())
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has_record = self.opened is not None
+        self.new_button.setEnabled(self.inquiry_id is not None)
+        self.pool_combo.setEnabled(self.inquiry_id is not None)
+        self.revert_button.setEnabled(has_record and bool(self.opened and self.opened.editable))
+        self.export_button.setEnabled(has_record)
+
+    def _show_banner(self, text: str, *, revert: bool = False, resolve: bool = False) -> None:
+        self.banner_label.setText(text)
+        self.banner_revert.setVisible(revert)
+        self.banner_resolve.setVisible(resolve)
+        self.banner.show()
+
+    # ---- findings --------------------------------------------------------------------------
+
+    def _on_form_findings_changed(self, findings: list[object]) -> None:
+        self.findings_model.set_findings(self.form.findings)
+        errors, warnings = self.findings_model.error_count(), self.findings_model.warning_count()
+        self.findings_count.setText(
+            f"{errors} error(s), {warnings} warning(s)" if findings else "No findings"
+        )
+        self.lifecycle.set_has_errors(errors > 0)
+
+    def _on_findings_clicked(self, index: QModelIndex) -> None:
+        field = index.data(FIELD_ROLE)
+        if field:
+            self.form.focus_field(str(field))
+
+    # ---- new, revert, export ---------------------------------------------------------------
+
+    def _on_new_button_clicked(self) -> None:
+        if self.inquiry_id is None:
+            return
+        spawn(self._create(self.inquiry_id, Pool(self.pool_combo.currentData())))
+
+    async def _create(self, inquiry_id: int, pool: Pool) -> None:
+        admin = self.admin
+        try:
+            opened, changes = await self.executor.run(
+                lambda db: records.create_record(db, inquiry_id, pool, admin)
+            )
+        except RecordError as error:
+            self._show_banner(str(error))
+            return
+        self.autosave.stop()
+        self.opened = None
+        await self._load_list(select=opened.record_id)
+        self.changes_made.emit(changes)
+
+    def _on_revert_clicked(self) -> None:
+        if self.opened is None:
+            return
+        record_id = self.opened.record_id
+        self.autosave.discard()
+        self.autosave.stop()
+        self.opened = None
+        spawn(self._open(record_id))
+
+    def _on_export_button_clicked(self) -> None:
+        if self.opened is None:
+            return
+        self.form.validate_now()
+        if self.form.has_errors():
+            self._show_banner(
+                "Fix the errors first: an exported request must pass Partner Central's checks."
+            )
+            return
+        path = self.ask_export_path(f"ace-record-{self.opened.record_id}.json")
+        if not path:
+            return
+        payload = ace_export.to_create_opportunity(self.form.form, client_token=str(uuid.uuid4()))
+        Path(path).write_text(json.dumps(payload, indent=2, ensure_ascii=False), "utf-8")
+        self.save_status.setText(f"Exported CreateOpportunity request to {path}")
+
+    def ask_export_path(self, suggested: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export to Partner Central", suggested, "JSON (*.json)"
+        )
+        return path
+
+    # ---- autosave outcomes -----------------------------------------------------------------
+
+    def _on_autosave_synced(self, outcome: drafts.SyncOutcome) -> None:
+        if self.banner_resolve.isVisible() or self.banner_revert.isVisible():
+            self.banner.hide()
+        self.changes_made.emit(outcome.changes)
+
+    def _on_autosave_conflicted(self, conflict: EditConflict) -> None:
+        self._show_banner(f"{conflict} Your changes are kept locally.", resolve=True)
+        self._open_conflict_dialog(conflict)
+
+    def _on_banner_resolve_clicked(self) -> None:
+        if self.conflict_dialog is not None:
+            self.conflict_dialog.open()
+
+    def _open_conflict_dialog(self, conflict: EditConflict) -> None:
+        dialog = ConflictDialog(self.form.form, conflict, self)
+        dialog.finished.connect(lambda _: self._on_conflict_dialog_finished(dialog))
+        self.conflict_dialog = dialog
+        dialog.open()
+
+    def _on_conflict_dialog_finished(self, dialog: ConflictDialog) -> None:
+        conflict = dialog.conflict
+        if dialog.choice == ConflictDialog.KEEP_MINE:
+            self.autosave.keep_mine(self.form.form, conflict.their_version)
+        elif dialog.choice == ConflictDialog.TAKE_THEIRS:
+            self.autosave.take_theirs(conflict.their_version)
+            self.form.set_form(conflict.theirs)
+        else:
+            return
+        self.conflict_dialog = None
+        self.banner.hide()
+
+    def _on_autosave_locked(self, message: str) -> None:
+        self._show_banner(f"{message} Your local changes are kept until you revert.", revert=True)
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def _on_lifecycle_transition_requested(self, state: RecordState) -> None:
+        if self.opened is None:
+            return
+        if state in (RecordState.APPROVED, RecordState.DOWNGRADED):
+            dialog = AwardDialog(self.opened.summary, state, self)
+            dialog.accepted.connect(lambda: spawn(self._transition(state, dialog.award())))
+            self.award_dialog = dialog
+            dialog.open()
+            return
+        spawn(self._transition(state, None))
+
+    async def _transition(self, state: RecordState, award: records.Award | None) -> None:
+        opened = self.opened
+        if opened is None:
+            return
+        if opened.editable and not await self.autosave.sync_now():
+            self._show_banner("Save your changes to the database before changing the state.")
+            return
+        record_id, version, admin = opened.record_id, self.autosave.version, self.admin
+        if not opened.editable:
+            version = opened.version
+        try:
+            result = await self.executor.run(
+                lambda db: records.transition(db, record_id, state, version, admin, award=award)
+            )
+        except RecordError as error:
+            self._show_banner(str(error))
+            return
+        self.autosave.stop()
+        self.opened = None
+        await self._load_list(select=record_id)
+        self.changes_made.emit(result.changes)

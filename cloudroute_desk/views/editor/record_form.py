@@ -1,0 +1,241 @@
+"""The ACE record form: every AceForm field in sections, live validation, inline messages.
+
+Each edit replaces the form value (``AceForm.with_value``) and emits ``form_edited``; a 150 ms
+single-shot timer, restarted per edit, then runs ``ace_rules.validate`` (the one rule set)
+and puts each finding under its field: a small plain-text label plus a red (error) or amber
+(warning) border, in colours taken from the current palette.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.ace_rules import ValidationContext, validate
+from cloudroute_desk.domain.catalog import Pool
+from cloudroute_desk.domain.findings import Finding, Severity
+from cloudroute_desk.views.editor.fields import FieldEditor
+from cloudroute_desk.views.editor.form_spec import SECTIONS, FieldSpec, owner_path
+from cloudroute_desk.views.theme import status_colors
+
+VALIDATE_DELAY_MS = 150
+
+
+@dataclass
+class _Row:
+    spec: FieldSpec
+    editor: FieldEditor
+    message: QLabel
+    severity: Severity | None = None
+
+
+class RecordForm(QScrollArea):
+    form_edited = Signal(object)
+    """The AceForm after a user's edit (not after ``set_form``)."""
+    findings_changed = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self._form = AceForm()
+        self._context: ValidationContext | None = None
+        self._findings: list[Finding] = []
+        self._rows: dict[str, _Row] = {}
+        self._sections: dict[str, QGroupBox] = {}
+        self._read_only = False
+        self._validate_timer = QTimer(self)
+        self._validate_timer.setSingleShot(True)
+        self._validate_timer.setInterval(VALIDATE_DELAY_MS)
+        self._validate_timer.timeout.connect(self.validate_now)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        for section in SECTIONS:
+            box = QGroupBox(section.title)
+            box.setObjectName(f"section_{section.key}")
+            grid = QGridLayout(box)
+            grid.setColumnStretch(0, 1)
+            grid.setColumnStretch(1, 1)
+            column, row = 0, 0
+            for spec in section.fields:
+                cell = self._build_row(spec)
+                if spec.wide:
+                    if column:
+                        row, column = row + 1, 0
+                    grid.addWidget(cell, row, 0, 1, 2)
+                    row += 1
+                else:
+                    grid.addWidget(cell, row, column)
+                    column = 1 - column
+                    row += column == 0
+            self._sections[section.key] = box
+            layout.addWidget(box)
+        layout.addStretch(1)
+        self.setWidget(body)
+
+    def _build_row(self, spec: FieldSpec) -> QWidget:
+        editor = spec.make()
+        editor.widget.setObjectName(f"field:{spec.path}")
+        editor.widget.setAccessibleName(spec.label)
+        message = QLabel()
+        message.setTextFormat(Qt.TextFormat.PlainText)
+        message.setWordWrap(True)
+        message.setObjectName(f"message:{spec.path}")
+        message.hide()
+        cell = QWidget()
+        form = QFormLayout(cell)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        label = QLabel(spec.label)
+        label.setBuddy(editor.focus_widget())
+        form.addRow(label, editor.widget)
+        form.addRow(message)
+        self._rows[spec.path] = _Row(spec, editor, message)
+        editor.edited.connect(lambda path=spec.path: self._on_editor_edited(path))
+        return cell
+
+    # ---- state ----------------------------------------------------------------------------
+
+    @property
+    def form(self) -> AceForm:
+        return self._form
+
+    @property
+    def findings(self) -> list[Finding]:
+        return list(self._findings)
+
+    def has_errors(self) -> bool:
+        return any(f.is_error for f in self._findings)
+
+    def editor(self, path: str) -> FieldEditor:
+        return self._rows[path].editor
+
+    def message_label(self, path: str) -> QLabel:
+        return self._rows[path].message
+
+    def set_context(self, context: ValidationContext | None) -> None:
+        self._context = context
+        self.schedule_validation()
+
+    def set_form(self, form: AceForm) -> None:
+        """Show ``form`` (a record opened, a draft restored, their version taken)."""
+        self._form = form
+        for path, row in self._rows.items():
+            row.editor.set_value(_plain(form.value_at(path)))
+        self._show_pool_sections()
+        self.validate_now()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        for row in self._rows.values():
+            row.editor.set_read_only(read_only)
+
+    def is_read_only(self) -> bool:
+        return self._read_only
+
+    def _on_editor_edited(self, path: str) -> None:
+        if self._read_only:
+            self._rows[path].editor.set_value(_plain(self._form.value_at(path)))
+            return
+        value = self._rows[path].editor.value()
+        try:
+            self._form = self._form.with_value(path, value)
+        except ValueError:
+            # The widget can only produce well-typed values; anything else is not an edit.
+            return
+        if path == "pool":
+            self._show_pool_sections()
+        self.form_edited.emit(self._form)
+        self.schedule_validation()
+
+    def _show_pool_sections(self) -> None:
+        self._sections["poc"].setVisible(self._form.pool == Pool.BEDROCK_POC.value)
+
+    # ---- validation -----------------------------------------------------------------------
+
+    def schedule_validation(self) -> None:
+        self._validate_timer.start()
+
+    def validate_now(self) -> None:
+        self._validate_timer.stop()
+        findings = [] if self._context is None else validate(self._form, self._context)
+        self._findings = findings
+        self._show_findings()
+        self.findings_changed.emit(list(findings))
+
+    def _show_findings(self) -> None:
+        by_row: dict[str, list[Finding]] = {}
+        for finding in self._findings:
+            owner = owner_path(finding.field)
+            if owner is not None:
+                by_row.setdefault(owner, []).append(finding)
+        colors = status_colors(self.palette())
+        for path, row in self._rows.items():
+            found = sorted(by_row.get(path, []), key=lambda f: not f.is_error)
+            severity = found[0].severity if found else None
+            if not found:
+                row.message.hide()
+                row.message.clear()
+            else:
+                row.message.setText("\n".join(f.message for f in found))
+                color = colors["error" if severity is Severity.ERROR else "warning"]
+                row.message.setStyleSheet(f"color: {color.name()};")
+                row.message.show()
+            if severity != row.severity:
+                row.severity = severity
+                _mark(row.editor.focus_widget(), severity, colors)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            for row in self._rows.values():
+                row.severity = None
+                _mark(row.editor.focus_widget(), None, {})
+            self._show_findings()
+        super().changeEvent(event)
+
+    # ---- navigation -----------------------------------------------------------------------
+
+    def focus_field(self, field: str) -> bool:
+        """Scroll to and focus the row that shows findings on ``field``."""
+        owner = owner_path(field)
+        if owner is None:
+            return False
+        row = self._rows[owner]
+        section = row.editor.widget.parentWidget()
+        while section is not None and not isinstance(section, QGroupBox):
+            section = section.parentWidget()
+        if section is not None and not section.isVisible():
+            section.setVisible(True)
+        target = row.editor.focus_widget()
+        self.ensureWidgetVisible(target)
+        target.setFocus()
+        return True
+
+
+def _plain(value: object) -> object:
+    """Form values as the field editors take them (nested models as dicts)."""
+    if isinstance(value, list):
+        return [item.model_dump() if hasattr(item, "model_dump") else item for item in value]
+    return value
+
+
+def _mark(widget: QWidget, severity: Severity | None, colors: dict[str, QColor]) -> None:
+    if severity is None:
+        widget.setStyleSheet("")
+        widget.setProperty("severity", "")
+        return
+    color = colors["error" if severity is Severity.ERROR else "warning"]
+    name = type(widget).__name__
+    widget.setStyleSheet(f"{name} {{ border: 2px solid {color.name()}; border-radius: 3px; }}")
+    widget.setProperty("severity", severity.value)
