@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from cloudroute_desk.domain.catalog import Tier
+from cloudroute_desk.domain.catalog import InquiryStatus, RecordState, Tier
 from cloudroute_desk.domain.routing import AxisRate, ExcludedPartner, RankedPartner, Ranking
+from tests.factories import add_inquiry, add_record
 
 AS_OF = datetime(2026, 6, 1, 12, 0)
 
@@ -96,3 +98,25 @@ def sample_ranking(inquiry_id: int = 7, *, fallback: bool = False) -> Ranking:
         as_of=AS_OF,
         total_ranked=len(partners),
     )
+
+
+def add_track_record(database: Any, partner_id: int, *, approved: int, rejected: int) -> None:
+    """Decided Portfolio records on the default inquiry profile, for other (credited) startups."""
+    for i in range(approved + rejected):
+        inquiry_id = add_inquiry(
+            database,
+            company_name=f"Past customer {partner_id}-{i}",
+            website=f"https://past-{partner_id}-{i}.example.com",
+            status=InquiryStatus.CREDITED,
+        )
+        if i < approved:
+            add_record(database, inquiry_id, partner_id)
+        else:
+            add_record(
+                database,
+                inquiry_id,
+                partner_id,
+                state=RecordState.REJECTED,
+                amount_awarded_usd=None,
+                credited_at=None,
+            )
