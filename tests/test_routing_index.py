@@ -1,0 +1,175 @@
+"""The routing index follows every ACE record change, on both backends."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from cloudroute_desk.db import routing_queries as rq
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.routing_tables import RoutingIndexDirtyRow, RoutingIndexRow
+from cloudroute_desk.db.tables import AceRecordRow, InquiryRow
+from cloudroute_desk.domain.catalog import Pool, RecordState, Region, Tier
+from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.routing import RankedPartner
+from cloudroute_desk.services.routing import rank_inquiry
+from tests.factories import add_inquiry, add_partner, add_record
+
+NOW = utcnow()
+
+
+def decided(days_ago: float = 30, **overrides: object) -> dict[str, object]:
+    """Record columns for a record decided ``days_ago`` (relative to the real clock, so the
+    stored index for today serves it)."""
+    at = NOW - timedelta(days=days_ago)
+    values: dict[str, object] = {
+        "created_at": at - timedelta(days=20),
+        "submitted_at": at - timedelta(days=14),
+        "decided_at": at,
+        "credited_at": at,
+    }
+    values.update(overrides)
+    return values
+
+
+def ranked(database: Database, inquiry_id: int, partner_id: int) -> RankedPartner:
+    found = rank_inquiry(database, inquiry_id).find(partner_id)
+    assert found is not None
+    return found
+
+
+def axis(partner: RankedPartner, name: str) -> tuple[float, int]:
+    rate = next(a for a in partner.axes if a.axis == name)
+    return rate.approved, rate.decided
+
+
+def test_rates_follow_added_changed_and_deleted_records(database: Database) -> None:
+    partner = add_partner(database)
+    history = add_inquiry(database, company_name="Earlier Co", website="https://earlier.example")
+    target = add_inquiry(database)
+    first = add_record(database, history, partner, **decided())
+    assert ranked(database, target, partner).decided == 1
+    assert ranked(database, target, partner).close_rate == 1.0
+
+    add_record(
+        database,
+        history,
+        partner,
+        **decided(state=RecordState.REJECTED, amount_awarded_usd=None, credited_at=None),
+    )
+    after_reject = ranked(database, target, partner)
+    assert (after_reject.decided, after_reject.close_rate) == (2, 0.5)
+
+    in_review = add_record(
+        database,
+        history,
+        partner,
+        state=RecordState.VALIDATED,
+        decided_at=None,
+        credited_at=None,
+        amount_awarded_usd=None,
+    )
+    assert ranked(database, target, partner).decided == 2
+    with database.writing() as session:
+        session.execute(
+            update(AceRecordRow)
+            .where(AceRecordRow.id == in_review)
+            .values(
+                state=RecordState.DOWNGRADED.value,
+                decided_at=NOW - timedelta(days=1),
+                amount_awarded_usd=25_000,
+                awarded_pool=Pool.FOUNDERS.value,
+            )
+        )
+    after_downgrade = ranked(database, target, partner)
+    assert after_downgrade.decided == 3
+    assert axis(after_downgrade, "pool") == (1.5, 3)
+
+    with database.writing() as session:
+        session.execute(delete(AceRecordRow).where(AceRecordRow.id == first))
+    after_delete = ranked(database, target, partner)
+    assert after_delete.decided == 2
+    assert after_delete.close_rate == 0.25
+
+
+def test_changing_an_inquiry_axis_moves_its_records(database: Database) -> None:
+    partner = add_partner(database)
+    history = add_inquiry(database, company_name="Earlier Co", website="https://earlier.example")
+    target = add_inquiry(database)
+    add_record(database, history, partner, **decided())
+    assert axis(ranked(database, target, partner), "region") == (1.0, 1)
+    with database.writing() as session:
+        session.execute(
+            update(InquiryRow).where(InquiryRow.id == history).values(region=Region.UK.value)
+        )
+    moved = ranked(database, target, partner)
+    assert axis(moved, "region") == (0.0, 0)
+    assert moved.decided == 1
+
+
+def test_only_the_trailing_twelve_months_count(database: Database) -> None:
+    partner = add_partner(database)
+    history = add_inquiry(database, company_name="Earlier Co", website="https://earlier.example")
+    target = add_inquiry(database)
+    add_record(database, history, partner, **decided(days_ago=400))
+    add_record(database, history, partner, **decided(days_ago=300))
+    assert ranked(database, target, partner).decided == 1
+    # As of 350 days ago, the 400-day-old record is inside the window and the other is future.
+    past = rank_inquiry(database, target, as_of=NOW - timedelta(days=350)).find(partner)
+    assert past is not None and past.decided == 1
+
+
+def test_stored_index_agrees_with_a_fresh_computation(database: Database) -> None:
+    partners = [add_partner(database, name=f"P{k}") for k in range(3)]
+    history = add_inquiry(database, company_name="Earlier Co", website="https://earlier.example")
+    target = add_inquiry(database)
+    for k, partner in enumerate(partners):
+        for j in range(k + 2):
+            state = RecordState.REJECTED if j % 3 == 2 else RecordState.APPROVED
+            add_record(database, history, partner, **decided(days_ago=10 + j, state=state))
+    stored = rank_inquiry(database, target)
+    with database.reading() as session:
+        stored_rows = session.scalar(select(func.count()).select_from(RoutingIndexRow))
+        dirty = session.scalar(select(func.count()).select_from(RoutingIndexDirtyRow))
+        fresh = rq.decided_entries(session, rq.window_end_for(NOW))
+    assert dirty == 0
+    assert stored_rows == len(fresh)
+    by_partner = {e.partner_id: e for e in fresh if e.axis == "all"}
+    for partner in stored.ranked:
+        assert partner.decided == by_partner[partner.partner_id].decided
+
+
+def test_refresh_partner_index_is_callable_inside_a_write(database: Database) -> None:
+    partner = add_partner(database)
+    history = add_inquiry(database, company_name="Earlier Co", website="https://earlier.example")
+    target = add_inquiry(database)
+    rank_inquiry(database, target)  # builds the index
+    add_record(database, history, partner, **decided())
+    with database.writing() as session:
+        rq.refresh_partner_index(session, partner)
+    with database.reading() as session:
+        assert session.scalar(select(func.count()).select_from(RoutingIndexDirtyRow)) == 0
+        whole = session.get(RoutingIndexRow, (partner, "all", ""))
+        assert whole is not None and whole.decided == 1
+
+
+def test_competing_record_on_another_inquiry_of_the_same_customer(database: Database) -> None:
+    holder = add_partner(database, name="Holder")
+    other = add_partner(database, name="Other", tier=Tier.PREMIER)
+    duplicate = add_inquiry(database)  # same company and website as the target
+    target = add_inquiry(database)
+    add_record(
+        database,
+        duplicate,
+        holder,
+        state=RecordState.SUBMITTED,
+        decided_at=None,
+        credited_at=None,
+        amount_awarded_usd=None,
+    )
+    ranking = rank_inquiry(database, target)
+    assert [p.partner_id for p in ranking.ranked] == [other]
+    (excluded,) = ranking.excluded
+    assert excluded.partner_id == holder
+    assert excluded.reason.startswith("holds a competing ACE record for this customer (record #")
