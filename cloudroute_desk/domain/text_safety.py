@@ -8,7 +8,6 @@ paste becomes a finding instead of a crash.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,8 +19,6 @@ MAX_TEXT_CHARS = 10_000
 """Longest text any form field may hold. The longest API field (CustomerBusinessProblem) takes
 2,000 characters; this cap only stops pastes that no field can use from reaching storage."""
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
 
 def text_problem(value: str) -> str | None:
     """Why ``value`` cannot be stored as is, or None when it can."""
@@ -29,8 +26,12 @@ def text_problem(value: str) -> str | None:
         return f"is {len(value):,} characters long; the most any field takes is {MAX_TEXT_CHARS:,}"
     if "\x00" in value:
         return "contains a NUL character, which the database cannot store"
-    if _SURROGATE.search(value) is not None:
-        return "contains an unpaired surrogate (broken Unicode), which cannot be stored"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            # The UTF-8 codec rejects exactly the surrogates, and does so at C speed.
+            return "contains an unpaired surrogate (broken Unicode), which cannot be stored"
     return None
 
 
