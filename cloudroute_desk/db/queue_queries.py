@@ -1,0 +1,379 @@
+"""Queue queries: filter, count, page by key, seek deep, and full-text search.
+
+Every query here sorts by (sort column, id) in one direction, so a page is "the next N rows
+after this key" on an index: ``(col, id) > (:v, :id) ORDER BY col, id LIMIT N``. A deep jump
+finds the key at row N first by walking only the (col, id) index (``LIMIT 1 OFFSET N`` over
+those two columns), then reads the page by key. Search goes through the FTS5 table on SQLite
+and the tsvector column on PostgreSQL (migration 0002), never through ``LIKE '%x%'``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+    tuple_,
+)
+from sqlalchemy.orm import Session
+
+from cloudroute_desk.db.tables import (
+    AceRecordRow,
+    AssignmentRow,
+    AuditEventRow,
+    InquiryRow,
+    InquirySpendRow,
+    PartnerRow,
+)
+from cloudroute_desk.domain.queue_filter import (
+    OPEN_STATUSES,
+    QueueFilter,
+    SlaState,
+    SortKey,
+    sla_arrival_bounds,
+)
+
+SortValue = Any
+"""The raw sort-column value of a row: datetime, str or int."""
+
+Key = tuple[SortValue, int]
+"""A row's position in the order: (sort value, id)."""
+
+QUEUE_COLUMNS = (
+    InquiryRow.id,
+    InquiryRow.arrived_at,
+    InquiryRow.company_name,
+    InquiryRow.website,
+    InquiryRow.funding_stage,
+    InquiryRow.region,
+    InquiryRow.vertical,
+    InquiryRow.service_profile,
+    InquiryRow.engagement_type,
+    InquiryRow.pools_wanted,
+    InquiryRow.monthly_spend_usd,
+    InquiryRow.status,
+    InquiryRow.partner_id,
+    InquiryRow.assigned_at,
+)
+
+# A literal 0, not a bound parameter, so the expression matches ix_inquiries_partner_key.
+PARTNER_KEY = func.coalesce(InquiryRow.partner_id, literal_column("0", Integer))
+
+_SORT_EXPRESSIONS: dict[SortKey, Any] = {
+    SortKey.ARRIVED: InquiryRow.arrived_at,
+    SortKey.COMPANY: InquiryRow.company_name,
+    SortKey.STAGE: InquiryRow.funding_stage,
+    SortKey.REGION: InquiryRow.region,
+    SortKey.VERTICAL: InquiryRow.vertical,
+    SortKey.PROFILE: InquiryRow.service_profile,
+    SortKey.ENGAGEMENT: InquiryRow.engagement_type,
+    SortKey.SPEND: InquiryRow.monthly_spend_usd,
+    SortKey.STATUS: InquiryRow.status,
+    SortKey.PARTNER: PARTNER_KEY,
+}
+
+
+def sort_expression(key: SortKey) -> Any:
+    return _SORT_EXPRESSIONS[key]
+
+
+def sort_value(key: SortKey, row: Any) -> SortValue:
+    """The sort value of a row returned by ``page``."""
+    if key is SortKey.PARTNER:
+        return row.partner_id or 0
+    return getattr(row, key.value)
+
+
+FTS_SCAN_THRESHOLD = 20_000
+"""Above this many hits, walk the sort index and test membership instead of sorting hits."""
+
+_fts_hit_estimates: OrderedDict[str, int] = OrderedDict()
+
+
+def _fts_match(terms: Sequence[str]) -> str:
+    # Each term is letters/digits only, so quoting it as an FTS5 string is exact.
+    return " ".join(f'"{term}"*' for term in terms)
+
+
+def _fts_hits(session: Session, match: str) -> int:
+    """Roughly how many rows a MATCH finds, capped; cached because it only picks a plan."""
+    cached = _fts_hit_estimates.get(match)
+    if cached is not None:
+        return cached
+    probe = text(
+        "SELECT count(*) FROM (SELECT 1 FROM inquiry_fts WHERE inquiry_fts MATCH :m LIMIT :cap)"
+    )
+    hits = int(session.execute(probe, {"m": match, "cap": FTS_SCAN_THRESHOLD + 1}).scalar_one())
+    _fts_hit_estimates[match] = hits
+    while len(_fts_hit_estimates) > 256:
+        _fts_hit_estimates.popitem(last=False)
+    return hits
+
+
+def _search_clause(session: Session, terms: Sequence[str]) -> ColumnElement[bool]:
+    if session.get_bind().dialect.name == "sqlite":
+        match = _fts_match(terms)
+        hits = text("SELECT rowid FROM inquiry_fts WHERE inquiry_fts MATCH :fts_query")
+        subquery = hits.bindparams(fts_query=match).columns(literal_column("rowid", Integer))
+        # Many hits: "+id" stops SQLite from driving the query by the hit list (then sorting
+        # them all); it walks the sort index instead and stops after one page.
+        many = _fts_hits(session, match) > FTS_SCAN_THRESHOLD
+        target = literal_column("+inquiries.id", Integer) if many else InquiryRow.id
+        return target.in_(subquery)
+    query = " & ".join(f"{term}:*" for term in terms)
+    return text("inquiries.search_vector @@ to_tsquery('simple', :ts_query)").bindparams(
+        ts_query=query
+    )  # type: ignore[return-value]
+
+
+def _record_clause(queue_filter: QueueFilter) -> ColumnElement[bool]:
+    conditions: list[ColumnElement[bool]] = [AceRecordRow.inquiry_id == InquiryRow.id]
+    if queue_filter.record_states:
+        conditions.append(AceRecordRow.state.in_(sorted(queue_filter.record_states)))
+    if queue_filter.record_pools:
+        conditions.append(AceRecordRow.pool.in_(sorted(queue_filter.record_pools)))
+    if queue_filter.record_days is not None:
+        low, high = queue_filter.record_days
+        conditions.append(AceRecordRow.days_to_credit >= low)
+        conditions.append(AceRecordRow.days_to_credit < high)
+    return exists().where(*conditions)
+
+
+def _sla_clause(states: frozenset[SlaState], now: datetime) -> ColumnElement[bool]:
+    arms: list[ColumnElement[bool]] = []
+    for state in sorted(states):
+        low, high = sla_arrival_bounds(state, now)
+        bounds: list[ColumnElement[bool]] = []
+        if low is not None:
+            bounds.append(InquiryRow.arrived_at >= low)
+        if high is not None:
+            bounds.append(InquiryRow.arrived_at < high)
+        arms.append(and_(true(), *bounds))
+    return and_(InquiryRow.status.in_(sorted(OPEN_STATUSES)), or_(false(), *arms))
+
+
+def where_clauses(
+    session: Session, queue_filter: QueueFilter, now: datetime
+) -> list[ColumnElement[bool]]:
+    f = queue_filter
+    clauses: list[ColumnElement[bool]] = []
+    for column, values in (
+        (InquiryRow.status, f.statuses),
+        (InquiryRow.funding_stage, f.stages),
+        (InquiryRow.region, f.regions),
+        (InquiryRow.vertical, f.verticals),
+        (InquiryRow.service_profile, f.profiles),
+        (InquiryRow.engagement_type, f.engagement_types),
+    ):
+        if values:
+            clauses.append(column.in_(sorted(values)))
+    if f.sla_states:
+        clauses.append(_sla_clause(f.sla_states, now))
+    if f.arrived_from is not None:
+        clauses.append(InquiryRow.arrived_at >= f.arrived_from)
+    if f.arrived_to is not None:
+        clauses.append(InquiryRow.arrived_at < f.arrived_to)
+    if f.partner_id is not None:
+        clauses.append(InquiryRow.partner_id == f.partner_id)
+    if f.search_terms:
+        clauses.append(_search_clause(session, f.search_terms))
+    if f.filters_records:
+        clauses.append(_record_clause(f))
+    return clauses
+
+
+def _ordered(statement: Any, queue_filter: QueueFilter, forward: bool) -> Any:
+    expression = sort_expression(queue_filter.sort)
+    descending = queue_filter.descending != (not forward)
+    if descending:
+        return statement.order_by(expression.desc(), InquiryRow.id.desc())
+    return statement.order_by(expression.asc(), InquiryRow.id.asc())
+
+
+def _after(queue_filter: QueueFilter, key: Key, forward: bool, inclusive: bool) -> Any:
+    expression = sort_expression(queue_filter.sort)
+    value = bindparam(None, key[0], type_=expression.type)
+    row_id = bindparam(None, key[1], type_=InquiryRow.id.type)
+    left = tuple_(expression, InquiryRow.id)
+    right = tuple_(value, row_id)
+    descending = queue_filter.descending != (not forward)
+    if descending:
+        return left <= right if inclusive else left < right
+    return left >= right if inclusive else left > right
+
+
+def count(session: Session, queue_filter: QueueFilter, now: datetime) -> int:
+    if (
+        session.get_bind().dialect.name == "sqlite"
+        and queue_filter.search_terms
+        and replace(queue_filter, search="").is_unfiltered
+    ):
+        # Search alone: the FTS index counts its hits without touching the table.
+        fts_count = text("SELECT count(*) FROM inquiry_fts WHERE inquiry_fts MATCH :m")
+        match = _fts_match(queue_filter.search_terms)
+        return int(session.execute(fts_count, {"m": match}).scalar_one())
+    statement = select(func.count()).select_from(InquiryRow)
+    statement = statement.where(*where_clauses(session, queue_filter, now))
+    return int(session.execute(statement).scalar_one())
+
+
+def page(
+    session: Session,
+    queue_filter: QueueFilter,
+    now: datetime,
+    *,
+    limit: int,
+    key: Key | None = None,
+    forward: bool = True,
+    inclusive: bool = False,
+) -> list[Any]:
+    """Up to ``limit`` rows after (or, backwards, before) ``key`` in the filter's order.
+
+    Backward pages come back in view order too (nearest row last).
+    """
+    statement = select(*QUEUE_COLUMNS).where(*where_clauses(session, queue_filter, now))
+    if key is not None:
+        statement = statement.where(_after(queue_filter, key, forward, inclusive))
+    rows = list(session.execute(_ordered(statement, queue_filter, forward).limit(limit)))
+    return rows if forward else rows[::-1]
+
+
+def key_at(session: Session, queue_filter: QueueFilter, now: datetime, offset: int) -> Key | None:
+    """The key of row ``offset`` in the filter's order, read from the (column, id) index."""
+    expression = sort_expression(queue_filter.sort)
+    statement = select(expression, InquiryRow.id).where(*where_clauses(session, queue_filter, now))
+    statement = _ordered(statement, queue_filter, True).offset(offset).limit(1)
+    row = session.execute(statement).first()
+    return None if row is None else (row[0], int(row[1]))
+
+
+def key_of(session: Session, queue_filter: QueueFilter, inquiry_id: int) -> Key | None:
+    expression = sort_expression(queue_filter.sort)
+    row = session.execute(
+        select(expression, InquiryRow.id).where(InquiryRow.id == inquiry_id)
+    ).first()
+    return None if row is None else (row[0], int(row[1]))
+
+
+def position_of(
+    session: Session, queue_filter: QueueFilter, now: datetime, inquiry_id: int
+) -> int | None:
+    """The row number of ``inquiry_id`` in the filtered order, or None when it is not shown."""
+    key = key_of(session, queue_filter, inquiry_id)
+    if key is None:
+        return None
+    clauses = where_clauses(session, queue_filter, now)
+    shown = session.execute(
+        select(InquiryRow.id).where(InquiryRow.id == inquiry_id, *clauses)
+    ).first()
+    if shown is None:
+        return None
+    before = select(func.count()).select_from(InquiryRow)
+    before = before.where(*clauses, _after(queue_filter, key, False, False))
+    return int(session.execute(before).scalar_one())
+
+
+def next_matching(
+    session: Session,
+    queue_filter: QueueFilter,
+    now: datetime,
+    extra: QueueFilter,
+    after: Key | None,
+) -> Key | None:
+    """The key of the first row after ``after`` that also passes ``extra``'s conditions."""
+    expression = sort_expression(queue_filter.sort)
+    clauses = where_clauses(session, queue_filter, now) + where_clauses(session, extra, now)
+    statement = select(expression, InquiryRow.id).where(*clauses)
+    if after is not None:
+        statement = statement.where(_after(queue_filter, after, True, False))
+    row = session.execute(_ordered(statement, queue_filter, True).limit(1)).first()
+    return None if row is None else (row[0], int(row[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSummaryCounts:
+    total: int
+    new: int
+    past_sla: int
+
+
+def summary(session: Session, now: datetime) -> QueueSummaryCounts:
+    total = session.execute(select(func.count()).select_from(InquiryRow)).scalar_one()
+    new = session.execute(
+        select(func.count()).select_from(InquiryRow).where(InquiryRow.status == "new")
+    ).scalar_one()
+    past = session.execute(
+        select(func.count())
+        .select_from(InquiryRow)
+        .where(_sla_clause(frozenset({SlaState.BREACHED}), now))
+    ).scalar_one()
+    return QueueSummaryCounts(int(total), int(new), int(past))
+
+
+def partner_names(session: Session, partner_ids: set[int]) -> dict[int, str]:
+    if not partner_ids:
+        return {}
+    rows = session.execute(
+        select(PartnerRow.id, PartnerRow.name).where(PartnerRow.id.in_(sorted(partner_ids)))
+    )
+    return {int(row.id): str(row.name) for row in rows}
+
+
+def inquiry_row(session: Session, inquiry_id: int) -> InquiryRow | None:
+    return session.get(InquiryRow, inquiry_id)
+
+
+def spend_lines(session: Session, inquiry_id: int) -> list[InquirySpendRow]:
+    return list(
+        session.scalars(
+            select(InquirySpendRow)
+            .where(InquirySpendRow.inquiry_id == inquiry_id)
+            .order_by(InquirySpendRow.monthly_usd.desc(), InquirySpendRow.id)
+        )
+    )
+
+
+def assignments(session: Session, inquiry_id: int) -> list[AssignmentRow]:
+    return list(
+        session.scalars(
+            select(AssignmentRow)
+            .where(AssignmentRow.inquiry_id == inquiry_id)
+            .order_by(AssignmentRow.assigned_at, AssignmentRow.id)
+        )
+    )
+
+
+def audit_events(session: Session, inquiry_id: int, limit: int = 200) -> list[AuditEventRow]:
+    return list(
+        session.scalars(
+            select(AuditEventRow)
+            .where(AuditEventRow.inquiry_id == inquiry_id)
+            .order_by(AuditEventRow.at, AuditEventRow.id)
+            .limit(limit)
+        )
+    )
+
+
+def ace_records(session: Session, inquiry_id: int) -> list[AceRecordRow]:
+    return list(
+        session.scalars(
+            select(AceRecordRow)
+            .where(AceRecordRow.inquiry_id == inquiry_id)
+            .order_by(AceRecordRow.created_at, AceRecordRow.id)
+        )
+    )

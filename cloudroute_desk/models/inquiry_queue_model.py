@@ -1,0 +1,501 @@
+"""The inquiry queue as a windowed table model: a million rows, a few pages in memory.
+
+``rowCount`` is the SQL count of the current filter; rows are read in pages of
+``PAGE_SIZE`` on the DB executor when the view first asks for them, and until they arrive
+the cells show a neutral placeholder. A page next to a loaded one is read by key (the
+neighbour's first or last key); any other page by the two-step seek. Only the
+``MAX_PAGES`` pages nearest to the latest request are kept. Sorting and filtering re-query
+in SQL and reset the model once the new count and first page are in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from cloudroute_desk.domain.catalog import INQUIRY_STATUS_LABELS
+from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.queue_filter import QueueFilter, SortKey, sla_deadline, sla_view
+from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
+from cloudroute_desk.services import queue as queue_service
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.queue import QueueRow
+
+log = logging.getLogger(__name__)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+PLACEHOLDER = "…"
+MAX_IN_FLIGHT = 2
+MAX_WANTED = 4
+COUNT_CACHE_SIZE = 32
+
+(
+    COL_ARRIVED,
+    COL_SLA,
+    COL_COMPANY,
+    COL_STAGE,
+    COL_REGION,
+    COL_VERTICAL,
+    COL_PROFILE,
+    COL_ENGAGEMENT,
+    COL_POOLS,
+    COL_SPEND,
+    COL_STATUS,
+    COL_PARTNER,
+) = range(12)
+COLUMN_COUNT = 12
+
+HEADERS = {
+    COL_ARRIVED: "Arrived (UTC)",
+    COL_SLA: "SLA",
+    COL_COMPANY: "Company",
+    COL_STAGE: "Stage",
+    COL_REGION: "Region",
+    COL_VERTICAL: "Vertical",
+    COL_PROFILE: "Profile",
+    COL_ENGAGEMENT: "Engagement",
+    COL_POOLS: "Pools wanted",
+    COL_SPEND: "Monthly spend",
+    COL_STATUS: "Status",
+    COL_PARTNER: "Partner",
+}
+
+SORT_KEYS: dict[int, SortKey] = {
+    COL_ARRIVED: SortKey.ARRIVED,
+    # Time left on the clock orders exactly like arrival time.
+    COL_SLA: SortKey.ARRIVED,
+    COL_COMPANY: SortKey.COMPANY,
+    COL_STAGE: SortKey.STAGE,
+    COL_REGION: SortKey.REGION,
+    COL_VERTICAL: SortKey.VERTICAL,
+    COL_PROFILE: SortKey.PROFILE,
+    COL_ENGAGEMENT: SortKey.ENGAGEMENT,
+    COL_SPEND: SortKey.SPEND,
+    COL_STATUS: SortKey.STATUS,
+    COL_PARTNER: SortKey.PARTNER,
+}
+"""Sortable columns; pools wanted is a list and has no order worth an index."""
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+"""Raw value for sorting/comparing (datetime, str, int)."""
+OBJECT_ROLE = Qt.ItemDataRole.UserRole + 2
+"""The whole ``QueueRow``, or None while the row is loading."""
+SLA_ROLE = Qt.ItemDataRole.UserRole + 3
+"""The SLA cell's ``SlaView`` (state, colour class, text), computed at call time."""
+
+
+def _count_key(queue_filter: QueueFilter) -> QueueFilter:
+    """The filter without its sort: every order of the same filter has the same count."""
+    return replace(queue_filter, sort=SortKey.ARRIVED, descending=True)
+
+
+def column_for_sort(key: SortKey) -> int:
+    if key is SortKey.ARRIVED:
+        return COL_ARRIVED
+    return next(column for column, k in SORT_KEYS.items() if k is key)
+
+
+class InquiryQueueModel(QAbstractTableModel):
+    partner_dropped = Signal(int, int)
+    """A partner was dropped on a row: (inquiry id, partner id). The lead wires assignment."""
+    first_rows_loaded = Signal()
+    """After a reset or refresh, the first rows are in (the count may still change)."""
+    window_loaded = Signal()
+    """A reset or refresh is complete: the exact count and the first rows are current."""
+    rows_loaded = Signal(int, int)
+    """Rows first..last arrived from the database."""
+    load_failed = Signal(str)
+
+    PAGE_SIZE = 100
+    MAX_PAGES = 10
+
+    def __init__(
+        self,
+        executor: DbExecutor,
+        parent: QObject | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        super().__init__(parent)
+        self._executor = executor
+        self._clock = clock
+        self._relay = FutureRelay(self)
+        self._filter = QueueFilter()
+        self._count = 0
+        self._pages: OrderedDict[int, tuple[QueueRow, ...]] = OrderedDict()
+        self._generation = 0
+        self._in_flight: set[int] = set()
+        self._wanted: OrderedDict[int, None] = OrderedDict()
+        self._query_now = clock()
+        self._counts: OrderedDict[QueueFilter, int] = OrderedDict()
+        self._loading = False
+
+    # Public API -------------------------------------------------------------------------
+
+    @property
+    def queue_filter(self) -> QueueFilter:
+        return self._filter
+
+    @property
+    def loading(self) -> bool:
+        """True between a reset request and its arrival."""
+        return self._loading
+
+    def set_filter(self, queue_filter: QueueFilter) -> None:
+        """Show ``queue_filter``'s rows, keeping the current sort."""
+        self._filter = replace(
+            queue_filter, sort=self._filter.sort, descending=self._filter.descending
+        )
+        self._reload(0)
+
+    def refresh(self, around_row: int = 0) -> None:
+        """Re-read the count and the page around ``around_row`` (after data changed)."""
+        self._reload(around_row)
+
+    def row_of_loaded(self, inquiry_id: int) -> int | None:
+        for number, rows in self._pages.items():
+            for offset, row in enumerate(rows):
+                if row.id == inquiry_id:
+                    return number * self.PAGE_SIZE + offset
+        return None
+
+    def row_object(self, row: int) -> QueueRow | None:
+        rows = self._pages.get(row // self.PAGE_SIZE)
+        if rows is None:
+            return None
+        offset = row % self.PAGE_SIZE
+        return rows[offset] if offset < len(rows) else None
+
+    def loaded_rows(self) -> int:
+        return sum(len(rows) for rows in self._pages.values())
+
+    def ensure_loaded(self, row: int) -> None:
+        """Ask for the page holding ``row`` (no-op when loaded or on its way)."""
+        if 0 <= row < self._count:
+            self._want(row // self.PAGE_SIZE)
+
+    def query_now(self) -> datetime:
+        """The time the current count and pages were computed at (SLA filters depend on it)."""
+        return self._query_now
+
+    # Qt overrides ------------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS.get(section)
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsDropEnabled
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self._count:
+            return None
+        row = self.row_object(index.row())
+        column = index.column()
+        if row is None:
+            if index.row() // self.PAGE_SIZE not in self._pages:
+                self._want(index.row() // self.PAGE_SIZE)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return PLACEHOLDER
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SORT_ROLE:
+            return self._raw(row, column)
+        if role == OBJECT_ROLE:
+            return row
+        if role == SLA_ROLE and column == COL_SLA:
+            return sla_view(row.status, row.arrived_at, row.assigned_at, self._clock())
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_SLA:
+            deadline = sla_deadline(row.arrived_at)
+            return f"Routing deadline {deadline:%Y-%m-%d %H:%M} UTC"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SPEND:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS.get(column)
+        if key is None:
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if key is self._filter.sort and descending == self._filter.descending:
+            return
+        self._filter = self._filter.sorted_by(key, descending)
+        self._reload(0)
+
+    def mimeTypes(self) -> list[str]:
+        return [PARTNER_MIME_TYPE]
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction | Qt.DropAction.LinkAction
+
+    def canDropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: AnyIndex,
+    ) -> bool:
+        return self._drop_target(data, row, parent) is not None
+
+    def dropMimeData(
+        self,
+        data: QMimeData,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: AnyIndex,
+    ) -> bool:
+        target = self._drop_target(data, row, parent)
+        if target is None:
+            return False
+        inquiry_id, partner_id = target
+        self.partner_dropped.emit(inquiry_id, partner_id)
+        return True
+
+    # Internals ---------------------------------------------------------------------------
+
+    def _drop_target(self, data: QMimeData, row: int, parent: AnyIndex) -> tuple[int, int] | None:
+        drag = decode_partner_drag(data)
+        if drag is None:
+            return None
+        target_row = parent.row() if parent.isValid() else row
+        inquiry = self.row_object(target_row) if target_row >= 0 else None
+        if inquiry is None:
+            return None
+        return inquiry.id, drag.partner_id
+
+    def _display(self, row: QueueRow, column: int) -> str:
+        if column == COL_ARRIVED:
+            return f"{row.arrived_at:%Y-%m-%d %H:%M}"
+        if column == COL_SLA:
+            return sla_view(row.status, row.arrived_at, row.assigned_at, self._clock()).text
+        if column == COL_COMPANY:
+            return row.company_name
+        if column == COL_STAGE:
+            return row.funding_stage.value
+        if column == COL_REGION:
+            return row.region.value
+        if column == COL_VERTICAL:
+            return row.vertical.value
+        if column == COL_PROFILE:
+            return row.service_profile.value
+        if column == COL_ENGAGEMENT:
+            return row.engagement_type.value
+        if column == COL_POOLS:
+            return ", ".join(p.value for p in row.pools_wanted)
+        if column == COL_SPEND:
+            return f"${row.monthly_spend_usd:,}"
+        if column == COL_STATUS:
+            return INQUIRY_STATUS_LABELS[row.status]
+        return row.partner_name
+
+    def _raw(self, row: QueueRow, column: int) -> Any:
+        if column in (COL_ARRIVED, COL_SLA):
+            return row.arrived_at
+        if column == COL_POOLS:
+            return ",".join(p.value for p in row.pools_wanted)
+        if column == COL_SPEND:
+            return row.monthly_spend_usd
+        if column == COL_PARTNER:
+            return row.partner_name
+        return self._display(row, column)
+
+    def _reload(self, around_row: int) -> None:
+        """Re-query: the rows first (so the view paints at once), then the exact count.
+
+        Counting a filter that no single index answers can take longer than reading a page,
+        so the count is a second job: until it is in, the model shows the last known count
+        of the same filter (sorting never changes it) or the rows it has, then grows or
+        shrinks with row inserts/removals when the count arrives.
+        """
+        self._generation += 1
+        generation = self._generation
+        self._loading = True
+        queue_filter = self._filter
+        now = self._clock()
+        start = max(0, around_row // self.PAGE_SIZE) * self.PAGE_SIZE
+        size = self.PAGE_SIZE
+        count_key = _count_key(queue_filter)
+
+        def rows_job(database: Any) -> tuple[QueueRow, ...]:
+            return queue_service.rows_at(database, queue_filter, now, start, size)
+
+        def count_job(database: Any) -> int:
+            return queue_service.count(database, queue_filter, now)
+
+        self._relay.watch(
+            self._executor.submit(rows_job),
+            lambda rows: self._on_rows(generation, now, start, count_key, rows),
+            lambda error: self._on_failed(generation, error),
+        )
+        self._relay.watch(
+            self._executor.submit(count_job),
+            lambda total: self._on_count(generation, count_key, total),
+            lambda error: self._on_failed(generation, error),
+        )
+
+    def _on_rows(
+        self,
+        generation: int,
+        now: datetime,
+        start: int,
+        count_key: QueueFilter,
+        rows: tuple[QueueRow, ...],
+    ) -> None:
+        if generation != self._generation:
+            return
+        known = self._counts.get(count_key)
+        if len(rows) < self.PAGE_SIZE and (rows or start == 0):
+            provisional = start + len(rows)
+        else:
+            provisional = max(known or 0, start + len(rows))
+        self.beginResetModel()
+        self._count = provisional
+        self._query_now = now
+        self._pages.clear()
+        self._in_flight.clear()
+        self._wanted.clear()
+        if rows or start == 0:
+            self._store(start // self.PAGE_SIZE, rows)
+        self.endResetModel()
+        self.first_rows_loaded.emit()
+
+    def _on_count(self, generation: int, count_key: QueueFilter, total: int) -> None:
+        if generation != self._generation:
+            return
+        self._counts[count_key] = total
+        self._counts.move_to_end(count_key)
+        while len(self._counts) > COUNT_CACHE_SIZE:
+            self._counts.popitem(last=False)
+        if total > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, total - 1)
+            self._count = total
+            self.endInsertRows()
+        elif total < self._count:
+            self.beginRemoveRows(QModelIndex(), total, self._count - 1)
+            self._count = total
+            last_page = (total - 1) // self.PAGE_SIZE if total else -1
+            for number in [p for p in self._pages if p > last_page]:
+                del self._pages[number]
+            self.endRemoveRows()
+        self._loading = False
+        self.window_loaded.emit()
+
+    def _on_failed(self, generation: int, error: BaseException) -> None:
+        log.error("Queue query failed", exc_info=error)
+        if generation == self._generation:
+            self._loading = False
+            self.load_failed.emit(str(error))
+
+    def _store(self, number: int, rows: tuple[QueueRow, ...]) -> None:
+        self._pages[number] = rows
+        self._pages.move_to_end(number)
+        while len(self._pages) > self.MAX_PAGES:
+            farthest = max(self._pages, key=lambda p: abs(p - number))
+            del self._pages[farthest]
+
+    def _want(self, number: int) -> None:
+        if number in self._in_flight:
+            return
+        self._wanted[number] = None
+        self._wanted.move_to_end(number)
+        # Pages scrolled past while the worker was busy are not worth reading any more.
+        while len(self._wanted) > MAX_WANTED:
+            self._wanted.popitem(last=False)
+        self._launch()
+
+    def _launch(self) -> None:
+        while self._wanted and len(self._in_flight) < MAX_IN_FLIGHT:
+            number, _ = self._wanted.popitem(last=True)
+            if number in self._pages or number in self._in_flight:
+                continue
+            self._in_flight.add(number)
+            self._fetch(number)
+
+    def _fetch(self, number: int) -> None:
+        generation = self._generation
+        queue_filter = self._filter
+        now = self._query_now
+        size = self.PAGE_SIZE
+        before = self._pages.get(number - 1)
+        after = self._pages.get(number + 1)
+        if before is not None and len(before) == size:
+            key = before[-1].key
+
+            def job(database: Any) -> tuple[QueueRow, ...]:
+                return queue_service.rows_next_to(
+                    database, queue_filter, now, key, size, forward=True
+                )
+        elif after:
+            key = after[0].key
+
+            def job(database: Any) -> tuple[QueueRow, ...]:
+                return queue_service.rows_next_to(
+                    database, queue_filter, now, key, size, forward=False
+                )
+        else:
+
+            def job(database: Any) -> tuple[QueueRow, ...]:
+                return queue_service.rows_at(database, queue_filter, now, number * size, size)
+
+        self._relay.watch(
+            self._executor.submit(job),
+            lambda rows: self._on_page(generation, number, rows),
+            lambda error: self._on_page_failed(generation, number, error),
+        )
+
+    def _on_page(self, generation: int, number: int, rows: tuple[QueueRow, ...]) -> None:
+        if generation != self._generation:
+            return
+        self._in_flight.discard(number)
+        self._store(number, rows)
+        first = number * self.PAGE_SIZE
+        last = min(self._count, first + self.PAGE_SIZE) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, COLUMN_COUNT - 1))
+            self.rows_loaded.emit(first, last)
+        self._launch()
+
+    def _on_page_failed(self, generation: int, number: int, error: BaseException) -> None:
+        log.error("Queue page %s failed", number, exc_info=error)
+        if generation != self._generation:
+            return
+        self._in_flight.discard(number)
+        # Remember it as empty so the view does not ask again in a tight loop.
+        self._store(number, ())
+        self.load_failed.emit(str(error))
+        self._launch()

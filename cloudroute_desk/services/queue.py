@@ -1,0 +1,256 @@
+"""Queue use-cases: counts, windows of rows, deep seeks, locating a row, inquiry details.
+
+Each function is a job for the DbExecutor (``job(database)``): one short read session, plain
+values back. The model never holds more than a few pages, so these are called often and each
+reads at most one page through an index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cloudroute_desk.db import queue_queries as q
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.mapping import inquiry_from_row, record_summary_from_row
+from cloudroute_desk.domain.catalog import (
+    EngagementType,
+    FundingStage,
+    InquiryStatus,
+    Pool,
+    Region,
+    ServiceProfile,
+    Vertical,
+)
+from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, SpendLine
+from cloudroute_desk.domain.queue_filter import QueueFilter, SlaState
+
+Key = q.Key
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One queue line: what the table shows, without the form-sized fields."""
+
+    id: int
+    arrived_at: datetime
+    company_name: str
+    website: str
+    funding_stage: FundingStage
+    region: Region
+    vertical: Vertical
+    service_profile: ServiceProfile
+    engagement_type: EngagementType
+    pools_wanted: tuple[Pool, ...]
+    monthly_spend_usd: int
+    status: InquiryStatus
+    partner_id: int | None
+    partner_name: str
+    assigned_at: datetime | None
+    key: Key
+    """Its position in the order it was fetched in: (sort value, id)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSummary:
+    total: int
+    new: int
+    past_sla: int
+    matching: int | None = None
+    """Rows passing the current filter, when one is set."""
+
+    @property
+    def text(self) -> str:
+        parts = [
+            f"{self.total:,} inquiries",
+            f"{self.new:,} new",
+            f"{self.past_sla:,} past SLA",
+        ]
+        if self.matching is not None:
+            parts.append(f"{self.matching:,} shown")
+        return " · ".join(parts)
+
+
+def queue_rows(session: Any, queue_filter: QueueFilter, raw: list[Any]) -> tuple[QueueRow, ...]:
+    names = q.partner_names(session, {r.partner_id for r in raw if r.partner_id is not None})
+    return tuple(
+        QueueRow(
+            id=int(r.id),
+            arrived_at=r.arrived_at,
+            company_name=r.company_name,
+            website=r.website,
+            funding_stage=FundingStage(r.funding_stage),
+            region=Region(r.region),
+            vertical=Vertical(r.vertical),
+            service_profile=ServiceProfile(r.service_profile),
+            engagement_type=EngagementType(r.engagement_type),
+            pools_wanted=tuple(Pool(p) for p in r.pools_wanted or ()),
+            monthly_spend_usd=int(r.monthly_spend_usd),
+            status=InquiryStatus(r.status),
+            partner_id=r.partner_id,
+            partner_name=names.get(r.partner_id, "") if r.partner_id is not None else "",
+            assigned_at=r.assigned_at,
+            key=(q.sort_value(queue_filter.sort, r), int(r.id)),
+        )
+        for r in raw
+    )
+
+
+def count(database: Database, queue_filter: QueueFilter, now: datetime) -> int:
+    with database.reading() as session:
+        return q.count(session, queue_filter, now)
+
+
+def summary(database: Database, queue_filter: QueueFilter, now: datetime) -> QueueSummary:
+    """Whole-queue counts for the header line, plus the filtered count when filtered."""
+    with database.reading() as session:
+        counts = q.summary(session, now)
+        matching = None if queue_filter.is_unfiltered else q.count(session, queue_filter, now)
+        return QueueSummary(counts.total, counts.new, counts.past_sla, matching)
+
+
+def rows_at(
+    database: Database, queue_filter: QueueFilter, now: datetime, start: int, limit: int
+) -> tuple[QueueRow, ...]:
+    """Rows ``start``..``start+limit`` by the two-step seek: key through the index, then page."""
+    with database.reading() as session:
+        return _rows_at(session, queue_filter, now, start, limit)
+
+
+def _rows_at(
+    session: Any, queue_filter: QueueFilter, now: datetime, start: int, limit: int
+) -> tuple[QueueRow, ...]:
+    if start == 0:
+        return queue_rows(session, queue_filter, q.page(session, queue_filter, now, limit=limit))
+    key = q.key_at(session, queue_filter, now, start)
+    if key is None:
+        return ()
+    raw = q.page(session, queue_filter, now, limit=limit, key=key, inclusive=True)
+    return queue_rows(session, queue_filter, raw)
+
+
+def rows_next_to(
+    database: Database,
+    queue_filter: QueueFilter,
+    now: datetime,
+    key: Key,
+    limit: int,
+    *,
+    forward: bool,
+) -> tuple[QueueRow, ...]:
+    """Rows right after (or right before) a loaded row's key: a pure keyset page."""
+    with database.reading() as session:
+        raw = q.page(session, queue_filter, now, limit=limit, key=key, forward=forward)
+        return queue_rows(session, queue_filter, raw)
+
+
+def locate(
+    database: Database, queue_filter: QueueFilter, now: datetime, inquiry_id: int
+) -> int | None:
+    with database.reading() as session:
+        return q.position_of(session, queue_filter, now, inquiry_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    row: int
+    inquiry_id: int
+
+
+def next_breached(
+    database: Database, queue_filter: QueueFilter, now: datetime, after: Key | None
+) -> Located | None:
+    """The next inquiry past its SLA after ``after`` in view order, wrapping to the top."""
+    breached = QueueFilter(sla_states=frozenset({SlaState.BREACHED}))
+    with database.reading() as session:
+        key = q.next_matching(session, queue_filter, now, breached, after)
+        if key is None and after is not None:
+            key = q.next_matching(session, queue_filter, now, breached, None)
+        if key is None:
+            return None
+        row = q.position_of(session, queue_filter, now, key[1])
+        return None if row is None else Located(row, key[1])
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentEntry:
+    partner_id: int
+    partner_name: str
+    active: bool
+    assigned_at: datetime
+    assigned_by: str
+    ended_at: datetime | None
+    end_reason: str | None
+    score: float | None
+    rank: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    kind: str
+    partner_name: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class InquiryDetail:
+    inquiry: Inquiry
+    partner_name: str
+    assignments: tuple[AssignmentEntry, ...]
+    audit: tuple[AuditEntry, ...]
+    records: tuple[AceRecordSummary, ...]
+    record_partner_names: dict[int, str]
+
+
+def inquiry_detail(database: Database, inquiry_id: int) -> InquiryDetail | None:
+    with database.reading() as session:
+        row = q.inquiry_row(session, inquiry_id)
+        if row is None:
+            return None
+        spend = [
+            SpendLine(service=s.service, monthly_usd=s.monthly_usd)
+            for s in q.spend_lines(session, inquiry_id)
+        ]
+        inquiry = inquiry_from_row(row, spend)
+        assignment_rows = q.assignments(session, inquiry_id)
+        audit_rows = q.audit_events(session, inquiry_id)
+        record_rows = q.ace_records(session, inquiry_id)
+        partner_ids = {a.partner_id for a in assignment_rows}
+        partner_ids |= {int(e.partner_id) for e in audit_rows if e.partner_id is not None}
+        partner_ids |= {r.partner_id for r in record_rows}
+        if inquiry.partner_id is not None:
+            partner_ids.add(inquiry.partner_id)
+        names = q.partner_names(session, partner_ids)
+        return InquiryDetail(
+            inquiry=inquiry,
+            partner_name=names.get(inquiry.partner_id or -1, ""),
+            assignments=tuple(
+                AssignmentEntry(
+                    partner_id=a.partner_id,
+                    partner_name=names.get(a.partner_id, f"#{a.partner_id}"),
+                    active=a.active,
+                    assigned_at=a.assigned_at,
+                    assigned_by=a.assigned_by,
+                    ended_at=a.ended_at,
+                    end_reason=a.end_reason,
+                    score=a.score,
+                    rank=a.rank,
+                )
+                for a in assignment_rows
+            ),
+            audit=tuple(
+                AuditEntry(
+                    at=e.at,
+                    actor=e.actor,
+                    kind=e.kind,
+                    partner_name=names.get(int(e.partner_id), "") if e.partner_id else "",
+                    detail=dict(e.detail or {}),
+                )
+                for e in audit_rows
+            ),
+            records=tuple(record_summary_from_row(r) for r in record_rows),
+            record_partner_names={r.partner_id: names.get(r.partner_id, "") for r in record_rows},
+        )

@@ -1,0 +1,187 @@
+"""The windowed queue model on both backends: paging, sorting, filtering, seeks, drops."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QMimeData, QModelIndex, Qt
+
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.domain.queue_filter import QueueFilter
+from cloudroute_desk.models.inquiry_queue_model import (
+    COL_ARRIVED,
+    COL_COMPANY,
+    COL_POOLS,
+    COL_SLA,
+    COL_SPEND,
+    OBJECT_ROLE,
+    PLACEHOLDER,
+    SLA_ROLE,
+    SORT_ROLE,
+    InquiryQueueModel,
+)
+from cloudroute_desk.models.partner_mime import PartnerDrag, encode_partner_drag
+from cloudroute_desk.services.executor import DbExecutor
+from tests.queue_helpers import NOW, seed_queue
+
+
+@pytest.fixture
+def executor(database: Database) -> Iterator[DbExecutor]:
+    executor = DbExecutor(database)
+    yield executor
+    executor.shutdown()
+
+
+def _model(qtbot, executor: DbExecutor, page_size: int = 10) -> InquiryQueueModel:  # type: ignore[no-untyped-def]
+    model = InquiryQueueModel(executor, clock=lambda: NOW)
+    model.PAGE_SIZE = page_size
+    model.MAX_PAGES = 3
+    with qtbot.waitSignal(model.window_loaded, timeout=10_000):
+        model.refresh()
+    return model
+
+
+def _load(qtbot, model: InquiryQueueModel, row: int) -> None:  # type: ignore[no-untyped-def]
+    if model.row_object(row) is not None:
+        return
+    with qtbot.waitSignal(model.rows_loaded, timeout=10_000):
+        model.ensure_loaded(row)
+
+
+def _ids(qtbot, model: InquiryQueueModel) -> list[int]:  # type: ignore[no-untyped-def]
+    ids = []
+    for row in range(model.rowCount()):
+        _load(qtbot, model, row)
+        ids.append(model.data(model.index(row, 0), OBJECT_ROLE).id)
+    return ids
+
+
+def test_passes_qtmodeltester(
+    qtbot, qtmodeltester, executor: DbExecutor, database: Database
+) -> None:  # type: ignore[no-untyped-def]
+    seed_queue(database, 35)
+    model = _model(qtbot, executor)
+    qtmodeltester.check(model, force_py=True)
+    _load(qtbot, model, 34)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_unloaded_rows_show_placeholder_then_values(
+    qtbot, executor: DbExecutor, database: Database
+) -> None:  # type: ignore[no-untyped-def]
+    seed_queue(database, 35)
+    model = _model(qtbot, executor)
+    assert model.rowCount() == 35
+    assert model.loaded_rows() == 10
+    index = model.index(25, COL_COMPANY)
+    with qtbot.waitSignal(model.rows_loaded, timeout=10_000) as blocker:
+        assert model.data(index) == PLACEHOLDER
+        assert model.data(index, OBJECT_ROLE) is None
+    assert blocker.args == [20, 29]
+    assert model.data(index).startswith("Company ")
+
+
+def test_paging_boundaries_and_window_eviction(
+    qtbot, executor: DbExecutor, database: Database
+) -> None:  # type: ignore[no-untyped-def]
+    ids = seed_queue(database, 35)
+    model = _model(qtbot, executor)
+    # Newest first: row r is the (r+1)-th newest inquiry, across page edges 9/10 and the tail.
+    assert _ids(qtbot, model) == sorted(ids, reverse=True)
+    assert model.loaded_rows() <= 3 * 10
+    assert model.data(model.index(35, 0)) is None
+    assert model.data(model.index(34, COL_COMPANY)) == "Company 0000 Lumen"
+
+
+def test_deep_jump_reads_the_page_by_seek(qtbot, executor: DbExecutor, database: Database) -> None:  # type: ignore[no-untyped-def]
+    ids = seed_queue(database, 60)
+    model = _model(qtbot, executor)
+    _load(qtbot, model, 47)
+    expected = sorted(ids, reverse=True)
+    assert model.data(model.index(47, 0), OBJECT_ROLE).id == expected[47]
+    # The page before it comes by keyset from the loaded one.
+    _load(qtbot, model, 39)
+    assert model.data(model.index(39, 0), OBJECT_ROLE).id == expected[39]
+
+
+def test_sort_requeries_in_sql(qtbot, executor: DbExecutor, database: Database) -> None:  # type: ignore[no-untyped-def]
+    seed_queue(database, 25)
+    model = _model(qtbot, executor)
+    with qtbot.waitSignal(model.window_loaded, timeout=10_000):
+        model.sort(COL_SPEND, Qt.SortOrder.AscendingOrder)
+    spends = []
+    for row in range(25):
+        _load(qtbot, model, row)
+        spends.append(model.data(model.index(row, COL_SPEND), SORT_ROLE))
+    assert spends == sorted(spends)
+    with qtbot.assertNotEmitted(model.window_loaded, wait=50):
+        model.sort(COL_POOLS, Qt.SortOrder.AscendingOrder)
+    with qtbot.waitSignal(model.window_loaded, timeout=10_000):
+        model.sort(COL_SLA, Qt.SortOrder.AscendingOrder)
+    first = model.data(model.index(0, COL_ARRIVED), SORT_ROLE)
+    second = model.data(model.index(1, COL_ARRIVED), SORT_ROLE)
+    assert first < second
+
+
+def test_filter_changes_count_and_rows(qtbot, executor: DbExecutor, database: Database) -> None:  # type: ignore[no-untyped-def]
+    seed_queue(database, 70)
+    model = _model(qtbot, executor)
+    with qtbot.waitSignal(model.window_loaded, timeout=10_000):
+        model.set_filter(QueueFilter(statuses=frozenset({InquiryStatus.NEW})))
+    assert model.rowCount() == 10
+    statuses = {model.data(model.index(r, 0), OBJECT_ROLE).status for r in range(10)}
+    assert statuses == {InquiryStatus.NEW}
+    with qtbot.waitSignal(model.window_loaded, timeout=10_000):
+        model.set_filter(QueueFilter(search="lumen"))
+    assert model.rowCount() == 14
+    with qtbot.waitSignal(model.window_loaded, timeout=10_000):
+        model.set_filter(QueueFilter(search='"( -* @'))
+    assert model.rowCount() == 70
+
+
+def test_sla_role_and_tooltip(qtbot, executor: DbExecutor, database: Database) -> None:  # type: ignore[no-untyped-def]
+    seed_queue(database, 14)
+    model = _model(qtbot, executor, page_size=20)
+    # Row 6 is inquiry 7 of 14: new, arrived seven hours before NOW.
+    view = model.data(model.index(6, COL_SLA), SLA_ROLE)
+    assert view.text == "17h 00m left"
+    assert model.data(model.index(6, COL_SLA)) == "17h 00m left"
+    assert "Routing deadline" in model.data(model.index(0, COL_SLA), Qt.ItemDataRole.ToolTipRole)
+
+
+def test_partner_drop_emits_and_foreign_mime_is_refused(
+    qtbot, executor: DbExecutor, database: Database
+) -> None:  # type: ignore[no-untyped-def]
+    ids = seed_queue(database, 5)
+    model = _model(qtbot, executor)
+    mime = encode_partner_drag(PartnerDrag(partner_id=42, partner_name="P", inquiry_id=None))
+    target = model.index(1, COL_COMPANY)
+    action = Qt.DropAction.CopyAction
+    assert model.canDropMimeData(mime, action, -1, -1, target)
+    with qtbot.waitSignal(model.partner_dropped) as blocker:
+        assert model.dropMimeData(mime, action, -1, -1, target)
+    assert blocker.args == [sorted(ids, reverse=True)[1], 42]
+
+    foreign = QMimeData()
+    foreign.setText("42")
+    foreign.setData("application/x-other", b"{}")
+    broken = QMimeData()
+    broken.setData("application/x-cloudroute-partner", b"not json")
+    with qtbot.assertNotEmitted(model.partner_dropped):
+        for data in (foreign, broken):
+            assert not model.canDropMimeData(data, action, -1, -1, target)
+            assert not model.dropMimeData(data, action, -1, -1, target)
+        assert not model.canDropMimeData(mime, action, -1, -1, QModelIndex())
+    assert model.mimeTypes() == ["application/x-cloudroute-partner"]
+
+
+def test_refresh_sees_new_rows(qtbot, executor: DbExecutor, database: Database) -> None:  # type: ignore[no-untyped-def]
+    seed_queue(database, 5)
+    model = _model(qtbot, executor)
+    seed_queue(database, 3)
+    with qtbot.waitSignal(model.window_loaded, timeout=10_000):
+        model.refresh()
+    assert model.rowCount() == 8
+    assert model.row_of_loaded(model.row_object(0).id) == 0
