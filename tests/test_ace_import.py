@@ -1,0 +1,146 @@
+"""``cloudroute-desk import --records``: per-row errors with item, field and reason; each row
+all or nothing; a second import adds nothing. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from cloudroute_desk import cli
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.tables import AceRecordRow, AuditEventRow
+from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.catalog import InquiryStatus, Tier
+from cloudroute_desk.domain.clock import utcnow
+from tests.ace_samples import bedrock_form, portfolio_form
+from tests.factories import add_inquiry, add_partner
+
+CLOSE = {"target_close_date": (utcnow().date() + timedelta(days=60)).isoformat()}
+
+
+def _setup(database: Database) -> None:
+    partner_id = add_partner(database, external_id="apn-1", tier=Tier.ADVANCED)
+    add_partner(database, external_id="apn-2", name="Other Partner", tier=Tier.PREMIER)
+    add_inquiry(database, external_id="inq-1", partner_id=partner_id, status=InquiryStatus.ASSIGNED)
+
+
+def _row(external_id: str, form: AceForm, **overrides: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "external_id": external_id,
+        "inquiry_external_id": "inq-1",
+        "partner_external_id": "apn-1",
+        "form": form.model_dump(mode="json"),
+    }
+    row.update(overrides)
+    return row
+
+
+def _import(db_target: str, tmp_path: Path, rows: Any) -> int:
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    return cli.main(["import", str(path), "--db", db_target, "--records", "--admin", "tess"])
+
+
+def _count(database: Database) -> int:
+    with database.reading() as session:
+        return int(session.scalar(select(func.count()).select_from(AceRecordRow)) or 0)
+
+
+def test_import_is_idempotent(
+    database: Database, db_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(database)
+    rows = [
+        _row("rec-1", portfolio_form(**CLOSE), pool="portfolio"),
+        _row("rec-2", bedrock_form(**CLOSE)),
+    ]
+    assert _import(db_target, tmp_path, rows) == 0
+    assert "2 ACE records imported, 0 already present, 0 rejected" in capsys.readouterr().out
+    with database.reading() as session:
+        stored = {
+            r.external_id: (r.pool, r.state, r.amount_requested_usd, dict(r.fields))
+            for r in session.scalars(select(AceRecordRow))
+        }
+        audits = session.scalar(
+            select(func.count())
+            .select_from(AuditEventRow)
+            .where(AuditEventRow.kind == "record_imported", AuditEventRow.actor == "tess")
+        )
+    assert set(stored) == {"rec-1", "rec-2"}
+    assert stored["rec-2"][:3] == ("bedrock_poc", "identified", 25_000)
+    assert AceForm.model_validate(stored["rec-1"][3]) == portfolio_form(**CLOSE)
+    assert audits == 2
+
+    assert _import(db_target, tmp_path, rows) == 0
+    assert "0 ACE records imported, 2 already present" in capsys.readouterr().out
+    assert _count(database) == 2
+
+
+def test_bad_rows_are_reported_and_good_rows_still_go_in(
+    database: Database, db_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(database)
+    bad_amount = portfolio_form(**CLOSE).model_dump(mode="json")
+    bad_amount["spend"][0]["monthly_usd"] = "lots"
+    nul = portfolio_form(**CLOSE).model_dump(mode="json")
+    nul["customer"]["company_name"] = "Lumen\u0000"
+    rows = [
+        _row("ok-1", portfolio_form(**CLOSE)),
+        _row("r-2", portfolio_form(**CLOSE), inquiry_external_id="inq-404"),
+        _row("r-3", portfolio_form(**CLOSE), partner_external_id="apn-2"),
+        _row("r-4", bedrock_form(amount_requested_usd=60_000, **CLOSE)),
+        {**_row("r-5", portfolio_form(**CLOSE)), "form": bad_amount},
+        {**_row("r-6", portfolio_form(**CLOSE)), "form": nul},
+        "not a record",
+        _row("ok-1", bedrock_form(**CLOSE)),
+        _row("r-9", portfolio_form(**CLOSE), pool="founders"),
+    ]
+    assert _import(db_target, tmp_path, rows) == 1
+    out = capsys.readouterr().out
+    assert "9 rows read: 1 ACE records imported, 0 already present, 8 rejected" in out
+    expected = [
+        ("2", "inquiry_external_id", "no inquiry has id 'inq-404'"),
+        ("3", "partner_external_id", "the inquiry is assigned to another partner"),
+        ("4", "form.amount_requested_usd", "Bedrock POC takes $10,000 to $50,000"),
+        ("5", "form.spend[0].monthly_usd", "valid integer"),
+        ("6", "form.customer.company_name", "NUL character"),
+        ("7", "row", "not a JSON object"),
+        ("8", "external_id", "also the id of a different record (item 1)"),
+        ("9", "pool", "founders disagrees with form.pool portfolio"),
+    ]
+    lines = out.splitlines()
+    for item, field, reason in expected:
+        assert any(
+            line.split()[:3] == ["item", item, field] and reason in line for line in lines
+        ), (item, field, out)
+    assert _count(database) == 1
+
+
+def test_earlier_rows_count_towards_the_ceiling(
+    database: Database, db_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(database)
+    rows = [
+        _row("c-1", portfolio_form(**CLOSE)),
+        _row("c-2", bedrock_form(**CLOSE)),
+        _row("c-3", bedrock_form(amount_requested_usd=30_000, **CLOSE)),
+    ]
+    assert _import(db_target, tmp_path, rows) == 1
+    out = capsys.readouterr().out
+    assert "form.amount_requested_usd" in out and "$150,000 stacked ceiling" in out
+    assert _count(database) == 2
+
+
+@pytest.mark.parametrize("content", ['{"external_id": "x"}', "{nope", "[" * 50_000])
+def test_unreadable_file_writes_nothing(
+    database: Database, db_target: str, tmp_path: Path, content: str
+) -> None:
+    path = tmp_path / "records.json"
+    path.write_text(content, encoding="utf-8")
+    assert cli.main(["import", str(path), "--db", db_target, "--records"]) == 2
+    assert _count(database) == 0
