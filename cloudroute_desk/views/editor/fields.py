@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -76,6 +77,9 @@ class TextField(FieldEditor):
     def __init__(self, lines: int = 4) -> None:
         self.text = QPlainTextEdit()
         self.text.setTabChangesFocus(True)
+        # Qt's default (break at a word, else anywhere) takes ~1 s to lay out a 100 kB paste
+        # with no spaces and ~0.5 s per keystroke after it; word-only wrapping takes ~0.07 s.
+        self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         height = self.text.fontMetrics().lineSpacing() * lines + 12
         self.text.setMinimumHeight(height)
         self.text.setMaximumHeight(int(height * 1.5))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -38,6 +38,7 @@ class _Row:
     spec: FieldSpec
     editor: FieldEditor
     message: QLabel
+    outline: _Outline
     severity: Severity | None = None
 
 
@@ -99,9 +100,10 @@ class RecordForm(QScrollArea):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         label = QLabel(spec.label)
         label.setBuddy(editor.focus_widget())
-        form.addRow(label, editor.widget)
+        outline = _Outline(editor.widget)
+        form.addRow(label, outline)
         form.addRow(message)
-        self._rows[spec.path] = _Row(spec, editor, message)
+        self._rows[spec.path] = _Row(spec, editor, message, outline)
         editor.edited.connect(lambda path=spec.path: self._on_editor_edited(path))
         return cell
 
@@ -190,17 +192,18 @@ class RecordForm(QScrollArea):
             else:
                 row.message.setText("\n".join(f.message for f in found))
                 color = colors["error" if severity is Severity.ERROR else "warning"]
-                row.message.setStyleSheet(f"color: {color.name()};")
+                palette = row.message.palette()
+                palette.setColor(QPalette.ColorRole.WindowText, color)
+                row.message.setPalette(palette)
                 row.message.show()
             if severity != row.severity:
                 row.severity = severity
-                _mark(row.editor.focus_widget(), severity, colors)
+                row.outline.set_severity(severity, colors)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             for row in self._rows.values():
                 row.severity = None
-                _mark(row.editor.focus_widget(), None, {})
             self._show_findings()
         super().changeEvent(event)
 
@@ -230,12 +233,33 @@ def _plain(value: object) -> object:
     return value
 
 
-def _mark(widget: QWidget, severity: Severity | None, colors: dict[str, QColor]) -> None:
-    if severity is None:
-        widget.setStyleSheet("")
-        widget.setProperty("severity", "")
-        return
-    color = colors["error" if severity is Severity.ERROR else "warning"]
-    name = type(widget).__name__
-    widget.setStyleSheet(f"{name} {{ border: 2px solid {color.name()}; border-radius: 3px; }}")
-    widget.setProperty("severity", severity.value)
+class _Outline(QWidget):
+    """Draws the red/amber border around a field's editor. Painting it here, instead of a
+    style sheet on the editor, costs nothing when the editor holds 100 kB of text (a style
+    sheet change re-polishes and re-lays out the whole text)."""
+
+    def __init__(self, inner: QWidget) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(inner)
+        self._inner = inner
+        self._color: QColor | None = None
+
+    def set_severity(self, severity: Severity | None, colors: dict[str, QColor]) -> None:
+        self._color = (
+            None
+            if severity is None
+            else colors["error" if severity is Severity.ERROR else "warning"]
+        )
+        self._inner.setProperty("severity", severity.value if severity else "")
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._color is None:
+            return
+        painter = QPainter(self)
+        pen = QPen(self._color)
+        pen.setWidth(2)
+        painter.setPen(pen)
+        painter.drawRoundedRect(self.rect().adjusted(1, 1, -1, -1), 3, 3)
