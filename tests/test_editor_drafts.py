@@ -69,8 +69,8 @@ def test_offline_edits_survive_a_dropped_widget(
     type_at_end(qtbot, use_case, "Typed on a plane, no server")
     qtbot.waitUntil(lambda: "unreachable" in pane.save_status.text(), timeout=5000)
     # Crash: the widget goes away without closeEvent, flush or any goodbye.
-    pane.autosave._timer.stop()  # noqa: SLF001 (nothing may run after the "crash")
-    pane.autosave._retry.stop()  # noqa: SLF001
+    pane.autosave._timer.stop()  # nothing may run after the "crash"
+    pane.autosave._retry.stop()
     pane.hide()
     monkeypatch.undo()
     assert records.open_record(executor.database, record_id).version == 1
