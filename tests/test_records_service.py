@@ -263,3 +263,30 @@ def test_other_partner_on_same_customer_blocks_submission(database: Database) ->
     assert any(f.is_error and f.rule for f in caught.value.findings)
     with database.reading() as session:
         assert session.execute(text("SELECT count(*) FROM ace_records")).scalar_one() == 2
+
+
+def test_decision_refreshes_the_routing_index_in_the_same_transaction(database: Database) -> None:
+    from cloudroute_desk.db import routing_queries
+
+    inquiry_id, partner_id = _assigned_inquiry(database)
+    rid = add_record(
+        database,
+        inquiry_id,
+        partner_id,
+        state=RecordState.VALIDATED,
+        amount_awarded_usd=None,
+        decided_at=None,
+        credited_at=None,
+        submitted_at=utcnow() - timedelta(days=3),
+    )
+    now = utcnow()
+    with database.writing() as session:
+        routing_queries.bring_index_up_to_date(session, routing_queries.window_end_for(now), now)
+        assert [
+            e for e in routing_queries.index_entries(session) if e.partner_id == partner_id
+        ] == []
+    records.transition(database, rid, RecordState.REJECTED, 1, "bob")
+    with database.reading() as session:
+        entries = [e for e in routing_queries.index_entries(session) if e.partner_id == partner_id]
+        assert entries and all(e.rejected == 1 and e.decided == 1 for e in entries)
+        assert routing_queries.index_is_current(session, routing_queries.window_end_for(now))

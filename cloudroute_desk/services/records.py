@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import record_queries as queries
+from cloudroute_desk.db import routing_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.record_queries import Outcome, StoredRecord
 from cloudroute_desk.domain.ace_form import AceForm
@@ -262,7 +263,6 @@ def create_record(
             record_id=record_id,
             detail={"pool": pool.value},
         )
-        _refresh_routing(session, partner.id)
         opened = _open(session, record_id)
     return opened, RECORD_CREATED
 
@@ -446,7 +446,7 @@ def _outcome(
     )
 
 
-def _refresh_routing(session: Session, partner_id: int | None) -> None:
-    """Keep the routing index (derived from ACE records) right in the same transaction."""
-    if partner_id is None:
-        return
+def _refresh_routing(session: Session, partner_id: int) -> None:
+    """Keep the routing index (derived from decided ACE records) right in the same
+    transaction, so the next ranking reads the new close rate without a refresh of its own."""
+    routing_queries.refresh_partner_index(session, partner_id)
