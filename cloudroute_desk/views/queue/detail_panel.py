@@ -1,0 +1,248 @@
+"""The selected inquiry in full: intake fields, spend, contacts, routing history, ACE records.
+
+Everything a startup typed is shown through ``plain_label``: plain text, selectable, never a
+live link, whatever it contains. A partner dragged onto the panel asks for assignment to the
+inquiry shown (``partner_dropped``); the main window wires that to the assignment use-case.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cloudroute_desk.domain.catalog import (
+    INQUIRY_STATUS_LABELS,
+    POOLS,
+    RECORD_STATE_LABELS,
+)
+from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.entities import Contact
+from cloudroute_desk.domain.queue_filter import sla_deadline, sla_view
+from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.partner_mime import decode_partner_drag
+from cloudroute_desk.services import queue as queue_service
+from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.queue import InquiryDetail
+
+
+def plain_label(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setOpenExternalLinks(False)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    label.setText(text)
+    return label
+
+
+def _when(moment: datetime | None) -> str:
+    return "—" if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def _contact(contact: Contact) -> str:
+    parts = [contact.name, contact.title, contact.email, contact.phone]
+    return "\n".join(p for p in parts if p) or "—"
+
+
+class InquiryDetailPanel(QWidget):
+    partner_dropped = Signal(int, int)
+    """(inquiry id, partner id): a partner was dropped on the inquiry shown."""
+    detail_loaded = Signal()
+
+    def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._executor = executor
+        self._relay = FutureRelay(self)
+        self._inquiry_id: int | None = None
+        self._request = 0
+        self._detail: InquiryDetail | None = None
+        self.setAcceptDrops(True)
+        self.setObjectName("inquiryDetailPanel")
+
+        self._scroll = QScrollArea(self)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._scroll)
+        self._show_message("Select an inquiry to see its details.")
+
+    @property
+    def inquiry_id(self) -> int | None:
+        return self._inquiry_id
+
+    @property
+    def detail(self) -> InquiryDetail | None:
+        return self._detail
+
+    def show_inquiry(self, inquiry_id: int | None) -> None:
+        self._inquiry_id = inquiry_id
+        self._request += 1
+        request = self._request
+        if inquiry_id is None:
+            self._detail = None
+            self._show_message("Select an inquiry to see its details.")
+            return
+
+        def job(database: object) -> InquiryDetail | None:
+            return queue_service.inquiry_detail(database, inquiry_id)  # type: ignore[arg-type]
+
+        self._relay.watch(
+            self._executor.submit(job),
+            lambda detail: self._on_detail(request, detail),
+            lambda error: self._on_error(request, error),
+        )
+
+    def apply_changes(self, changes: Changes) -> None:
+        if (changes.queue or changes.records) and self._inquiry_id is not None:
+            self.show_inquiry(self._inquiry_id)
+
+    # Drops ---------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self._accept_partner(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self._accept_partner(event)
+
+    def _accept_partner(self, event: QDragMoveEvent) -> None:
+        if self._inquiry_id is not None and decode_partner_drag(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        drag = decode_partner_drag(event.mimeData())
+        if drag is None or self._inquiry_id is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.partner_dropped.emit(self._inquiry_id, drag.partner_id)
+
+    # Rendering -----------------------------------------------------------------------------
+
+    def _on_detail(self, request: int, detail: InquiryDetail | None) -> None:
+        if request != self._request:
+            return
+        self._detail = detail
+        if detail is None:
+            self._show_message("This inquiry no longer exists.")
+        else:
+            self._render(detail)
+        self.detail_loaded.emit()
+
+    def _on_error(self, request: int, error: BaseException) -> None:
+        if request == self._request:
+            self._show_message(f"Could not load the inquiry: {error}")
+
+    def _show_message(self, text: str) -> None:
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        label = plain_label(text, holder)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(label)
+        self._scroll.setWidget(holder)
+
+    def _render(self, detail: InquiryDetail) -> None:
+        inquiry = detail.inquiry
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        title = plain_label(inquiry.company_name, holder)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        sla = sla_view(inquiry.status, inquiry.arrived_at, inquiry.assigned_at, utcnow())
+        layout.addWidget(
+            plain_label(f"{INQUIRY_STATUS_LABELS[inquiry.status]} · SLA {sla.text}", holder)
+        )
+
+        intake = self._section(layout, "Intake")
+        for label, value in (
+            ("Website", inquiry.website),
+            ("Funding stage", inquiry.funding_stage.value),
+            ("Last round", inquiry.last_round or "—"),
+            ("Lead investor", inquiry.lead_investor or "—"),
+            ("Region", inquiry.region.value),
+            ("Vertical", inquiry.vertical.value),
+            ("Service profile", inquiry.service_profile.value),
+            ("Engagement", inquiry.engagement_type.value),
+            ("Pools wanted", ", ".join(POOLS[p].label for p in inquiry.pools_wanted) or "—"),
+            ("Team size", str(inquiry.team_size)),
+            ("Current cloud", inquiry.current_cloud.value),
+            ("Arrived", _when(inquiry.arrived_at)),
+            ("Routing deadline", _when(sla_deadline(inquiry.arrived_at))),
+            ("Partner", detail.partner_name or "—"),
+            ("Assigned", _when(inquiry.assigned_at)),
+            ("External id", inquiry.external_id or "—"),
+        ):
+            intake.addRow(label, plain_label(value))
+
+        spend = self._section(layout, f"Projected monthly spend: ${inquiry.monthly_spend_usd:,}")
+        for line in inquiry.spend:
+            spend.addRow(plain_label(line.service), plain_label(f"${line.monthly_usd:,}"))
+        if not inquiry.spend:
+            spend.addRow(plain_label("No spend lines."))
+
+        contacts = self._section(layout, "Contacts")
+        contacts.addRow("Technical", plain_label(_contact(inquiry.technical_contact)))
+        contacts.addRow("Business", plain_label(_contact(inquiry.business_contact)))
+
+        history = self._section(layout, "Routing history")
+        for entry in detail.assignments:
+            state = "active" if entry.active else f"ended {_when(entry.ended_at)}"
+            reason = f" ({entry.end_reason})" if entry.end_reason else ""
+            score = f" · score {entry.score:.2f}" if entry.score is not None else ""
+            history.addRow(
+                plain_label(_when(entry.assigned_at)),
+                plain_label(f"{entry.partner_name} by {entry.assigned_by}, {state}{reason}{score}"),
+            )
+        for event in detail.audit:
+            who = f" · {event.partner_name}" if event.partner_name else ""
+            history.addRow(
+                plain_label(_when(event.at)),
+                plain_label(f"{event.kind} by {event.actor}{who}"),
+            )
+        if not detail.assignments and not detail.audit:
+            history.addRow(plain_label("Not routed yet."))
+
+        records = self._section(layout, "ACE records")
+        for record in detail.records:
+            awarded = (
+                f", awarded ${record.amount_awarded_usd:,}"
+                if record.amount_awarded_usd is not None
+                else ""
+            )
+            records.addRow(
+                plain_label(POOLS[record.pool].label),
+                plain_label(
+                    f"{RECORD_STATE_LABELS[record.state]} · "
+                    f"{detail.record_partner_names.get(record.partner_id, '')} · "
+                    f"requested ${record.amount_requested_usd:,}{awarded}"
+                ),
+            )
+        if not detail.records:
+            records.addRow(plain_label("No records filed."))
+        layout.addStretch(1)
+        self._scroll.setWidget(holder)
+
+    def _section(self, layout: QVBoxLayout, title: str) -> QFormLayout:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(box)
+        return form

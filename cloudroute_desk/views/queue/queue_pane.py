@@ -1,0 +1,370 @@
+"""The inquiry queue pane: counts line, filter bar, the windowed table, keyboard and export."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter
+from cloudroute_desk.models import inquiry_queue_model as qm
+from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.inquiry_queue_model import InquiryQueueModel
+from cloudroute_desk.services import queue as queue_service
+from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.queue import Located, QueueSummary
+from cloudroute_desk.views.queue.export_runner import ExportRunner
+from cloudroute_desk.views.queue.filter_bar import FilterBar
+from cloudroute_desk.views.queue.queue_table_view import QueueTableView
+from cloudroute_desk.views.queue.sla_delegate import SlaDelegate
+
+SLA_TICK_MS = 1_000
+SUMMARY_REFRESH_MS = 30_000
+
+COLUMN_WIDTHS = {
+    qm.COL_ARRIVED: 128,
+    qm.COL_SLA: 118,
+    qm.COL_COMPANY: 230,
+    qm.COL_STAGE: 76,
+    qm.COL_REGION: 70,
+    qm.COL_VERTICAL: 88,
+    qm.COL_PROFILE: 100,
+    qm.COL_ENGAGEMENT: 86,
+    qm.COL_POOLS: 140,
+    qm.COL_SPEND: 104,
+    qm.COL_STATUS: 130,
+}
+
+
+class QueuePane(QWidget):
+    inquiry_selected = Signal(object)
+    """The selected inquiry's id, or None when nothing is selected."""
+    partner_dropped = Signal(int, int)
+    """(inquiry id, partner id): a partner was dropped on a row."""
+    summary_changed = Signal(str)
+    status_message = Signal(str)
+    """A short note for the status bar (export progress, "nothing past SLA")."""
+
+    def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._executor = executor
+        self._relay = FutureRelay(self)
+        self._selected_id: int | None = None
+        self._pending_row: int | None = None
+        self._restore_top: int | None = None
+        self._extra = QueueFilter()
+        self._extra_description = ""
+        self._summary_request = 0
+
+        self.model = InquiryQueueModel(executor, self)
+        self.filter_bar = FilterBar(self)
+        self.summary_label = QLabel("Loading inquiries…", self)
+        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary_label.setObjectName("queueSummary")
+        font = self.summary_label.font()
+        font.setBold(True)
+        self.summary_label.setFont(font)
+        self.request_chip = QToolButton(self)
+        self.request_chip.setToolTip("Show the whole queue again")
+        self.request_chip.setVisible(False)
+        self.table = QueueTableView(self)
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(qm.COL_SLA, SlaDelegate(self.table))
+        self.table.sortByColumn(qm.COL_ARRIVED, Qt.SortOrder.DescendingOrder)
+        for column, width in COLUMN_WIDTHS.items():
+            self.table.setColumnWidth(column, width)
+
+        self.export_action = QAction("Export view as CSV…", self)
+        self.export_action.setStatusTip("Write every inquiry in the current view to a CSV file")
+        self.export_action.triggered.connect(self._on_export_action_triggered)
+        self.next_breached_action = QAction("Next inquiry past SLA", self)
+        self.next_breached_action.setShortcuts(
+            [QKeySequence("Ctrl+B"), QKeySequence(Qt.Key.Key_F8)]
+        )
+        self.next_breached_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.next_breached_action.triggered.connect(self.select_next_breached)
+        self.addAction(self.next_breached_action)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
+        search_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
+        search_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        search_shortcut.activated.connect(self.filter_bar.focus_search)
+
+        self.exporter = ExportRunner(executor, self)
+        self.exporter.progressed.connect(self._on_exporter_progressed)
+        self.exporter.finished.connect(self._on_exporter_finished)
+        self.exporter.failed.connect(self._on_exporter_failed)
+
+        top = QHBoxLayout()
+        top.addWidget(self.summary_label)
+        top.addWidget(self.request_chip)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.table, 1)
+
+        self._sla_timer = QTimer(self)
+        self._sla_timer.setInterval(SLA_TICK_MS)
+        self._sla_timer.timeout.connect(self._on_sla_timer_timeout)
+        self._sla_timer.start()
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setInterval(SUMMARY_REFRESH_MS)
+        self._summary_timer.timeout.connect(self._refresh_summary)
+        self._summary_timer.start()
+
+        self.filter_bar.filter_changed.connect(self._on_filter_bar_filter_changed)
+        self.request_chip.clicked.connect(self._on_request_chip_clicked)
+        self.model.first_rows_loaded.connect(self._on_model_first_rows_loaded)
+        self.model.window_loaded.connect(self._on_model_window_loaded)
+        self.model.rows_loaded.connect(self._on_model_rows_loaded)
+        self.model.partner_dropped.connect(self.partner_dropped)
+        self.table.selectionModel().currentRowChanged.connect(
+            self._on_selection_current_row_changed
+        )
+        self.model.refresh()
+
+    # Public API ----------------------------------------------------------------------------
+
+    @property
+    def selected_id(self) -> int | None:
+        return self._selected_id
+
+    def current_filter(self) -> QueueFilter:
+        return self.model.queue_filter
+
+    def apply_filter_request(self, request: FilterRequest) -> None:
+        """Show a subset asked for elsewhere (a chart click); the chip shows and clears it."""
+        wanted = request.filter
+        self._extra = QueueFilter(
+            partner_id=wanted.partner_id,
+            record_states=wanted.record_states,
+            record_pools=wanted.record_pools,
+            record_days=wanted.record_days,
+        )
+        self._extra_description = request.description
+        self._update_chip()
+        self.filter_bar.set_queue_filter(wanted)
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.queue:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read what is on screen, keeping the scroll position and the selection."""
+        top = self.table.rowAt(0)
+        self._restore_top = top if top >= 0 else None
+        self.model.refresh(max(top, 0))
+
+    def select_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        self.model.ensure_loaded(row)
+        column = max(self.table.currentIndex().column(), 0)
+        index = self.model.index(row, column)
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def select_next_breached(self) -> None:
+        current = self.model.row_object(self.table.currentIndex().row())
+        after = current.key if current is not None else None
+        queue_filter = self.model.queue_filter
+        now = utcnow()
+
+        def job(database: object) -> Located | None:
+            return queue_service.next_breached(database, queue_filter, now, after)  # type: ignore[arg-type]
+
+        self._relay.watch(self._executor.submit(job), self._on_next_breached)
+
+    def export_to(self, path: Path) -> None:
+        self.exporter.start(path, self.model.queue_filter)
+
+    # Slots ---------------------------------------------------------------------------------
+
+    def _on_filter_bar_filter_changed(self) -> None:
+        bar = self.filter_bar.queue_filter()
+        extra = self._extra
+        merged = replace(
+            bar,
+            partner_id=extra.partner_id,
+            record_states=extra.record_states,
+            record_pools=extra.record_pools,
+            record_days=extra.record_days,
+        )
+        self._restore_top = None
+        self.model.set_filter(merged)
+
+    def _on_request_chip_clicked(self) -> None:
+        self._extra = QueueFilter()
+        self._extra_description = ""
+        self._update_chip()
+        self._on_filter_bar_filter_changed()
+
+    def _update_chip(self) -> None:
+        shown = self._extra != QueueFilter()
+        self.request_chip.setVisible(shown)
+        self.request_chip.setText(f"✕ {self._extra_description or 'Chart selection'}")
+
+    def _on_model_first_rows_loaded(self) -> None:
+        if self._restore_top is not None:
+            top = min(self._restore_top, max(self.model.rowCount() - 1, 0))
+            self.table.scrollTo(
+                self.model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop
+            )
+        elif self.model.rowCount():
+            self.table.scrollToTop()
+        self._restore_selection()
+
+    def _on_model_window_loaded(self) -> None:
+        self._restore_top = None
+        self._refresh_summary()
+
+    def _restore_selection(self) -> None:
+        wanted = self._selected_id
+        if wanted is None:
+            return
+        row = self.model.row_of_loaded(wanted)
+        if row is not None:
+            self._select_silently(row)
+            return
+        queue_filter = self.model.queue_filter
+        now = self.model.query_now()
+
+        def job(database: object) -> int | None:
+            return queue_service.locate(database, queue_filter, now, wanted)  # type: ignore[arg-type]
+
+        def located(found: int | None) -> None:
+            if self._selected_id != wanted or queue_filter != self.model.queue_filter:
+                return
+            if found is None:
+                self._set_selected(None)
+                self.table.clearSelection()
+            else:
+                self._select_silently(found)
+
+        self._relay.watch(self._executor.submit(job), located)
+
+    def _select_silently(self, row: int) -> None:
+        """Select ``row`` as the restored selection (its id is already the selected one)."""
+        self.model.ensure_loaded(row)
+        column = max(self.table.currentIndex().column(), 0)
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, column),
+            self.table.selectionModel().SelectionFlag.ClearAndSelect
+            | self.table.selectionModel().SelectionFlag.Rows,
+        )
+
+    def _on_selection_current_row_changed(
+        self,
+        current: QModelIndex | QPersistentModelIndex,
+        _previous: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        if not current.isValid():
+            if not self.model.loading:
+                self._set_selected(None)
+            return
+        row = self.model.row_object(current.row())
+        if row is None:
+            self._pending_row = current.row()
+            return
+        self._pending_row = None
+        self._set_selected(row.id)
+
+    def _on_model_rows_loaded(self, first: int, last: int) -> None:
+        pending = self._pending_row
+        if pending is not None and first <= pending <= last:
+            self._pending_row = None
+            row = self.model.row_object(pending)
+            if row is not None and self.table.currentIndex().row() == pending:
+                self._set_selected(row.id)
+
+    def _set_selected(self, inquiry_id: int | None) -> None:
+        if inquiry_id != self._selected_id:
+            self._selected_id = inquiry_id
+            self.inquiry_selected.emit(inquiry_id)
+
+    def _on_next_breached(self, found: Located | None) -> None:
+        if found is None:
+            self.status_message.emit("No inquiry in this view is past its SLA.")
+            return
+        self._set_selected(found.inquiry_id)
+        self.select_row(found.row)
+        self.table.scrollTo(
+            self.model.index(found.row, 0), QAbstractItemView.ScrollHint.PositionAtCenter
+        )
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_sla_timer_timeout(self) -> None:
+        """Repaint only the SLA cells on screen: their text and colour follow the clock."""
+        if self.table.isColumnHidden(qm.COL_SLA) or not self.table.isVisible():
+            return
+        first, last = self.table.visible_rows()
+        if first < 0:
+            return
+        rect = self.table.visualRect(self.model.index(first, qm.COL_SLA)).united(
+            self.table.visualRect(self.model.index(last, qm.COL_SLA))
+        )
+        self.table.viewport().update(rect)
+
+    def _refresh_summary(self) -> None:
+        self._summary_request += 1
+        request = self._summary_request
+        queue_filter = self.model.queue_filter
+        now = utcnow()
+
+        def job(database: object) -> QueueSummary:
+            return queue_service.summary(database, queue_filter, now)  # type: ignore[arg-type]
+
+        self._relay.watch(
+            self._executor.submit(job),
+            lambda summary: self._on_summary(request, summary),
+            lambda _error: None,
+        )
+
+    def _on_summary(self, request: int, summary: QueueSummary) -> None:
+        if request != self._summary_request:
+            return
+        self.summary_label.setText(summary.text)
+        self.summary_changed.emit(summary.text)
+
+    def _on_table_context_menu_requested(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.next_breached_action)
+        menu.addAction(self.export_action)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def _on_export_action_triggered(self) -> None:
+        if self.exporter.running:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export view as CSV", "inquiries.csv", "CSV files (*.csv)"
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def _on_exporter_progressed(self, written: int) -> None:
+        self.status_message.emit(f"Exporting… {written:,} inquiries written")
+
+    def _on_exporter_finished(self, path: str, written: int) -> None:
+        self.status_message.emit(f"Exported {written:,} inquiries to {path}")
+
+    def _on_exporter_failed(self, message: str) -> None:
+        self.status_message.emit(message)
+        if self.isVisible():
+            QMessageBox.warning(self, "Export view as CSV", message)

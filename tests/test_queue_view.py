@@ -1,0 +1,293 @@
+"""The queue pane and detail panel: keyboard, SLA colours, selection across refreshes, drops."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDropEvent, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem
+
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter, SlaTone
+from cloudroute_desk.models import inquiry_queue_model as qm
+from cloudroute_desk.models.partner_mime import PartnerDrag, encode_partner_drag
+from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
+from cloudroute_desk.views.queue.sla_delegate import SlaDelegate, sla_color
+from cloudroute_desk.views.theme import dark_palette
+from tests.factories import add_inquiry, add_partner, add_record, make_inquiry
+
+
+@pytest.fixture
+def executor(database: Database) -> Iterator[DbExecutor]:
+    executor = DbExecutor(database)
+    yield executor
+    executor.shutdown()
+
+
+def _seed(database: Database, count: int) -> list[int]:
+    """``count`` inquiries arriving 2 h apart up to now; every third is past its SLA."""
+    now = utcnow()
+    ids = []
+    for i in range(count):
+        status = InquiryStatus.NEW if i % 3 else InquiryStatus.DECLINED
+        ids.append(
+            add_inquiry(
+                database,
+                company_name=f"Startup {i:03d}",
+                arrived_at=now - timedelta(hours=2 * (count - i)),
+                status=status,
+            )
+        )
+    return ids
+
+
+@pytest.fixture
+def pane(qtbot, executor: DbExecutor):  # type: ignore[no-untyped-def]
+    pane = QueuePane(executor)
+    pane.model.PAGE_SIZE = 10
+    qtbot.addWidget(pane)
+    pane.resize(1200, 500)
+    pane.show()
+    return pane
+
+
+def _reload(qtbot, pane: QueuePane) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
+        pane.refresh()
+
+
+def _current_id(qtbot, pane: QueuePane) -> int:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: pane.model.row_object(pane.table.currentIndex().row()) is not None)
+    row = pane.model.row_object(pane.table.currentIndex().row())
+    assert row is not None
+    return row.id
+
+
+def test_keyboard_moves(qtbot, pane: QueuePane, database: Database) -> None:  # type: ignore[no-untyped-def]
+    ids = _seed(database, 40)
+    _reload(qtbot, pane)
+    newest_first = sorted(ids, reverse=True)
+    pane.table.setFocus()
+    pane.select_row(0)
+    with qtbot.waitSignal(pane.inquiry_selected) as blocker:
+        qtbot.keyClick(pane.table, Qt.Key.Key_Down)
+    assert blocker.args == [newest_first[1]]
+    qtbot.keyClick(pane.table, Qt.Key.Key_End)
+    assert pane.table.currentIndex().row() == 39
+    assert _current_id(qtbot, pane) == newest_first[39]
+    qtbot.keyClick(pane.table, Qt.Key.Key_Home)
+    assert pane.table.currentIndex().row() == 0
+    qtbot.keyClick(pane.table, Qt.Key.Key_PageDown)
+    assert pane.table.currentIndex().row() > 1
+    qtbot.keyClick(pane.table, Qt.Key.Key_PageUp)
+    assert pane.table.currentIndex().row() == 0
+    qtbot.keyClick(pane.table, Qt.Key.Key_Up)
+    assert pane.table.currentIndex().row() == 0
+
+
+def test_ctrl_f_focuses_search_and_search_is_debounced(
+    qtbot, pane: QueuePane, database: Database
+) -> None:  # type: ignore[no-untyped-def]
+    _seed(database, 12)
+    _reload(qtbot, pane)
+    pane.table.setFocus()
+    qtbot.keyClick(pane.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert pane.filter_bar.search.hasFocus()
+    with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
+        qtbot.keyClicks(pane.filter_bar.search, "Startup 007")
+    assert pane.model.rowCount() == 1
+    with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
+        pane.filter_bar.search.setText("\"NEAR( OR -- '")
+    assert pane.model.rowCount() == 0
+
+
+def test_next_breached_shortcut(qtbot, pane: QueuePane, database: Database) -> None:  # type: ignore[no-untyped-def]
+    _seed(database, 30)
+    _reload(qtbot, pane)
+    pane.table.setFocus()
+    pane.select_row(0)
+    seen = []
+    for _ in range(3):
+        with qtbot.waitSignal(pane.inquiry_selected, timeout=10_000):
+            qtbot.keyClick(pane.table, Qt.Key.Key_F8)
+        seen.append(pane.table.currentIndex().row())
+    assert seen == sorted(seen) and len(set(seen)) == 3
+    for row in seen:
+        view = pane.model.data(pane.model.index(row, qm.COL_SLA), qm.SLA_ROLE)
+        assert view.tone is SlaTone.BREACHED
+        assert view.text.endswith(" over")
+    with qtbot.waitSignal(pane.inquiry_selected, timeout=10_000):
+        qtbot.keyClick(pane.table, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_selection_survives_refresh_and_resort(qtbot, pane: QueuePane, database: Database) -> None:  # type: ignore[no-untyped-def]
+    ids = _seed(database, 25)
+    _reload(qtbot, pane)
+    pane.select_row(4)
+    chosen = _current_id(qtbot, pane)
+    add_inquiry(database, company_name="Newcomer", arrived_at=utcnow())
+    with qtbot.assertNotEmitted(pane.inquiry_selected):
+        with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
+            pane.apply_changes(Changes(queue=True))
+        qtbot.waitUntil(lambda: pane.table.currentIndex().row() == 5)
+    assert _current_id(qtbot, pane) == chosen
+    with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
+        pane.table.sortByColumn(qm.COL_ARRIVED, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: pane.table.currentIndex().row() == sorted(ids).index(chosen))
+    assert pane.selected_id == chosen
+    # Filtered out: the selection goes, and the pane says so.
+    with qtbot.waitSignal(pane.inquiry_selected, timeout=10_000) as blocker:
+        pane.filter_bar.search.setText("Newcomer")
+    assert blocker.args == [None]
+
+
+def test_sla_colours_follow_tone_and_palette(qtbot, pane: QueuePane, database: Database) -> None:  # type: ignore[no-untyped-def]
+    _seed(database, 14)
+    pane.model.PAGE_SIZE = 100
+    _reload(qtbot, pane)
+    delegate = pane.table.itemDelegateForColumn(qm.COL_SLA)
+    assert isinstance(delegate, SlaDelegate)
+    tones = {}
+    for row in range(pane.model.rowCount()):
+        index = pane.model.index(row, qm.COL_SLA)
+        view = index.data(qm.SLA_ROLE)
+        option = QStyleOptionViewItem()
+        option.palette = QPalette(pane.table.palette())
+        delegate.initStyleOption(option, index)
+        tones[view.tone] = option.palette.color(QPalette.ColorRole.Text)
+        if view.tone is SlaTone.PLENTY:
+            assert view.text.endswith(" left")
+    assert {SlaTone.PLENTY, SlaTone.DUE_SOON, SlaTone.BREACHED, SlaTone.NEUTRAL} <= set(tones)
+    assert len({c.name() for c in tones.values()}) == 4
+    light, dark = QApplication.palette(), dark_palette()
+    for tone in SlaTone:
+        # Readable: clearly lighter than the dark base, darker than the light one.
+        assert (
+            sla_color(tone, dark).lightness() > dark.color(QPalette.ColorRole.Base).lightness() + 60
+        )
+        assert (
+            sla_color(tone, light).lightness()
+            < light.color(QPalette.ColorRole.Base).lightness() - 60
+        )
+
+
+def test_chart_request_and_chip(qtbot, pane: QueuePane, database: Database) -> None:  # type: ignore[no-untyped-def]
+    partner = add_partner(database)
+    ids = _seed(database, 6)
+    add_record(database, ids[2], partner)
+    _reload(qtbot, pane)
+    from cloudroute_desk.domain.catalog import RecordState
+
+    request = FilterRequest(
+        QueueFilter(record_states=frozenset({RecordState.APPROVED})), "Approved records"
+    )
+    with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
+        pane.apply_filter_request(request)
+    assert pane.model.rowCount() == 1
+    assert pane.request_chip.isVisible() and "Approved records" in pane.request_chip.text()
+    with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
+        pane.request_chip.click()
+    assert pane.model.rowCount() == 6
+    qtbot.waitUntil(lambda: pane.summary_label.text().startswith("6 inquiries · 4 new"))
+
+
+def test_export_view_escapes_formulas(
+    qtbot, pane: QueuePane, database: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    for name in ("=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "Plain Co"):
+        add_inquiry(database, company_name=name)
+    _reload(qtbot, pane)
+    target = tmp_path / "view.csv"
+    with qtbot.waitSignal(pane.exporter.finished, timeout=10_000) as blocker:
+        pane.export_to(target)
+    assert blocker.args == [str(target), 7]
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    names = {row["company_name"] for row in rows}
+    assert names == {
+        "'=cmd|' /C calc'!A0",
+        "'+1+1",
+        "'-2+3",
+        "'@SUM(A1)",
+        "'\tTab",
+        "'\rCR",
+        "Plain Co",
+    }
+
+
+def test_detail_panel_shows_everything_as_plain_text(
+    qtbot, executor: DbExecutor, database: Database
+) -> None:  # type: ignore[no-untyped-def]
+    partner = add_partner(database)
+    inquiry_id = add_inquiry(
+        database,
+        make_inquiry(
+            company_name='<a href="https://evil.example">Click</a>', lead_investor="<b>x</b>"
+        ),
+    )
+    add_record(database, inquiry_id, partner)
+    panel = InquiryDetailPanel(executor)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.detail_loaded, timeout=10_000):
+        panel.show_inquiry(inquiry_id)
+    labels = panel.findChildren(QLabel)
+    texts = [label.text() for label in labels]
+    assert '<a href="https://evil.example">Click</a>' in texts
+    for label in labels:
+        if label.buddy() is None and label.text().startswith("<"):
+            assert label.textFormat() == Qt.TextFormat.PlainText
+            assert not label.openExternalLinks()
+    joined = "\n".join(texts)
+    for expected in (
+        "EC2",
+        "Bedrock",
+        "Ada Tech",
+        "ada@lumen.example.com",
+        "Bo Founder",
+        "Northwind Ventures" if False else "<b>x</b>",
+        "Series-A",
+        "Approved",
+    ):
+        assert expected in joined
+    with qtbot.assertNotEmitted(panel.partner_dropped):
+        panel.show_inquiry(None)
+
+
+def test_detail_panel_accepts_partner_drop(qtbot, executor: DbExecutor, database: Database) -> None:  # type: ignore[no-untyped-def]
+    inquiry_id = add_inquiry(database)
+    panel = InquiryDetailPanel(executor)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.detail_loaded, timeout=10_000):
+        panel.show_inquiry(inquiry_id)
+    mime = encode_partner_drag(PartnerDrag(partner_id=7, partner_name="P", inquiry_id=None))
+    event = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(panel.partner_dropped) as blocker:
+        panel.dropEvent(event)
+    assert blocker.args == [inquiry_id, 7]
+    foreign = QMimeData()
+    foreign.setText("7")
+    event = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        foreign,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.assertNotEmitted(panel.partner_dropped):
+        panel.dropEvent(event)
+    assert QPoint(0, 0) == QPoint()
