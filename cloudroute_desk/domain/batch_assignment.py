@@ -49,6 +49,8 @@ class Candidates:
 
     partners: NDArray[np.int64]
     scores: NDArray[np.float64]
+    above: NDArray[np.bool_] | None = None
+    """Which candidates are above the close-rate threshold (used by the caller's weights)."""
 
 
 def optimal_assignment(

@@ -327,8 +327,10 @@ def suggest_batch(
     """A preview: the assignment of every waiting inquiry (new / re-route, no partner) that
     maximises the total routing score within the partners' free capacity.
 
-    Each inquiry offers its 25 best eligible partners: the above-threshold ones when it has
-    any (the threshold rule), otherwise the below-threshold ones.
+    Each inquiry offers its 25 best eligible partners. The threshold rule holds across the
+    batch: the matching first maximises how many inquiries get an above-threshold partner,
+    and only then the total score, so a below-threshold partner is suggested only where no
+    above-threshold partner has room.
     """
     as_of = as_of or utcnow()
     stored = ensure_index(database, as_of)
@@ -358,19 +360,19 @@ def suggest_batch(
                 )
             scored = score_row(session, row, network)
             order = scored.order
-            if len(order) and scored.above[order].any():
-                order = order[scored.above[order]]
             order = order[:BATCH_CANDIDATES]
-            scored_rows.append((row, scored))
-            candidates.append(Candidates(order.astype(np.int64), scored.score[order]))
+            scored_rows.append((row.id, row.company_name, scored))
+            candidates.append(
+                Candidates(order.astype(np.int64), scored.score[order], scored.above[order])
+            )
             if progress is not None:
                 progress(done, total)
     partners = network.partners
     capacity_left = np.maximum(partners.capacity - partners.load, 0)
-    pairs = optimal_assignment(candidates, capacity_left)
+    pairs = optimal_assignment(_threshold_first(candidates), capacity_left)
     chosen = dict(pairs)
     items = []
-    for index, (row, scored) in enumerate(scored_rows):
+    for index, (inquiry_id, company_name, scored) in enumerate(scored_rows):
         position = chosen.get(index)
         if position is None:
             continue
@@ -379,8 +381,8 @@ def suggest_batch(
         runner = next((int(i) for i in scored.order if int(i) != position), None)
         items.append(
             BatchItem(
-                inquiry_id=row.id,
-                company_name=row.company_name,
+                inquiry_id=inquiry_id,
+                company_name=company_name,
                 partner_id=entry.partner_id,
                 partner_name=entry.partner_name,
                 score=entry.score,
@@ -396,10 +398,23 @@ def suggest_batch(
     matched = {item.inquiry_id for item in items}
     return BatchSuggestion(
         items=tuple(items),
-        unmatched=tuple(row.id for row, _ in scored_rows if row.id not in matched),
+        unmatched=tuple(i for i, _, _ in scored_rows if i not in matched),
         total_score=sum(item.score for item in items),
         total_expected_award_usd=sum(item.expected_award_usd for item in items),
     )
+
+
+def _threshold_first(candidates: list[Candidates]) -> list[Candidates]:
+    """Weights that make the matching lexicographic: first as many inquiries as possible go
+    to above-threshold partners, then the total score is as large as possible. The bonus
+    exceeds any possible total of scores, so no amount of score buys a below-threshold pick
+    that costs an above-threshold one."""
+    bonus = 1.0 + sum(float(c.scores.max()) for c in candidates if len(c.scores))
+    weighted = []
+    for c in candidates:
+        above = c.above if c.above is not None else np.zeros(len(c.scores), dtype=np.bool_)
+        weighted.append(Candidates(c.partners, c.scores + bonus * above, c.above))
+    return weighted
 
 
 def accept_batch(
