@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from cloudroute_desk.domain.catalog import InquiryStatus, RecordState, Tier
 from cloudroute_desk.domain.routing import AxisRate, ExcludedPartner, RankedPartner, Ranking
-from tests.factories import add_inquiry, add_record
+from tests.factories import add_inquiry, add_partner, add_record
 
 AS_OF = datetime(2026, 6, 1, 12, 0)
 
@@ -120,3 +121,23 @@ def add_track_record(database: Any, partner_id: int, *, approved: int, rejected:
                 amount_awarded_usd=None,
                 credited_at=None,
             )
+
+
+@dataclass
+class World:
+    """One waiting inquiry and three partners: a strong Premier one (above the threshold),
+    a newcomer with no history (below it) and a Select partner (excluded for credit pools)."""
+
+    database: Any
+    inquiry: int
+    strong: int
+    newcomer: int
+    select: int
+
+
+def make_world(database: Any) -> World:
+    strong = add_partner(database, name="Strong Cloud", tier=Tier.PREMIER)
+    newcomer = add_partner(database, name="Newcomer")
+    select = add_partner(database, name="Select Systems", tier=Tier.SELECT)
+    add_track_record(database, strong, approved=40, rejected=4)
+    return World(database, add_inquiry(database), strong, newcomer, select)

@@ -12,13 +12,12 @@ from sqlalchemy import select
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import InquiryRow
-from cloudroute_desk.domain.catalog import InquiryStatus, Tier
+from cloudroute_desk.domain.catalog import InquiryStatus
 from cloudroute_desk.services import assignment
 from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.assignment_controller import REFRESH, AssignmentController
-from tests.factories import add_inquiry, add_partner
-from tests.partner_rankings import add_track_record
+from tests.partner_rankings import World, make_world
 
 WAIT = 15_000
 
@@ -42,22 +41,9 @@ class Dialogs:
         self.told.append(text)
 
 
-@dataclass
-class World:
-    database: Database
-    inquiry: int
-    strong: int
-    newcomer: int
-    select: int
-
-
 @pytest.fixture
 def world(database: Database) -> World:
-    strong = add_partner(database, name="Strong Cloud", tier=Tier.PREMIER)
-    newcomer = add_partner(database, name="Newcomer")
-    select = add_partner(database, name="Select Systems", tier=Tier.SELECT)
-    add_track_record(database, strong, approved=40, rejected=4)
-    return World(database, add_inquiry(database), strong, newcomer, select)
+    return make_world(database)
 
 
 @pytest.fixture

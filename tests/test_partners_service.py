@@ -92,3 +92,17 @@ def test_editing_a_deleted_or_unsaved_partner_fails(database: Database) -> None:
         partners.update_partner(database, make_partner(id=999), "ann")
     with pytest.raises(partners.PartnerNotFoundError):
         partners.get_partner(database, 999)
+
+
+def test_tier_change_takes_effect_in_the_next_ranking(database: Database) -> None:
+    from cloudroute_desk.services.routing import rank_inquiry
+    from tests.partner_rankings import make_world
+
+    world = make_world(database)
+    assert rank_inquiry(database, world.inquiry).ranked[0].partner_id == world.strong
+    strong = partners.get_partner(database, world.strong)
+    partners.update_partner(database, strong.model_copy(update={"tier": Tier.SELECT}), "ann")
+    ranking = rank_inquiry(database, world.inquiry)
+    assert world.strong not in {p.partner_id for p in ranking.ranked}
+    excluded = {e.partner_id: e.reason for e in ranking.excluded}
+    assert "Select tier" in excluded[world.strong]

@@ -1,0 +1,381 @@
+"""The partner comparison pane: the selected inquiry's partners ranked, with the reasons.
+
+Follows the queue's selection: ``set_inquiry`` ranks off the GUI thread and drops results that
+arrive for an inquiry no longer selected. Partners are dragged from the table onto an inquiry
+to assign them; the pane's actions (Ctrl+Return, context menu) ask for the same through
+``assign_requested``, which the main window connects to the AssignmentController.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import QItemSelection, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QDrag, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
+from cloudroute_desk.domain.routing import ExcludedPartner, RankedPartner
+from cloudroute_desk.models.partner_ranking_model import Column, PartnerRankingModel
+from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.views.partners.assignment_controller import InquiryRouting, load_routing
+from cloudroute_desk.views.partners.background import JobRunner
+from cloudroute_desk.views.partners.compare_dialog import MAX_COMPARED, MIN_COMPARED, CompareDialog
+from cloudroute_desk.views.partners.why_view import WhyView
+from cloudroute_desk.views.theme import status_colors
+
+END_REASONS = {"did_not_connect": "did not connect", "undo": "undone"}
+
+
+def _plain(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
+class PartnerTable(QTableView):
+    """The ranked table; a drag carries one partner and shows its name, not a whole row."""
+
+    def startDrag(self, supportedActions: Qt.DropAction) -> None:  # noqa: N803
+        model = self.model()
+        indexes = [
+            index
+            for index in self.selectionModel().selectedRows(Column.PARTNER)
+            if model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled
+        ]
+        mime = model.mimeData(indexes) if indexes else None
+        if mime is None:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(mime)
+        label = QLabel(f"Assign {mime.text()}")
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setStyleSheet("padding: 4px 8px; border: 1px solid palette(highlight);")
+        label.adjustSize()
+        drag.setPixmap(label.grab())
+        drag.exec(Qt.DropAction.CopyAction, Qt.DropAction.CopyAction)
+
+
+class PartnerPane(QWidget):
+    assign_requested = Signal(int, int)
+    """(inquiry_id, partner_id): the admin asked to assign the selected partner."""
+    reroute_requested = Signal(int)
+    """inquiry_id: the admin marked that the founder and the partner did not connect."""
+    edit_partner_requested = Signal(int)
+    ranking_shown = Signal(int)
+    """inquiry_id whose ranking is now on screen (tests and the benchmark wait on it)."""
+    ranking_failed = Signal(str)
+
+    def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._jobs = JobRunner(executor, self)
+        self._generation = itertools.count(1)
+        self._wanted = 0
+        self._inquiry_id: int | None = None
+        self._routing: InquiryRouting | None = None
+        self._compare: CompareDialog | None = None
+        self.model = PartnerRankingModel(self)
+        self._build()
+        self._apply_colors()
+        self._on_selection_changed()
+
+    # ---- layout --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.header_label = _plain("No inquiry selected.")
+        font = self.header_label.font()
+        font.setBold(True)
+        self.header_label.setFont(font)
+        self.banner_label = _plain()
+        self.banner_label.setObjectName("belowThresholdBanner")
+        self.banner_label.hide()
+        self.history_label = _plain()
+        self.history_label.hide()
+
+        self.show_excluded_check = QCheckBox("Show excluded")
+        self.show_excluded_check.toggled.connect(self._on_show_excluded_toggled)
+
+        self.assign_action = QAction("Assign to inquiry", self)
+        self.assign_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return))
+        self.assign_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.assign_action.setToolTip("Assign the selected partner to this inquiry (Ctrl+Return)")
+        self.assign_action.triggered.connect(self._on_assign_triggered)
+        self.why_action = QAction("Why", self)
+        self.why_action.setCheckable(True)
+        self.why_action.setToolTip("Show every factor behind the selected partner's place")
+        self.why_action.toggled.connect(self._on_why_toggled)
+        self.compare_action = QAction("Compare", self)
+        self.compare_action.setToolTip(
+            f"Compare {MIN_COMPARED}-{MAX_COMPARED} selected partners side by side"
+        )
+        self.compare_action.triggered.connect(self._on_compare_triggered)
+        self.reroute_action = QAction("Did not connect — re-route", self)
+        self.reroute_action.setToolTip(
+            "The founder and the assigned partner did not connect: find a new partner"
+        )
+        self.reroute_action.triggered.connect(self._on_reroute_triggered)
+        self.edit_partner_action = QAction("Edit partner…", self)
+        self.edit_partner_action.triggered.connect(self._on_edit_partner_triggered)
+        self.addAction(self.assign_action)
+
+        tools = QHBoxLayout()
+        tools.addWidget(self.show_excluded_check)
+        tools.addStretch(1)
+        for action in (
+            self.why_action,
+            self.compare_action,
+            self.assign_action,
+            self.reroute_action,
+        ):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            tools.addWidget(button)
+
+        self.table = PartnerTable()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setDragEnabled(True)
+        self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.table.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Column.RANK, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        widths = {Column.RANK: 36, Column.PARTNER: 170, Column.TIER: 76, Column.SCORE: 84}
+        for column in Column:
+            self.table.setColumnWidth(column, widths.get(column, 104))
+        self.table.setColumnWidth(Column.REASON, 320)
+        self.table.setColumnHidden(Column.REASON, True)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.table.doubleClicked.connect(lambda _index: self.why_action.setChecked(True))
+
+        self.why_view = WhyView()
+        self.why_view.hide()
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.why_view)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.header_label)
+        layout.addWidget(self.banner_label)
+        layout.addLayout(tools)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.history_label)
+
+    def _apply_colors(self) -> None:
+        colors = status_colors(self.palette())
+        self.model.set_colors(muted=colors["muted"], ok=colors["ok"], warning=colors["warning"])
+        warning = colors["warning"].name()
+        self.banner_label.setStyleSheet(
+            f"QLabel#belowThresholdBanner {{ border: 1px solid {warning}; color: {warning};"
+            " padding: 4px; border-radius: 3px; }"
+        )
+
+    # ---- following the selection ---------------------------------------------------------
+
+    @property
+    def inquiry_id(self) -> int | None:
+        return self._inquiry_id
+
+    @property
+    def routing(self) -> InquiryRouting | None:
+        return self._routing
+
+    def set_inquiry(self, inquiry_id: int | None) -> None:
+        """Show ``inquiry_id``'s ranking (ranked off the GUI thread); None clears the pane."""
+        self._inquiry_id = inquiry_id
+        generation = next(self._generation)
+        self._wanted = generation
+        if inquiry_id is None:
+            self._show(None)
+            return
+        self.header_label.setText(f"Inquiry #{inquiry_id}: ranking…")
+        self._jobs.run(
+            lambda db: load_routing(db, inquiry_id),
+            lambda routing: self._on_routing_loaded(generation, routing),
+            lambda error: self._on_routing_failed(generation, error),
+        )
+
+    def apply_changes(self, changes: Changes) -> None:
+        if (changes.ranking or changes.partners or changes.queue) and self._inquiry_id is not None:
+            self.set_inquiry(self._inquiry_id)
+
+    def _on_routing_loaded(self, generation: int, routing: InquiryRouting) -> None:
+        if generation != self._wanted:
+            return  # the admin has moved on to another inquiry
+        self._show(routing)
+        self.ranking_shown.emit(routing.ranking.inquiry_id)
+
+    def _on_routing_failed(self, generation: int, error: BaseException) -> None:
+        if generation != self._wanted:
+            return
+        self._show(None)
+        self.header_label.setText(f"Cannot rank inquiry #{self._inquiry_id}: {error}")
+        self.ranking_failed.emit(str(error))
+
+    def _show(self, routing: InquiryRouting | None) -> None:
+        selected = self.selected_partner_ids()
+        self._routing = routing
+        ranking = routing.ranking if routing else None
+        self.model.set_ranking(ranking)
+        if ranking is None:
+            self.header_label.setText("No inquiry selected.")
+            self.banner_label.hide()
+            self.history_label.hide()
+        else:
+            self.header_label.setText(
+                f"Inquiry #{ranking.inquiry_id}: {ranking.total_ranked or len(ranking.ranked)} "
+                f"ranked, {len(ranking.excluded)} excluded · index as of "
+                f"{ranking.as_of:%Y-%m-%d %H:%M} UTC"
+            )
+            threshold = f"{CLOSE_RATE_THRESHOLD * 100:.0f} %"
+            self.banner_label.setText(
+                f"No partner is above the {threshold} close-rate threshold for this profile: "
+                "below-threshold partners are ranked by expected credit instead, and assigning "
+                "one asks for confirmation."
+            )
+            self.banner_label.setVisible(ranking.below_threshold_fallback and bool(ranking.ranked))
+            self._show_history(routing)
+        self._reselect(selected)
+        self._on_selection_changed()
+
+    def _show_history(self, routing: InquiryRouting | None) -> None:
+        if routing is None or not routing.history:
+            self.history_label.hide()
+            return
+        parts = []
+        for entry in routing.history:
+            if entry.active:
+                state = "assigned now"
+            else:
+                state = END_REASONS.get(entry.end_reason or "", entry.end_reason or "ended")
+            parts.append(
+                f"{entry.partner_name} — {state} (by {entry.assigned_by}, "
+                f"{entry.assigned_at:%Y-%m-%d %H:%M})"
+            )
+        self.history_label.setText("Routing history: " + "; ".join(parts))
+        self.history_label.show()
+
+    def _reselect(self, partner_ids: list[int]) -> None:
+        selection = self.table.selectionModel()
+        selection.clear()
+        for partner_id in partner_ids:
+            row = self.model.row_of_partner(partner_id)
+            if row is not None:
+                selection.select(
+                    self.model.index(row, 0),
+                    selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
+                )
+
+    # ---- selection and actions -----------------------------------------------------------
+
+    def selected_rows(self) -> list[int]:
+        return sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+
+    def selected_partners(self) -> list[RankedPartner | ExcludedPartner]:
+        items = [self.model.row_object(row) for row in self.selected_rows()]
+        return [item for item in items if item is not None]
+
+    def selected_partner_ids(self) -> list[int]:
+        return [item.partner_id for item in self.selected_partners()]
+
+    def select_partner(self, partner_id: int) -> bool:
+        row = self.model.row_of_partner(partner_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        return True
+
+    def _on_selection_changed(
+        self, _selected: QItemSelection | None = None, _deselected: QItemSelection | None = None
+    ) -> None:
+        partners = self.selected_partners()
+        ranked = [p for p in partners if isinstance(p, RankedPartner)]
+        current = partners[0] if partners else None
+        self.assign_action.setEnabled(
+            self._inquiry_id is not None
+            and len(partners) == 1
+            and bool(ranked)
+            and self._routing is not None
+            and self._routing.active is None
+        )
+        self.compare_action.setEnabled(
+            MIN_COMPARED <= len(ranked) <= MAX_COMPARED and len(ranked) == len(partners)
+        )
+        self.edit_partner_action.setEnabled(current is not None)
+        self.reroute_action.setEnabled(
+            self._routing is not None and self._routing.active is not None
+        )
+        self.why_view.show_partner(current)
+
+    def _on_show_excluded_toggled(self, show: bool) -> None:
+        self.model.set_show_excluded(show)
+        self.table.setColumnHidden(Column.REASON, not show)
+
+    def _on_why_toggled(self, shown: bool) -> None:
+        self.why_view.setVisible(shown)
+
+    def _on_assign_triggered(self) -> None:
+        partners = self.selected_partners()
+        if self._inquiry_id is not None and len(partners) == 1:
+            self.assign_requested.emit(self._inquiry_id, partners[0].partner_id)
+
+    def _on_reroute_triggered(self) -> None:
+        if self._inquiry_id is not None:
+            self.reroute_requested.emit(self._inquiry_id)
+
+    def _on_edit_partner_triggered(self) -> None:
+        partners = self.selected_partners()
+        if partners:
+            self.edit_partner_requested.emit(partners[0].partner_id)
+
+    def _on_compare_triggered(self) -> None:
+        ranked = [p for p in self.selected_partners() if isinstance(p, RankedPartner)]
+        if not MIN_COMPARED <= len(ranked) <= MAX_COMPARED:
+            return
+        if self._compare is not None:
+            self._compare.close()
+        self._compare = CompareDialog(ranked, self)
+        self._compare.show()
+
+    @property
+    def compare_dialog(self) -> CompareDialog | None:
+        return self._compare
+
+    def _on_table_context_menu_requested(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if index.isValid() and index.row() not in self.selected_rows():
+            self.table.selectRow(index.row())
+        menu = self.context_menu()
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def context_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.addAction(self.assign_action)
+        menu.addAction(self.why_action)
+        menu.addAction(self.compare_action)
+        menu.addSeparator()
+        menu.addAction(self.edit_partner_action)
+        menu.addAction(self.reroute_action)
+        return menu
