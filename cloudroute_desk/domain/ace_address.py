@@ -1,7 +1,7 @@
 """Postal codes per country, as Partner Central checks them on submission.
 
-AWS publishes two lists keyed by country *name*: the 58 countries without postal codes (the
-field must then be empty) and 148 per-country formats written as masks ("99999 OR
+AWS publishes two lists keyed by country *name*: the 59 countries without postal codes (the
+field must then be empty) and 149 per-country formats written as masks ("99999 OR
 99999-9999"). ``resources/ace/CountryNameCodes.csv`` maps those names onto the API's
 CountryCode values; the masks are turned into regexes once, on first use.
 """
