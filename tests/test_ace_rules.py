@@ -186,6 +186,20 @@ CASES = [
         "must be 12 digits, or GREENFIELD",
     ),
     Case(
+        "account id with a space",
+        {"customer.aws_account_id": "123456789012 "},
+        "customer.aws_account_id",
+        "customer.aws_account_id",
+        "must be 12 digits",
+    ),
+    Case(
+        "website with a space",
+        {"customer.website": " https://lumen.example.com"},
+        "customer.website",
+        "customer.website",
+        "well-formed URL",
+    ),
+    Case(
         "account id empty",
         {"customer.aws_account_id": ""},
         "customer.aws_account_id",

@@ -183,8 +183,8 @@ def _customer_rules(form: AceForm, out: _Collector) -> None:
         out.error(
             "customer.company_name", "customer.company_name", "Customer legal name is required."
         )
-    website = customer.website.strip()
-    if not website:
+    website = customer.website
+    if not website.strip():
         if not national_security:
             out.error("customer.website", "customer.website", "Corporate website is required.")
     elif not 4 <= len(website) <= 255 or _WEBSITE.fullmatch(website) is None:
@@ -214,7 +214,8 @@ def _customer_rules(form: AceForm, out: _Collector) -> None:
             "national_security",
             "National security opportunities must have the Government industry.",
         )
-    account = customer.aws_account_id.strip()
+    # Not stripped: the exporter sends the value as typed, and the API refuses a space.
+    account = customer.aws_account_id
     if account != GREENFIELD_ACCOUNT and _ACCOUNT_ID.fullmatch(account) is None:
         out.error(
             "customer.aws_account_id",
