@@ -16,6 +16,8 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from cloudroute_desk.db.draft_store import DraftStore
+
+__all__ = ["DraftStore"]
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.ace_form import AceForm
 from cloudroute_desk.domain.clock import utcnow

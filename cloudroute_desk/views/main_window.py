@@ -12,14 +12,23 @@ from typing import Protocol
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 from cloudroute_desk import __version__
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import DatabaseOpenError, open_database
 from cloudroute_desk.services.changes import EVERYTHING, Changes
+from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
+from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.tasks import spawn
 from cloudroute_desk.views.theme import Theme, apply_theme
 
@@ -49,6 +58,19 @@ class MainWindow(QMainWindow):
     def _build_panes(self) -> None:
         """Create every pane, dock it, and connect the panes to each other."""
         self.view_menu_actions: list[QAction] = []
+        self.record_editor = RecordEditorPane(
+            self.context.executor,
+            DraftStore(self.context.data_dir / "drafts.sqlite"),
+            self,
+            admin=self.context.admin,
+        )
+        self.record_editor.changes_made.connect(self.apply_changes)
+        self.register_change_aware(self.record_editor)
+        editor_dock = QDockWidget("ACE records", self)
+        editor_dock.setObjectName("dock_ace_records")
+        editor_dock.setWidget(self.record_editor)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, editor_dock)
+        self.view_menu_actions.append(editor_dock.toggleViewAction())
 
     def register_change_aware(self, pane: ChangeAware) -> None:
         self._change_aware.append(pane)

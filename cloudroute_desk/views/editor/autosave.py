@@ -13,13 +13,13 @@ import asyncio
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from cloudroute_desk.db.draft_store import DraftStore
 from cloudroute_desk.domain.ace_form import AceForm
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.services import drafts
+from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.records import (
     EditConflict,
@@ -71,6 +71,10 @@ class Autosave(QObject):
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_OFFLINE_MS)
         self._retry.timeout.connect(self._on_retry_timeout)
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Quitting must not cost the last keystrokes still waiting on the timer.
+            app.aboutToQuit.connect(self.flush)
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -95,6 +99,10 @@ class Autosave(QObject):
         self._unsynced = None
         self._syncing = False
         self._paused = False
+
+    @property
+    def identity(self) -> str:
+        return self._identity
 
     @property
     def version(self) -> int:

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.db.draft_store import DraftStore
 from cloudroute_desk.domain import ace_export
 from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
 from cloudroute_desk.domain.findings import Severity
@@ -38,6 +37,7 @@ from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel
 from cloudroute_desk.models.record_list_model import RecordListModel
 from cloudroute_desk.services import drafts, records
 from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError
 from cloudroute_desk.views.editor.autosave import Autosave
@@ -180,6 +180,15 @@ class RecordEditorPane(QWidget):
         spawn(self._load_list(select=None))
 
     def apply_changes(self, changes: Changes) -> None:
+        if self.opened is not None and self.autosave.identity != drafts.database_identity(
+            self.executor.database
+        ):
+            # Another database was opened: these record ids mean nothing there.
+            self.autosave.stop()
+            self.inquiry_id = None
+            self._show_record(None)
+            spawn(self._load_list(select=None))
+            return
         if changes.records or changes.queue:
             spawn(self._load_list(select=self.opened.record_id if self.opened else None))
 
