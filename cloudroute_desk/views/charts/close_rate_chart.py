@@ -1,0 +1,144 @@
+"""Chart 4: a partner's close rate by month of decision, with the number decided."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD, DECIDED_STATES, DOWNGRADE_WEIGHT
+from cloudroute_desk.domain.chart_data import (
+    ChartFilter,
+    CloseRateData,
+    month_label,
+    month_start,
+    next_month_start,
+    request_for,
+)
+from cloudroute_desk.services import charts
+from cloudroute_desk.views.charts.bar_hits import BarHit
+from cloudroute_desk.views.charts.category_axis import CategoryAxis
+from cloudroute_desk.views.charts.chart_view import ChartView, CsvTable
+from cloudroute_desk.views.charts.formatting import percent
+
+BAR_WIDTH = 0.7
+
+
+class CloseRateChart(ChartView):
+    title = "Close rate"
+    slug = "close-rate"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data = CloseRateData(None, charts.ALL_PARTNERS)
+        self.month_axis = CategoryAxis("bottom")
+        self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.month_axis})
+        self.plot.setLabel("left", "Close rate (%)")
+        self.plot.setLabel("bottom", "Month decided (n = records decided)")
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.bars = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH)
+        self.plot.addItem(self.bars)
+        # A legend, not a text label on the line: a label would sit on top of the bars.
+        self.legend = self.plot.addLegend(offset=(10, 5), colCount=2)
+        self.legend.addItem(self.bars, "Close rate (downgrade = ½)")
+        self.threshold = self.plot.plot(
+            [], [], name=f"{CLOSE_RATE_THRESHOLD * 100:.0f}% routing threshold"
+        )
+        self.count_texts: list[pg.TextItem] = []
+        self.hits = self.watch_bars(self.plot)
+        self.apply_theme()
+
+    def load_job(self, chart_filter: ChartFilter) -> Callable[[Database], Any]:
+        return lambda database: charts.close_rate(database, chart_filter)
+
+    def show_data(self, data: CloseRateData, chart_filter: ChartFilter) -> None:
+        self.data = data
+        self.chart_filter = chart_filter
+        self._draw()
+
+    def apply_theme(self) -> None:
+        self.theme.style_plot(self.plot)
+        self.threshold.setPen(pg.mkPen(self.theme.warning, width=2, style=Qt.PenStyle.DashLine))
+        self.theme.style_legend(self.legend)
+        self._draw()
+
+    def _draw(self) -> None:
+        months = self.data.months
+        self.plot.setTitle(
+            f"Close rate per month — {self.data.partner_name}",
+            color=self.theme.foreground.name(),
+            size="10pt",
+        )
+        self.month_axis.set_labels([month_label(m.month) for m in months])
+        xs = list(range(len(months)))
+        rates = [(m.rate or 0.0) * 100 for m in months]
+        self.bars.setOpts(
+            x=xs,
+            height=rates,
+            width=BAR_WIDTH,
+            brush=self.theme.accent,
+            pen=pg.mkPen(self.theme.background, width=1),
+        )
+        threshold = CLOSE_RATE_THRESHOLD * 100
+        self.threshold.setData([-0.6, max(len(months) - 0.4, 0.6)], [threshold, threshold])
+        for text in self.count_texts:
+            self.plot.removeItem(text)
+        self.count_texts.clear()
+        # "n=" labels need ~40 px each; with many months only every other one fits.
+        stride = self.month_axis.stride(self.plot.vb.width() or 800)
+        for x, month in zip(xs, months, strict=True):
+            if x % stride:
+                continue
+            text = pg.TextItem(f"n={month.decided}", color=self.theme.foreground, anchor=(0.5, 1))
+            text.setPos(x, (month.rate or 0.0) * 100)
+            self.plot.addItem(text)
+            self.count_texts.append(text)
+        self.plot.setXRange(-0.6, max(len(months) - 0.4, 0.6), padding=0)
+        self.plot.setYRange(0, 115, padding=0)
+        self._register_hits(xs)
+        self.summary.setText(
+            f"{self.data.partner_name}: {percent(self.data.rate)} over {self.data.decided:,} "
+            f"decided records (a downgrade counts {DOWNGRADE_WEIGHT:g} of an approval)"
+        )
+
+    def _register_hits(self, xs: list[int]) -> None:
+        self.hits.clear()
+        for x, month in zip(xs, self.data.months, strict=True):
+            request = replace(
+                request_for(self.chart_filter),
+                record_states=DECIDED_STATES,
+                decided_from=month_start(month.month),
+                decided_to=next_month_start(month.month),
+                description=f"{self.data.partner_name} · decided in {month_label(month.month)}",
+            )
+            text = (
+                f"Decided {month_label(month.month)}: close rate {percent(month.rate)}\n"
+                f"n={month.decided}: {month.approved} approved, {month.downgraded} downgraded, "
+                f"{month.rejected} rejected"
+            )
+            height = max((month.rate or 0.0) * 100, 3.0)
+            self.hits.add(BarHit(x - BAR_WIDTH / 2, x + BAR_WIDTH / 2, 0, height, text, request))
+
+    def csv_table(self) -> CsvTable:
+        header = ["partner", "month_decided", "approved", "downgraded", "rejected", "decided"]
+        header.append("close_rate")
+        rows = [
+            [
+                self.data.partner_name,
+                m.month,
+                m.approved,
+                m.downgraded,
+                m.rejected,
+                m.decided,
+                "" if m.rate is None else round(m.rate, 4),
+            ]
+            for m in self.data.months
+        ]
+        return header, rows

@@ -1,0 +1,154 @@
+"""The charts pane: the shared filter bar over one tab per chart.
+
+Only the visible chart loads; the others are marked stale and load when their tab is shown.
+Each load runs on the DB executor; a result that arrives after a newer load started for the
+same chart is dropped, so quick filter changes never paint old data.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from cloudroute_desk.domain.chart_data import ChartFilter
+from cloudroute_desk.services import charts
+from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.views.charts.chart_view import ChartView
+from cloudroute_desk.views.charts.close_rate_chart import CloseRateChart
+from cloudroute_desk.views.charts.days_chart import DaysChart
+from cloudroute_desk.views.charts.filter_bar import ChartFilterBar
+from cloudroute_desk.views.charts.pipeline_chart import PipelineChart
+from cloudroute_desk.views.charts.routing_chart import RoutingChart
+from cloudroute_desk.views.tasks import spawn
+
+
+class ChartsPanel(QWidget):
+    queue_filter_requested = Signal(object)
+    """A ``QueueFilterRequest``: show these inquiries in the queue."""
+
+    chart_refreshed = Signal(str)
+    """A chart's slug, after it drew freshly loaded data."""
+
+    def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chartsPanel")
+        self._executor = executor
+        self.filter_bar = ChartFilterBar()
+        self.pipeline = PipelineChart()
+        self.days = DaysChart()
+        self.routing = RoutingChart()
+        self.close_rate = CloseRateChart()
+        self.charts: tuple[ChartView, ...] = (
+            self.pipeline,
+            self.days,
+            self.routing,
+            self.close_rate,
+        )
+        self.tabs = QTabWidget()
+        for chart in self.charts:
+            self.tabs.addTab(chart, chart.title)
+            chart.queue_filter_requested.connect(self.queue_filter_requested)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+
+        self._filter = ChartFilter()
+        self._stale: set[str] = {chart.slug for chart in self.charts}
+        self._generation: dict[str, int] = {chart.slug: 0 for chart in self.charts}
+        self._partners_stale = True
+        self.timings: dict[str, tuple[float, float]] = {}
+        """Per chart slug: (ms to data, ms to render) of its last load."""
+        self.filter_bar.filter_changed.connect(self._on_filter_bar_filter_changed)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+    @property
+    def chart_filter(self) -> ChartFilter:
+        return self._filter
+
+    def set_chart_filter(self, chart_filter: ChartFilter) -> None:
+        self.filter_bar.set_chart_filter(chart_filter)
+
+    def current_chart(self) -> ChartView:
+        return self.charts[self.tabs.currentIndex()]
+
+    # ---- reacting to the rest of the app ------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        """Reload every chart: the visible one now, the others when shown."""
+        self._stale = {chart.slug for chart in self.charts}
+        if self.isVisible():
+            self._load(self.current_chart())
+
+    def apply_changes(self, changes: Changes) -> None:
+        if changes.partners:
+            self._partners_stale = True
+            if self.isVisible():
+                self._load_partners()
+        if changes.charts or changes.records or changes.queue or changes.partners:
+            self.refresh()
+
+    def set_database_changed(self) -> None:
+        self._partners_stale = True
+        if self.isVisible():
+            self._load_partners()
+        self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._partners_stale:
+            self._load_partners()
+        chart = self.current_chart()
+        if chart.slug in self._stale:
+            self._load(chart)
+
+    # ---- loading ------------------------------------------------------------------------
+
+    def _on_filter_bar_filter_changed(self, chart_filter: ChartFilter) -> None:
+        self._filter = chart_filter
+        self.refresh()
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        chart = self.charts[index]
+        if chart.slug in self._stale and self.isVisible():
+            self._load(chart)
+
+    def _load(self, chart: ChartView) -> None:
+        self._stale.discard(chart.slug)
+        self._generation[chart.slug] += 1
+        spawn(self._load_chart(chart, self._generation[chart.slug], self._filter))
+
+    async def _load_chart(
+        self, chart: ChartView, generation: int, chart_filter: ChartFilter
+    ) -> None:
+        self.status.setText(f"Loading {chart.title.lower()}…")
+        started = time.perf_counter()
+        data = await self._executor.run(chart.load_job(chart_filter))
+        if generation != self._generation[chart.slug]:
+            return
+        loaded = time.perf_counter()
+        chart.show_data(data, chart_filter)
+        drawn = time.perf_counter()
+        data_ms, render_ms = (loaded - started) * 1000, (drawn - loaded) * 1000
+        self.timings[chart.slug] = (data_ms, render_ms)
+        self.status.setText(
+            f"{chart.title}: data {data_ms:.0f} ms · drawn in {render_ms:.0f} ms · "
+            "click a bar to show its inquiries in the queue"
+        )
+        self.chart_refreshed.emit(chart.slug)
+
+    def _load_partners(self) -> None:
+        self._partners_stale = False
+        spawn(self._load_partner_choices())
+
+    async def _load_partner_choices(self) -> None:
+        partners = await self._executor.run(charts.partner_choices)
+        self.filter_bar.set_partners(partners)

@@ -1,0 +1,263 @@
+"""The charts pane: what the plots hold after a load and a filter change, click-to-queue with
+real mouse clicks, hover text, PNG/CSV export, palettes, and reacting to Changes."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage, QPalette
+from pytestqt.qtbot import QtBot
+
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.catalog import DECIDED_STATES, Pool, RecordState, Region
+from cloudroute_desk.domain.chart_data import ChartFilter, QueueFilterRequest
+from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.views.charts import ChartsPanel
+from cloudroute_desk.views.charts.bar_hits import BarHit
+from cloudroute_desk.views.charts.chart_view import ChartView
+from cloudroute_desk.views.theme import dark_palette
+from tests.factories import add_record
+from tests.test_charts_data import Sample, build_sample
+
+WAIT_MS = 10_000
+
+
+@pytest.fixture
+def sample(database: Database) -> Sample:
+    return build_sample(database)
+
+
+@pytest.fixture
+def panel(qtbot: QtBot, executor: DbExecutor, sample: Sample) -> Iterator[ChartsPanel]:
+    widget = ChartsPanel(executor)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    with qtbot.waitSignal(widget.chart_refreshed, timeout=WAIT_MS):
+        widget.show()
+    yield widget
+
+
+def show_tab(qtbot: QtBot, panel: ChartsPanel, chart: ChartView) -> None:
+    with qtbot.waitSignal(
+        panel.chart_refreshed, timeout=WAIT_MS, check_params_cb=lambda slug: slug == chart.slug
+    ):
+        panel.tabs.setCurrentWidget(chart)
+
+
+def set_filter(qtbot: QtBot, panel: ChartsPanel, chart_filter: ChartFilter) -> None:
+    with qtbot.waitSignal(panel.chart_refreshed, timeout=WAIT_MS):
+        panel.set_chart_filter(chart_filter)
+
+
+def click_hit(qtbot: QtBot, chart: ChartView, plot: object, hit: BarHit) -> None:
+    """A real left click on the middle of a bar, through the canvas's viewport."""
+    scene_point = plot.vb.mapViewToScene(hit.center)  # type: ignore[attr-defined]
+    point = chart.canvas.mapFromScene(scene_point)
+    qtbot.mouseClick(chart.canvas.viewport(), Qt.MouseButton.LeftButton, pos=point)
+
+
+def heights(item: object) -> list[float]:
+    return [float(h) for h in item.opts["height"]]  # type: ignore[attr-defined]
+
+
+def test_pipeline_bars_follow_the_filter(qtbot: QtBot, panel: ChartsPanel) -> None:
+    chart = panel.pipeline
+    assert set(chart.bar_items) == {Pool.FOUNDERS, Pool.PORTFOLIO, Pool.BEDROCK_POC}
+    # States in order: identified, submitted, validated, approved, launched, closed, rejected,
+    # downgraded.
+    assert heights(chart.bar_items[Pool.PORTFOLIO]) == [0, 1, 0, 1, 1, 0, 0, 1]
+    assert heights(chart.funnel_item) == [7, 6, 5, 4, 2, 1]
+
+    set_filter(qtbot, panel, ChartFilter(region=Region.UK))
+    assert set(chart.bar_items) == {Pool.FOUNDERS, Pool.PORTFOLIO}
+    assert heights(chart.bar_items[Pool.PORTFOLIO]) == [0, 0, 0, 0, 0, 0, 0, 1]
+    assert heights(chart.bar_items[Pool.FOUNDERS]) == [0, 0, 0, 0, 0, 0, 1, 0]
+    assert "2 records" in chart.summary.text()
+
+    chart.measure_group.button(2).setChecked(True)  # dollars approved
+    assert heights(chart.bar_items[Pool.PORTFOLIO])[-1] == pytest.approx(25.0)  # $K
+    assert "$K" in chart.plot.getAxis("left").labelText
+
+
+def test_clicking_a_stacked_bar_requests_that_state_and_pool(
+    qtbot: QtBot, panel: ChartsPanel
+) -> None:
+    chart = panel.pipeline
+    hit = next(
+        h
+        for h in chart.hits.hits
+        if h.request is not None and h.request.record_states == {RecordState.APPROVED}
+    )
+    with qtbot.waitSignal(panel.queue_filter_requested, timeout=WAIT_MS) as signal:
+        click_hit(qtbot, chart, chart.plot, hit)
+    request = signal.args[0]
+    assert isinstance(request, QueueFilterRequest)
+    assert request.record_states == {RecordState.APPROVED}
+    assert request.pools == {Pool.PORTFOLIO}
+    assert request.arrived_from is None and request.partner_id is None
+
+
+def test_clicking_a_funnel_bar_requests_the_states_at_or_past_it(
+    qtbot: QtBot, panel: ChartsPanel
+) -> None:
+    chart = panel.pipeline
+    decided = chart.funnel_hits.hits[2]
+    with qtbot.waitSignal(panel.queue_filter_requested, timeout=WAIT_MS) as signal:
+        click_hit(qtbot, chart, chart.funnel_plot, decided)
+    assert signal.args[0].record_states == DECIDED_STATES
+
+
+def test_days_histogram_click_carries_the_days_range_and_the_filter(
+    qtbot: QtBot, panel: ChartsPanel, sample: Sample
+) -> None:
+    show_tab(qtbot, panel, panel.days)
+    chart = panel.days
+    assert heights(chart.histograms[Pool.PORTFOLIO]) == [1, 1, 1]  # 12, 14 and 16 days
+    median, p90 = (line.value() for line in _lines(chart, Pool.PORTFOLIO))
+    assert (median, p90) == (pytest.approx(14.0), pytest.approx(16.0))
+
+    set_filter(qtbot, panel, ChartFilter(partner_id=sample.p1))
+    assert heights(chart.histograms[Pool.PORTFOLIO]) == [1, 1]  # 12 and 14: r3 is Beta's
+    panel_hits = chart.panels[Pool.PORTFOLIO].hits
+    fourteen = next(h for h in panel_hits.hits if h.x0 == 14)
+    with qtbot.waitSignal(panel.queue_filter_requested, timeout=WAIT_MS) as signal:
+        click_hit(qtbot, chart, chart.panels[Pool.PORTFOLIO].plot, fourteen)
+    request = signal.args[0]
+    assert (request.days_min, request.days_max) == (14.0, 15.0)
+    assert request.pools == {Pool.PORTFOLIO}
+    assert request.partner_id == sample.p1
+
+
+def _lines(chart: object, pool: Pool) -> tuple[object, object]:
+    panel = chart.panels[pool]  # type: ignore[attr-defined]
+    return panel.median, panel.p90
+
+
+def test_routing_month_click_requests_that_arrival_month(qtbot: QtBot, panel: ChartsPanel) -> None:
+    show_tab(qtbot, panel, panel.routing)
+    chart = panel.routing
+    june = chart.data.months[0]
+    assert (june.month, june.assigned, june.on_time) == ("2026-06", 2, 1)
+    assert heights(chart.share_item)[0] == pytest.approx(50.0)
+    with qtbot.waitSignal(panel.queue_filter_requested, timeout=WAIT_MS) as signal:
+        click_hit(qtbot, chart, chart.share_plot, chart.share_hits.hits[0])
+    request = signal.args[0]
+    assert (request.arrived_from, request.arrived_to) == (
+        datetime(2026, 6, 1),
+        datetime(2026, 7, 1),
+    )
+    assert request.record_states == frozenset() and request.pools == frozenset()
+
+
+def test_close_rate_for_a_partner_and_its_click(
+    qtbot: QtBot, panel: ChartsPanel, sample: Sample
+) -> None:
+    show_tab(qtbot, panel, panel.close_rate)
+    chart = panel.close_rate
+    assert heights(chart.bars) == [pytest.approx(62.5), pytest.approx(100.0)]
+    set_filter(qtbot, panel, ChartFilter(partner_id=sample.p2))
+    assert heights(chart.bars) == [pytest.approx(25.0)]
+    assert "Beta Builders" in chart.summary.text()
+    assert [t.toPlainText() for t in chart.count_texts] == ["n=2"]
+    with qtbot.waitSignal(panel.queue_filter_requested, timeout=WAIT_MS) as signal:
+        click_hit(qtbot, chart, chart.plot, chart.hits.hits[0])
+    request = signal.args[0]
+    assert request.partner_id == sample.p2
+    assert request.record_states == DECIDED_STATES
+    assert (request.decided_from, request.decided_to) == (
+        datetime(2026, 6, 1),
+        datetime(2026, 7, 1),
+    )
+
+
+def test_hover_shows_exact_values(qtbot: QtBot, panel: ChartsPanel) -> None:
+    chart = panel.pipeline
+    hit = next(h for h in chart.hits.hits if "Closed" in h.text)
+    scene_point = chart.plot.vb.mapViewToScene(hit.center)
+    target = chart.canvas.mapFromScene(scene_point)
+    # QTest sends no move event when the cursor is already there (from an earlier test).
+    qtbot.mouseMove(chart.canvas.viewport(), target + QPoint(40, 40))
+    qtbot.mouseMove(chart.canvas.viewport(), target)
+    qtbot.waitUntil(lambda: chart.hits.label.isVisible(), timeout=WAIT_MS)
+    text = chart.hits.label.textItem.toPlainText()
+    assert "Bedrock POC · Closed" in text
+    assert "1 record\n" in text
+    assert "$50,000 requested · $40,000 approved" in text
+
+
+def test_each_chart_exports_png_and_csv(qtbot: QtBot, panel: ChartsPanel, tmp_path: Path) -> None:
+    expected_headers = {
+        "pipeline": ["state", "pool", "records", "requested_usd", "approved_usd"],
+        "days-to-credit": ["series", "pool", "month_submitted", "days_from", "days_to"],
+        "routing-turnaround": ["month_arrived", "assigned", "on_time", "open_past_sla"],
+        "close-rate": ["partner", "month_decided", "approved", "downgraded", "rejected"],
+    }
+    for chart in panel.charts:
+        if chart is not panel.current_chart():
+            show_tab(qtbot, panel, chart)
+        png, table = tmp_path / f"{chart.slug}.png", tmp_path / f"{chart.slug}.csv"
+        chart.export_png(png)
+        chart.export_csv(table)
+        image = QImage(str(png))
+        assert not image.isNull() and image.width() > 600
+        with table.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0][: len(expected_headers[chart.slug])] == expected_headers[chart.slug]
+        assert len(rows) > 1
+    with (tmp_path / "pipeline.csv").open(newline="", encoding="utf-8") as handle:
+        pipeline_rows = list(csv.DictReader(handle))
+    downgraded = next(r for r in pipeline_rows if r["state"] == "downgraded")
+    assert (downgraded["pool"], downgraded["requested_usd"], downgraded["approved_usd"]) == (
+        "portfolio",
+        "100000",
+        "25000",
+    )
+
+
+def test_dark_palette_restyles_the_charts(qtbot: QtBot, panel: ChartsPanel) -> None:
+    palette = dark_palette()
+    panel.setPalette(palette)
+    chart = panel.pipeline
+    qtbot.waitUntil(lambda: chart.theme.dark, timeout=WAIT_MS)
+    assert chart.canvas.backgroundBrush().color() == palette.color(QPalette.ColorRole.Base)
+    axis = chart.plot.getAxis("left")
+    assert axis.textPen().color() == palette.color(QPalette.ColorRole.WindowText)
+
+
+def test_apply_changes_reloads_the_visible_chart(
+    qtbot: QtBot, panel: ChartsPanel, database: Database, sample: Sample
+) -> None:
+    add_record(
+        database,
+        sample.i4,
+        sample.p1,
+        pool=Pool.BUILD_FOR_STARTUPS,
+        state=RecordState.IDENTIFIED,
+        amount_requested_usd=25_000,
+        amount_awarded_usd=None,
+        submitted_at=None,
+        decided_at=None,
+        credited_at=None,
+    )
+    with qtbot.waitSignal(panel.chart_refreshed, timeout=WAIT_MS):
+        panel.apply_changes(Changes(records=True, charts=True))
+    assert heights(panel.pipeline.bar_items[Pool.BUILD_FOR_STARTUPS])[0] == 1
+    with qtbot.assertNotEmitted(panel.chart_refreshed, wait=300):
+        panel.apply_changes(Changes(ranking=True))
+
+
+def test_filter_bar_round_trips_and_lists_partners(
+    qtbot: QtBot, panel: ChartsPanel, sample: Sample
+) -> None:
+    qtbot.waitUntil(lambda: panel.filter_bar.partner.count() == 3, timeout=WAIT_MS)
+    wanted = ChartFilter(region=Region.UK, pool=Pool.PORTFOLIO, partner_id=sample.p2)
+    set_filter(qtbot, panel, wanted)
+    assert panel.filter_bar.chart_filter() == wanted
+    assert panel.chart_filter == wanted
+    assert panel.filter_bar.partner.currentText() == "Beta Builders"
