@@ -288,3 +288,33 @@ def test_hostile_text_stored_only_through_the_boundary(executor, bad: str) -> No
     else:
         records.save_form(executor.database, record_id, form, 1, "alice")
         assert records.open_record(executor.database, record_id).form.partner_role == bad
+
+
+def test_mark_submitted_locks_the_form_and_export_passes_the_api_model(
+    qtbot, executor, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from cloudroute_desk.domain.ace_api_model import check_request
+    from tests.test_records_service import _fixed_form
+
+    inquiry_id, record_id = seed_record(executor.database)
+    pane = open_pane(qtbot, executor, tmp_path / "drafts.sqlite", inquiry_id)
+    pane.export_button.click()
+    assert "Fix the errors first" in pane.banner_label.text()
+    fixed = _fixed_form(pane.form.form)
+    pane.form.set_form(fixed)
+    pane.autosave.edited(fixed)  # as if typed: it must reach the database before submitting
+    target = tmp_path / "export.json"
+    monkeypatch.setattr(pane, "ask_export_path", lambda suggested: str(target))
+    pane.export_button.click()
+    payload = json.loads(target.read_text("utf-8"))
+    assert check_request(payload) == []
+    assert payload["Customer"]["Account"]["CompanyName"] == "Lumen Analytics Inc."
+    with qtbot.waitSignal(pane.record_opened, timeout=10_000):
+        pane.lifecycle.buttons[RecordState.SUBMITTED].click()
+    stored = records.open_record(executor.database, record_id)
+    assert stored.summary.state is RecordState.SUBMITTED
+    assert stored.form.use_case == fixed.use_case, "the last edit was saved before submitting"
+    assert pane.form.is_read_only()
+    assert "ReviewStatus “Submitted”" in pane.lifecycle.api_label.text()
