@@ -29,6 +29,8 @@ from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
 from cloudroute_desk.views.editor import RecordEditorPane
+from cloudroute_desk.views.import_dialog import ImportController
+from cloudroute_desk.views.partners.workbench import PartnerWorkbench
 from cloudroute_desk.views.tasks import spawn
 from cloudroute_desk.views.theme import Theme, apply_theme
 
@@ -71,6 +73,11 @@ class MainWindow(QMainWindow):
         editor_dock.setWidget(self.record_editor)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, editor_dock)
         self.view_menu_actions.append(editor_dock.toggleViewAction())
+        self.partners = PartnerWorkbench(
+            self, self.context.executor, self.context.admin, self.undo_stack, self.apply_changes
+        )
+        self.register_change_aware(self.partners.pane)
+        self.view_menu_actions.append(self.partners.view_action)
 
     def register_change_aware(self, pane: ChangeAware) -> None:
         self._change_aware.append(pane)
@@ -93,6 +100,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.file_menu = file_menu
         self.file_import_separator = file_menu.addSeparator()
+        self.importer = ImportController(self.context, self)
+        self.importer.add_actions(file_menu, before=self.file_import_separator)
+        self.importer.imported.connect(self.apply_changes)
         quit_action = file_menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 
@@ -118,6 +128,8 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(self._saved_theme() is theme)
             action.triggered.connect(lambda _=False, t=theme: self._on_theme_chosen(t))
+
+        self.partners.add_menus(self.menuBar())
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("&About CloudRoute Desk", self._on_about_triggered)
