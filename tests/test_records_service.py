@@ -290,3 +290,17 @@ def test_decision_refreshes_the_routing_index_in_the_same_transaction(database: 
         entries = [e for e in routing_queries.index_entries(session) if e.partner_id == partner_id]
         assert entries and all(e.rejected == 1 and e.decided == 1 for e in entries)
         assert routing_queries.index_is_current(session, routing_queries.window_end_for(now))
+
+
+def test_save_reports_chart_changes_only_for_pool_or_amount(database: Database) -> None:
+    inquiry_id, _ = _assigned_inquiry(database)
+    opened, _ = records.create_record(database, inquiry_id, Pool.PORTFOLIO, "alice")
+    text_only = opened.form.model_copy(update={"next_steps": "call Tuesday"})
+    first = records.save_form(database, opened.record_id, text_only, 1, "alice")
+    assert first.changes.records and not first.changes.charts
+    absurd = text_only.model_copy(update={"amount_requested_usd": 10**12})
+    second = records.save_form(database, opened.record_id, absurd, 2, "alice")
+    assert second.changes.charts
+    summary = records.open_record(database, opened.record_id).summary
+    assert summary.amount_requested_usd == records.MAX_COLUMN_USD
+    assert records.open_record(database, opened.record_id).form.amount_requested_usd == 10**12

@@ -35,7 +35,8 @@ from cloudroute_desk.services import record_context
 from cloudroute_desk.services.changes import Changes
 
 RECORD_EDITED = Changes(records=True)
-"""A draft's form changed: the record list (title, amount) and the charts' pool totals."""
+"""A draft's form changed; the charts too when its pool or requested amount did."""
+MAX_COLUMN_USD = 2**31 - 1
 RECORD_CREATED = Changes(records=True, charts=True, queue=True)
 RECORD_TRANSITIONED = Changes(records=True, charts=True, ranking=True, queue=True)
 
@@ -284,6 +285,9 @@ def save_form(
     now = utcnow()
     fields = form_fields(form)
     pool = _pool_or(form.pool, None)
+    # The column is a 32-bit integer on PostgreSQL; the validator reports absurd amounts,
+    # the column only has to hold something both backends accept.
+    amount = min(max(0, form.amount_requested_usd), MAX_COLUMN_USD)
     with database.writing() as session:
         current = queries.load_record(session, record_id)
         if current is None:
@@ -298,7 +302,7 @@ def save_form(
             expected_version=expected_version,
             fields=fields,
             pool=pool or current.summary.pool,
-            amount_requested_usd=max(0, form.amount_requested_usd),
+            amount_requested_usd=amount,
             now=now,
             actor=admin,
         )
@@ -306,7 +310,11 @@ def save_form(
             theirs = queries.load_record(session, record_id)
             assert theirs is not None
             raise _conflict(theirs)
-    return SaveResult(expected_version + 1, now, RECORD_EDITED)
+    columns_changed = (
+        pool is not None and pool != current.summary.pool
+    ) or amount != current.summary.amount_requested_usd
+    changes = RECORD_EDITED | Changes(charts=True) if columns_changed else RECORD_EDITED
+    return SaveResult(expected_version + 1, now, changes)
 
 
 def _conflict(theirs: StoredRecord) -> EditConflict:
