@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QWidget,
 )
 
@@ -31,6 +32,7 @@ from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqli
 from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.import_dialog import ImportController
 from cloudroute_desk.views.partners.workbench import PartnerWorkbench
+from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
 from cloudroute_desk.views.tasks import spawn
 from cloudroute_desk.views.theme import Theme, apply_theme
 
@@ -60,6 +62,20 @@ class MainWindow(QMainWindow):
     def _build_panes(self) -> None:
         """Create every pane, dock it, and connect the panes to each other."""
         self.view_menu_actions: list[QAction] = []
+        self.queue = QueuePane(self.context.executor, self)
+        self.inquiry_detail = InquiryDetailPanel(self.context.executor, self)
+        queue_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        queue_splitter.setObjectName("queue_splitter")
+        queue_splitter.addWidget(self.queue)
+        queue_splitter.addWidget(self.inquiry_detail)
+        queue_splitter.setStretchFactor(0, 3)
+        queue_splitter.setStretchFactor(1, 1)
+        queue_splitter.setSizes([900, 340])
+        self.setCentralWidget(queue_splitter)
+        self.queue.inquiry_selected.connect(self.inquiry_detail.show_inquiry)
+        self.queue.status_message.connect(self._on_queue_status_message)
+        self.register_change_aware(self.queue)
+        self.register_change_aware(self.inquiry_detail)
         self.record_editor = RecordEditorPane(
             self.context.executor,
             DraftStore(self.context.data_dir / "drafts.sqlite"),
@@ -78,6 +94,9 @@ class MainWindow(QMainWindow):
         )
         self.register_change_aware(self.partners.pane)
         self.view_menu_actions.append(self.partners.view_action)
+
+    def _on_queue_status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 5000)
 
     def register_change_aware(self, pane: ChangeAware) -> None:
         self._change_aware.append(pane)
@@ -103,6 +122,7 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(self.context, self)
         self.importer.add_actions(file_menu, before=self.file_import_separator)
         self.importer.imported.connect(self.apply_changes)
+        file_menu.insertAction(self.file_import_separator, self.queue.export_action)
         quit_action = file_menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
 

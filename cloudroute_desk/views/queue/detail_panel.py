@@ -70,6 +70,7 @@ class InquiryDetailPanel(QWidget):
         self._detail: InquiryDetail | None = None
         self.setAcceptDrops(True)
         self.setObjectName("inquiryDetailPanel")
+        self.setMinimumWidth(260)
 
         self._scroll = QScrollArea(self)
         self._scroll.setWidgetResizable(True)
