@@ -354,51 +354,49 @@ def _usd(value: float) -> str:
     return f"${value / 1000:,.1f}K"
 
 
-def _gate_reasons(scored: ScoredInquiry, i: int) -> tuple[str, ...]:
+def _excluded(scored: ScoredInquiry) -> tuple[ExcludedPartner, ...]:
+    """Every excluded partner with all its failed gates (first one as the reason)."""
     p = scored.partners
-    tier = TIER_ORDER[int(p.tier_codes[i])]
-    pid = int(p.ids[i])
-    reasons: list[str] = []
-    if not p.active[i]:
-        reasons.append("inactive")
-    for reason in (tier_gate(tier, scored.pools), rights_gate(tier, scored.pools)):
-        if reason is not None:
-            reasons.append(reason)
-    if pid in scored.tried:
-        reasons.append(f"already tried for this inquiry ({scored.tried[pid]})")
-    if pid in scored.competing:
-        reasons.append(f"holds a competing ACE record for this customer ({scored.competing[pid]})")
-    if p.load[i] >= p.capacity[i]:
-        reasons.append(f"at capacity ({int(p.load[i])}/{int(p.capacity[i])} open engagements)")
-    return tuple(reasons)
-
-
-def _axis_rates(scored: ScoredInquiry, i: int) -> tuple[AxisRate, ...]:
-    stats = scored.stats
-    rates: list[AxisRate] = []
-    values = (
-        scored.inquiry.funding_stage.value,
-        scored.inquiry.region.value,
-        scored.inquiry.vertical.value,
-        scored.inquiry.service_profile.value,
-        scored.inquiry.engagement_type.value,
-    )
-    for axis, value, col in zip(AXES, values, scored.axis_cols, strict=False):
-        rates.append(_axis_rate(axis, value, stats.approved[i, col], stats.decided[i, col]))
-    pool_cols = list(scored.pool_cols)
-    rates.append(
-        _axis_rate(
-            "pool",
-            " + ".join(p.value for p in scored.pools),
-            float(stats.approved[i, pool_cols].sum()),
-            float(stats.decided[i, pool_cols].sum()),
+    positions = np.flatnonzero(scored.gate != 0)
+    tier_reasons = {
+        code: tuple(
+            r
+            for r in (tier_gate(tier, scored.pools), rights_gate(tier, scored.pools))
+            if r is not None
         )
-    )
-    return tuple(rates)
+        for code, tier in enumerate(TIER_ORDER)
+    }
+    ids = p.ids[positions].tolist()
+    codes = p.tier_codes[positions].tolist()
+    active = p.active[positions].tolist()
+    load = p.load[positions].tolist()
+    capacity = p.capacity[positions].tolist()
+    excluded = []
+    for k, i in enumerate(positions.tolist()):
+        pid = ids[k]
+        reasons: list[str] = [] if active[k] else ["inactive"]
+        reasons.extend(tier_reasons[codes[k]])
+        if pid in scored.tried:
+            reasons.append(f"already tried for this inquiry ({scored.tried[pid]})")
+        if pid in scored.competing:
+            reasons.append(
+                f"holds a competing ACE record for this customer ({scored.competing[pid]})"
+            )
+        if load[k] >= capacity[k]:
+            reasons.append(f"at capacity ({load[k]}/{capacity[k]} open engagements)")
+        excluded.append(
+            ExcludedPartner(
+                partner_id=pid,
+                partner_name=p.names[i],
+                tier=TIER_ORDER[codes[k]],
+                reason=reasons[0],
+                all_reasons=tuple(reasons),
+            )
+        )
+    return tuple(excluded)
 
 
 def _axis_rate(axis: str, value: str, approved: float, decided: float) -> AxisRate:
-    approved, decided = float(approved), float(decided)
     return AxisRate(
         axis=axis,
         value=value,
@@ -409,109 +407,141 @@ def _axis_rate(axis: str, value: str, approved: float, decided: float) -> AxisRa
     )
 
 
+def ranked_partners(
+    scored: ScoredInquiry, positions: Sequence[int], first_rank: int = 1
+) -> list[RankedPartner]:
+    """The partners at ``positions`` (partner-table indexes, best first) as ranked values
+    with their "why" lines. The numbers are pulled out of the arrays in one go per column,
+    so each partner costs only its string formatting and its pydantic values."""
+    sel = np.asarray(positions, dtype=np.int64)
+    if len(sel) == 0:
+        return []
+    p, stats, inquiry = scored.partners, scored.stats, scored.inquiry
+    all_col = COLUMNS[(ALL_AXIS, "")]
+    axis_values = (
+        inquiry.funding_stage.value,
+        inquiry.region.value,
+        inquiry.vertical.value,
+        inquiry.service_profile.value,
+        inquiry.engagement_type.value,
+        " + ".join(pool.value for pool in scored.pools),
+    )
+    cols = list(scored.axis_cols)
+    pool_cols = list(scored.pool_cols)
+    axis_approved = np.column_stack(
+        [stats.approved[sel][:, cols], stats.approved[sel][:, pool_cols].sum(axis=1)]
+    ).tolist()
+    axis_decided = np.column_stack(
+        [stats.decided[sel][:, cols], stats.decided[sel][:, pool_cols].sum(axis=1)]
+    ).tolist()
+    ccols = [COLUMNS[("pool", pool.value)] for pool in scored.credit_pools]
+    award_n = stats.award_n[sel][:, ccols].sum(axis=1).tolist()
+    award_sum = stats.award_sum[sel][:, ccols].sum(axis=1).tolist()
+    medians = stats.median_days[sel, all_col].tolist()
+    whole_decided = stats.decided[sel, all_col].tolist()
+    ids = p.ids[sel].tolist()
+    codes = p.tier_codes[sel].tolist()
+    loads = p.load[sel].tolist()
+    capacities = p.capacity[sel].tolist()
+    region_bit = REGION_BIT.get(inquiry.region.value, 0)
+    region_match = ((p.region_bits[sel] & region_bit) != 0).tolist()
+    approved = scored.approved[sel].tolist()
+    decided = scored.decided[sel].tolist()
+    estimates = scored.estimate[sel].tolist()
+    above = scored.above[sel].tolist()
+    awards = scored.expected_award[sel].tolist()
+    days = scored.expected_days[sel].tolist()
+    scores = scored.score[sel].tolist()
+    pool_amounts = scored.pool_amounts[sel].tolist()
+    pool_days = scored.pool_days[sel].tolist()
+    pool_labels = [POOLS[pool].label for pool in scored.credit_pools]
+    threshold = _percent(CLOSE_RATE_THRESHOLD)
+    prior = f"{_percent(PRIOR_MEAN)} with {PRIOR_STRENGTH:g} imaginary records per axis"
+    region_yes = f"Region {inquiry.region.value}: files there"
+    region_no = f"Region {inquiry.region.value}: not among the partner's regions"
+
+    result = []
+    for k in range(len(sel)):
+        tier = TIER_ORDER[codes[k]]
+        raw = approved[k] / decided[k] if decided[k] else None
+        axes = tuple(
+            _axis_rate(axis, value, axis_approved[k][a], axis_decided[k][a])
+            for a, (axis, value) in enumerate(zip(AXES, axis_values, strict=True))
+        )
+        reasons = [
+            f"Close rate on this profile: {_percent(raw) if raw is not None else 'no history'}"
+            f" ({approved[k]:g} approved of {decided[k]:g} decided, pooled over {len(AXES)}"
+            f" axes); {_percent(estimates[k])} after shrinking towards {prior}: "
+            f"{'above' if above[k] else 'below'} the {threshold} threshold"
+        ]
+        reasons.extend(
+            f"{AXIS_LABELS[r.axis]} {r.value}: {r.label}, estimate {_percent(r.estimate)}"
+            for r in axes
+        )
+        if pool_labels:
+            parts = ", ".join(
+                f"{label} {_usd(pool_amounts[k][j])} in {pool_days[k][j]:.1f} d"
+                for j, label in enumerate(pool_labels)
+            )
+            reasons.append(
+                f"Expected credit landed {_usd(awards[k])} = {_percent(estimates[k])}"
+                f" x expected award ({parts}; capped at {_usd(STACKED_CEILING_USD)})"
+            )
+            reasons.append(
+                f"Expected {days[k]:.1f} days to credit: worth"
+                f" x{math.exp2(-days[k] / DAYS_HALF_LIFE):.2f} (halves every"
+                f" {DAYS_HALF_LIFE:g} days) -> score {_usd(scores[k])}"
+            )
+        else:
+            reasons.append("MAP / engagement funding only: no credit amount; ranked by close rate")
+        reasons.append(region_yes if region_match[k] else region_no)
+        faster = TIERS[tier].faster_review
+        if faster:
+            reasons.append("Premier: faster reviewer turnaround (breaks ties between equal scores)")
+        reasons.append(f"Load {loads[k]}/{capacities[k]} open engagements")
+        median = medians[k]
+        result.append(
+            RankedPartner(
+                partner_id=ids[k],
+                partner_name=p.names[int(sel[k])],
+                tier=tier,
+                rank=first_rank + k,
+                score=scores[k],
+                above_threshold=above[k],
+                close_rate=raw,
+                close_estimate=estimates[k],
+                decided=int(whole_decided[k]),
+                axes=axes,
+                region_match=region_match[k],
+                expected_award_usd=awards[k],
+                expected_days=days[k],
+                median_days_to_credit=None if math.isnan(median) else median,
+                mean_award_usd=award_sum[k] / award_n[k] if award_n[k] else None,
+                load=loads[k],
+                capacity=capacities[k],
+                faster_review=faster,
+                reasons=tuple(reasons),
+            )
+        )
+    return result
+
+
 def ranked_partner(scored: ScoredInquiry, i: int, rank: int) -> RankedPartner:
     """The partner at position ``i`` of the partner table as a ranked value, with reasons."""
-    p, stats = scored.partners, scored.stats
-    inquiry = scored.inquiry
-    tier = TIER_ORDER[int(p.tier_codes[i])]
-    decided = float(scored.decided[i])
-    raw = float(scored.approved[i]) / decided if decided else None
-    estimate = float(scored.estimate[i])
-    above = bool(scored.above[i])
-    region_match = bool(int(p.region_bits[i]) & REGION_BIT.get(inquiry.region.value, 0))
-    all_col = COLUMNS[(ALL_AXIS, "")]
-    median = float(stats.median_days[i, all_col])
-    ccols = [COLUMNS[("pool", pool.value)] for pool in scored.credit_pools]
-    award_n = float(stats.award_n[i, ccols].sum())
-    mean_award = float(stats.award_sum[i, ccols].sum()) / award_n if award_n else None
-    days = float(scored.expected_days[i])
-    axes = _axis_rates(scored, i)
-
-    reasons = [
-        (
-            f"Close rate on this profile: {_percent(raw) if raw is not None else 'no history'}"
-            f" ({scored.approved[i]:g} approved of {decided:g} decided, pooled over "
-            f"{len(AXES)} axes); {_percent(estimate)} after shrinking towards "
-            f"{_percent(PRIOR_MEAN)} with {PRIOR_STRENGTH:g} imaginary records per axis: "
-            + ("above" if above else "below")
-            + f" the {_percent(CLOSE_RATE_THRESHOLD)} threshold"
-        )
-    ]
-    reasons.extend(
-        f"{AXIS_LABELS[rate.axis]} {rate.value}: {rate.label}, estimate {_percent(rate.estimate)}"
-        for rate in axes
-    )
-    if scored.credit_pools:
-        parts = ", ".join(
-            f"{POOLS[pool].label} {_usd(scored.pool_amounts[i, k])}"
-            f" in {scored.pool_days[i, k]:.1f} d"
-            for k, pool in enumerate(scored.credit_pools)
-        )
-        reasons.append(
-            f"Expected credit landed {_usd(scored.expected_award[i])} = {_percent(estimate)}"
-            f" x expected award ({parts}; capped at {_usd(STACKED_CEILING_USD)})"
-        )
-        reasons.append(
-            f"Expected {days:.1f} days to credit: worth x{math.exp2(-days / DAYS_HALF_LIFE):.2f}"
-            f" (halves every {DAYS_HALF_LIFE:g} days) -> score {_usd(scored.score[i])}"
-        )
-    else:
-        reasons.append("MAP / engagement funding only: no credit amount; ranked by close rate")
-    reasons.append(
-        f"Region {inquiry.region.value}: "
-        + ("files there" if region_match else "not among the partner's regions")
-    )
-    if TIERS[tier].faster_review:
-        reasons.append("Premier: faster reviewer turnaround (breaks ties between equal scores)")
-    reasons.append(f"Load {int(p.load[i])}/{int(p.capacity[i])} open engagements")
-
-    return RankedPartner(
-        partner_id=int(p.ids[i]),
-        partner_name=p.names[i],
-        tier=tier,
-        rank=rank,
-        score=float(scored.score[i]),
-        above_threshold=above,
-        close_rate=raw,
-        close_estimate=estimate,
-        decided=int(stats.decided[i, all_col]),
-        axes=axes,
-        region_match=region_match,
-        expected_award_usd=float(scored.expected_award[i]),
-        expected_days=days,
-        median_days_to_credit=None if math.isnan(median) else median,
-        mean_award_usd=mean_award,
-        load=int(p.load[i]),
-        capacity=int(p.capacity[i]),
-        faster_review=TIERS[tier].faster_review,
-        reasons=tuple(reasons),
-    )
+    return ranked_partners(scored, [i], rank)[0]
 
 
 def build_ranking(scored: ScoredInquiry, as_of: datetime, *, limit: int | None = None) -> Ranking:
     """The ranking as plain values; ``limit`` keeps only the best N ranked partners."""
     assert scored.inquiry.id is not None
     order = scored.order if limit is None else scored.order[:limit]
-    ranked = tuple(ranked_partner(scored, int(i), rank) for rank, i in enumerate(order, start=1))
-    excluded_positions = np.flatnonzero(scored.gate != 0)
-    p = scored.partners
-    excluded = []
-    for i in excluded_positions:
-        reasons = _gate_reasons(scored, int(i))
-        excluded.append(
-            ExcludedPartner(
-                partner_id=int(p.ids[i]),
-                partner_name=p.names[i],
-                tier=TIER_ORDER[int(p.tier_codes[i])],
-                reason=reasons[0],
-                all_reasons=reasons,
-            )
-        )
+    ranked = tuple(ranked_partners(scored, order.tolist()))
+    excluded = _excluded(scored)
     any_above = bool(scored.above[scored.order].any()) if len(scored.order) else False
     return Ranking(
         inquiry_id=scored.inquiry.id,
         ranked=ranked,
-        excluded=tuple(excluded),
+        excluded=excluded,
         below_threshold_fallback=len(scored.order) > 0 and not any_above,
         as_of=as_of,
         total_ranked=len(scored.order),
