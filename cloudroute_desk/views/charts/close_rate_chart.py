@@ -51,9 +51,14 @@ class CloseRateChart(ChartView):
         self.threshold = self.plot.plot(
             [], [], name=f"{CLOSE_RATE_THRESHOLD * 100:.0f}% routing threshold"
         )
-        self.count_texts: list[pg.TextItem] = []
+        self._count_texts: list[pg.TextItem] = []
+        """Reused between draws; the ones past the months shown are hidden."""
         self.hits = self.watch_bars(self.plot)
         self.apply_theme()
+
+    @property
+    def count_texts(self) -> list[pg.TextItem]:
+        return [text for text in self._count_texts if text.isVisible()]
 
     def load_job(self, chart_filter: ChartFilter) -> Callable[[Database], Any]:
         return lambda database: charts.close_rate(database, chart_filter)
@@ -88,18 +93,19 @@ class CloseRateChart(ChartView):
         )
         threshold = CLOSE_RATE_THRESHOLD * 100
         self.threshold.setData([-0.6, max(len(months) - 0.4, 0.6)], [threshold, threshold])
-        for text in self.count_texts:
-            self.plot.removeItem(text)
-        self.count_texts.clear()
-        # "n=" labels need ~40 px each; with many months only every other one fits.
+        # "n=" labels are as wide as month labels: show them for the months the axis labels.
         stride = self.month_axis.stride(self.plot.vb.width() or 800)
-        for x, month in zip(xs, months, strict=True):
-            if x % stride:
-                continue
-            text = pg.TextItem(f"n={month.decided}", color=self.theme.foreground, anchor=(0.5, 1))
-            text.setPos(x, (month.rate or 0.0) * 100)
+        labelled = [(x, month) for x, month in zip(xs, months, strict=True) if x % stride == 0]
+        while len(self._count_texts) < len(labelled):
+            text = pg.TextItem(anchor=(0.5, 1))
             self.plot.addItem(text)
-            self.count_texts.append(text)
+            self._count_texts.append(text)
+        for index, text in enumerate(self._count_texts):
+            text.setVisible(index < len(labelled))
+            if index < len(labelled):
+                x, month = labelled[index]
+                text.setText(f"n={month.decided}", color=self.theme.foreground)
+                text.setPos(x, (month.rate or 0.0) * 100)
         self.plot.setXRange(-0.6, max(len(months) - 0.4, 0.6), padding=0)
         self.plot.setYRange(0, 115, padding=0)
         self._register_hits(xs)

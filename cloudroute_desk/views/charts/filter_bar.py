@@ -42,7 +42,7 @@ class ChartFilterBar(QWidget):
         self.partner = QComboBox()
         self.partner.setEditable(True)
         self.partner.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.partner.setMinimumContentsLength(18)
+        self.partner.setMinimumContentsLength(24)
         self.partner.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -130,6 +130,9 @@ class ChartFilterBar(QWidget):
             ):
                 index = combo.findData(data)
                 combo.setCurrentIndex(max(index, 0))
+            line = self.partner.lineEdit()
+            if line is not None:
+                line.setCursorPosition(0)
         finally:
             for widget in (*widgets, self.partner):
                 widget.blockSignals(False)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QButtonGroup, QRadioButton, QWidget
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import POOLS, RECORD_STATE_LABELS, Pool, RecordState
 from cloudroute_desk.domain.chart_data import (
+    FUNNEL_STAGES,
     PIPELINE_STATES,
     ChartFilter,
     PipelineCell,
@@ -77,10 +78,25 @@ class PipelineChart(ChartView):
             plot.setMenuEnabled(False)
         self.hits = self.watch_bars(self.plot)
         self.funnel_hits = self.watch_bars(self.funnel_plot)
-        self.bar_items: dict[Pool, pg.BarGraphItem] = {}
-        self.funnel_item: pg.BarGraphItem | None = None
-        self._funnel_texts: list[pg.TextItem] = []
+        # Items are made once and updated in place: re-creating them costs more than drawing.
+        self._pool_bars: dict[Pool, pg.BarGraphItem] = {}
+        for pool in Pool:
+            item = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH)
+            item.setVisible(False)
+            self.plot.addItem(item)
+            self._pool_bars[pool] = item
+        self._legend_pools: tuple[Pool, ...] | None = None
+        self.funnel_item = pg.BarGraphItem(x=[], height=[], width=BAR_WIDTH)
+        self.funnel_plot.addItem(self.funnel_item)
+        self._funnel_texts = [pg.TextItem(anchor=(0.5, 1)) for _stage in FUNNEL_STAGES]
+        for text in self._funnel_texts:
+            self.funnel_plot.addItem(text)
         self.apply_theme()
+
+    @property
+    def bar_items(self) -> dict[Pool, pg.BarGraphItem]:
+        """The stacked bar series shown, one per pool with records."""
+        return {pool: self._pool_bars[pool] for pool in self.data.pools}
 
     def load_job(self, chart_filter: ChartFilter) -> Callable[[Database], Any]:
         return lambda database: charts.pipeline(database, chart_filter)
@@ -117,10 +133,14 @@ class PipelineChart(ChartView):
         )
 
     def _draw_pipeline(self) -> None:
-        for item in self.bar_items.values():
-            self.plot.removeItem(item)
-        self.bar_items.clear()
-        self.legend.clear()
+        pools = self.data.pools
+        if pools != self._legend_pools:
+            self.legend.clear()
+            for pool in pools:
+                self.legend.addItem(self._pool_bars[pool], POOLS[pool].label)
+            self._legend_pools = pools
+        for pool, item in self._pool_bars.items():
+            item.setVisible(pool in pools)
         self.hits.clear()
         label, value = METRICS[self.measure]
         totals = [sum(value(c) for c in self.data.cells if c.state == s) for s in PIPELINE_STATES]
@@ -129,18 +149,14 @@ class PipelineChart(ChartView):
         base = [0.0] * len(PIPELINE_STATES)
         for pool in self.data.pools:
             heights = [value(self.data.cell(state, pool)) / divisor for state in PIPELINE_STATES]
-            colour = self.theme.pool_color(pool)
-            item = pg.BarGraphItem(
+            self._pool_bars[pool].setOpts(
                 x=list(range(len(PIPELINE_STATES))),
                 y0=list(base),
                 height=heights,
                 width=BAR_WIDTH,
-                brush=colour,
+                brush=self.theme.pool_color(pool),
                 pen=pg.mkPen(self.theme.background, width=1),
             )
-            self.plot.addItem(item)
-            self.bar_items[pool] = item
-            self.legend.addItem(item, POOLS[pool].label)
             for index, state in enumerate(PIPELINE_STATES):
                 cell = self.data.cell(state, pool)
                 if cell.records:
@@ -166,11 +182,6 @@ class PipelineChart(ChartView):
         return BarHit(index - BAR_WIDTH / 2, index + BAR_WIDTH / 2, y0, y0 + height, text, request)
 
     def _draw_funnel(self) -> None:
-        if self.funnel_item is not None:
-            self.funnel_plot.removeItem(self.funnel_item)
-        for text in self._funnel_texts:
-            self.funnel_plot.removeItem(text)
-        self._funnel_texts.clear()
         self.funnel_hits.clear()
         steps = self.data.funnel()
         labels = [
@@ -179,20 +190,17 @@ class PipelineChart(ChartView):
         ]
         self.funnel_axis.set_labels(labels)
         heights = [float(step.records) for step in steps]
-        self.funnel_item = pg.BarGraphItem(
+        self.funnel_item.setOpts(
             x=list(range(len(steps))),
             height=heights,
             width=BAR_WIDTH,
             brush=self.theme.accent,
             pen=pg.mkPen(self.theme.background, width=1),
         )
-        self.funnel_plot.addItem(self.funnel_item)
         top = max([*heights, 1.0])
-        for index, step in enumerate(steps):
-            text = pg.TextItem(f"{step.records:,}", color=self.theme.foreground, anchor=(0.5, 1))
+        for index, (step, text) in enumerate(zip(steps, self._funnel_texts, strict=True)):
+            text.setText(f"{step.records:,}", color=self.theme.foreground)
             text.setPos(index, step.records)
-            self.funnel_plot.addItem(text)
-            self._funnel_texts.append(text)
             request = replace(
                 request_for(self.chart_filter),
                 record_states=step.states,

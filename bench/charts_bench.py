@@ -1,0 +1,175 @@
+"""Charts benchmark: time to data and time to render for each chart, against the budgets.
+
+Usage (from the repository root):
+
+    /work/venv/bin/python bench/charts_bench.py /tmp/charts1m.sqlite \
+        --inquiries 715000 --partners 2000 --seed 7 --repeat 7
+
+Reuses the database at the given path (SQLite file or postgresql:// URL) when it already holds
+data, otherwise fills it with ``generate_demo`` first. For each chart and several filters it
+reports the median over ``--repeat`` runs of the service call (SQL + shaping, on this thread,
+no executor queueing) and of drawing that data (``show_data`` plus a synchronous repaint of
+the chart canvas at 1280x800, offscreen). The issue's budget is printed beside each figure:
+<= 250 ms to data and <= 30 ms to render at 1,000,000 records. A baseline row times the
+pipeline aggregate computed straight from ace_records joined to inquiries, without the chart
+projection, for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import text
+
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.domain.catalog import Pool, Region
+from cloudroute_desk.domain.chart_data import ChartFilter
+
+DATA_BUDGET_MS = 250.0
+RENDER_BUDGET_MS = 30.0
+
+
+def _median_ms(action: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    result: Any = None
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples), result
+
+
+def _counts(database: Database) -> tuple[int, int]:
+    with database.reading() as session:
+        records = session.execute(text("SELECT count(*) FROM ace_records")).scalar_one()
+        inquiries = session.execute(text("SELECT count(*) FROM inquiries")).scalar_one()
+    return int(records), int(inquiries)
+
+
+def _filters(database: Database) -> list[tuple[str, ChartFilter]]:
+    with database.reading() as session:
+        latest = session.execute(text("SELECT max(arrived_at) FROM inquiries")).scalar_one()
+        busiest = session.execute(
+            text(
+                "SELECT partner_id FROM ace_records GROUP BY partner_id "
+                "ORDER BY count(*) DESC LIMIT 1"
+            )
+        ).scalar_one()
+    if isinstance(latest, str):
+        from datetime import datetime
+
+        latest = datetime.fromisoformat(latest)
+    quarter = (latest - timedelta(days=90)).date()
+    return [
+        ("no filter", ChartFilter()),
+        ("region=UK", ChartFilter(region=Region.UK)),
+        ("pool=portfolio", ChartFilter(pool=Pool.PORTFOLIO)),
+        ("last 90 days", ChartFilter(date_from=quarter)),
+        (f"partner={busiest}", ChartFilter(partner_id=int(busiest))),
+    ]
+
+
+def _baseline_pipeline(database: Database) -> None:
+    """The pipeline by region straight from ace_records (what the projection replaces)."""
+    with database.reading() as session:
+        session.execute(
+            text(
+                "SELECT r.state, r.pool, count(*), sum(r.amount_requested_usd),"
+                " sum(coalesce(r.amount_awarded_usd, 0)) FROM ace_records r"
+                " JOIN inquiries i ON i.id = r.inquiry_id WHERE i.region = 'UK'"
+                " GROUP BY r.state, r.pool"
+            )
+        ).all()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("db", help="SQLite path or postgresql:// URL (reused if it has data)")
+    parser.add_argument("--inquiries", type=int, default=715_000)
+    parser.add_argument("--partners", type=int, default=2_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    database = open_database(args.db)
+    records, inquiries = _counts(database)
+    if records == 0:
+        from cloudroute_desk.services.demo_data import generate_demo
+
+        print(f"Generating demo data: {args.inquiries:,} inquiries, {args.partners:,} partners")
+        started = time.perf_counter()
+        generate_demo(database, inquiries=args.inquiries, partners=args.partners, seed=args.seed)
+        print(f"  done in {time.perf_counter() - started:.1f} s")
+        records, inquiries = _counts(database)
+    print(f"Database: {database.display_name}")
+    print(f"{records:,} ACE records, {inquiries:,} inquiries; medians of {args.repeat} runs\n")
+
+    from PySide6.QtWidgets import QApplication
+
+    from cloudroute_desk.views.charts.close_rate_chart import CloseRateChart
+    from cloudroute_desk.views.charts.days_chart import DaysChart
+    from cloudroute_desk.views.charts.pipeline_chart import PipelineChart
+    from cloudroute_desk.views.charts.routing_chart import RoutingChart
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setStyle("Fusion")
+    views = [PipelineChart(), DaysChart(), RoutingChart(), CloseRateChart()]
+    for view in views:
+        view.resize(1280, 800)
+        view.show()
+    app.processEvents()
+
+    header = f"{'chart':<20}{'filter':<18}{'data ms':>9}{'budget':>8}{'render ms':>11}{'budget':>8}"
+    print(header)
+    print("-" * len(header))
+    worst_data = worst_render = 0.0
+    for view in views:
+        for label, chart_filter in _filters(database):
+            job = view.load_job(chart_filter)
+            job(database)  # warm the page cache and SQLAlchemy's statement cache
+            data_ms, data = _median_ms(lambda job=job: job(database), args.repeat)
+
+            def draw(
+                data: Any = data, chart_filter: ChartFilter = chart_filter, view: Any = view
+            ) -> None:
+                view.show_data(data, chart_filter)
+                view.canvas.viewport().repaint()
+
+            draw()
+            render_ms, _ = _median_ms(draw, args.repeat)
+            worst_data, worst_render = max(worst_data, data_ms), max(worst_render, render_ms)
+            print(
+                f"{view.title:<20}{label:<18}{data_ms:>9.1f}{DATA_BUDGET_MS:>8.0f}"
+                f"{render_ms:>11.1f}{RENDER_BUDGET_MS:>8.0f}"
+            )
+    baseline_ms, _ = _median_ms(lambda: _baseline_pipeline(database), max(3, args.repeat // 2))
+    print(
+        f"\nBaseline (no projection): pipeline by region from ace_records JOIN inquiries: "
+        f"{baseline_ms:.1f} ms"
+    )
+    verdict = (
+        "within" if worst_data <= DATA_BUDGET_MS and worst_render <= RENDER_BUDGET_MS else "OVER"
+    )
+    print(
+        f"Worst data {worst_data:.1f} ms (budget {DATA_BUDGET_MS:.0f}), worst render "
+        f"{worst_render:.1f} ms (budget {RENDER_BUDGET_MS:.0f}): {verdict} budget at "
+        f"{records:,} records"
+    )
+    database.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
