@@ -83,10 +83,11 @@ HEADERS: dict[Column, str] = {
     Column.SCORE: "Score",
     Column.THRESHOLD: f"≥ {THRESHOLD_LABEL}",
     **{column: AXIS_LABELS[axis] for column, axis in AXIS_COLUMNS.items()},
-    Column.REGION_MATCH: "Region match",
-    Column.MEDIAN_DAYS: "Median days",
+    Column.SERVICE_PROFILE: "Profile",
+    Column.REGION_MATCH: "In region",
+    Column.MEDIAN_DAYS: "Median d",
     Column.MEAN_AWARD: "Mean award",
-    Column.LOAD: "Load / cap.",
+    Column.LOAD: "Load",
     Column.REASON: "Excluded because",
 }
 
@@ -102,6 +103,7 @@ HEADER_TIPS: dict[Column, str] = {
         for column, axis in AXIS_COLUMNS.items()
     },
     Column.MEDIAN_DAYS: "Median submission-to-credit days over the partner's credited records.",
+    Column.REGION_MATCH: "The partner files in the inquiry's region.",
     Column.MEAN_AWARD: "Mean approved amount in the pools this inquiry wants.",
     Column.LOAD: "Inquiries the partner holds now / its capacity.",
 }

@@ -87,6 +87,7 @@ class PartnerPane(QWidget):
         self._inquiry_id: int | None = None
         self._routing: InquiryRouting | None = None
         self._compare: CompareDialog | None = None
+        self._columns_fitted = False
         self.model = PartnerRankingModel(self)
         self._build()
         self._apply_colors()
@@ -157,9 +158,19 @@ class PartnerPane(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        widths = {Column.RANK: 36, Column.PARTNER: 170, Column.TIER: 76, Column.SCORE: 84}
+        widths = {
+            Column.RANK: 34,
+            Column.PARTNER: 180,
+            Column.TIER: 72,
+            Column.SCORE: 76,
+            Column.THRESHOLD: 66,
+            Column.REGION_MATCH: 56,
+            Column.MEDIAN_DAYS: 70,
+            Column.MEAN_AWARD: 78,
+            Column.LOAD: 70,
+        }
         for column in Column:
-            self.table.setColumnWidth(column, widths.get(column, 104))
+            self.table.setColumnWidth(column, widths.get(column, 96))
         self.table.setColumnWidth(Column.REASON, 320)
         self.table.setColumnHidden(Column.REASON, True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -257,8 +268,27 @@ class PartnerPane(QWidget):
             )
             self.banner_label.setVisible(ranking.below_threshold_fallback and bool(ranking.ranked))
             self._show_history(routing)
+        if ranking is not None and ranking.ranked and not self._columns_fitted:
+            self._fit_columns()
         self._reselect(selected)
         self._on_selection_changed()
+
+    def _fit_columns(self) -> None:
+        """Fit columns to the first ranking shown (Qt measures only the visible rows, so this
+        stays cheap with thousands of partners); later rankings keep the admin's widths."""
+        self._columns_fitted = True
+        self.table.resizeColumnsToContents()
+        caps = {
+            Column.PARTNER: 200,
+            Column.REGION_MATCH: 64,
+            Column.MEDIAN_DAYS: 70,
+            Column.MEAN_AWARD: 84,
+            Column.LOAD: 60,
+        }
+        for column in Column:
+            cap = caps.get(column, 100)
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), cap))
+        self.table.setColumnWidth(Column.REASON, max(self.table.columnWidth(Column.REASON), 320))
 
     def _show_history(self, routing: InquiryRouting | None) -> None:
         if routing is None or not routing.history:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -45,14 +48,24 @@ class WhyView(QWidget):
         self.axes_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
-        self.axes_table.horizontalHeader().setStretchLastSection(True)
+        self.axes_table.verticalHeader().setDefaultSectionSize(
+            self.axes_table.fontMetrics().height() + 6
+        )
+        self.axes_table.setMinimumWidth(380)
         self.reasons_label = _plain_label()
+        self.reasons_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        reasons_scroll = QScrollArea()
+        reasons_scroll.setWidgetResizable(True)
+        reasons_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        reasons_scroll.setWidget(self.reasons_label)
+        body = QHBoxLayout()
+        body.addWidget(self.axes_table, 2)
+        body.addWidget(reasons_scroll, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title_label)
         layout.addWidget(self.summary_label)
-        layout.addWidget(self.axes_table, 1)
-        layout.addWidget(self.reasons_label)
+        layout.addLayout(body, 1)
         self.show_partner(None)
 
     def show_partner(self, partner: RankedPartner | ExcludedPartner | None) -> None:
