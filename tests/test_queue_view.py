@@ -56,13 +56,16 @@ def pane(qtbot, executor: DbExecutor):  # type: ignore[no-untyped-def]
     pane.model.PAGE_SIZE = 10
     qtbot.addWidget(pane)
     pane.resize(1200, 500)
-    pane.show()
+    # Shortcuts only reach an active window.
+    with qtbot.waitActive(pane):
+        pane.show()
+        pane.activateWindow()
     return pane
 
 
 def _reload(qtbot, pane: QueuePane) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
-        pane.refresh()
+        pane.apply_changes(Changes(queue=True))
 
 
 def _current_id(qtbot, pane: QueuePane) -> int:  # type: ignore[no-untyped-def]

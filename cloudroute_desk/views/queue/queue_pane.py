@@ -70,6 +70,7 @@ class QueuePane(QWidget):
         self._extra = QueueFilter()
         self._extra_description = ""
         self._summary_request = 0
+        self._totals: QueueSummary | None = None
 
         self.model = InquiryQueueModel(executor, self)
         self.filter_bar = FilterBar(self)
@@ -139,6 +140,7 @@ class QueuePane(QWidget):
             self._on_selection_current_row_changed
         )
         self.model.refresh()
+        self._refresh_summary()
 
     # Public API ----------------------------------------------------------------------------
 
@@ -165,6 +167,7 @@ class QueuePane(QWidget):
     def apply_changes(self, changes: Changes) -> None:
         if changes.queue:
             self.refresh()
+            self._refresh_summary()
 
     def refresh(self) -> None:
         """Re-read what is on screen, keeping the scroll position and the selection."""
@@ -233,7 +236,7 @@ class QueuePane(QWidget):
 
     def _on_model_window_loaded(self) -> None:
         self._restore_top = None
-        self._refresh_summary()
+        self._show_summary()
 
     def _restore_selection(self) -> None:
         wanted = self._selected_id
@@ -323,13 +326,13 @@ class QueuePane(QWidget):
         self.table.viewport().update(rect)
 
     def _refresh_summary(self) -> None:
+        """Re-count the whole queue (the filtered count comes with every model reload)."""
         self._summary_request += 1
         request = self._summary_request
-        queue_filter = self.model.queue_filter
         now = utcnow()
 
         def job(database: object) -> QueueSummary:
-            return queue_service.summary(database, queue_filter, now)  # type: ignore[arg-type]
+            return queue_service.summary(database, QueueFilter(), now)  # type: ignore[arg-type]
 
         self._relay.watch(
             self._executor.submit(job),
@@ -338,10 +341,18 @@ class QueuePane(QWidget):
         )
 
     def _on_summary(self, request: int, summary: QueueSummary) -> None:
-        if request != self._summary_request:
+        if request == self._summary_request:
+            self._totals = summary
+            self._show_summary()
+
+    def _show_summary(self) -> None:
+        if self._totals is None or self.model.loading:
             return
-        self.summary_label.setText(summary.text)
-        self.summary_changed.emit(summary.text)
+        filtered = not self.model.queue_filter.is_unfiltered
+        summary = replace(self._totals, matching=self.model.rowCount() if filtered else None)
+        if summary.text != self.summary_label.text():
+            self.summary_label.setText(summary.text)
+            self.summary_changed.emit(summary.text)
 
     def _on_table_context_menu_requested(self, position: QPoint) -> None:
         menu = QMenu(self)

@@ -1,0 +1,309 @@
+"""Queue speed on a big database: our windowed pane against Qt's QSqlTableModel.
+
+Build the database once, then run (offscreen, several minutes on 1,000,000 rows):
+
+    cloudroute-desk demo --db /tmp/queue1m.sqlite --inquiries 1000000 --partners 2000 --seed 7
+    QT_QPA_PLATFORM=offscreen python bench/queue_bench.py --db /tmp/queue1m.sqlite
+    QT_QPA_PLATFORM=offscreen python bench/queue_bench.py --db postgresql://... --no-yardstick
+
+Each figure is the median of ``--runs`` runs, measured the way a user sees it: from the
+action (model reset, header click, filter change, search, scroll) until the exact count and
+the visible page are in and the view has painted them (``QWidget.grab``). The search
+figure starts when the debounce timer fires (the 150 ms debounce itself is excluded).
+The yardstick is QSqlTableModel on the same SQLite file in the same process, reaching row
+500,000 the only way it can: ``fetchMore`` until ``rowCount() > 500,000``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication, QTableView
+from sqlalchemy import text
+
+from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.domain.catalog import FundingStage, InquiryStatus, Region
+from cloudroute_desk.domain.queue_filter import QueueFilter, SlaState, SortKey
+from cloudroute_desk.models import inquiry_queue_model as qm
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.views.queue import QueuePane
+
+TARGETS_MS = {
+    "first paint": 100.0,
+    "sort change": 50.0,
+    "filter change": 50.0,
+    "text search": 100.0,
+    "jump to row 500,000": 50.0,
+}
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def wait_until(app: QApplication, done: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    deadline = time.perf_counter() + timeout_s
+    while not done():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the queue did not answer in time")
+        app.processEvents()
+        time.sleep(0.0005)
+
+
+class Bench:
+    def __init__(self, app: QApplication, executor: DbExecutor) -> None:
+        self.app = app
+        self.executor = executor
+        self.results: dict[str, list[float]] = {}
+        self.peak_rss = rss_mb()
+
+    def sample(self, name: str, started: float) -> None:
+        self.results.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+        self.peak_rss = max(self.peak_rss, rss_mb())
+
+    def settle(self, pane: QueuePane) -> None:
+        """Wait for the reset's count and the rows on screen, then paint."""
+        model = pane.model
+        flag = {"done": False}
+
+        def finished() -> None:
+            flag["done"] = True
+
+        model.window_loaded.connect(finished)
+        try:
+            wait_until(self.app, lambda: flag["done"])
+        finally:
+            model.window_loaded.disconnect(finished)
+        self.paint_visible(pane)
+
+    def paint_visible(self, pane: QueuePane) -> None:
+        pane.grab()  # paints; asks the model for the rows on screen
+        first, last = pane.table.visible_rows()
+        if first >= 0:
+            wait_until(
+                self.app,
+                lambda: all(pane.model.row_object(r) is not None for r in (first, last)),
+            )
+            pane.grab()
+
+
+def search_terms(executor: DbExecutor, count: int, seed: int) -> list[str]:
+    """Words that really occur in company names, so each search finds something."""
+
+    def job(database: object) -> list[str]:
+        with database.reading() as session:  # type: ignore[attr-defined]
+            total = session.execute(text("SELECT max(id) FROM inquiries")).scalar_one()
+            rng = random.Random(seed)
+            words: list[str] = []
+            while len(words) < count:
+                row = session.execute(
+                    text("SELECT company_name FROM inquiries WHERE id >= :i LIMIT 1"),
+                    {"i": rng.randint(1, total)},
+                ).scalar()
+                if row:
+                    parts = [p for p in row.split() if len(p) >= 4 and p.isalpha()]
+                    if parts:
+                        words.append(rng.choice(parts)[:6].lower())
+            return words
+
+    return executor.call(job)
+
+
+def run_ours(args: argparse.Namespace, app: QApplication, bench: Bench) -> None:
+    executor = bench.executor
+    panes: list[QueuePane] = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        pane = QueuePane(executor)
+        pane.resize(1280, 800)
+        pane.show()
+        bench.settle(pane)
+        bench.sample("first paint", started)
+        panes.append(pane)
+    pane = panes.pop()
+    for old in panes:
+        old.close()
+        old.deleteLater()
+    app.processEvents()
+
+    sorts = [
+        (qm.COL_COMPANY, Qt.SortOrder.AscendingOrder),
+        (qm.COL_SPEND, Qt.SortOrder.DescendingOrder),
+        (qm.COL_STATUS, Qt.SortOrder.AscendingOrder),
+        (qm.COL_REGION, Qt.SortOrder.DescendingOrder),
+        (qm.COL_ARRIVED, Qt.SortOrder.DescendingOrder),
+    ]
+    for run in range(args.runs):
+        column, order = sorts[run % len(sorts)]
+        started = time.perf_counter()
+        pane.table.sortByColumn(column, order)
+        bench.settle(pane)
+        bench.sample("sort change", started)
+    if (
+        pane.model.queue_filter.sort is not SortKey.ARRIVED
+        or not pane.model.queue_filter.descending
+    ):
+        pane.table.sortByColumn(qm.COL_ARRIVED, Qt.SortOrder.DescendingOrder)
+        bench.settle(pane)
+
+    filters = [
+        QueueFilter(statuses=frozenset({InquiryStatus.NEW})),
+        QueueFilter(regions=frozenset({Region.EU})),
+        QueueFilter(stages=frozenset({FundingStage.SEED})),
+        QueueFilter(sla_states=frozenset({SlaState.BREACHED})),
+        QueueFilter(statuses=frozenset({InquiryStatus.ASSIGNED, InquiryStatus.CONNECTED})),
+        QueueFilter(),
+    ]
+    for run in range(args.runs):
+        wanted = filters[run % len(filters)]
+        started = time.perf_counter()
+        pane.filter_bar.set_queue_filter(wanted)
+        bench.settle(pane)
+        bench.sample("filter change", started)
+    combo = QueueFilter(
+        regions=frozenset({Region.EU}), statuses=frozenset({InquiryStatus.ASSIGNED})
+    )
+    for _ in range(args.runs):
+        pane.filter_bar.set_queue_filter(QueueFilter())
+        bench.settle(pane)
+        started = time.perf_counter()
+        pane.filter_bar.set_queue_filter(combo)
+        bench.settle(pane)
+        bench.sample("two-column filter (EU + assigned)", started)
+    pane.filter_bar.set_queue_filter(QueueFilter())
+    bench.settle(pane)
+
+    terms = search_terms(executor, args.runs, args.seed)
+    print(f"search terms: {', '.join(terms)}")
+    hits = []
+    for term in terms:
+        started = time.perf_counter()
+        pane.filter_bar.search.setText(term)
+        pane.filter_bar._debounce.stop()  # time the query, not the deliberate 150 ms pause
+        pane.filter_bar.filter_changed.emit()
+        bench.settle(pane)
+        bench.sample("text search", started)
+        hits.append(pane.model.rowCount())
+    print(f"search hits: {', '.join(f'{h:,}' for h in hits)}")
+    pane.filter_bar.set_queue_filter(QueueFilter())
+    bench.settle(pane)
+
+    total = pane.model.rowCount()
+    for run in range(args.runs):
+        # A different page each run, so every jump really goes to the database.
+        row = min(500_000 + run * 7_919, total - 1)
+        started = time.perf_counter()
+        pane.table.scrollTo(pane.model.index(row, 0), QTableView.ScrollHint.PositionAtTop)
+        bench.paint_visible(pane)
+        bench.sample("jump to row 500,000", started)
+        assert pane.model.row_object(row) is not None
+        pane.table.scrollToTop()
+        bench.paint_visible(pane)
+    pane.grab().save(args.screenshot) if args.screenshot else None
+    print(f"rows held by the model at the end: {pane.model.loaded_rows():,}")
+
+
+def run_yardstick(path: str, runs: int) -> tuple[list[float], list[float], float]:
+    from PySide6.QtSql import QSqlDatabase, QSqlTableModel
+
+    paint_times: list[float] = []
+    reach_times: list[float] = []
+    growth = 0.0
+    for run in range(runs):
+        name = f"yardstick{run}"
+        database = QSqlDatabase.addDatabase("QSQLITE", name)
+        database.setDatabaseName(path)
+        if not database.open():
+            raise SystemExit(f"QSqlDatabase could not open {path}")
+        before = rss_mb()
+        started = time.perf_counter()
+        model = QSqlTableModel(None, database)
+        model.setTable("inquiries")
+        model.select()
+        view = QTableView()
+        view.setModel(model)
+        view.resize(1280, 800)
+        view.show()
+        view.grab()
+        paint_times.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        while model.canFetchMore(QModelIndex()) and model.rowCount() <= 500_000:
+            model.fetchMore(QModelIndex())
+        reach_times.append((time.perf_counter() - started) * 1000)
+        assert model.rowCount() > 500_000, model.rowCount()
+        view.scrollTo(model.index(500_000, 0))
+        view.grab()
+        growth = max(growth, rss_mb() - before)
+        view.close()
+        view.deleteLater()
+        del model
+        database.close()
+        del database
+        QSqlDatabase.removeDatabase(name)
+        QApplication.processEvents()
+    return paint_times, reach_times, growth
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="SQLite path or postgresql:// URL")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-yardstick", action="store_true")
+    parser.add_argument("--yardstick-runs", type=int, default=3)
+    parser.add_argument("--screenshot", default="", help="save the pane after the run here")
+    args = parser.parse_args()
+
+    app = QApplication(sys.argv[:1])
+    database = open_database(args.db)
+    print(f"database: {database.display_name}")
+    executor = DbExecutor(database)
+    rss_start = rss_mb()
+    bench = Bench(app, executor)
+    run_ours(args, app, bench)
+    growth = bench.peak_rss - rss_start
+
+    jump_target = 50.0 if database.backend == "sqlite" else 100.0
+    TARGETS_MS["jump to row 500,000"] = jump_target
+    print(f"\nCloudRoute queue ({database.backend}), median of {args.runs} runs:")
+    for name, samples in bench.results.items():
+        target = TARGETS_MS.get(name)
+        verdict = (
+            ""
+            if target is None
+            else (" ok" if statistics.median(samples) <= target else " OVER TARGET")
+        )
+        limit = "" if target is None else f" (target ≤ {target:.0f} ms)"
+        print(
+            f"  {name:36s} {statistics.median(samples):8.1f} ms"
+            f"   min {min(samples):7.1f}  max {max(samples):7.1f}{limit}{verdict}"
+        )
+    print(f"  {'resident memory growth':36s} {growth:8.1f} MB (target ≤ 50 MB)")
+
+    if database.backend == "sqlite" and not args.no_yardstick:
+        path = str(Path(database.url.database or ""))
+        paints, reaches, qt_growth = run_yardstick(path, args.yardstick_runs)
+        print(f"\nQSqlTableModel on the same file, median of {args.yardstick_runs} runs:")
+        print(f"  {'select() + first paint':36s} {statistics.median(paints):8.1f} ms")
+        print(f"  {'fetchMore until row 500,000':36s} {statistics.median(reaches):8.1f} ms")
+        print(f"  {'resident memory growth':36s} {qt_growth:8.1f} MB")
+    executor.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
