@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text, tuple_
+from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.routing_tables import (
@@ -193,27 +193,29 @@ def index_entries(
     session: Session, columns: Sequence[tuple[str, str]] | None = None
 ) -> list[IndexEntry]:
     """Stored index rows, all of them or only those on the given (axis, value) columns."""
-    statement = select(RoutingIndexRow)
+    t = RoutingIndexRow
+    statement = select(
+        t.partner_id,
+        t.axis,
+        t.value,
+        t.decided,
+        t.approved,
+        t.approvals,
+        t.downgraded,
+        t.rejected,
+        t.award_sum,
+        t.award_n,
+        t.median_days,
+        t.days_n,
+    )
     if columns is not None:
-        statement = statement.where(
-            tuple_(RoutingIndexRow.axis, RoutingIndexRow.value).in_(list(columns))
-        )
+        # OR of (axis, value) pairs, not a row-value IN: SQLite only uses the index for this.
+        statement = statement.where(or_(*(and_(t.axis == a, t.value == v) for a, v in columns)))
     return [
-        IndexEntry(
-            partner_id=r.partner_id,
-            axis=r.axis,
-            value=r.value,
-            decided=r.decided,
-            approved=r.approved,
-            approvals=r.approvals,
-            downgraded=r.downgraded,
-            rejected=r.rejected,
-            award_sum=r.award_sum,
-            award_n=r.award_n,
-            median_days=r.median_days,
-            days_n=r.days_n,
+        IndexEntry(pid, axis, value, dec, app, apps, down, rej, asum, an, med, dn)
+        for pid, axis, value, dec, app, apps, down, rej, asum, an, med, dn in session.execute(
+            statement
         )
-        for r in session.scalars(statement)
     ]
 
 
@@ -282,11 +284,11 @@ def tried_partners(session: Session, inquiry_id: int) -> dict[int, str]:
 
 def competing_partners(session: Session, inquiry: InquiryRow) -> dict[int, str]:
     """Partners other than the inquiry's own holding a standing ACE record for this customer
-    (on this inquiry, or on another inquiry with the same company name or website)."""
+    (on this inquiry, or on another inquiry with the same company name: an indexed lookup;
+    the intake form keeps the legal name as typed, so a duplicate inquiry repeats it)."""
     same_customer = or_(
         InquiryRow.id == inquiry.id,
-        func.lower(InquiryRow.company_name) == inquiry.company_name.lower(),
-        and_(InquiryRow.website != "", func.lower(InquiryRow.website) == inquiry.website.lower()),
+        InquiryRow.company_name == inquiry.company_name,
     )
     statement = (
         select(AceRecordRow.partner_id, AceRecordRow.id, AceRecordRow.state, AceRecordRow.pool)
