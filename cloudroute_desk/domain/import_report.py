@@ -76,7 +76,7 @@ class ImportReport:
             lines.append("")
             lines.append("Rejected rows (line, field, reason):")
             width = max(len(error.field) for error in self.errors)
-            for error in sorted(self.errors):
+            for error in sorted(self.errors, key=lambda error: error.line):
                 lines.append(f"  line {error.line:>6}  {error.field:<{width}}  {error.reason}")
         if self.cancelled:
             lines.append("")

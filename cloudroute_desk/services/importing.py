@@ -135,7 +135,7 @@ class ImportJob:
             rows_read=self.total,
             accepted=self._accepted,
             duplicates=tuple(self._duplicates),
-            errors=tuple(sorted(self._errors)),
+            errors=tuple(sorted(self._errors, key=lambda error: error.line)),
             warnings=self._intake.warnings,
             not_processed=self.total - self._done,
         )

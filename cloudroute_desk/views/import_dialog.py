@@ -41,6 +41,10 @@ FILE_FILTER = (
 LAST_FOLDER_KEY = "import/last_folder"
 
 
+def _rows(count: int) -> str:
+    return f"{count:,} row was" if count == 1 else f"{count:,} rows were"
+
+
 def _plain_label(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
@@ -99,13 +103,13 @@ class ImportResultDialog(QDialog):
         lines = [f"warning: {warning}" for warning in report.warnings]
         if report.duplicates:
             lines.append(
-                f"{len(report.duplicates):,} rows were skipped because they are already in the "
-                "database or repeat an earlier row of the file."
+                f"{_rows(len(report.duplicates))} skipped: already in the database or a "
+                "repeat of an earlier row of the file."
             )
         if report.errors:
             lines.append(
-                f"{report.rejected:,} rows were not imported; fix them in the file and import "
-                "it again (rows already imported will be skipped)."
+                f"{_rows(report.rejected)} not imported: fix them in the file and import it "
+                "again (rows already imported will be skipped)."
             )
         elif report.complete:
             lines.append("Every row of the file is now in the database.")
