@@ -75,6 +75,10 @@ def test_follows_the_selection_and_drops_stale_results(
     assert pane.header_label.text().startswith(f"Inquiry #{other}: 2 ranked, 1 excluded")
     assert _names(pane) == ["Strong Cloud", "Newcomer"]
     assert pane.banner_label.isHidden()
+    pane.shown_limit = 1
+    _show(qtbot, pane, other)
+    assert pane.header_label.text().startswith(f"Inquiry #{other}: 2 ranked (best 1 shown)")
+    assert _names(pane) == ["Strong Cloud"]
     pane.set_inquiry(None)
     assert pane.model.rowCount() == 0
     assert pane.header_label.text() == "No inquiry selected."

@@ -51,9 +51,10 @@ class InquiryRouting:
         return next((entry for entry in self.history if entry.active), None)
 
 
-def load_routing(database: Database, inquiry_id: int) -> InquiryRouting:
-    """The ranking and the assignment history of one inquiry, read together on the executor."""
-    ranking = rank_inquiry(database, inquiry_id)
+def load_routing(database: Database, inquiry_id: int, limit: int | None = None) -> InquiryRouting:
+    """The ranking (the best ``limit`` partners, or all) and the assignment history of one
+    inquiry, read together on the executor."""
+    ranking = rank_inquiry(database, inquiry_id, limit=limit)
     return InquiryRouting(ranking, assignment_service.assignment_history(database, inquiry_id))
 
 

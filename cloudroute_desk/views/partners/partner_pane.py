@@ -36,6 +36,10 @@ from cloudroute_desk.views.partners.compare_dialog import MAX_COMPARED, MIN_COMP
 from cloudroute_desk.views.partners.why_view import WhyView
 from cloudroute_desk.views.theme import status_colors
 
+SHOWN_LIMIT = 200
+"""The pane lists the best 200 ranked partners (every excluded one on demand); nobody reads
+further, and 10,000 pydantic rows per selection would cost more than the ranking itself."""
+
 END_REASONS = {"did_not_connect": "did not connect", "undo": "undone"}
 
 
@@ -88,6 +92,7 @@ class PartnerPane(QWidget):
         self._routing: InquiryRouting | None = None
         self._compare: CompareDialog | None = None
         self._columns_fitted = False
+        self.shown_limit: int | None = SHOWN_LIMIT
         self.model = PartnerRankingModel(self)
         self._build()
         self._apply_colors()
@@ -222,8 +227,9 @@ class PartnerPane(QWidget):
             self._show(None)
             return
         self.header_label.setText(f"Inquiry #{inquiry_id}: ranking…")
+        limit = self.shown_limit
         self._jobs.run(
-            lambda db: load_routing(db, inquiry_id),
+            lambda db: load_routing(db, inquiry_id, limit=limit),
             lambda routing: self._on_routing_loaded(generation, routing),
             lambda error: self._on_routing_failed(generation, error),
         )
@@ -255,9 +261,11 @@ class PartnerPane(QWidget):
             self.banner_label.hide()
             self.history_label.hide()
         else:
+            total = max(ranking.total_ranked, len(ranking.ranked))
+            shown = f" (best {len(ranking.ranked)} shown)" if total > len(ranking.ranked) else ""
             self.header_label.setText(
-                f"Inquiry #{ranking.inquiry_id}: {ranking.total_ranked or len(ranking.ranked)} "
-                f"ranked, {len(ranking.excluded)} excluded · index as of "
+                f"Inquiry #{ranking.inquiry_id}: {total} ranked{shown}, "
+                f"{len(ranking.excluded)} excluded · index as of "
                 f"{ranking.as_of:%Y-%m-%d %H:%M} UTC"
             )
             threshold = f"{CLOSE_RATE_THRESHOLD * 100:.0f} %"
