@@ -106,10 +106,17 @@ class CsvExport:
         return self._done
 
 
-def export_csv(database: Database, queue_filter: QueueFilter, now: datetime, path: Path) -> int:
+def export_csv(
+    database: Database,
+    queue_filter: QueueFilter,
+    now: datetime,
+    path: Path,
+    *,
+    batch_rows: int = BATCH_ROWS,
+) -> int:
     """Write the whole view to ``path`` (UTF-8 with BOM, for spreadsheets); rows written."""
     with path.open("w", encoding="utf-8-sig", newline="") as out:
-        export = CsvExport(out, queue_filter, now)
+        export = CsvExport(out, queue_filter, now, batch_rows)
         while not export.step(database):
             pass
         return export.written
