@@ -214,6 +214,9 @@ def test_lifecycle_buttons_and_award_dialog(qtbot, executor, tmp_path: Path) -> 
     assert (summary.awarded_pool, summary.amount_awarded_usd) == (Pool.FOUNDERS, 25_000)
     assert summary.days_to_credit == pytest.approx(12, abs=0.01)
     assert all(c.records and c.charts and c.ranking for c in emitted) and len(emitted) == 2
+    newest = pane.history_list.item(0).text()
+    assert "Validated → Downgraded: $25,000 Founders (partner-filed)" in newest
+    assert "alice" in newest
     assert set(pane.lifecycle.buttons) == {RecordState.LAUNCHED}
 
 

@@ -245,14 +245,16 @@ def add_audit_event(
     )
 
 
-def record_audit_events(session: Session, record_id: int) -> list[tuple[datetime, str, str]]:
-    """(time, actor, kind) for one record, oldest first: the record's history."""
+def record_audit_events(
+    session: Session, record_id: int
+) -> list[tuple[datetime, str, str, dict[str, Any]]]:
+    """(time, actor, kind, detail) for one record, oldest first: the record's history."""
     rows = session.execute(
-        select(AuditEventRow.at, AuditEventRow.actor, AuditEventRow.kind)
+        select(AuditEventRow.at, AuditEventRow.actor, AuditEventRow.kind, AuditEventRow.detail)
         .where(AuditEventRow.record_id == record_id)
         .order_by(AuditEventRow.at, AuditEventRow.id)
     )
-    return [(at, actor, kind) for at, actor, kind in rows]
+    return [(at, actor, kind, dict(detail or {})) for at, actor, kind, detail in rows]
 
 
 def _rowcount(result: Any) -> int:

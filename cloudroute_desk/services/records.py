@@ -23,6 +23,7 @@ from cloudroute_desk.domain.catalog import (
     DECIDED_STATES,
     EDITABLE_STATES,
     POOLS,
+    RECORD_STATE_LABELS,
     Pool,
     RecordState,
     record_transition_allowed,
@@ -125,6 +126,13 @@ class RecordItem:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class OpenedRecord:
     summary: AceRecordSummary
     form: AceForm
@@ -134,6 +142,7 @@ class OpenedRecord:
     """The filing partner's tier and the customer's other records, for ``validate``."""
     updated_at: datetime
     updated_by: str
+    history: tuple[HistoryEntry, ...] = ()
 
     @property
     def record_id(self) -> int:
@@ -225,7 +234,35 @@ def _open(session: Session, record_id: int) -> OpenedRecord:
         context=context,
         updated_at=stored.updated_at,
         updated_by=stored.updated_by,
+        history=tuple(
+            HistoryEntry(at, actor, _history_text(kind, detail))
+            for at, actor, kind, detail in queries.record_audit_events(session, record_id)
+        ),
     )
+
+
+def _history_text(kind: str, detail: dict[str, Any]) -> str:
+    if kind == "record_created":
+        pool = _pool_or(str(detail.get("pool", "")), None)
+        return f"Created ({POOLS[pool].label})" if pool else "Created"
+    if kind == "record_state":
+        text = f"{_state_label(detail.get('from'))} → {_state_label(detail.get('to'))}"
+        if "amount_awarded_usd" in detail:
+            pool = _pool_or(str(detail.get("awarded_pool", "")), None)
+            label = POOLS[pool].label if pool else ""
+            text += (
+                f": ${int(detail['amount_awarded_usd']):,} {label}, "
+                f"credits landed {detail.get('credited_on', '')}"
+            )
+        return text
+    return kind.replace("_", " ").capitalize()
+
+
+def _state_label(value: object) -> str:
+    try:
+        return RECORD_STATE_LABELS[RecordState(str(value))]
+    except ValueError:
+        return str(value)
 
 
 def create_record(

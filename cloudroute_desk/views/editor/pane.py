@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListView,
+    QListWidget,
     QPushButton,
     QSplitter,
     QTableView,
@@ -138,6 +139,11 @@ class RecordEditorPane(QWidget):
         self.findings_view.setWordWrap(True)
         self.findings_view.setUniformItemSizes(False)
         side_layout.addWidget(self.findings_view, 1)
+        history_label = QLabel("History")
+        side_layout.addWidget(history_label)
+        self.history_list = QListWidget()
+        self.history_list.setMaximumHeight(110)
+        side_layout.addWidget(self.history_list)
 
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(self.form)
@@ -258,11 +264,15 @@ class RecordEditorPane(QWidget):
         self.banner.hide()
         self.save_status.clear()
         if opened is None:
+            self.history_list.clear()
             self.form.set_context(None)
             self.form.setEnabled(False)
             self.lifecycle.set_record(None, has_errors=False)
             self._update_buttons()
             return
+        self.history_list.clear()
+        for entry in reversed(opened.history):
+            self.history_list.addItem(f"{entry.at:%Y-%m-%d %H:%M} · {entry.actor} · {entry.text}")
         self.form.setEnabled(True)
         self.form.set_context(opened.context)
         self.form.set_read_only(not opened.editable)
