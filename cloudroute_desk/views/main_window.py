@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         )
         self.record_editor.changes_made.connect(self.apply_changes)
         self.register_change_aware(self.record_editor)
+        self.queue.inquiry_selected.connect(self.record_editor.set_inquiry)
         editor_dock = QDockWidget("ACE records", self)
         editor_dock.setObjectName("dock_ace_records")
         editor_dock.setWidget(self.record_editor)
