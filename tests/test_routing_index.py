@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import delete, func, select, update
 
 from cloudroute_desk.db import routing_queries as rq
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.db.routing_tables import RoutingIndexDirtyRow, RoutingIndexRow
 from cloudroute_desk.db.tables import AceRecordRow, InquiryRow
 from cloudroute_desk.domain.catalog import Pool, RecordState, Region, Tier
@@ -149,9 +152,13 @@ def test_refresh_partner_index_is_callable_inside_a_write(database: Database) ->
     with database.writing() as session:
         rq.refresh_partner_index(session, partner)
     with database.reading() as session:
-        assert session.scalar(select(func.count()).select_from(RoutingIndexDirtyRow)) == 0
         whole = session.get(RoutingIndexRow, (partner, "all", ""))
         assert whole is not None and whole.decided == 1
+        # The mark stays (it might be another writer's); the next ranking clears it.
+        assert session.scalar(select(func.count()).select_from(RoutingIndexDirtyRow)) == 1
+    rank_inquiry(database, target)
+    with database.reading() as session:
+        assert session.scalar(select(func.count()).select_from(RoutingIndexDirtyRow)) == 0
 
 
 def test_competing_record_on_another_inquiry_of_the_same_customer(database: Database) -> None:
@@ -173,3 +180,56 @@ def test_competing_record_on_another_inquiry_of_the_same_customer(database: Data
     (excluded,) = ranking.excluded
     assert excluded.partner_id == holder
     assert excluded.reason.startswith("holds a competing ACE record for this customer (record #")
+
+
+@pytest.mark.timeout(120)
+def test_concurrent_writers_and_rankings_keep_the_index_exact(
+    database: Database, db_target: str
+) -> None:
+    """Two writers change one partner's records (one refreshing in its own transaction, one
+    leaving it to the triggers) while a third connection ranks: no deadlock, no lost change."""
+    partner = add_partner(database)
+    history = add_inquiry(database, company_name="Earlier Co", website="https://earlier.example")
+    target = add_inquiry(database)
+    rank_inquiry(database, target)
+    errors: list[BaseException] = []
+
+    def writer(refresh: bool) -> None:
+        own = open_database(db_target)
+        try:
+            for _ in range(15):
+                record = add_record(own, history, partner, **decided())
+                with own.writing() as session:
+                    session.execute(
+                        update(AceRecordRow)
+                        .where(AceRecordRow.id == record)
+                        .values(state=RecordState.LAUNCHED.value)
+                    )
+                    if refresh:
+                        rq.refresh_partner_index(session, partner)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            own.dispose()
+
+    def ranker() -> None:
+        own = open_database(db_target)
+        try:
+            for _ in range(15):
+                rank_inquiry(own, target)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            own.dispose()
+
+    threads = [
+        threading.Thread(target=writer, args=(True,)),
+        threading.Thread(target=writer, args=(False,)),
+        threading.Thread(target=ranker),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert ranked(database, target, partner).decided == 30

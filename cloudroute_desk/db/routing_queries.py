@@ -3,10 +3,22 @@
 The index covers decided records with ``decided_at`` in ``[window_end - 365 d, window_end)``,
 ``window_end`` being the midnight after the "as of" date (so it moves once a day). Triggers
 mark partners dirty on every record change (migration 0003); ``bring_index_up_to_date`` then
-recomputes only those partners, or everything when the day has moved on. On PostgreSQL the
-refresh takes an EXCLUSIVE lock on ``routing_index_dirty`` first: record writers (whose
-triggers insert there) wait for it, so no change can slip between reading the records and
-clearing the dirty marks, and two admins never refresh at once.
+recomputes only those partners, or everything when the day has moved on.
+
+PostgreSQL locking, always in the same order so writers and refreshers cannot deadlock:
+
+1. ``bring_index_up_to_date`` (the ranking's refresh, its own transaction) first takes an
+   EXCLUSIVE lock on ``routing_index_dirty``: record writers, whose triggers insert there,
+   wait for it, so no change can commit between reading the records and clearing the marks.
+2. Every refresh then takes a transaction advisory lock, so two refreshes of the same
+   partner's rows never interleave (a writer calling ``refresh_partner_index`` already holds
+   the dirty table's ROW EXCLUSIVE lock from its trigger, so it comes to the advisory lock
+   second, like the ranking's refresh).
+
+``refresh_partner_index`` (inside a record writer's transaction) leaves the dirty marks in
+place: it cannot tell its own mark from one another writer just committed, and clearing the
+latter would lose that change. The next ranking recomputes the partner once more, cheaply.
+SQLite serialises all writers, so neither lock is needed there.
 """
 
 from __future__ import annotations
@@ -104,9 +116,22 @@ def decided_entries(
     )
 
 
-def _lock_index(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
+ADVISORY_LOCK_KEY = 0x43524452
+"""pg_advisory_xact_lock key serialising routing index refreshes ("CRDR")."""
+
+
+def _is_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _lock_dirty_marks(session: Session) -> None:
+    if _is_postgresql(session):
         session.execute(text("LOCK TABLE routing_index_dirty IN EXCLUSIVE MODE"))
+
+
+def _lock_refresh(session: Session) -> None:
+    if _is_postgresql(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
 
 
 def _replace_rows(
@@ -114,13 +139,9 @@ def _replace_rows(
 ) -> None:
     if partner_ids is None:
         session.execute(delete(RoutingIndexRow))
-        session.execute(delete(RoutingIndexDirtyRow))
     else:
         ids = list(partner_ids)
         session.execute(delete(RoutingIndexRow).where(RoutingIndexRow.partner_id.in_(ids)))
-        session.execute(
-            delete(RoutingIndexDirtyRow).where(RoutingIndexDirtyRow.partner_id.in_(ids))
-        )
     existing = set(session.scalars(select(PartnerRow.id)).all())
     rows = [
         {
@@ -154,7 +175,7 @@ def refresh_partner_index(session: Session, partner_id: int) -> None:
 
 
 def refresh_partners(session: Session, partner_ids: Collection[int]) -> None:
-    _lock_index(session)
+    _lock_refresh(session)
     state = session.get(RoutingIndexStateRow, STATE_ID)
     if state is None or not partner_ids:
         return
@@ -171,10 +192,12 @@ def index_is_current(session: Session, window_end: datetime) -> bool:
 def bring_index_up_to_date(session: Session, window_end: datetime, now: datetime) -> int:
     """Refresh the dirty partners, or rebuild for a new window; returns partners recomputed
     (-1 for a full rebuild). Run inside a write transaction."""
-    _lock_index(session)
+    _lock_dirty_marks(session)
+    _lock_refresh(session)
     state = session.get(RoutingIndexStateRow, STATE_ID)
     if state is None or state.window_end != window_end:
         _replace_rows(session, None, decided_entries(session, window_end))
+        session.execute(delete(RoutingIndexDirtyRow))
         if state is None:
             session.add(RoutingIndexStateRow(id=STATE_ID, window_end=window_end, refreshed_at=now))
         else:
@@ -185,6 +208,9 @@ def bring_index_up_to_date(session: Session, window_end: datetime, now: datetime
     dirty = list(session.scalars(select(RoutingIndexDirtyRow.partner_id)).all())
     if dirty:
         _replace_rows(session, dirty, decided_entries(session, window_end, dirty))
+        session.execute(
+            delete(RoutingIndexDirtyRow).where(RoutingIndexDirtyRow.partner_id.in_(dirty))
+        )
         state.refreshed_at = now
     return len(dirty)
 
