@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -191,6 +192,10 @@ def test_record_click_through_filters(database: Database) -> None:
     )
     assert _all_ids(database, f) == [ids[2]]
     assert _all_ids(database, QueueFilter(record_days=(0.0, 5.0))) == []
+    other = add_partner(database, name="Other Partner")
+    assert _all_ids(database, replace(f, partner_id=partner)) == [ids[2]]
+    # Record conditions and the partner hold for one same record.
+    assert _all_ids(database, replace(f, partner_id=other)) == []
     assert _all_ids(database, QueueFilter(partner_id=partner)) != []
 
 

@@ -143,6 +143,8 @@ def _search_clause(session: Session, terms: Sequence[str]) -> ColumnElement[bool
 
 def _record_clause(queue_filter: QueueFilter) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = [AceRecordRow.inquiry_id == InquiryRow.id]
+    if queue_filter.partner_id is not None:
+        conditions.append(AceRecordRow.partner_id == queue_filter.partner_id)
     if queue_filter.record_states:
         conditions.append(AceRecordRow.state.in_(sorted(queue_filter.record_states)))
     if queue_filter.record_pools:
@@ -188,7 +190,7 @@ def where_clauses(
         clauses.append(InquiryRow.arrived_at >= f.arrived_from)
     if f.arrived_to is not None:
         clauses.append(InquiryRow.arrived_at < f.arrived_to)
-    if f.partner_id is not None:
+    if f.partner_id is not None and not f.filters_records:
         clauses.append(InquiryRow.partner_id == f.partner_id)
     if f.search_terms:
         clauses.append(_search_clause(session, f.search_terms))

@@ -86,8 +86,12 @@ class QueueFilter:
     """Exclusive."""
     search: str = ""
     partner_id: int | None = None
+    """The assigned partner; with record conditions set, the partner of that ACE record."""
     record_states: frozenset[RecordState] = frozenset()
-    """Only inquiries with an ACE record in one of these states (chart click-through)."""
+    """Only inquiries with an ACE record in one of these states (chart click-through).
+
+    All record conditions (states, pools, days, and then partner) hold for one same record.
+    """
     record_pools: frozenset[Pool] = frozenset()
     """Only inquiries with an ACE record in one of these pools (chart click-through)."""
     record_days: tuple[float, float] | None = None
