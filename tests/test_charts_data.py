@@ -12,7 +12,7 @@ from cloudroute_desk.db.chart_tables import ChartInquiryFactRow, ChartRecordFact
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import AceRecordRow, InquiryRow
 from cloudroute_desk.domain.catalog import InquiryStatus, Pool, RecordState, Region, Vertical
-from cloudroute_desk.domain.chart_data import ChartFilter
+from cloudroute_desk.domain.chart_data import ChartFilter, QueueFilterRequest, to_filter_request
 from cloudroute_desk.services import charts
 from tests.factories import add_inquiry, add_partner, add_record
 
@@ -227,19 +227,22 @@ def test_routing_turnaround(database: Database) -> None:
     assert [(m.month, m.assigned, m.on_time) for m in uk.months] == [("2026-06", 1, 0)]
 
 
-def test_close_rate_per_month(database: Database) -> None:
+def test_close_rate_per_arrival_month(database: Database) -> None:
     sample = build_sample(database)
     everyone = charts.close_rate(database, ChartFilter())
     assert everyone.partner_name == charts.ALL_PARTNERS
     got = {m.month: (m.approved, m.downgraded, m.rejected, m.rate) for m in everyone.months}
-    assert got == {
-        "2026-06": (2, 1, 1, pytest.approx(2.5 / 4)),
-        "2026-07": (1, 0, 0, pytest.approx(1.0)),
-    }
+    # June's inquiries (i1, i2) hold every decided record: r1, r2, r7 approved (launched and
+    # closed count as approved), r3 downgraded (half), r4 rejected. July's are undecided.
+    assert got == {"2026-06": (3, 1, 1, pytest.approx(3.5 / 5))}
     beta = charts.close_rate(database, ChartFilter(partner_id=sample.p2))
     assert beta.partner_name == "Beta Builders"
     assert [(m.month, m.decided, m.rate) for m in beta.months] == [
         ("2026-06", 2, pytest.approx(0.25))
+    ]
+    alpha = charts.close_rate(database, ChartFilter(partner_id=sample.p1, pool=Pool.PORTFOLIO))
+    assert [(m.month, m.decided, m.rate) for m in alpha.months] == [
+        ("2026-06", 2, pytest.approx(1.0))
     ]
 
 
@@ -273,7 +276,7 @@ def test_projections_follow_updates_and_deletes(database: Database) -> None:
     with database.reading() as session:
         fact = session.get(ChartRecordFactRow, r5)
         assert fact is not None
-        assert (fact.days_bin, fact.decide_month, fact.region) == (140, "2026-07", "UK")
+        assert (fact.days_bin, fact.arrive_month, fact.region) == (140, "2026-07", "UK")
         inquiry_fact = session.get(ChartInquiryFactRow, sample.i4)
         assert inquiry_fact is not None
         assert inquiry_fact.hours_to_assign == pytest.approx(6.0)
@@ -293,3 +296,26 @@ def test_partner_choices(database: Database) -> None:
         (sample.p1, "Alpha Cloud"),
         (sample.p2, "Beta Builders"),
     ]
+
+
+def test_click_request_maps_onto_the_queue_filter() -> None:
+    request = QueueFilterRequest(
+        pools=frozenset({Pool.PORTFOLIO}),
+        record_states=frozenset({RecordState.APPROVED}),
+        arrived_from=datetime(2026, 6, 1),
+        arrived_to=datetime(2026, 7, 1),
+        days_min=14.0,
+        days_max=15.0,
+        partner_id=3,
+        regions=frozenset({Region.UK}),
+        description="Activate Portfolio · credited in 14–15 days",
+    )
+    queue_request = to_filter_request(request)
+    wanted = queue_request.filter
+    assert wanted.record_pools == {Pool.PORTFOLIO}
+    assert wanted.record_states == {RecordState.APPROVED}
+    assert wanted.record_days == (14.0, 15.0)
+    assert (wanted.arrived_from, wanted.arrived_to) == (datetime(2026, 6, 1), datetime(2026, 7, 1))
+    assert (wanted.partner_id, wanted.regions) == (3, {Region.UK})
+    assert queue_request.description == request.description
+    assert to_filter_request(QueueFilterRequest()).filter.is_unfiltered

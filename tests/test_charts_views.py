@@ -160,7 +160,7 @@ def test_close_rate_for_a_partner_and_its_click(
 ) -> None:
     show_tab(qtbot, panel, panel.close_rate)
     chart = panel.close_rate
-    assert heights(chart.bars) == [pytest.approx(62.5), pytest.approx(100.0)]
+    assert heights(chart.bars) == [pytest.approx(70.0)]
     set_filter(qtbot, panel, ChartFilter(partner_id=sample.p2))
     assert heights(chart.bars) == [pytest.approx(25.0)]
     assert "Beta Builders" in chart.summary.text()
@@ -170,7 +170,7 @@ def test_close_rate_for_a_partner_and_its_click(
     request = signal.args[0]
     assert request.partner_id == sample.p2
     assert request.record_states == DECIDED_STATES
-    assert (request.decided_from, request.decided_to) == (
+    assert (request.arrived_from, request.arrived_to) == (
         datetime(2026, 6, 1),
         datetime(2026, 7, 1),
     )
@@ -196,7 +196,7 @@ def test_each_chart_exports_png_and_csv(qtbot: QtBot, panel: ChartsPanel, tmp_pa
         "pipeline": ["state", "pool", "records", "requested_usd", "approved_usd"],
         "days-to-credit": ["series", "pool", "month_submitted", "days_from", "days_to"],
         "routing-turnaround": ["month_arrived", "assigned", "on_time", "open_past_sla"],
-        "close-rate": ["partner", "month_decided", "approved", "downgraded", "rejected"],
+        "close-rate": ["partner", "month_arrived", "approved", "downgraded", "rejected"],
     }
     for chart in panel.charts:
         if chart is not panel.current_chart():

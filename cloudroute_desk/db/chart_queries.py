@@ -122,15 +122,14 @@ def routing_rows(
 def close_rate_rows(
     session: Session, chart_filter: ChartFilter
 ) -> list[tuple[str, str, str, str | None, int]]:
-    """(month decided, state, pool, awarded pool, records) for decided records."""
+    """(month the inquiry arrived, state, pool, awarded pool, records) for decided records."""
     statement = (
-        select(R.decide_month, R.state, R.pool, R.awarded_pool, func.count())
+        select(R.arrive_month, R.state, R.pool, R.awarded_pool, func.count())
         .where(
-            R.decide_month.isnot(None),
             R.state.in_(sorted(s.value for s in DECIDED_STATES)),
             *record_conditions(chart_filter),
         )
-        .group_by(R.decide_month, R.state, R.awarded_pool, R.pool)
+        .group_by(R.arrive_month, R.state, R.awarded_pool, R.pool)
     )
     return [(m, s, p, a, int(n)) for m, s, p, a, n in session.execute(statement) if m is not None]
 

@@ -41,7 +41,7 @@ class ChartRecordFactRow(Base):
     requested_usd: Mapped[int] = mapped_column(Integer)
     awarded_usd: Mapped[int] = mapped_column(Integer)
     submit_month: Mapped[str | None] = mapped_column(String(7))
-    decide_month: Mapped[str | None] = mapped_column(String(7))
+    arrive_month: Mapped[str] = mapped_column(String(7))
     days_to_credit: Mapped[float | None] = mapped_column(Float)
     days_bin: Mapped[int | None] = mapped_column(Integer)
 
@@ -78,8 +78,8 @@ class ChartRecordFactRow(Base):
             postgresql_where=text("days_bin IS NOT NULL"),
         ),
         Index(
-            "ix_crf_decided",
-            "decide_month",
+            "ix_crf_cohort",
+            "arrive_month",
             "state",
             "awarded_pool",
             "pool",
@@ -87,10 +87,8 @@ class ChartRecordFactRow(Base):
             "vertical",
             "arrived_at",
             "partner_id",
-            sqlite_where=text("decide_month IS NOT NULL"),
-            postgresql_where=text("decide_month IS NOT NULL"),
         ),
-        Index("ix_crf_partner", "partner_id", "decide_month", "state"),
+        Index("ix_crf_partner", "partner_id", "arrive_month", "state"),
     )
 
 

@@ -26,6 +26,7 @@ from cloudroute_desk.domain.catalog import (
     Region,
     Vertical,
 )
+from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter
 
 PIPELINE_STATES: tuple[RecordState, ...] = (
     RecordState.IDENTIFIED,
@@ -82,11 +83,10 @@ class ChartFilter:
 class QueueFilterRequest:
     """The inquiries behind one bar or bin. Empty sets and None mean "any".
 
-    Record-level fields (``pools``, ``record_states``, ``days_min``/``days_max``,
-    ``decided_from``/``decided_to``) describe one ACE record that the inquiry must have: all of
-    them hold for the same record. Ranges are half-open: ``[arrived_from, arrived_to)``,
-    ``[days_min, days_max)``, ``[decided_from, decided_to)``. ``partner_id`` is the record's
-    partner for record charts and the assigned partner for the routing chart.
+    Record-level fields (``pools``, ``record_states``, ``days_min``/``days_max``) describe one
+    ACE record that the inquiry must have: all of them hold for the same record. Ranges are
+    half-open: ``[arrived_from, arrived_to)``, ``[days_min, days_max)``. ``partner_id`` is the
+    record's partner for record charts and the assigned partner for the routing chart.
     """
 
     statuses: frozenset[InquiryStatus] = frozenset()
@@ -99,10 +99,31 @@ class QueueFilterRequest:
     partner_id: int | None = None
     regions: frozenset[Region] = frozenset()
     verticals: frozenset[Vertical] = frozenset()
-    decided_from: datetime | None = None
-    decided_to: datetime | None = None
     description: str = ""
     """One line for the queue's filter banner, e.g. "Portfolio · Submitted"."""
+
+
+def to_filter_request(request: QueueFilterRequest) -> FilterRequest:
+    """The queue's own request for the same inquiries (``QueueFilter`` names differ)."""
+    days = (
+        (request.days_min, request.days_max)
+        if request.days_min is not None and request.days_max is not None
+        else None
+    )
+    return FilterRequest(
+        filter=QueueFilter(
+            statuses=request.statuses,
+            regions=request.regions,
+            verticals=request.verticals,
+            arrived_from=request.arrived_from,
+            arrived_to=request.arrived_to,
+            partner_id=request.partner_id,
+            record_states=request.record_states,
+            record_pools=request.pools,
+            record_days=days,
+        ),
+        description=request.description,
+    )
 
 
 def request_for(chart_filter: ChartFilter, *, records: bool = True) -> QueueFilterRequest:
@@ -384,7 +405,9 @@ class RoutingData:
 @dataclass(frozen=True, slots=True)
 class CloseRateMonth:
     month: str
-    """Month of the reviewer's decision, ``YYYY-MM``."""
+    """Month the inquiries arrived, ``YYYY-MM``: a cohort, so a click can show exactly its
+    inquiries in the queue. Recent cohorts are still being decided; ``decided`` says how many
+    records the rate rests on."""
     approved: int
     downgraded: int
     rejected: int

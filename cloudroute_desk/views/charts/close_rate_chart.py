@@ -1,4 +1,8 @@
-"""Chart 4: a partner's close rate by month of decision, with the number decided."""
+"""Chart 4: a partner's close rate per monthly cohort of inquiries, with the number decided.
+
+Months are months of arrival, like every other filter and click in the pane, so a click shows
+exactly that cohort's inquiries in the queue (the queue filters on arrival, not decision).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD, DECIDED_STATES,
 from cloudroute_desk.domain.chart_data import (
     ChartFilter,
     CloseRateData,
+    clamp_range,
     month_label,
     month_start,
     next_month_start,
@@ -39,7 +44,7 @@ class CloseRateChart(ChartView):
         self.month_axis = CategoryAxis("bottom")
         self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.month_axis})
         self.plot.setLabel("left", "Close rate (%)")
-        self.plot.setLabel("bottom", "Month decided (n = records decided)")
+        self.plot.setLabel("bottom", "Month of arrival (n = records decided so far)")
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
@@ -77,7 +82,7 @@ class CloseRateChart(ChartView):
     def _draw(self) -> None:
         months = self.data.months
         self.plot.setTitle(
-            f"Close rate per month — {self.data.partner_name}",
+            f"Close rate per monthly cohort — {self.data.partner_name}",
             color=self.theme.foreground.name(),
             size="10pt",
         )
@@ -117,15 +122,22 @@ class CloseRateChart(ChartView):
     def _register_hits(self, xs: list[int]) -> None:
         self.hits.clear()
         for x, month in zip(xs, self.data.months, strict=True):
+            start, end = clamp_range(
+                month_start(month.month),
+                next_month_start(month.month),
+                self.chart_filter.arrived_from,
+                self.chart_filter.arrived_to,
+            )
             request = replace(
                 request_for(self.chart_filter),
                 record_states=DECIDED_STATES,
-                decided_from=month_start(month.month),
-                decided_to=next_month_start(month.month),
-                description=f"{self.data.partner_name} · decided in {month_label(month.month)}",
+                arrived_from=start,
+                arrived_to=end,
+                description=f"{self.data.partner_name} · decided records of inquiries arrived in "
+                f"{month_label(month.month)}",
             )
             text = (
-                f"Decided {month_label(month.month)}: close rate {percent(month.rate)}\n"
+                f"Arrived {month_label(month.month)}: close rate {percent(month.rate)}\n"
                 f"n={month.decided}: {month.approved} approved, {month.downgraded} downgraded, "
                 f"{month.rejected} rejected"
             )
@@ -133,7 +145,7 @@ class CloseRateChart(ChartView):
             self.hits.add(BarHit(x - BAR_WIDTH / 2, x + BAR_WIDTH / 2, 0, height, text, request))
 
     def csv_table(self) -> CsvTable:
-        header = ["partner", "month_decided", "approved", "downgraded", "rejected", "decided"]
+        header = ["partner", "month_arrived", "approved", "downgraded", "rejected", "decided"]
         header.append("close_rate")
         rows = [
             [

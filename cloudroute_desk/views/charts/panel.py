@@ -131,7 +131,13 @@ class ChartsPanel(QWidget):
     ) -> None:
         self.status.setText(f"Loading {chart.title.lower()}…")
         started = time.perf_counter()
-        data = await self._executor.run(chart.load_job(chart_filter))
+        try:
+            data = await self._executor.run(chart.load_job(chart_filter))
+        except Exception as error:
+            # Say so where the user looks; the task wrapper logs it and shows the dialog.
+            self.status.setText(f"Could not load {chart.title.lower()}: {error}")
+            self._stale.add(chart.slug)
+            raise
         if generation != self._generation[chart.slug]:
             return
         loaded = time.perf_counter()

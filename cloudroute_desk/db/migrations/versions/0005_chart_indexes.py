@@ -39,9 +39,9 @@ _RECORD_INDEXES: list[tuple[str, list[str], str | None]] = [
     ),
     ("ix_crf_days_exact", ["pool", "days_bin", "days_to_credit"], "days_bin IS NOT NULL"),
     (
-        "ix_crf_decided",
+        "ix_crf_cohort",
         [
-            "decide_month",
+            "arrive_month",
             "state",
             "awarded_pool",
             "pool",
@@ -50,9 +50,9 @@ _RECORD_INDEXES: list[tuple[str, list[str], str | None]] = [
             "arrived_at",
             "partner_id",
         ],
-        "decide_month IS NOT NULL",
+        None,
     ),
-    ("ix_crf_partner", ["partner_id", "decide_month", "state"], None),
+    ("ix_crf_partner", ["partner_id", "arrive_month", "state"], None),
     ("ix_chart_record_facts_inquiry_id", ["inquiry_id"], None),
 ]
 _INQUIRY_INDEXES: list[tuple[str, list[str], str | None]] = [
@@ -74,7 +74,7 @@ _INQUIRY_INDEXES: list[tuple[str, list[str], str | None]] = [
 
 _RECORD_COLUMNS = (
     "record_id, inquiry_id, partner_id, pool, awarded_pool, state, region, vertical, arrived_at,"
-    " requested_usd, awarded_usd, submit_month, decide_month, days_to_credit, days_bin"
+    " requested_usd, awarded_usd, submit_month, arrive_month, days_to_credit, days_bin"
 )
 _INQUIRY_COLUMNS = (
     "inquiry_id, partner_id, region, vertical, arrived_at, arrive_month, hours_to_assign, hours_bin"
@@ -87,7 +87,7 @@ def _record_values(r: str, month: str, days_bin: str) -> str:
         f"{r}.id, {r}.inquiry_id, {r}.partner_id, {r}.pool, {r}.awarded_pool, {r}.state,"
         f" i.region, i.vertical, i.arrived_at, {r}.amount_requested_usd,"
         f" COALESCE({r}.amount_awarded_usd, 0), {month.format(f'{r}.submitted_at')},"
-        f" {month.format(f'{r}.decided_at')}, {r}.days_to_credit,"
+        f" {month.format('i.arrived_at')}, {r}.days_to_credit,"
         f" {days_bin.format(f'{r}.days_to_credit')}"
     )
 
@@ -143,7 +143,8 @@ def _sqlite_statements() -> list[str]:
         f"CREATE TRIGGER trg_cif_update AFTER UPDATE OF {_INQUIRY_COLUMNS_WATCHED} ON inquiries"
         f" BEGIN {upsert_inquiry}"
         " UPDATE chart_record_facts SET region = NEW.region, vertical = NEW.vertical,"
-        " arrived_at = NEW.arrived_at WHERE inquiry_id = NEW.id"
+        " arrived_at = NEW.arrived_at, arrive_month = strftime('%Y-%m', NEW.arrived_at)"
+        " WHERE inquiry_id = NEW.id"
         " AND (region <> NEW.region OR vertical <> NEW.vertical OR arrived_at <> NEW.arrived_at);"
         " END",
     ]
@@ -179,7 +180,8 @@ def _postgres_statements() -> list[str]:
                 OR NEW.vertical IS DISTINCT FROM OLD.vertical
                 OR NEW.arrived_at IS DISTINCT FROM OLD.arrived_at) THEN
                 UPDATE chart_record_facts SET region = NEW.region, vertical = NEW.vertical,
-                    arrived_at = NEW.arrived_at WHERE inquiry_id = NEW.id;
+                    arrived_at = NEW.arrived_at, arrive_month = to_char(NEW.arrived_at, 'YYYY-MM')
+                    WHERE inquiry_id = NEW.id;
             END IF;
             RETURN NULL;
         END $$""",
@@ -218,7 +220,7 @@ def upgrade() -> None:
         sa.Column("requested_usd", sa.Integer(), nullable=False),
         sa.Column("awarded_usd", sa.Integer(), nullable=False),
         sa.Column("submit_month", sa.String(length=7), nullable=True),
-        sa.Column("decide_month", sa.String(length=7), nullable=True),
+        sa.Column("arrive_month", sa.String(length=7), nullable=False),
         sa.Column("days_to_credit", sa.Float(), nullable=True),
         sa.Column("days_bin", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
