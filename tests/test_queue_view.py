@@ -294,3 +294,15 @@ def test_detail_panel_accepts_partner_drop(qtbot, executor: DbExecutor, database
     with qtbot.assertNotEmitted(panel.partner_dropped):
         panel.dropEvent(event)
     assert QPoint(0, 0) == QPoint()
+
+
+def test_unsortable_column_keeps_the_real_sort_arrow(
+    qtbot, pane: QueuePane, database: Database
+) -> None:  # type: ignore[no-untyped-def]
+    _seed(database, 5)
+    _reload(qtbot, pane)
+    header = pane.table.horizontalHeader()
+    with qtbot.assertNotEmitted(pane.model.first_rows_loaded, wait=100):
+        pane.table.sortByColumn(qm.COL_POOLS, Qt.SortOrder.AscendingOrder)
+    assert header.sortIndicatorSection() == qm.COL_ARRIVED
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder

@@ -136,6 +136,9 @@ class QueuePane(QWidget):
         self.model.window_loaded.connect(self._on_model_window_loaded)
         self.model.rows_loaded.connect(self._on_model_rows_loaded)
         self.model.partner_dropped.connect(self.partner_dropped)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(
+            self._on_header_sort_indicator_changed
+        )
         self.table.selectionModel().currentRowChanged.connect(
             self._on_selection_current_row_changed
         )
@@ -212,6 +215,19 @@ class QueuePane(QWidget):
         )
         self._restore_top = None
         self.model.set_filter(merged)
+
+    def _on_header_sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
+        if column in qm.SORT_KEYS:
+            return
+        # Unsortable column (pools wanted): put the arrow back on the column really sorted.
+        current = self.model.queue_filter
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(
+            qm.column_for_sort(current.sort),
+            Qt.SortOrder.DescendingOrder if current.descending else Qt.SortOrder.AscendingOrder,
+        )
+        header.blockSignals(False)
 
     def _on_request_chip_clicked(self) -> None:
         self._extra = QueueFilter()
