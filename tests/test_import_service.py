@@ -338,3 +338,54 @@ def test_twenty_thousand_rows_with_progress(database: Database, tmp_path: Path) 
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert count(database, InquirySpendRow.id) == 40_000
     assert elapsed < 60, f"20,000 rows took {elapsed:.1f} s"
+
+
+def test_imported_inquiries_are_in_the_queue_and_its_search(
+    database: Database, tmp_path: Path
+) -> None:
+    """Enough rows for PostgreSQL's COPY path; the search index must see them too."""
+    from cloudroute_desk.domain.clock import utcnow
+    from cloudroute_desk.domain.queue_filter import QueueFilter
+    from cloudroute_desk.services import queue
+
+    rows = [
+        row(external_id=f"q{i}", company_name=f"Quokka {i} Labs", technical_contact_name=f"Zed{i}")
+        for i in range(60)
+    ]
+    assert run(database, write_csv(tmp_path / "in.csv", rows)).accepted == 60
+    now = utcnow()
+    assert queue.count(database, QueueFilter(), now) == 60
+    assert queue.count(database, QueueFilter(search="quokka"), now) == 60
+    assert queue.count(database, QueueFilter(search="Zed42"), now) == 1
+
+
+def test_a_malformed_record_at_the_end_refuses_the_whole_file(
+    database: Database, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "in.csv", [row(external_id=f"m{i}") for i in range(2_500)])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('m-last,"Unterminated quote,https://x.example.com\n')
+    with pytest.raises(IntakeFileError, match="CSV is malformed at line"):
+        import_file(database, path, RowKind.INQUIRY, actor="tester")
+    assert count(database, InquiryRow.id) == 0
+
+
+def test_two_admins_importing_the_same_file_at_once(database: Database, tmp_path: Path) -> None:
+    """The unique external id, not luck, keeps concurrent imports from doubling rows."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = write_csv(tmp_path / "in.csv", [row(external_id=f"c{i}") for i in range(600)])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = list(
+            pool.map(
+                lambda actor: import_file(
+                    database, path, RowKind.INQUIRY, actor=actor, chunk_rows=50
+                ),
+                ["ann", "bob"],
+            )
+        )
+    assert all(report.complete and report.accounted_for for report in reports)
+    assert sum(report.accepted for report in reports) == 600
+    assert sum(len(report.duplicates) for report in reports) == 600
+    assert count(database, InquiryRow.id) == 600
+    assert count(database, InquirySpendRow.id) == 1_200

@@ -14,7 +14,7 @@ import io
 import json
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import PurePath
@@ -46,9 +46,39 @@ class FileFormat(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class IntakeFile:
+    """A file that passed every file-level check: its row count, and its rows on demand.
+
+    Rows are produced lazily (a CSV is parsed again when they are read), so a large file
+    costs its decoded text in memory, not a dictionary per row.
+    """
+
     format: FileFormat
-    rows: tuple[RawRow, ...]
+    total: int
+    """Rows in the file (blank CSV lines are not rows)."""
     warnings: tuple[str, ...]
+    produce: Callable[[], Iterator[RawRow]]
+
+    def rows(self) -> Iterator[RawRow]:
+        return self.produce()
+
+
+class CsvValues(Mapping[str, str]):
+    """One CSV record's cells by column name, sharing the header's index with its siblings."""
+
+    __slots__ = ("_cells", "_index")
+
+    def __init__(self, index: Mapping[str, int], cells: list[str]) -> None:
+        self._index = index
+        self._cells = cells
+
+    def __getitem__(self, key: str) -> str:
+        return self._cells[self._index[key]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
 
 
 def detect_format(name: str, text: str) -> FileFormat:
@@ -117,14 +147,18 @@ def _blank(cells: list[str]) -> bool:
     return all(not cell.strip() for cell in cells)
 
 
-def _read_csv(text: str, kind: RowKind) -> IntakeFile:
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    records = _records(text, _delimiter(first_line))
-    header: list[str] | None = None
+def _skip_to_header(records: Iterator[tuple[int, list[str]]]) -> list[str] | None:
     for _line, cells in records:
         if not _blank(cells):
-            header = [column_key(cell) for cell in cells]
-            break
+            return [column_key(cell) for cell in cells]
+    return None
+
+
+def _read_csv(text: str, kind: RowKind) -> IntakeFile:
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    delimiter = _delimiter(first_line)
+    records = _records(text, delimiter)
+    header = _skip_to_header(records)
     if header is None:
         raise IntakeFileError("the file is empty")
     named = [name for name in header if name]
@@ -138,18 +172,23 @@ def _read_csv(text: str, kind: RowKind) -> IntakeFile:
             f"(is this really a file of {JSON_ROOT_KEYS[kind]}?)"
         )
     warnings = _column_warnings(kind, set(named), unnamed=len(header) - len(named))
-    rows: list[RawRow] = []
-    for line, cells in records:
-        if _blank(cells):
-            continue
-        if len(cells) != len(header):
-            rows.append(
-                RawRow(line, None, f"has {len(cells)} fields; the header has {len(header)}")
-            )
-            continue
-        values = {name: cell for name, cell in zip(header, cells, strict=True) if name}
-        rows.append(RawRow(line, values))
-    return IntakeFile(FileFormat.CSV, tuple(rows), warnings)
+    # A full pass now, so a malformed record near the end refuses the file before any write.
+    total = sum(1 for _line, cells in records if not _blank(cells))
+    index = {name: position for position, name in enumerate(header) if name}
+    width = len(header)
+
+    def produce() -> Iterator[RawRow]:
+        records = _records(text, delimiter)
+        _skip_to_header(records)
+        for line, cells in records:
+            if _blank(cells):
+                continue
+            if len(cells) != width:
+                yield RawRow(line, None, f"has {len(cells)} fields; the header has {width}")
+            else:
+                yield RawRow(line, CsvValues(index, cells))
+
+    return IntakeFile(FileFormat.CSV, total, warnings, produce)
 
 
 def _column_warnings(kind: RowKind, present: set[str], unnamed: int = 0) -> tuple[str, ...]:
@@ -187,16 +226,19 @@ def _read_json(text: str, kind: RowKind) -> IntakeFile:
             f"not {_describe(document)}"
         )
     lines = _item_lines(text, key, len(items))
-    rows: list[RawRow] = []
     present: set[str] = set()
-    for line, item in zip(lines, items, strict=True):
+    for item in items:
         if isinstance(item, dict):
-            values = flatten(item)
-            present.update(values)
-            rows.append(RawRow(line, values))
-        else:
-            rows.append(RawRow(line, None, f"is {_describe(item)}, not an object"))
-    return IntakeFile(FileFormat.JSON, tuple(rows), _column_warnings(kind, present))
+            present.update(flatten(item))
+
+    def produce() -> Iterator[RawRow]:
+        for line, item in zip(lines, items, strict=True):
+            if isinstance(item, dict):
+                yield RawRow(line, flatten(item))
+            else:
+                yield RawRow(line, None, f"is {_describe(item)}, not an object")
+
+    return IntakeFile(FileFormat.JSON, len(items), _column_warnings(kind, present), produce)
 
 
 def _describe(value: Any) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, cast
 
@@ -90,6 +91,7 @@ class ImportJob:
         self.source = source
         self._actor = actor
         self._intake = intake
+        self._rows = intake.rows()
         self._chunk_rows = max(1, chunk_rows)
         self._now = now
         self._done = 0
@@ -113,7 +115,7 @@ class ImportJob:
 
     @property
     def total(self) -> int:
-        return len(self._intake.rows)
+        return self._intake.total
 
     @property
     def done(self) -> int:
@@ -149,7 +151,9 @@ class ImportJob:
         if self.finished:
             return self._done
         now = self._now or utcnow()
-        chunk = self._intake.rows[self._done : self._done + self._chunk_rows]
+        chunk = list(islice(self._rows, self._chunk_rows))
+        if not chunk:
+            raise RuntimeError(f"{self.source}: fewer rows than counted ({self._done:,})")
         parse = PARSERS[self.kind]
         valid: list[ParsedRow[Any]] = []
         for raw in chunk:
