@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QScrollArea,
     QTableWidget,
@@ -45,9 +44,6 @@ class WhyView(QWidget):
         self.axes_table.verticalHeader().hide()
         self.axes_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.axes_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.axes_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
         self.axes_table.verticalHeader().setDefaultSectionSize(
             self.axes_table.fontMetrics().height() + 6
         )
@@ -118,4 +114,5 @@ class WhyView(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.axes_table.setItem(row, column, item)
+        self.axes_table.resizeColumnsToContents()
         self.reasons_label.setText("\n".join(f"• {reason}" for reason in partner.reasons))
