@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage, QPalette
+from PySide6.QtGui import QFontMetrics, QImage, QPalette
 from pytestqt.qtbot import QtBot
 
 from cloudroute_desk.db.engine import Database
@@ -20,6 +21,7 @@ from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.charts import ChartsPanel
 from cloudroute_desk.views.charts.bar_hits import BarHit
+from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_view import ChartView
 from cloudroute_desk.views.theme import dark_palette
 from tests.factories import add_record
@@ -261,3 +263,19 @@ def test_filter_bar_round_trips_and_lists_partners(
     assert panel.filter_bar.chart_filter() == wanted
     assert panel.chart_filter == wanted
     assert panel.filter_bar.partner.currentText() == "Beta Builders"
+
+
+def test_category_axis_thins_labels_so_they_never_overlap(qtbot: QtBot) -> None:
+    axis = CategoryAxis("bottom")
+    labels = [f"{month} {year}" for year in (24, 25, 26) for month in ("Jan", "Feb", "Mar")] * 4
+    axis.set_labels(labels)
+    metrics = QFontMetrics(axis.font())
+    widest = max(metrics.horizontalAdvance(label) for label in labels)
+    for pixels in (300, 600, 1200, 5000):
+        [(_spacing, shown)] = axis.tickValues(0, len(labels) - 1, pixels)
+        slot = pixels / len(labels)  # pixels per category
+        gaps = [(b - a) * slot for a, b in pairwise(shown)]
+        assert all(gap >= widest for gap in gaps), (pixels, gaps, widest)
+        assert shown[0] == 0
+    assert len(axis.tickValues(0, len(labels) - 1, 5000)[0][1]) == len(labels)
+    assert axis.tickStrings([0.0, 3.0], 1, 1) == ["Jan 24", "Jan 25"]
