@@ -7,6 +7,7 @@ interpreter aborts after ~1,000 chart repaints. Repainting a table view and a py
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import numpy as np
@@ -34,11 +35,14 @@ def test_repaints_do_not_leak_references_to_none_or_true(qtbot) -> None:
     plot.show()
     table.grab()
     plot.grab()
+    gc.collect()
     none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
     for step in range(REPAINTS):
         curve.setData(np.arange(200), np.sin((np.arange(200) + step) / 10))
         table.grab()
         plot.grab()
-    # Other code may take a few references meanwhile; the bug loses one or more per repaint.
-    assert sys.getrefcount(None) >= none_before - 50
-    assert sys.getrefcount(True) >= true_before - 50
+    gc.collect()
+    # Objects left by earlier tests may be freed meanwhile and drop a few hundred references;
+    # the bug drops at least one per repaint, so it cannot stay under half of REPAINTS.
+    assert none_before - sys.getrefcount(None) < REPAINTS // 2
+    assert true_before - sys.getrefcount(True) < REPAINTS // 2
