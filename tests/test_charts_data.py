@@ -12,7 +12,15 @@ from cloudroute_desk.db.chart_tables import ChartInquiryFactRow, ChartRecordFact
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import AceRecordRow, InquiryRow
 from cloudroute_desk.domain.catalog import InquiryStatus, Pool, RecordState, Region, Vertical
-from cloudroute_desk.domain.chart_data import ChartFilter, QueueFilterRequest, to_filter_request
+from cloudroute_desk.domain.chart_data import (
+    ChartFilter,
+    PoolDays,
+    QueueFilterRequest,
+    binned_percentile,
+    locate_rank,
+    nearest_rank,
+    to_filter_request,
+)
 from cloudroute_desk.services import charts
 from tests.factories import add_inquiry, add_partner, add_record
 
@@ -319,3 +327,17 @@ def test_click_request_maps_onto_the_queue_filter() -> None:
     assert (wanted.partner_id, wanted.regions) == (3, {Region.UK})
     assert queue_request.description == request.description
     assert to_filter_request(QueueFilterRequest()).filter.is_unfiltered
+
+
+def test_percentile_helpers_and_band_share() -> None:
+    assert [nearest_rank(0.5, n) for n in (1, 2, 3, 4, 10)] == [1, 1, 2, 2, 5]
+    assert [nearest_rank(0.9, n) for n in (1, 3, 10, 11)] == [1, 3, 9, 10]
+    bins = ((100, 2), (101, 1), (130, 1))  # 10.0-10.1 twice, 10.1-10.2 once, 13.0-13.1 once
+    assert locate_rank(bins, 3) == (101, 1)
+    assert binned_percentile(bins, 0.5, 10) == pytest.approx(10.075)  # rank 2 of 2 in bin 100
+    assert binned_percentile(bins, 0.9, 10) == pytest.approx(13.05)
+    assert binned_percentile((), 0.5, 10) is None
+    founders = PoolDays(Pool.FOUNDERS, ((49, 1), (50, 1), (80, 1), (81, 1)), None, None)
+    assert founders.band == (5, 8)
+    assert founders.share_in_band == pytest.approx(0.5)  # 5.0 and 8.0 in; 4.9 and 8.1 out
+    assert founders.day_histogram() == ((4, 1), (5, 1), (8, 2))

@@ -315,11 +315,11 @@ class PoolDays:
 
     @property
     def share_in_band(self) -> float | None:
-        """Share credited within the expected band (inclusive of its last day)."""
+        """Share credited within the expected band [low, high] days, to the 0.1-day bin."""
         band = self.band
         if band is None or not self.records:
             return None
-        low, high = band[0] * DAYS_PER_UNIT, (band[1] + 1) * DAYS_PER_UNIT
+        low, high = band[0] * DAYS_PER_UNIT, band[1] * DAYS_PER_UNIT + 1
         inside = sum(count for number, count in self.bins if low <= number < high)
         return inside / self.records
 
