@@ -130,6 +130,40 @@ def bench_scorer(count: int, runs: int) -> None:
     print(f"{'score + build_ranking(all ranked)':<44}{whole:>8.2f} ms{'':>10}")
 
 
+def add_waiting(target: str, count: int) -> None:
+    """New inquiries with random profiles, so the batch suggestion has thousands to place."""
+    from sqlalchemy import insert
+
+    from cloudroute_desk.db.mapping import inquiry_columns
+    from cloudroute_desk.db.opening import open_database
+    from cloudroute_desk.db.tables import InquiryRow
+    from cloudroute_desk.domain.clock import utcnow
+
+    rng = random.Random(11)
+    database = open_database(target)
+    rows = [
+        inquiry_columns(
+            Inquiry(
+                company_name=f"Bench Startup {n}",
+                website=f"https://bench{n}.example.com",
+                funding_stage=rng.choice(list(FundingStage)),
+                region=rng.choice(list(Region)),
+                vertical=rng.choice(list(Vertical)),
+                service_profile=rng.choice(list(ServiceProfile)),
+                engagement_type=rng.choice(list(EngagementType)),
+                pools_wanted=tuple(
+                    rng.sample([Pool.FOUNDERS, Pool.PORTFOLIO, Pool.BEDROCK_POC], rng.randint(1, 2))
+                ),
+                arrived_at=utcnow(),
+            )
+        )
+        for n in range(count)
+    ]
+    with database.writing() as session:
+        session.execute(insert(InquiryRow), rows)
+    database.dispose()
+
+
 def bench_service(target: str, runs: int) -> None:
     from sqlalchemy import select, update
 
@@ -187,9 +221,17 @@ def main() -> None:
     parser.add_argument("--partners", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--db", help="a demo database for the service figures")
+    parser.add_argument(
+        "--add-waiting",
+        type=int,
+        default=0,
+        help="first insert this many new inquiries into --db (use a scratch copy)",
+    )
     args = parser.parse_args()
     bench_scorer(args.partners, args.runs)
     if args.db:
+        if args.add_waiting:
+            add_waiting(args.db, args.add_waiting)
         bench_service(args.db, max(10, args.runs // 4))
 
 

@@ -43,6 +43,7 @@ from cloudroute_desk.domain.catalog import (
     RecordState,
     Tier,
 )
+from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.routing import AXES
 from cloudroute_desk.domain.routing_stats import IndexEntry, Outcome, record_outcome, tally
 
@@ -180,6 +181,13 @@ def refresh_partners(session: Session, partner_ids: Collection[int]) -> None:
     if state is None or not partner_ids:
         return
     _replace_rows(session, partner_ids, decided_entries(session, state.window_end, partner_ids))
+    state.refreshed_at = utcnow()
+
+
+def index_version(session: Session) -> tuple[datetime, datetime] | None:
+    """(window end, last refresh) of the stored index: changes whenever its rows change."""
+    state = session.get(RoutingIndexStateRow, STATE_ID)
+    return None if state is None else (state.window_end, state.refreshed_at)
 
 
 def index_is_current(session: Session, window_end: datetime) -> bool:
@@ -290,21 +298,37 @@ def open_loads_for(session: Session, partner_id: int) -> int:
     )
 
 
+CHUNK = 500
+"""Ids per IN list in the bulk gate queries."""
+
+
 def tried_partners(session: Session, inquiry_id: int) -> dict[int, str]:
     """Partners that had this inquiry before (ended, not undone), with when and why it ended."""
-    rows = session.execute(
-        select(AssignmentRow.partner_id, AssignmentRow.ended_at, AssignmentRow.end_reason)
-        .where(
-            AssignmentRow.inquiry_id == inquiry_id,
-            AssignmentRow.active.is_(False),
-            or_(AssignmentRow.end_reason.is_(None), AssignmentRow.end_reason != UNDO_REASON),
-        )
-        .order_by(AssignmentRow.id)
-    ).all()
-    tried: dict[int, str] = {}
-    for pid, ended_at, reason in rows:
-        when = f" on {ended_at:%Y-%m-%d}" if ended_at else ""
-        tried[int(pid)] = f"{(reason or 'ended').replace('_', ' ')}{when}"
+    return tried_partners_for(session, [inquiry_id]).get(inquiry_id, {})
+
+
+def tried_partners_for(session: Session, inquiry_ids: Sequence[int]) -> dict[int, dict[int, str]]:
+    """``tried_partners`` for many inquiries at once (inquiry id -> partner id -> why)."""
+    tried: dict[int, dict[int, str]] = {}
+    for start in range(0, len(inquiry_ids), CHUNK):
+        rows = session.execute(
+            select(
+                AssignmentRow.inquiry_id,
+                AssignmentRow.partner_id,
+                AssignmentRow.ended_at,
+                AssignmentRow.end_reason,
+            )
+            .where(
+                AssignmentRow.inquiry_id.in_(list(inquiry_ids[start : start + CHUNK])),
+                AssignmentRow.active.is_(False),
+                or_(AssignmentRow.end_reason.is_(None), AssignmentRow.end_reason != UNDO_REASON),
+            )
+            .order_by(AssignmentRow.id)
+        ).all()
+        for iid, pid, ended_at, reason in rows:
+            when = f" on {ended_at:%Y-%m-%d}" if ended_at else ""
+            why = f"{(reason or 'ended').replace('_', ' ')}{when}"
+            tried.setdefault(int(iid), {})[int(pid)] = why
     return tried
 
 
@@ -312,19 +336,40 @@ def competing_partners(session: Session, inquiry: InquiryRow) -> dict[int, str]:
     """Partners other than the inquiry's own holding a standing ACE record for this customer
     (on this inquiry, or on another inquiry with the same company name: an indexed lookup;
     the intake form keeps the legal name as typed, so a duplicate inquiry repeats it)."""
-    same_customer = or_(
-        InquiryRow.id == inquiry.id,
-        InquiryRow.company_name == inquiry.company_name,
-    )
-    statement = (
-        select(AceRecordRow.partner_id, AceRecordRow.id, AceRecordRow.state, AceRecordRow.pool)
-        .join(InquiryRow, InquiryRow.id == AceRecordRow.inquiry_id)
-        .where(same_customer, AceRecordRow.state.in_(COMPETING_STATES))
-        .order_by(AceRecordRow.id)
-    )
-    if inquiry.partner_id is not None:
-        statement = statement.where(AceRecordRow.partner_id != inquiry.partner_id)
-    competing: dict[int, str] = {}
-    for pid, record_id, state, pool in session.execute(statement).all():
-        competing.setdefault(int(pid), f"record #{record_id}, {pool}, {state}")
+    return competing_partners_for(session, [inquiry]).get(inquiry.id, {})
+
+
+def competing_partners_for(
+    session: Session, inquiries: Sequence[InquiryRow]
+) -> dict[int, dict[int, str]]:
+    """``competing_partners`` for many inquiries at once (inquiry id -> partner id -> why)."""
+    by_name: dict[str, list[InquiryRow]] = {}
+    for inquiry in inquiries:
+        by_name.setdefault(inquiry.company_name, []).append(inquiry)
+    names = list(by_name)
+    competing: dict[int, dict[int, str]] = {}
+    for start in range(0, len(names), CHUNK):
+        # Records on an inquiry of the same company name include the inquiry's own.
+        rows = session.execute(
+            select(
+                InquiryRow.company_name,
+                AceRecordRow.partner_id,
+                AceRecordRow.id,
+                AceRecordRow.state,
+                AceRecordRow.pool,
+            )
+            .join(InquiryRow, InquiryRow.id == AceRecordRow.inquiry_id)
+            .where(
+                InquiryRow.company_name.in_(names[start : start + CHUNK]),
+                AceRecordRow.state.in_(COMPETING_STATES),
+            )
+            .order_by(AceRecordRow.id)
+        ).all()
+        for name, pid, record_id, state, pool in rows:
+            for inquiry in by_name[name]:
+                if pid == inquiry.partner_id:
+                    continue
+                competing.setdefault(inquiry.id, {}).setdefault(
+                    int(pid), f"record #{record_id}, {pool}, {state}"
+                )
     return competing

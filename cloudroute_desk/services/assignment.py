@@ -347,6 +347,8 @@ def suggest_batch(
             )
         )
         total = len(rows)
+        tried = rq.tried_partners_for(session, [row.id for row in rows])
+        competing = rq.competing_partners_for(session, rows)
         scored_rows = []
         candidates = []
         for done, row in enumerate(rows, start=1):
@@ -358,7 +360,13 @@ def suggest_batch(
                     total_expected_award_usd=0.0,
                     cancelled=True,
                 )
-            scored = score_row(session, row, network)
+            scored = score_row(
+                session,
+                row,
+                network,
+                tried=tried.get(row.id, {}),
+                competing=competing.get(row.id, {}),
+            )
             order = scored.order
             order = order[:BATCH_CANDIDATES]
             scored_rows.append((row.id, row.company_name, scored))

@@ -8,6 +8,7 @@ stored index.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,16 +19,15 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.mapping import inquiry_from_row
 from cloudroute_desk.db.tables import InquiryRow
 from cloudroute_desk.domain.clock import utcnow
-from cloudroute_desk.domain.entities import Inquiry
 from cloudroute_desk.domain.routing import Ranking
 from cloudroute_desk.domain.routing_score import (
     IndexStats,
     PartnerTable,
     ScoredInquiry,
     build_ranking,
-    index_columns,
     score_inquiry,
 )
+from cloudroute_desk.domain.routing_stats import IndexEntry
 
 
 class InquiryNotFoundError(LookupError):
@@ -59,27 +59,69 @@ def ensure_index(database: Database, as_of: datetime | None = None) -> bool:
     return True
 
 
-def load_network(
-    session: Session, as_of: datetime, stored: bool, inquiry: Inquiry | None = None
-) -> Network:
-    """Partners and their stats; only the inquiry's columns when ``inquiry`` is given."""
+@dataclass(frozen=True)
+class _CachedIndex:
+    """The whole stored index as read at one index version, and its stats aligned with one
+    partner list (re-aligned in memory when partners come or go)."""
+
+    version: tuple[datetime, datetime]
+    entries: tuple[IndexEntry, ...]
+    partner_ids: tuple[int, ...]
+    stats: IndexStats
+
+
+_index_cache: dict[str, _CachedIndex] = {}
+_index_cache_lock = threading.Lock()
+
+
+def _cached_stats(session: Session, partners: PartnerTable) -> IndexStats:
+    """Index stats for ``partners`` from the stored index, read from the database only when
+    its version (window, last refresh) moved since the last ranking on this database."""
+    version = q.index_version(session)
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    with _index_cache_lock:
+        cached = _index_cache.get(key)
+    if version is None:
+        return IndexStats.build(partners, ())
+    ids = tuple(partners.ids.tolist())
+    if cached is not None and cached.version == version and cached.partner_ids == ids:
+        return cached.stats
+    entries = (
+        cached.entries
+        if cached is not None and cached.version == version
+        else tuple(q.index_entries(session))
+    )
+    stats = IndexStats.build(partners, entries)
+    with _index_cache_lock:
+        _index_cache[key] = _CachedIndex(version, entries, ids, stats)
+    return stats
+
+
+def load_network(session: Session, as_of: datetime, stored: bool) -> Network:
+    """Every partner (with its open load) and its index stats, from the stored index when it
+    serves ``as_of`` (``stored``), otherwise computed from the records for ``as_of``."""
     partners = PartnerTable.build(q.partner_rows(session), q.open_loads(session))
     if stored:
-        columns = index_columns(inquiry) if inquiry is not None else None
-        entries = q.index_entries(session, columns)
-    else:
-        entries = q.decided_entries(session, q.window_end_for(as_of))
+        return Network(partners, _cached_stats(session, partners))
+    entries = q.decided_entries(session, q.window_end_for(as_of))
     return Network(partners, IndexStats.build(partners, entries))
 
 
-def score_row(session: Session, row: InquiryRow, network: Network) -> ScoredInquiry:
-    inquiry = inquiry_from_row(row)
+def score_row(
+    session: Session,
+    row: InquiryRow,
+    network: Network,
+    *,
+    tried: dict[int, str] | None = None,
+    competing: dict[int, str] | None = None,
+) -> ScoredInquiry:
+    """Score one inquiry row; ``tried`` / ``competing`` when fetched in bulk beforehand."""
     return score_inquiry(
-        inquiry,
+        inquiry_from_row(row),
         network.partners,
         network.stats,
-        tried=q.tried_partners(session, row.id),
-        competing=q.competing_partners(session, row),
+        tried=q.tried_partners(session, row.id) if tried is None else tried,
+        competing=q.competing_partners(session, row) if competing is None else competing,
     )
 
 
@@ -97,6 +139,6 @@ def rank_inquiry(
         row = session.get(InquiryRow, inquiry_id)
         if row is None:
             raise InquiryNotFoundError(inquiry_id)
-        network = load_network(session, as_of, stored, inquiry_from_row(row))
+        network = load_network(session, as_of, stored)
         scored = score_row(session, row, network)
     return build_ranking(scored, as_of, limit=limit)
