@@ -289,7 +289,6 @@ def test_decision_refreshes_the_routing_index_in_the_same_transaction(database: 
     with database.reading() as session:
         entries = [e for e in routing_queries.index_entries(session) if e.partner_id == partner_id]
         assert entries and all(e.rejected == 1 and e.decided == 1 for e in entries)
-        assert routing_queries.index_is_current(session, routing_queries.window_end_for(now))
 
 
 def test_save_reports_chart_changes_only_for_pool_or_amount(database: Database) -> None:

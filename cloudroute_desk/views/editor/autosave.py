@@ -25,6 +25,7 @@ from cloudroute_desk.services.records import (
     EditConflict,
     RecordError,
     RecordLockedError,
+    RecordNotFoundError,
     UnstorableTextError,
 )
 from cloudroute_desk.views.tasks import spawn
@@ -43,7 +44,7 @@ class Autosave(QObject):
     conflicted = Signal(object)
     """An ``EditConflict``: someone else saved first; syncing pauses until resolved."""
     locked = Signal(str)
-    """The record left the draft state under us (submitted elsewhere)."""
+    """The record left the draft state under us (submitted elsewhere) or was deleted."""
 
     def __init__(
         self, executor: DbExecutor, store: DraftStore, admin: str, parent: QObject | None = None
@@ -223,7 +224,7 @@ class Autosave(QObject):
                 self._syncing = False
                 self.status_changed.emit(str(error))
             return False
-        except RecordLockedError as error:
+        except (RecordLockedError, RecordNotFoundError) as error:
             if generation == self._generation:
                 self._syncing = False
                 self._paused = True
