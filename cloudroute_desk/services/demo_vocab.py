@@ -56,7 +56,7 @@ NAME_TAILS: tuple[str, ...] = (
     "trail", "vault", "view", "wave", "well", "wing", "works",
 )  # fmt: skip
 
-VERTICAL_STEMS: dict[Vertical, tuple[str, ...]] = {
+VERTICAL_STEMS: dict[str, tuple[str, ...]] = {
     Vertical.FINTECH: (
         "Pay", "Ledger", "Capital", "Money", "Finance", "Lending", "Payments", "Wallet",
         "Treasury", "Credit", "Invest", "Insure",
@@ -91,7 +91,7 @@ VERTICAL_STEMS: dict[Vertical, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-LEGAL_SUFFIXES: dict[Region, tuple[str, ...]] = {
+LEGAL_SUFFIXES: dict[str, tuple[str, ...]] = {
     Region.US_EAST: ("Inc.", "Inc.", "Inc.", "LLC", "Corp."),
     Region.US_WEST: ("Inc.", "Inc.", "Inc.", "LLC", "Corp."),
     Region.UK: ("Ltd", "Ltd", "Limited", "PLC"),
@@ -102,7 +102,7 @@ LEGAL_SUFFIXES: dict[Region, tuple[str, ...]] = {
     Region.BRAZIL: ("Ltda", "Ltda", "S.A."),
 }
 
-WEB_TLDS: dict[Region, tuple[str, ...]] = {
+WEB_TLDS: dict[str, tuple[str, ...]] = {
     Region.US_EAST: ("com", "com", "com", "io", "co"),
     Region.US_WEST: ("com", "com", "io", "io", "co"),
     Region.UK: ("co.uk", "co.uk", "com", "io"),
@@ -115,7 +115,7 @@ WEB_TLDS: dict[Region, tuple[str, ...]] = {
 
 AI_TLD = "ai"
 
-PHONE_FORMATS: dict[Region, tuple[tuple[str, int], ...]] = {
+PHONE_FORMATS: dict[str, tuple[tuple[str, int], ...]] = {
     # (country code + area/mobile prefix, digits that follow): E.164 numbers, no spaces.
     Region.US_EAST: (("+1212", 7), ("+1617", 7), ("+1646", 7), ("+1305", 7), ("+1202", 7)),
     Region.US_WEST: (("+1415", 7), ("+1650", 7), ("+1206", 7), ("+1310", 7), ("+1503", 7)),
@@ -170,7 +170,7 @@ ADMINS: tuple[str, ...] = (
     "lucia.santos@cloudroute.io",
 )
 
-SERVICES_BY_PROFILE: dict[ServiceProfile, tuple[str, ...]] = {
+SERVICES_BY_PROFILE: dict[str, tuple[str, ...]] = {
     ServiceProfile.COMPUTE: ("EC2", "EKS", "ECS", "Lambda", "RDS", "Aurora", "S3", "ElastiCache"),
     ServiceProfile.AI: ("Bedrock", "SageMaker", "EC2", "S3", "OpenSearch", "Lambda", "DynamoDB"),
     ServiceProfile.DATA: ("Redshift", "S3", "Kinesis", "OpenSearch", "RDS", "Aurora", "DynamoDB"),
