@@ -143,3 +143,38 @@ def test_installed_command_draws_progress_on_a_terminal(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "line      3  spend" in result.stdout
     assert b"Importing mixed.csv [" in terminal and b"2/2" in terminal
+
+
+def test_a_database_failure_mid_import_exits_2_with_what_was_stored(
+    db_target: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from cloudroute_desk.services.importing import ImportJob
+
+    real = ImportJob.run_next_chunk
+    calls: list[int] = []
+
+    def failing_second_chunk(self: ImportJob, database: object) -> int:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"))
+        return real(self, database)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ImportJob, "run_next_chunk", failing_second_chunk)
+    monkeypatch.setattr(ImportJob, "open", _open_in_chunks_of_two(ImportJob.open))
+    assert cli.main(["import", str(EXAMPLES / "inquiries.csv"), "--db", db_target]) == 2
+    captured = capsys.readouterr()
+    assert "5 rows read: 2 inquiries imported" in captured.out
+    assert "3 not processed" in captured.out
+    assert captured.err == (
+        "cloudroute-desk import: the import stopped: server closed the connection\n"
+    )
+
+
+def _open_in_chunks_of_two(real_open: object) -> object:
+    def open_in_chunks(*args: object, **kwargs: object) -> object:
+        kwargs["chunk_rows"] = 2
+        return real_open(*args, **kwargs)  # type: ignore[operator]
+
+    return open_in_chunks

@@ -15,13 +15,10 @@ import sys
 from pathlib import Path
 from typing import cast
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from cloudroute_desk.cli.common import CommandError, TerminalProgress, open_or_fail
-from cloudroute_desk.services.importing import (
-    FileFormat,
-    IntakeFileError,
-    RowKind,
-    import_file,
-)
+from cloudroute_desk.services.importing import FileFormat, ImportJob, IntakeFileError, RowKind
 
 NAME = "import"
 HELP = "Import inquiries (or partners) from a CSV or JSON file."
@@ -61,19 +58,29 @@ def run(args: argparse.Namespace) -> int:
         return cast(int, module.run_records_import(args))
     kind = RowKind.PARTNER if args.partners else RowKind.INQUIRY
     file_format = FileFormat(args.format) if args.format else None
-    database = open_or_fail(args.db)
     try:
-        report = import_file(
-            database,
-            args.file,
-            kind,
-            actor=_actor(args),
-            progress=TerminalProgress(f"Importing {args.file.name}"),
-            file_format=file_format,
-        )
+        job = ImportJob.open(args.file, kind, actor=_actor(args), file_format=file_format)
     except IntakeFileError as error:
         raise CommandError(f"{args.file}: {error}", 2) from None
+    database = open_or_fail(args.db)
+    progress = TerminalProgress(f"Importing {args.file.name}")
+    try:
+        progress(0, job.total)
+        while not job.finished:
+            job.run_next_chunk(database)
+            progress(job.done, job.total)
+    except (SQLAlchemyError, OSError) as error:
+        # Chunks stored so far stay (each is whole); say what they were, then why it stopped.
+        sys.stdout.write(job.report().render_text())
+        raise CommandError(f"the import stopped: {_one_line(error)}", 2) from None
     finally:
         database.dispose()
+    report = job.report()
     sys.stdout.write(report.render_text())
     return 0 if report.complete else 1
+
+
+def _one_line(error: BaseException) -> str:
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
