@@ -95,6 +95,9 @@ class MainWindow(QMainWindow):
         )
         self.register_change_aware(self.partners.pane)
         self.view_menu_actions.append(self.partners.view_action)
+        self.queue.inquiry_selected.connect(self.partners.pane.set_inquiry)
+        self.queue.partner_dropped.connect(self.partners.controller.assign_dropped)
+        self.inquiry_detail.partner_dropped.connect(self.partners.controller.assign_dropped)
 
     def _on_queue_status_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 5000)
