@@ -104,7 +104,11 @@ def test_undo_restores_new_and_does_not_count_as_tried(
     assert ranking.ranked[0].partner_id == strong
     (entry,) = svc.assignment_history(database, inquiry)
     assert (entry.active, entry.end_reason) == (False, "undo")
-    assert [a[0] for a in audit(database, inquiry)] == ["assigned", "unassigned"]
+    (_, _, _, assigned), (kind, actor, partner, undone) = audit(database, inquiry)
+    assert (kind, actor, partner) == ("unassigned", "alice", strong)
+    assert undone["partner_name"] == "Strong" and undone["reason"] == "undo"
+    assert (undone["score"], undone["rank"]) == (assigned["score"], 1)
+    assert undone["status"] == "new"
     with pytest.raises(svc.NotAssignedError):
         svc.unassign(database, inquiry, strong, "alice")
 
@@ -133,8 +137,12 @@ def test_did_not_connect_reroutes_excludes_and_keeps_history(
     # Undoing the second assignment returns the inquiry to re-route, not to new.
     svc.unassign(database, inquiry, weak, "bob")
     assert status(database, inquiry) == ("reroute", None)
-    kinds = [a[0] for a in audit(database, inquiry)]
-    assert kinds == ["assigned", "did_not_connect", "assigned", "unassigned"]
+    events = audit(database, inquiry)
+    assert [e[0] for e in events] == ["assigned", "did_not_connect", "assigned", "unassigned"]
+    reroute = events[1]
+    assert (reroute[1], reroute[2], reroute[3]["rank"]) == ("alice", strong, 1)
+    assert reroute[3]["reason"] == "did not connect: re-route"
+    assert events[2][3]["previous_status"] == "reroute"
 
 
 def test_undo_did_not_connect_restores_the_partner(

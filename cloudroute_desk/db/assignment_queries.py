@@ -69,6 +69,10 @@ def release_inquiry(
     return _rowcount(result) == 1
 
 
+def partner_name(session: Session, partner_id: int) -> str | None:
+    return session.scalar(select(PartnerRow.name).where(PartnerRow.id == partner_id))
+
+
 def inquiry_status(session: Session, inquiry_id: int) -> str | None:
     return session.scalar(select(InquiryRow.status).where(InquiryRow.id == inquiry_id))
 
@@ -118,20 +122,25 @@ def insert_assignment(
 
 def end_assignment(
     session: Session, inquiry_id: int, partner_id: int | None, reason: str, now: datetime
-) -> int | None:
-    """End the inquiry's active assignment (to ``partner_id`` if given); its id, or None."""
+) -> tuple[int, float | None, int | None] | None:
+    """End the inquiry's active assignment (to ``partner_id`` if given); returns its
+    (id, score, rank) for the audit row, or None when there was none to end."""
     conditions = [AssignmentRow.inquiry_id == inquiry_id, AssignmentRow.active.is_(True)]
     if partner_id is not None:
         conditions.append(AssignmentRow.partner_id == partner_id)
-    assignment_id = session.scalar(select(AssignmentRow.id).where(*conditions))
-    if assignment_id is None:
+    found = session.execute(
+        select(AssignmentRow.id, AssignmentRow.score, AssignmentRow.rank).where(*conditions)
+    ).first()
+    if found is None:
         return None
     result = session.execute(
         update(AssignmentRow)
-        .where(AssignmentRow.id == assignment_id, AssignmentRow.active.is_(True))
+        .where(AssignmentRow.id == found[0], AssignmentRow.active.is_(True))
         .values(active=False, ended_at=now, end_reason=reason[:40])
     )
-    return int(assignment_id) if _rowcount(result) == 1 else None
+    if _rowcount(result) != 1:
+        return None
+    return int(found[0]), found[1], found[2]
 
 
 def reactivate_assignment(session: Session, assignment_id: int) -> None:

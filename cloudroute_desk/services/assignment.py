@@ -226,9 +226,10 @@ def unassign(
     earlier partner did not connect. The partner does not count as tried."""
     now = utcnow()
     with database.writing() as session:
-        assignment_id = aq.end_assignment(session, inquiry_id, partner_id, rq.UNDO_REASON, now)
-        if assignment_id is None:
+        ended = aq.end_assignment(session, inquiry_id, partner_id, rq.UNDO_REASON, now)
+        if ended is None:
             raise NotAssignedError("that partner is no longer assigned to this inquiry")
+        assignment_id, score, rank = ended
         back_to = (
             InquiryStatus.REROUTE if aq.was_rerouted(session, inquiry_id) else InquiryStatus.NEW
         )
@@ -246,7 +247,14 @@ def unassign(
             now,
             inquiry_id,
             partner_id,
-            {"reason": reason, "status": back_to.value, "assignment_id": assignment_id},
+            {
+                "partner_name": aq.partner_name(session, partner_id),
+                "score": score,
+                "rank": rank,
+                "reason": reason,
+                "status": back_to.value,
+                "assignment_id": assignment_id,
+            },
         )
     return ASSIGNED
 
@@ -260,7 +268,7 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
         if holder is None:
             raise NotAssignedError("the inquiry has no active partner to re-route from")
         partner_id = holder[0]
-        assignment_id = aq.end_assignment(session, inquiry_id, partner_id, aq.DID_NOT_CONNECT, now)
+        ended = aq.end_assignment(session, inquiry_id, partner_id, aq.DID_NOT_CONNECT, now)
         released = aq.release_inquiry(
             session,
             inquiry_id,
@@ -268,9 +276,10 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
             (InquiryStatus.ASSIGNED.value, InquiryStatus.CONNECTED.value),
             InquiryStatus.REROUTE,
         )
-        if assignment_id is None or not released:
+        if ended is None or not released:
             status = aq.inquiry_status(session, inquiry_id)
             raise NotAssignableError(f"the inquiry can no longer be re-routed: it is {status}")
+        assignment_id, score, rank = ended
         aq.add_audit(
             session,
             "did_not_connect",
@@ -278,7 +287,13 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
             now,
             inquiry_id,
             partner_id,
-            {"partner_name": holder[1], "assignment_id": assignment_id, "reason": "re-route"},
+            {
+                "partner_name": holder[1],
+                "score": score,
+                "rank": rank,
+                "assignment_id": assignment_id,
+                "reason": "did not connect: re-route",
+            },
         )
     return ASSIGNED
 
@@ -304,7 +319,11 @@ def undo_did_not_connect(
                 now,
                 inquiry_id,
                 partner_id,
-                {"assignment_id": assignment_id, "reason": "undo"},
+                {
+                    "partner_name": aq.partner_name(session, partner_id),
+                    "assignment_id": assignment_id,
+                    "reason": "undo of did not connect",
+                },
             )
     except (_LostRaceError, IntegrityError):
         raise _already_assigned(database, inquiry_id) from None
