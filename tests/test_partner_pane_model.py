@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor
 
 from cloudroute_desk.domain.routing import ExcludedPartner, RankedPartner
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
@@ -109,3 +116,23 @@ def test_mime_data_carries_the_partner_and_the_ranked_inquiry() -> None:
     assert model.mimeData([QModelIndex()]) is None
     assert model.mimeTypes() == [PARTNER_MIME_TYPE]
     assert model.supportedDragActions() == Qt.DropAction.CopyAction
+
+
+def test_multi_data_answers_like_data_and_clears_what_it_does_not_answer() -> None:
+    model = PartnerRankingModel()
+    model.set_ranking(sample_ranking())
+    model.set_show_excluded(True)
+    roles = (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.DecorationRole,
+    )
+    for row, column in ((0, Column.PARTNER), (0, Column.THRESHOLD), (0, Column.SCORE), (3, 1)):
+        index = model.index(row, column)
+        for role in roles:
+            # Delegates reuse role data between cells: a stale value must not survive.
+            slot = QModelRoleData(int(role))
+            slot.setData(QColor(1, 2, 3))
+            model.multiData(index, QModelRoleDataSpan(slot))
+            assert slot.data() == model.data(index, role), (row, column, role)

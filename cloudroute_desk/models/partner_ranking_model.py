@@ -249,18 +249,20 @@ class PartnerRankingModel(QAbstractTableModel):
     def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N803
         """All roles a delegate asks for in one call: a repaint crosses into Python once per
         cell instead of once per role (about 4x faster with a screenful of partners)."""
-        if not index.isValid():
-            return
-        item = self.row_object(index.row())
+        item = self.row_object(index.row()) if index.isValid() else None
         column = index.column()
         if item is None or not 0 <= column < _COLUMN_COUNT:
+            for role_data in roleDataSpan:
+                role_data.clearData()
             return
+        # Delegates reuse the span between cells: every role we do not answer is cleared.
         for role_data in roleDataSpan:
             role = int(role_data.role())
-            if role in _SERVED_ROLES:
-                value = self._cell(item, column, role)
-                if value is not None:
-                    role_data.setData(value)
+            value = self._cell(item, column, role) if role in _SERVED_ROLES else None
+            if value is None:
+                role_data.clearData()
+            else:
+                role_data.setData(value)
 
     def _cell(self, item: Row, column: int, role: int) -> Any:
         excluded = isinstance(item, ExcludedPartner)
