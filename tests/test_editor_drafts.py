@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from cloudroute_desk.db.draft_store import DraftStore
 from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.domain.catalog import Pool
 from cloudroute_desk.services import drafts, records
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.editor import autosave as autosave_module
@@ -223,3 +224,20 @@ def test_two_admins_conflict_is_shown_and_resolved(
         assert not bob.banner.isVisible()
     finally:
         bob_executor.shutdown()
+
+
+def test_switching_records_pushes_the_last_edits(qtbot, executor, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    inquiry_id, first = seed_record(executor.database)
+    second, _ = records.create_record(executor.database, inquiry_id, Pool.FOUNDERS, "alice")
+    pane = open_pane(qtbot, executor, tmp_path / "drafts.sqlite", inquiry_id)
+    assert pane.opened is not None and pane.opened.record_id == first
+    type_at_end(qtbot, pane.form.editor("next_steps").widget, "call the CTO")
+    # Switch before the 400 ms autosave fires: the edit is flushed and synced on the way out.
+    with qtbot.waitSignal(pane.record_opened, timeout=5000):
+        pane.records_view.selectRow(pane.records_model.row_of(second.record_id))
+    qtbot.waitUntil(
+        lambda: records.open_record(executor.database, first).form.next_steps == "call the CTO",
+        timeout=5000,
+    )
+    identity = drafts.database_identity(executor.database)
+    qtbot.waitUntil(lambda: pane.draft_store.get(identity, first) is None, timeout=5000)

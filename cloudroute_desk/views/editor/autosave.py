@@ -90,8 +90,16 @@ class Autosave(QObject):
         self._unsynced = unsynced
 
     def stop(self) -> None:
-        """Write what is pending locally and stop following the record."""
+        """Write what is pending locally, push it to the database in the background, and stop
+        following the record."""
         self.flush()
+        if (
+            self._unsynced is not None
+            and self._record_id is not None
+            and not self._paused
+            and not self._syncing
+        ):
+            spawn(self._final_sync(self._record_id, self._unsynced, self._version))
         self._generation += 1
         self._timer.stop()
         self._retry.stop()
@@ -205,6 +213,17 @@ class Autosave(QObject):
             if not ok:
                 return False
         return False
+
+    async def _final_sync(self, record_id: int, text: str, version: int) -> None:
+        """Sync a record the editor no longer shows; on any refusal the draft simply stays
+        in the store and is restored, with its banner, when the record is opened again."""
+        store, identity, admin = self._store, self._identity, self._admin
+        try:
+            await self._executor.run(
+                lambda db: drafts.sync_draft(db, store, identity, record_id, text, version, admin)
+            )
+        except (RecordError, DBAPIError, OSError, ValueError) as error:
+            log.info("Draft of record %s kept locally: %s", record_id, error)
 
     async def _sync_once(self, generation: int, record_id: int, text: str, version: int) -> bool:
         store, identity, admin = self._store, self._identity, self._admin
