@@ -16,7 +16,7 @@ from cloudroute_desk.domain.chart_data import (
     ChartFilter,
     PoolDays,
     QueueFilterRequest,
-    binned_percentile,
+    RankBin,
     locate_rank,
     nearest_rank,
     to_filter_request,
@@ -334,9 +334,8 @@ def test_percentile_helpers_and_band_share() -> None:
     assert [nearest_rank(0.9, n) for n in (1, 3, 10, 11)] == [1, 3, 9, 10]
     bins = ((100, 2), (101, 1), (130, 1))  # 10.0-10.1 twice, 10.1-10.2 once, 13.0-13.1 once
     assert locate_rank(bins, 3) == (101, 1)
-    assert binned_percentile(bins, 0.5, 10) == pytest.approx(10.075)  # rank 2 of 2 in bin 100
-    assert binned_percentile(bins, 0.9, 10) == pytest.approx(13.05)
-    assert binned_percentile((), 0.5, 10) is None
+    assert RankBin("g", 100, 2, 2, 4).value(10) == pytest.approx(10.075)  # 2nd of 2 in 10.0-10.1
+    assert RankBin("g", 130, 1, 1, 4).value(10) == pytest.approx(13.05)
     founders = PoolDays(Pool.FOUNDERS, ((49, 1), (50, 1), (80, 1), (81, 1)), None, None)
     assert founders.band == (5, 8)
     assert founders.share_in_band == pytest.approx(0.5)  # 5.0 and 8.0 in; 4.9 and 8.1 out

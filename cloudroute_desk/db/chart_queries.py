@@ -7,16 +7,31 @@ few thousand groups); the services turn them into chart values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.chart_tables import ChartInquiryFactRow, ChartRecordFactRow
 from cloudroute_desk.db.tables import PartnerRow
 from cloudroute_desk.domain.catalog import DECIDED_STATES, ROUTING_SLA_HOURS
-from cloudroute_desk.domain.chart_data import ChartFilter, PartnerChoice
+from cloudroute_desk.domain.chart_data import ChartFilter, PartnerChoice, RankBin
 
 R = ChartRecordFactRow
 Q = ChartInquiryFactRow
@@ -66,18 +81,82 @@ def pipeline_rows(
     return [(s, p, int(n), int(req), int(awd)) for s, p, n, req, awd in session.execute(statement)]
 
 
-def days_histogram_rows(
+def _rank_bins(
+    source: Subquery, groups: Sequence[str], numerator: int, denominator: int, kind: str
+) -> Select[Any]:
+    """Per group of ``source`` (columns ``b`` = bin, ``n`` = count), the bin holding the
+    nearest-rank percentile p = numerator / denominator, i.e. the ceil(p * total)-th value.
+
+    Rows: (kind, *groups, bin, count in bin, rank inside the bin, group total). Window sums
+    over the small grouped histogram, so only one row per group leaves the database.
+    """
+    keys = [source.c[name] for name in groups]
+    running = func.sum(source.c.n).over(partition_by=keys, order_by=source.c.b, rows=(None, 0))
+    windowed = select(
+        *keys,
+        source.c.b,
+        source.c.n,
+        cast(running, BigInteger).label("cum"),
+        # Same partition and order as the running sum, so one sort serves both windows.
+        cast(
+            func.sum(source.c.n).over(partition_by=keys, order_by=source.c.b, rows=(None, None)),
+            BigInteger,
+        ).label("total"),
+    ).subquery()
+    rank = (windowed.c.total * numerator + (denominator - 1)) // denominator
+    before = windowed.c.cum - windowed.c.n
+    return select(
+        literal(kind).label("kind"),
+        *(windowed.c[name] for name in groups),
+        windowed.c.b,
+        windowed.c.n,
+        (rank - before).label("rank_in_bin"),
+        windowed.c.total,
+    ).where(before < rank, windowed.c.cum >= rank)
+
+
+def days_rows(
     session: Session, chart_filter: ChartFilter
-) -> list[tuple[str, str, int, int]]:
-    """(pool, month submitted, floor(days_to_credit * 10), records) for credited records."""
-    statement = (
-        select(R.pool, R.submit_month, R.days_bin, func.count())
+) -> tuple[list[tuple[str, int, int]], list[RankBin]]:
+    """For credited records: (pool, floor(days * 10), records) per pool and 0.1-day bin, and
+    the bin of each (pool, month submitted)'s median, grouped as ``"pool|YYYY-MM"``.
+
+    One statement: the (pool, month, bin) histogram is computed once and read twice.
+    """
+    histogram = (
+        select(
+            R.pool.label("pool"),
+            R.submit_month.label("m"),
+            R.days_bin.label("b"),
+            func.count().label("n"),
+        )
         .where(R.days_bin.isnot(None), *record_conditions(chart_filter))
         .group_by(R.pool, R.submit_month, R.days_bin)
+        .cte("h")
     )
-    return [
-        (p, m or "", int(b), int(n)) for p, m, b, n in session.execute(statement) if b is not None
-    ]
+    per_pool = select(
+        literal("bin").label("kind"),
+        histogram.c.pool,
+        cast(literal(""), String).label("m"),
+        histogram.c.b,
+        cast(func.sum(histogram.c.n), BigInteger).label("n"),
+        cast(literal(0), BigInteger).label("rank_in_bin"),
+        cast(literal(0), BigInteger).label("total"),
+    ).group_by(histogram.c.pool, histogram.c.b)
+    monthly = select(histogram).where(histogram.c.m.isnot(None)).subquery()
+    medians = _rank_bins(monthly, ("pool", "m"), 1, 2, "median")
+    bins: list[tuple[str, int, int]] = []
+    ranks: list[RankBin] = []
+    for kind, pool, month, number, count, inside, total in session.execute(
+        union_all(per_pool, medians)
+    ):
+        if kind == "bin":
+            bins.append((pool, int(number), int(count)))
+        else:
+            ranks.append(
+                RankBin(f"{pool}|{month}", int(number), int(count), int(inside), int(total))
+            )
+    return sorted(bins), ranks
 
 
 def days_value_in_bin(
@@ -99,24 +178,58 @@ def days_value_in_bin(
 
 def routing_rows(
     session: Session, chart_filter: ChartFilter, overdue_before: datetime
-) -> list[tuple[str, int | None, int, int, int]]:
-    """(month arrived, floor(hours to assign * 10) or None, inquiries, on time, overdue open).
+) -> tuple[list[tuple[str, int, int, int]], list[RankBin]]:
+    """Per month of arrival: (month, inquiries assigned, assigned on time, open past the SLA),
+    and the bins of each month's p50 and p90 hours to assignment, grouped as ``"p50|YYYY-MM"``.
 
-    ``overdue open`` counts unassigned inquiries that arrived before ``overdue_before``.
+    "Open past the SLA" counts unassigned inquiries that arrived before ``overdue_before``.
     """
     on_time = func.sum(case((Q.hours_to_assign <= ROUTING_SLA_HOURS, 1), else_=0))
     overdue = func.sum(
         case((and_(Q.hours_bin.is_(None), Q.arrived_at < overdue_before), 1), else_=0)
     )
-    statement = (
-        select(Q.arrive_month, Q.hours_bin, func.count(), on_time, overdue)
+    histogram = (
+        select(
+            Q.arrive_month.label("m"),
+            Q.hours_bin.label("b"),
+            func.count().label("n"),
+            on_time.label("t"),
+            overdue.label("o"),
+        )
         .where(*inquiry_conditions(chart_filter))
         .group_by(Q.arrive_month, Q.hours_bin)
+        .cte("h")
     )
-    return [
-        (m, None if b is None else int(b), int(n), int(t or 0), int(o or 0))
-        for m, b, n, t, o in session.execute(statement)
-    ]
+    totals = select(
+        literal("totals").label("kind"),
+        histogram.c.m,
+        cast(literal(None), Integer).label("b"),
+        cast(func.sum(case((histogram.c.b.isnot(None), histogram.c.n), else_=0)), BigInteger).label(
+            "n"
+        ),
+        cast(func.sum(histogram.c.t), BigInteger).label("rank_in_bin"),
+        cast(func.sum(histogram.c.o), BigInteger).label("total"),
+    ).group_by(histogram.c.m)
+    assigned = (
+        select(histogram.c.m, histogram.c.b, histogram.c.n)
+        .where(histogram.c.b.isnot(None))
+        .subquery()
+    )
+    statement = union_all(
+        totals,
+        _rank_bins(assigned, ("m",), 1, 2, "p50"),
+        _rank_bins(assigned, ("m",), 9, 10, "p90"),
+    )
+    months: list[tuple[str, int, int, int]] = []
+    ranks: list[RankBin] = []
+    for kind, month, number, count, inside, total in session.execute(statement):
+        if kind == "totals":
+            months.append((month, int(count or 0), int(inside or 0), int(total or 0)))
+        else:
+            ranks.append(
+                RankBin(f"{kind}|{month}", int(number), int(count), int(inside), int(total))
+            )
+    return sorted(months), ranks
 
 
 def close_rate_rows(

@@ -192,26 +192,23 @@ def locate_rank(bins: Sequence[tuple[int, int]], rank: int) -> tuple[int, int]:
     raise ValueError(f"rank {rank} beyond {seen} values")
 
 
-def binned_percentile(bins: Sequence[tuple[int, int]], p: float, per_unit: int) -> float | None:
-    """The p-th percentile read from a histogram of floor(value * per_unit) bins.
+@dataclass(frozen=True, slots=True)
+class RankBin:
+    """Where one group's percentile lies in its histogram, as the database found it."""
 
-    The value is placed inside its bin as if the bin's values were spread evenly, so the
-    error is under one bin width.
-    """
-    total = sum(count for _bin, count in bins)
-    if total == 0:
-        return None
-    number, inside = locate_rank(bins, nearest_rank(p, total))
-    count = dict(bins)[number]
-    return (number + (inside - 0.5) / count) / per_unit
+    group: str
+    bin: int
+    count: int
+    """Values in the bin."""
+    rank_in_bin: int
+    """The percentile value's 1-based rank inside the bin."""
+    total: int
+    """Values in the group."""
 
-
-def merge_bins(groups: Iterable[Sequence[tuple[int, int]]]) -> tuple[tuple[int, int], ...]:
-    totals: dict[int, int] = {}
-    for bins in groups:
-        for number, count in bins:
-            totals[number] = totals.get(number, 0) + count
-    return tuple(sorted(totals.items()))
+    def value(self, per_unit: int) -> float:
+        """The value, placed inside its bin as if the bin's values were evenly spread: within
+        one bin width (1 / per_unit) of the exact value."""
+        return (self.bin + (self.rank_in_bin - 0.5) / self.count) / per_unit
 
 
 # --- 1. pipeline ------------------------------------------------------------------------------

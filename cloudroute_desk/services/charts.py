@@ -30,9 +30,7 @@ from cloudroute_desk.domain.chart_data import (
     PoolDays,
     RoutingData,
     RoutingMonth,
-    binned_percentile,
     locate_rank,
-    merge_bins,
     nearest_rank,
 )
 from cloudroute_desk.domain.clock import utcnow
@@ -53,29 +51,27 @@ def pipeline(database: Database, chart_filter: ChartFilter) -> PipelineData:
 
 def days_to_credit(database: Database, chart_filter: ChartFilter) -> DaysData:
     with database.reading() as session:
-        rows = chart_queries.days_histogram_rows(session, chart_filter)
-        by_pool_month: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-        for pool, month, days_bin, count in rows:
-            by_pool_month[(pool, month)].append((days_bin, count))
+        bins, medians = chart_queries.days_rows(session, chart_filter)
+        by_pool: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for pool_value, days_bin, count in bins:
+            by_pool[pool_value].append((days_bin, count))
         pools: list[PoolDays] = []
         for pool in CHART_POOLS:
-            groups = [bins for (p, _m), bins in by_pool_month.items() if p == pool.value]
-            bins = merge_bins(groups)
-            if not bins:
+            pool_bins = tuple(by_pool.get(pool.value, ()))
+            if not pool_bins:
                 continue
-            total = sum(count for _b, count in bins)
+            total = sum(count for _b, count in pool_bins)
             median, p90 = (
-                _exact_percentile(session, chart_filter, pool, bins, nearest_rank(p, total))
+                _exact_percentile(session, chart_filter, pool, pool_bins, nearest_rank(p, total))
                 for p in (0.5, 0.9)
             )
-            pools.append(PoolDays(pool, bins, median, p90))
-    trend: list[DaysTrendPoint] = []
-    for (pool, month), month_bins in sorted(by_pool_month.items()):
-        ordered = tuple(sorted(month_bins))
-        month_median = binned_percentile(ordered, 0.5, DAYS_PER_UNIT)
-        if month and month_median is not None:
-            records = sum(count for _b, count in ordered)
-            trend.append(DaysTrendPoint(Pool(pool), month, records, month_median))
+            pools.append(PoolDays(pool, pool_bins, median, p90))
+    trend = []
+    for rank_bin in sorted(medians, key=lambda r: r.group):
+        pool_value, month = rank_bin.group.split("|")
+        trend.append(
+            DaysTrendPoint(Pool(pool_value), month, rank_bin.total, rank_bin.value(DAYS_PER_UNIT))
+        )
     return DaysData(tuple(pools), tuple(trend))
 
 
@@ -95,31 +91,21 @@ def routing(
 ) -> RoutingData:
     overdue_before = (now or utcnow()) - timedelta(hours=ROUTING_SLA_HOURS)
     with database.reading() as session:
-        rows = chart_queries.routing_rows(session, chart_filter, overdue_before)
-    bins: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    on_time: dict[str, int] = defaultdict(int)
-    overdue: dict[str, int] = defaultdict(int)
-    for month, hours_bin, count, in_time, open_late in rows:
-        on_time[month] += in_time
-        overdue[month] += open_late
-        if hours_bin is not None:
-            bins[month].append((hours_bin, count))
-        else:
-            bins.setdefault(month, [])
-    months = []
-    for month in sorted(bins):
-        ordered = tuple(sorted(bins[month]))
-        months.append(
-            RoutingMonth(
-                month=month,
-                assigned=sum(count for _b, count in ordered),
-                on_time=on_time[month],
-                overdue_open=overdue[month],
-                p50_hours=binned_percentile(ordered, 0.5, HOURS_PER_UNIT),
-                p90_hours=binned_percentile(ordered, 0.9, HOURS_PER_UNIT),
-            )
+        totals, ranks = chart_queries.routing_rows(session, chart_filter, overdue_before)
+    hours = {rank_bin.group: rank_bin.value(HOURS_PER_UNIT) for rank_bin in ranks}
+    months = tuple(
+        RoutingMonth(
+            month=month,
+            assigned=assigned,
+            on_time=on_time,
+            overdue_open=overdue,
+            p50_hours=hours.get(f"p50|{month}"),
+            p90_hours=hours.get(f"p90|{month}"),
         )
-    return RoutingData(tuple(m for m in months if m.assigned or m.overdue_open))
+        for month, assigned, on_time, overdue in totals
+        if assigned or overdue
+    )
+    return RoutingData(months)
 
 
 def close_rate(database: Database, chart_filter: ChartFilter) -> CloseRateData:
