@@ -19,11 +19,13 @@ from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.db.tables import (
     AceRecordRow,
     AssignmentRow,
+    AuditEventRow,
     Base,
     InquiryRow,
     InquirySpendRow,
     PartnerRow,
 )
+from cloudroute_desk.domain.ace_form import AceForm
 from cloudroute_desk.domain.catalog import (
     AWARDED_STATES,
     AWS_SERVICES,
@@ -34,6 +36,7 @@ from cloudroute_desk.domain.catalog import (
     Pool,
     RecordState,
     Tier,
+    record_transition_allowed,
     tier_may_file,
 )
 from cloudroute_desk.services.demo_data import HISTORY_DAYS, generate_demo
@@ -134,7 +137,7 @@ def test_assignments_follow_the_one_active_partner_rule(database: Database) -> N
         else:
             assert active == [] and inquiry.partner_id is None and inquiry.assigned_at is None
         if inquiry.status == InquiryStatus.REROUTE:
-            assert history and all(a.end_reason for a in history)
+            assert history and all(a.end_reason == "did_not_connect" for a in history)
         if len(history) > 1:
             assert len({a.partner_id for a in history}) == len(history)
         for ended in (a for a in history if not a.active):
@@ -202,6 +205,54 @@ def test_records_respect_pools_tiers_and_ranges(database: Database) -> None:
             assert has_records
         elif inquiry.status != InquiryStatus.DECLINED:
             assert not has_records
+
+
+def test_audit_history_replays_every_assignment_and_record_state(database: Database) -> None:
+    _generate(database)
+    events = _rows(database, AuditEventRow)
+    assignments = _rows(database, AssignmentRow)
+    records = {r.id: r for r in _rows(database, AceRecordRow)}
+    kinds = Counter(e.kind for e in events)
+    assert kinds["assigned"] == len(assignments)
+    assert kinds["did_not_connect"] == sum(a.end_reason == "did_not_connect" for a in assignments)
+    assert kinds["record_created"] == len(records)
+    trail: dict[int, list[Any]] = defaultdict(list)
+    for event in sorted(events, key=lambda e: (e.at, e.id)):
+        assert event.at <= NOW
+        if event.record_id is not None:
+            trail[event.record_id].append(event)
+    for record_id, record in records.items():
+        state = RecordState.IDENTIFIED
+        steps = trail[record_id]
+        assert steps[0].kind == "record_created" and steps[0].at == record.created_at
+        for step in steps[1:]:
+            assert step.kind == "record_state" and step.detail["from"] == state
+            new = RecordState(step.detail["to"])
+            assert record_transition_allowed(state, new), (state, new)
+            state = new
+            if new in AWARDED_STATES and "amount_awarded_usd" in step.detail:
+                assert step.detail["amount_awarded_usd"] == record.amount_awarded_usd
+                assert step.at == record.credited_at
+        assert state == record.state
+        assert record.updated_at == steps[-1].at
+
+
+def test_draft_records_carry_a_form_the_editor_opens(database: Database) -> None:
+    generate_demo(database, inquiries=3_000, partners=40, seed=2, now=NOW)
+    inquiries = {i.id: i for i in _rows(database, InquiryRow)}
+    drafts = [r for r in _rows(database, AceRecordRow) if r.state == RecordState.IDENTIFIED]
+    assert drafts
+    for record in drafts:
+        form = AceForm.model_validate(record.fields)
+        inquiry = inquiries[record.inquiry_id]
+        assert form.pool == record.pool
+        assert form.amount_requested_usd == record.amount_requested_usd
+        assert form.customer.company_name == inquiry.company_name
+        assert len(form.use_case) > 100 and inquiry.company_name.split(" ")[0] in form.use_case
+        if form.pool == Pool.BEDROCK_POC:
+            assert form.poc.budget_total_usd == record.amount_requested_usd
+    decided = [r for r in _rows(database, AceRecordRow) if r.state != RecordState.IDENTIFIED]
+    assert all(r.fields == {} for r in decided)
 
 
 def test_inquiries_and_partners_look_real(database: Database) -> None:

@@ -397,4 +397,4 @@ class _InquiryMaker:
         rows["inquiries"].append(inquiry)
         rows["inquiry_spend"].extend(spend)
         axes = (stage, region, vertical, profile, engagement)
-        self.life.run(rows, inquiry, pools, vouched, axes)
+        self.life.run(rows, inquiry, spend, pools, vouched, axes)

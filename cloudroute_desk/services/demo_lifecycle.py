@@ -16,6 +16,7 @@ import random
 from datetime import datetime
 from typing import Any
 
+from cloudroute_desk.db.assignment_queries import DID_NOT_CONNECT
 from cloudroute_desk.domain.catalog import (
     POOLS,
     STACKED_CEILING_USD,
@@ -25,6 +26,7 @@ from cloudroute_desk.domain.catalog import (
     Tier,
     tier_may_file,
 )
+from cloudroute_desk.services.demo_drafts import draft_fields
 from cloudroute_desk.services.demo_partners import PartnerPlan, PartnerRouter
 from cloudroute_desk.services.demo_random import WeightedChoice, hours, money
 
@@ -72,6 +74,8 @@ NEW_DECLINE_REASONS = ("not a startup", "duplicate inquiry", "outside programme"
 MIN_USD = {pool.value: spec.min_usd or 0 for pool, spec in POOLS.items()}
 BAND_DAYS = {pool.value: spec.band_days or (7, 21) for pool, spec in POOLS.items()}
 MAY_FILE = {tier: frozenset(p.value for p in Pool if tier_may_file(tier, p)) for tier in Tier}
+REVIEWER = "aws-partner-central"
+"""Actor of the reviewer's transitions (validated, approved, downgraded, rejected)."""
 RECORD_ID_BASE = 4_000_000
 """ACE opportunity ids look like ``O4000123``: Partner Central's ``O`` + digits."""
 
@@ -102,26 +106,31 @@ class Lifecycle:
         self,
         rows: Rows,
         inquiry: dict[str, Any],
+        spend: list[dict[str, Any]],
         pools: list[str],
         vouched: bool,
         axes: tuple[str, ...],
     ) -> None:
-        _Walk(self, rows, inquiry, pools, vouched, axes).run()
+        _Walk(self, rows, inquiry, spend, pools, vouched, axes).run()
 
 
 class _Walk:
-    __slots__ = ("admin", "axes", "inquiry", "life", "now", "pools", "rng", "rows", "vouched")
+    __slots__ = (
+        "admin", "axes", "inquiry", "life", "now", "pools", "rng", "rows", "spend", "vouched"
+    )  # fmt: skip
 
     def __init__(
         self,
         life: Lifecycle,
         rows: Rows,
         inquiry: dict[str, Any],
+        spend: list[dict[str, Any]],
         pools: list[str],
         vouched: bool,
         axes: tuple[str, ...],
     ) -> None:
         self.life = life
+        self.spend = spend
         self.rng = life.rng
         self.now = life.now
         self.rows = rows
@@ -147,17 +156,23 @@ class _Walk:
         return age_hours < 72 and self.rng.random() < share
 
     def _event(
-        self, at: datetime, kind: str, partner_id: int | None, detail: dict[str, Any]
+        self,
+        at: datetime,
+        kind: str,
+        partner_id: int | None,
+        detail: dict[str, Any],
+        record_id: int | None = None,
+        actor: str | None = None,
     ) -> None:
         self.rows["audit_events"].append(
             {
                 "id": self.life._id("audit_events"),
                 "at": at,
-                "actor": self.admin,
+                "actor": actor or self.admin,
                 "kind": kind,
                 "inquiry_id": self.inquiry["id"],
                 "partner_id": partner_id,
-                "record_id": None,
+                "record_id": record_id,
                 "detail": detail,
             }
         )
@@ -190,18 +205,25 @@ class _Walk:
             "rank": rank,
         }
         self.rows["assignments"].append(row)
-        self._event(at, "inquiry.assigned", partner.id, {"rank": rank, "score": score})
+        detail = {"partner_name": partner.name, "score": score, "rank": rank, "source": "demo"}
+        self._event(at, "assigned", partner.id, detail)
         self.inquiry["status"] = ASSIGNED
         self.inquiry["partner_id"] = partner.id
         self.inquiry["assigned_at"] = at
         return row
 
-    def _end(self, assignment: dict[str, Any], at: datetime, reason: str, status: str) -> None:
+    def _end(
+        self, assignment: dict[str, Any], partner: PartnerPlan, at: datetime, reason: str
+    ) -> None:
+        """Ends ``assignment``: re-route when ``reason`` is DID_NOT_CONNECT, else declined."""
+        rerouted = reason == DID_NOT_CONNECT
+        status = REROUTE if rerouted else DECLINED
         assignment["active"] = False
         assignment["ended_at"] = at
-        assignment["end_reason"] = reason
-        kind = "inquiry.rerouted" if status == REROUTE else "inquiry.declined"
-        self._event(at, kind, assignment["partner_id"], {"reason": reason})
+        assignment["end_reason"] = DID_NOT_CONNECT if rerouted else DECLINED
+        detail: dict[str, Any] = {"partner_name": partner.name, "assignment_id": assignment["id"]}
+        detail["reason"] = "re-route" if rerouted else reason
+        self._event(at, DID_NOT_CONNECT if rerouted else DECLINED, partner.id, detail)
         self.inquiry["status"] = status
         self.inquiry["partner_id"] = None
         self.inquiry["assigned_at"] = None
@@ -215,7 +237,7 @@ class _Walk:
             if at <= now:
                 self.inquiry["status"] = DECLINED
                 reason = rng.choice(NEW_DECLINE_REASONS)
-                self._event(at, "inquiry.declined", None, {"reason": reason})
+                self._event(at, DECLINED, None, {"reason": reason})
             return
         assigned_at = arrived + hours(self._assignment_delay_hours())
         if assigned_at > now or self._in_backlog(arrived):
@@ -229,7 +251,7 @@ class _Walk:
             rerouted_at = assigned_at + hours(rng.uniform(4 * 24, 12 * 24))
             if rerouted_at > now:
                 return
-            self._end(assignment, rerouted_at, "no connection", REROUTE)
+            self._end(assignment, partner, rerouted_at, DID_NOT_CONNECT)
             again_at = rerouted_at + hours(rng.uniform(2.0, 30.0))
             if again_at > now:
                 return
@@ -248,7 +270,7 @@ class _Walk:
             declined_at = call_at + hours(rng.uniform(12.0, 72.0))
             if declined_at <= now:
                 reason = "partner cannot file the pools wanted" if not to_file else "not eligible"
-                self._end(assignment, declined_at, reason, DECLINED)
+                self._end(assignment, partner, declined_at, reason)
             return
         if filing_at > now:
             return
@@ -260,7 +282,7 @@ class _Walk:
             self.inquiry["status"] = CREDITED
         else:
             last = max(record["decided_at"] for record in records)
-            self._end(assignment, last, "all records rejected", DECLINED)
+            self._end(assignment, partner, last, "all records rejected")
 
     def _pools_to_file(self, partner: PartnerPlan) -> list[tuple[str, int]]:
         wanted = [p for p in self.pools if p in REQUEST_AMOUNTS]
@@ -315,12 +337,34 @@ class _Walk:
             "days_to_credit": None,
             "fields": {},
             "updated_at": created,
-            "updated_by": partner.email,
+            "updated_by": self.admin,
             "version": 1,
         }
         self.rows["ace_records"].append(row)
+        self._record_event(row, created, "record_created", {"pool": pool}, self.admin)
         self._advance(row, partner, pool, requested, created)
+        if row["state"] == IDENTIFIED:
+            row["fields"] = draft_fields(self.rng, self.inquiry, self.spend, partner, row)
         return row
+
+    def _record_event(
+        self, row: dict[str, Any], at: datetime, kind: str, detail: dict[str, Any], actor: str
+    ) -> None:
+        self._event(at, kind, row["partner_id"], detail, row["id"], actor)
+        row["updated_at"] = at
+        row["updated_by"] = actor
+
+    def _move(
+        self, row: dict[str, Any], at: datetime, to: str, extra: dict[str, Any] | None = None
+    ) -> None:
+        """A state transition with its audit row, as the editor's history shows it."""
+        detail: dict[str, Any] = {"from": row["state"], "to": to}
+        if extra:
+            detail.update(extra)
+        actor = self.admin if to in (SUBMITTED, LAUNCHED, CLOSED) else REVIEWER
+        self._record_event(row, at, "record_state", detail, actor)
+        row["state"] = to
+        row["version"] += 1
 
     def _advance(
         self,
@@ -336,42 +380,53 @@ class _Walk:
         if submitted > now:
             return
         row["external_id"] = f"O{RECORD_ID_BASE + row['id']}"
-        row["submitted_at"] = row["updated_at"] = submitted
+        row["submitted_at"] = submitted
+        self._move(row, submitted, SUBMITTED)
         days = self._turnaround_days(partner, pool)
         decided = submitted + hours(days * 24.0)
+        validated = submitted + hours(rng.uniform(12.0, 48.0))
         probability = partner.approval_probability((*self.axes, pool))
         roll = rng.random()
-        if decided > now:
-            validated_after = rng.uniform(0.5, 2.0)
-            age_days = (now - submitted).total_seconds() / 86_400
-            row["state"] = VALIDATED if age_days > validated_after else SUBMITTED
-            return
-        row["decided_at"] = row["updated_at"] = decided
         if roll >= probability and rng.random() < 0.6:
             # Rejections come back sooner than credits: nothing to provision.
-            earlier = submitted + hours(days * 24.0 * rng.uniform(0.6, 0.95))
-            row["decided_at"] = row["updated_at"] = earlier
-            row["state"] = REJECTED
+            decided = submitted + hours(days * 24.0 * rng.uniform(0.6, 0.95))
+            outcome = REJECTED
+        else:
+            outcome = DOWNGRADED if roll >= probability else APPROVED
+        if outcome != REJECTED:
+            validated = min(validated, decided - hours(1.0))  # approvals pass validation first
+        if validated < min(decided, now):
+            self._move(row, validated, VALIDATED)
+        if decided > now:
+            return
+        row["decided_at"] = decided
+        if outcome == REJECTED:
+            self._move(row, decided, REJECTED)
             return
         row["credited_at"] = decided
         row["days_to_credit"] = round((decided - submitted).total_seconds() / 86_400, 4)
-        if roll >= probability:
-            row["awarded_pool"], row["amount_awarded_usd"] = _downgrade(rng, pool, requested)
-            row["state"] = DOWNGRADED
-            return
-        low = MIN_USD[pool]
-        awarded = requested
-        if rng.random() < 0.12:
-            awarded = min(max(money(rng.uniform(low, requested), 5_000), low), requested)
-        row["awarded_pool"] = pool
-        row["amount_awarded_usd"] = awarded
-        since_days = (now - decided).total_seconds() / 86_400
-        if since_days > 150 and rng.random() < 0.7:
-            row["state"] = CLOSED
-        elif since_days > 30 and rng.random() < 0.75:
-            row["state"] = LAUNCHED
+        if outcome == DOWNGRADED:
+            awarded_pool, awarded = _downgrade(rng, pool, requested)
         else:
-            row["state"] = APPROVED
+            low = MIN_USD[pool]
+            awarded_pool, awarded = pool, requested
+            if rng.random() < 0.12:
+                awarded = min(max(money(rng.uniform(low, requested), 5_000), low), requested)
+        row["awarded_pool"] = awarded_pool
+        row["amount_awarded_usd"] = awarded
+        award = {
+            "amount_awarded_usd": awarded,
+            "awarded_pool": awarded_pool,
+            "credited_on": decided.date().isoformat(),
+        }
+        self._move(row, decided, outcome, award)
+        if outcome == DOWNGRADED:
+            return
+        since_days = (now - decided).total_seconds() / 86_400
+        if since_days > 30 and rng.random() < 0.8:
+            self._move(row, decided + hours(24.0 * rng.uniform(7.0, 30.0)), LAUNCHED)
+            if since_days > 150 and rng.random() < 0.7:
+                self._move(row, decided + hours(24.0 * rng.uniform(90.0, 150.0)), CLOSED)
 
 
 def _downgrade(rng: random.Random, pool: str, requested: int) -> tuple[str, int]:

@@ -68,6 +68,7 @@ ROUTABLE_TIERS = (Tier.ADVANCED, Tier.PREMIER)
 @dataclass(slots=True)
 class PartnerPlan:
     id: int
+    name: str
     tier: Tier
     active_until: datetime | None
     regions: tuple[str, ...]
@@ -160,6 +161,7 @@ def make_partners(
             _plan(
                 rng,
                 partner_id,
+                name,
                 tier,
                 active_until,
                 regions,
@@ -195,6 +197,7 @@ def make_partners(
 def _plan(
     rng: random.Random,
     partner_id: int,
+    name: str,
     tier: Tier,
     active_until: datetime | None,
     regions: tuple[str, ...],
@@ -218,7 +221,7 @@ def _plan(
     speed = rng.uniform(0.88, 1.12) * (0.85 if tier is Tier.PREMIER else 1.0)
     weight = capacity * (0.03 if rng.random() < 0.06 else 1.0) * (0.4 + skill)
     return PartnerPlan(
-        partner_id, tier, active_until, regions, verticals, profiles, email, skill, offsets,
+        partner_id, name, tier, active_until, regions, verticals, profiles, email, skill, offsets,
         speed, weight, frozenset((*regions, *verticals, *profiles)),
     )  # fmt: skip
 

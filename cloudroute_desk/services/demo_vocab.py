@@ -185,3 +185,72 @@ ROUND_LABELS: dict[str, str] = {
     "Series-B": "Series B",
     "later": "Series C",
 }
+
+USE_CASE_WHAT: dict[str, tuple[str, ...]] = {
+    Vertical.FINTECH: (
+        "card-spend controls for mid-market finance teams",
+        "real-time payment reconciliation for marketplaces",
+        "credit underwriting for small-business lenders",
+        "treasury automation for venture-backed startups",
+    ),
+    Vertical.HEALTHTECH: (
+        "remote patient monitoring for cardiology clinics",
+        "prior-authorization automation for specialty practices",
+        "clinical-trial matching for oncology centres",
+        "care-team scheduling for home-health agencies",
+    ),
+    Vertical.B2B_SAAS: (
+        "revenue forecasting for B2B sales teams",
+        "contract analytics for procurement departments",
+        "observability dashboards for platform engineering teams",
+        "workflow automation for customer-support organisations",
+    ),
+    Vertical.ECOMMERCE: (
+        "demand forecasting for direct-to-consumer brands",
+        "returns logistics for online fashion retailers",
+        "product search and recommendations for grocery delivery",
+        "dynamic pricing for marketplace sellers",
+    ),
+    Vertical.DEEP_TECH: (
+        "simulation pipelines for battery-materials research",
+        "computer vision for warehouse robotics",
+        "satellite-imagery analytics for agriculture",
+        "sensor-fusion software for industrial inspection drones",
+    ),
+    Vertical.GAMING: (
+        "a cross-platform multiplayer game with live events",
+        "matchmaking and anti-cheat services for indie studios",
+        "a mobile strategy game with seasonal content drops",
+        "player analytics for free-to-play publishers",
+    ),
+    Vertical.MEDIA: (
+        "automated video captioning and translation for publishers",
+        "a podcast hosting and ad-insertion platform",
+        "live-stream clipping for sports broadcasters",
+        "a newsletter and paid-community platform for creators",
+    ),
+    Vertical.EDTECH: (
+        "adaptive maths tutoring for secondary schools",
+        "a cohort-based coding bootcamp platform",
+        "exam proctoring for online universities",
+        "language-learning conversation practice",
+    ),
+}
+"""What a startup does, per vertical, for generated use-case paragraphs."""
+
+USE_CASE_FUNDS: dict[str, str] = {
+    ServiceProfile.COMPUTE: "containerised services and batch jobs on {services}",
+    ServiceProfile.AI: "model inference and fine-tuning on {services}",
+    ServiceProfile.DATA: "the analytics pipeline and warehouse on {services}",
+    ServiceProfile.EDGE: "low-latency delivery at the edge with {services}",
+}
+"""What the credits pay for, per service profile (``{services}`` is the spend lines)."""
+
+PARTNER_ROLES: tuple[str, ...] = (
+    "Architecture review and Well-Architected remediation",
+    "Migration planning and cut-over support",
+    "SOC 2 readiness and security baseline",
+    "Landing zone, cost guardrails and CI/CD setup",
+    "Generative AI proof of concept and evaluation harness",
+    "Data platform design and implementation",
+)
