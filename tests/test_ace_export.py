@@ -95,7 +95,11 @@ def test_mapping_follows_the_documented_table() -> None:
     assert project["CompetitorName"] == "No Competition"
     assert "OtherCompetitorNames" not in project
     assert project["OtherSolutionDescription"] == portfolio_form().partner_role
-    assert payload["LifeCycle"] == {"Stage": "Qualified", "TargetCloseDate": "2027-01-15"}
+    assert payload["LifeCycle"] == {
+        "Stage": "Qualified",
+        "TargetCloseDate": "2027-01-15",
+        "NextSteps": portfolio_form().next_steps,
+    }
     assert payload["PrimaryNeedsFromAws"] == ["Co-Sell - Architectural Validation"]
     assert payload["PartnerOpportunityIdentifier"] == "CR-2026-0001"
 

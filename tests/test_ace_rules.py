@@ -537,6 +537,14 @@ CASES = [
         "For Visibility Only cannot ask AWS",
     ),
     Case(
+        "co-sell without next steps",
+        {"next_steps": " "},
+        "submit.next_steps",
+        "next_steps",
+        "Co-Sell support needs next steps",
+        severity=Severity.WARNING,
+    ),
+    Case(
         "engagement unknown",
         {"engagement_type": "Lift"},
         "engagement_type",

@@ -634,6 +634,14 @@ def _submission_rules(form: AceForm, out: _Collector) -> None:
             "submit.involvement",
             "For Visibility Only cannot ask AWS for Co-Sell support: clear the primary needs.",
         )
+    if form.involvement_type == "Co-Sell" and not form.next_steps.strip():
+        # Partner Central asks for next steps before it converts a record to Co-Sell; the
+        # create call itself does not, so this does not block.
+        out.warning(
+            "next_steps",
+            "submit.next_steps",
+            "Co-Sell support needs next steps: say what happens next with the customer.",
+        )
 
 
 def _api_model_findings(form: AceForm, seen: Iterable[Finding]) -> list[Finding]:
