@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from cloudroute_desk.db.assignment_queries import DID_NOT_CONNECT
@@ -74,6 +74,10 @@ NEW_DECLINE_REASONS = ("not a startup", "duplicate inquiry", "outside programme"
 MIN_USD = {pool.value: spec.min_usd or 0 for pool, spec in POOLS.items()}
 BAND_DAYS = {pool.value: spec.band_days or (7, 21) for pool, spec in POOLS.items()}
 MAY_FILE = {tier: frozenset(p.value for p in Pool if tier_may_file(tier, p)) for tier in Tier}
+RECORD_TRAIL = timedelta(days=120)
+"""Records created this recently get their audit trail (created, each state change); older
+ones only their current state: the editor's history panel is for the working set, and a
+full trail would be most of a million-inquiry database."""
 REVIEWER = "aws-partner-central"
 """Actor of the reviewer's transitions (validated, approved, downgraded, rejected)."""
 RECORD_ID_BASE = 4_000_000
@@ -116,7 +120,8 @@ class Lifecycle:
 
 class _Walk:
     __slots__ = (
-        "admin", "axes", "inquiry", "life", "now", "pools", "rng", "rows", "spend", "vouched"
+        "admin", "axes", "inquiry", "life", "now", "pools", "rng", "rows", "spend", "trail",
+        "vouched",
     )  # fmt: skip
 
     def __init__(
@@ -139,6 +144,7 @@ class _Walk:
         self.vouched = vouched
         self.axes = axes
         self.admin = self.rng.choice(life.admins)
+        self.trail = True
 
     def _assignment_delay_hours(self) -> float:
         rng = self.rng
@@ -341,6 +347,7 @@ class _Walk:
             "version": 1,
         }
         self.rows["ace_records"].append(row)
+        self.trail = self.now - created <= RECORD_TRAIL
         self._record_event(row, created, "record_created", {"pool": pool}, self.admin)
         self._advance(row, partner, pool, requested, created)
         if row["state"] == IDENTIFIED:
@@ -350,7 +357,8 @@ class _Walk:
     def _record_event(
         self, row: dict[str, Any], at: datetime, kind: str, detail: dict[str, Any], actor: str
     ) -> None:
-        self._event(at, kind, row["partner_id"], detail, row["id"], actor)
+        if self.trail:
+            self._event(at, kind, row["partner_id"], detail, row["id"], actor)
         row["updated_at"] = at
         row["updated_by"] = actor
 
