@@ -156,6 +156,7 @@ def locate(
 class Located:
     row: int
     inquiry_id: int
+    key: Key
 
 
 def next_breached(
@@ -170,7 +171,7 @@ def next_breached(
         if key is None:
             return None
         row = q.position_of(session, queue_filter, now, key[1])
-        return None if row is None else Located(row, key[1])
+        return None if row is None else Located(row, key[1], key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -71,6 +71,7 @@ class QueuePane(QWidget):
         self._extra_description = ""
         self._summary_request = 0
         self._totals: QueueSummary | None = None
+        self._located: Located | None = None
 
         self.model = InquiryQueueModel(executor, self)
         self.filter_bar = FilterBar(self)
@@ -124,11 +125,9 @@ class QueuePane(QWidget):
         self._sla_timer = QTimer(self)
         self._sla_timer.setInterval(SLA_TICK_MS)
         self._sla_timer.timeout.connect(self._on_sla_timer_timeout)
-        self._sla_timer.start()
         self._summary_timer = QTimer(self)
         self._summary_timer.setInterval(SUMMARY_REFRESH_MS)
         self._summary_timer.timeout.connect(self._refresh_summary)
-        self._summary_timer.start()
 
         self.filter_bar.filter_changed.connect(self._on_filter_bar_filter_changed)
         self.request_chip.clicked.connect(self._on_request_chip_clicked)
@@ -188,8 +187,12 @@ class QueuePane(QWidget):
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def select_next_breached(self) -> None:
-        current = self.model.row_object(self.table.currentIndex().row())
+        row = self.table.currentIndex().row()
+        current = self.model.row_object(row)
         after = current.key if current is not None else None
+        located = self._located
+        if current is None and located is not None and located.row == row:
+            after = located.key  # pressed again before the row's page arrived
         queue_filter = self.model.queue_filter
         now = utcnow()
 
@@ -200,6 +203,17 @@ class QueuePane(QWidget):
 
     def export_to(self, path: Path) -> None:
         self.exporter.start(path, self.model.queue_filter)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The clocks tick only while someone can see them.
+        self._sla_timer.start()
+        self._summary_timer.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._sla_timer.stop()
+        self._summary_timer.stop()
+        super().hideEvent(event)
 
     # Slots ---------------------------------------------------------------------------------
 
@@ -322,6 +336,7 @@ class QueuePane(QWidget):
         if found is None:
             self.status_message.emit("No inquiry in this view is past its SLA.")
             return
+        self._located = found
         self._set_selected(found.inquiry_id)
         self.select_row(found.row)
         self.table.scrollTo(
