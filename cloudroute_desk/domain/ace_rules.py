@@ -132,7 +132,8 @@ class ValidationContext(BaseModel):
 
 
 def validate(form: AceForm, context: ValidationContext) -> list[Finding]:
-    """All findings for ``form``, errors and warnings, in form order. Never raises."""
+    """All findings for ``form``, errors and warnings: text boundary first, then the business
+    rules, then the service-model checks. Never raises."""
     findings = check_text(form)
     unsafe = {f.field for f in findings}
     out = _Collector(unsafe)
