@@ -79,8 +79,8 @@ def test_offline_edits_survive_a_dropped_widget(
     again = open_pane(qtbot, executor, store_path, inquiry_id)
     assert again.form.form.use_case.endswith("Typed on a plane, no server")
     assert again.banner.isVisible()
-    assert "Restored unsaved changes from" in again.banner_label.text()
-    assert again.banner_revert.isVisible()
+    assert "Restored unsaved changes from" in again.banner.label.text()
+    assert again.banner.revert_button.isVisible()
     # The restored draft syncs with the next edit.
     with qtbot.waitSignal(again.autosave.synced, timeout=5000):
         type_at_end(qtbot, again.form.editor("use_case").widget, ".")
@@ -172,7 +172,7 @@ def test_sigkilled_editor_loses_at_most_the_last_second(
     assert records.open_record(executor.database, record_id).version == 1, "never synced"
     pane = open_pane(qtbot, executor, store_path, inquiry_id)
     assert pane.form.form.use_case.endswith(" Typed just before the crash")
-    assert "Restored unsaved changes" in pane.banner_label.text()
+    assert "Restored unsaved changes" in pane.banner.label.text()
 
 
 @pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
@@ -193,7 +193,7 @@ def test_two_admins_conflict_is_shown_and_resolved(
         assert stored.form.partner_role.endswith("[alice]") and stored.form.next_steps == ""
         identity = drafts.database_identity(bob_executor.database)
         assert DraftStore(tmp_path / "bob.sqlite").get(identity, record_id) is not None
-        assert bob.banner.isVisible() and "alice" in bob.banner_label.text()
+        assert bob.banner.isVisible() and "alice" in bob.banner.label.text()
         dialog = bob.conflict_dialog
         assert isinstance(dialog, ConflictDialog)
         cells = {

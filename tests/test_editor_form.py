@@ -304,7 +304,7 @@ def test_mark_submitted_locks_the_form_and_export_passes_the_api_model(
     inquiry_id, record_id = seed_record(executor.database)
     pane = open_pane(qtbot, executor, tmp_path / "drafts.sqlite", inquiry_id)
     pane.export_button.click()
-    assert "Fix the errors first" in pane.banner_label.text()
+    assert "Fix the errors first" in pane.banner.label.text()
     fixed = _fixed_form(pane.form.form)
     pane.form.set_form(fixed)
     pane.autosave.edited(fixed)  # as if typed: it must reach the database before submitting

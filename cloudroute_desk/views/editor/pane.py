@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,6 +42,7 @@ from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError
 from cloudroute_desk.views.editor.autosave import Autosave
 from cloudroute_desk.views.editor.award_dialog import AwardDialog
+from cloudroute_desk.views.editor.banner import Banner
 from cloudroute_desk.views.editor.conflict_dialog import ConflictDialog
 from cloudroute_desk.views.editor.form_spec import label_for
 from cloudroute_desk.views.editor.lifecycle_bar import LifecycleBar
@@ -97,18 +97,7 @@ class RecordEditorPane(QWidget):
             header.addWidget(widget)
         layout.addLayout(header)
 
-        self.banner = QFrame()
-        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
-        banner_row = QHBoxLayout(self.banner)
-        self.banner_label = QLabel()
-        self.banner_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner_label.setWordWrap(True)
-        self.banner_revert = QPushButton("Revert")
-        self.banner_resolve = QPushButton("Resolve…")
-        banner_row.addWidget(self.banner_label, 1)
-        banner_row.addWidget(self.banner_revert)
-        banner_row.addWidget(self.banner_resolve)
-        self.banner.hide()
+        self.banner = Banner()
         layout.addWidget(self.banner)
 
         self.records_model = RecordListModel(self)
@@ -159,8 +148,8 @@ class RecordEditorPane(QWidget):
         )
         self.new_button.clicked.connect(self._on_new_button_clicked)
         self.revert_button.clicked.connect(self._on_revert_clicked)
-        self.banner_revert.clicked.connect(self._on_revert_clicked)
-        self.banner_resolve.clicked.connect(self._on_banner_resolve_clicked)
+        self.banner.revert_button.clicked.connect(self._on_revert_clicked)
+        self.banner.resolve_button.clicked.connect(self._on_banner_resolve_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.form.form_edited.connect(self.autosave.edited)
         self.form.findings_changed.connect(self._on_form_findings_changed)
@@ -234,7 +223,7 @@ class RecordEditorPane(QWidget):
         try:
             opened = await self.executor.run(lambda db: records.open_record(db, record_id))
         except RecordError as error:
-            self._show_banner(str(error))
+            self.banner.show_message(str(error))
             return
         identity = drafts.database_identity(self.executor.database)
         draft = drafts.read_draft(self.draft_store, identity, record_id)
@@ -244,14 +233,14 @@ class RecordEditorPane(QWidget):
             draft = None
         if draft is not None and opened.editable:
             self.form.set_form(draft.form)
-            self._show_banner(
+            self.banner.show_message(
                 f"Restored unsaved changes from {draft.saved_at:%Y-%m-%d %H:%M:%S} UTC.",
                 revert=True,
             )
             self.autosave.start(identity, record_id, draft.base_version, draft.text)
         else:
             if draft is not None:
-                self._show_banner(
+                self.banner.show_message(
                     f"Your local changes from {draft.saved_at:%Y-%m-%d %H:%M} UTC were not "
                     f"saved: the record is now {opened.summary.state.value}.",
                     revert=True,
@@ -287,12 +276,6 @@ class RecordEditorPane(QWidget):
         self.revert_button.setEnabled(has_record and bool(self.opened and self.opened.editable))
         self.export_button.setEnabled(has_record)
 
-    def _show_banner(self, text: str, *, revert: bool = False, resolve: bool = False) -> None:
-        self.banner_label.setText(text)
-        self.banner_revert.setVisible(revert)
-        self.banner_resolve.setVisible(resolve)
-        self.banner.show()
-
     # ---- findings --------------------------------------------------------------------------
 
     def _on_form_findings_changed(self, findings: list[object]) -> None:
@@ -322,7 +305,7 @@ class RecordEditorPane(QWidget):
                 lambda db: records.create_record(db, inquiry_id, pool, admin)
             )
         except RecordError as error:
-            self._show_banner(str(error))
+            self.banner.show_message(str(error))
             return
         self.autosave.stop()
         self.opened = None
@@ -343,7 +326,7 @@ class RecordEditorPane(QWidget):
             return
         self.form.validate_now()
         if self.form.has_errors():
-            self._show_banner(
+            self.banner.show_message(
                 "Fix the errors first: an exported request must pass Partner Central's checks."
             )
             return
@@ -363,12 +346,12 @@ class RecordEditorPane(QWidget):
     # ---- autosave outcomes -----------------------------------------------------------------
 
     def _on_autosave_synced(self, outcome: drafts.SyncOutcome) -> None:
-        if self.banner_resolve.isVisible() or self.banner_revert.isVisible():
+        if self.banner.offers_action():
             self.banner.hide()
         self.changes_made.emit(outcome.changes)
 
     def _on_autosave_conflicted(self, conflict: EditConflict) -> None:
-        self._show_banner(f"{conflict} Your changes are kept locally.", resolve=True)
+        self.banner.show_message(f"{conflict} Your changes are kept locally.", resolve=True)
         self._open_conflict_dialog(conflict)
 
     def _on_banner_resolve_clicked(self) -> None:
@@ -394,7 +377,9 @@ class RecordEditorPane(QWidget):
         self.banner.hide()
 
     def _on_autosave_locked(self, message: str) -> None:
-        self._show_banner(f"{message} Your local changes are kept until you revert.", revert=True)
+        self.banner.show_message(
+            f"{message} Your local changes are kept until you revert.", revert=True
+        )
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -414,7 +399,7 @@ class RecordEditorPane(QWidget):
         if opened is None:
             return
         if opened.editable and not await self.autosave.sync_now():
-            self._show_banner("Save your changes to the database before changing the state.")
+            self.banner.show_message("Save your changes to the database before changing the state.")
             return
         record_id, version, admin = opened.record_id, self.autosave.version, self.admin
         if not opened.editable:
@@ -424,7 +409,7 @@ class RecordEditorPane(QWidget):
                 lambda db: records.transition(db, record_id, state, version, admin, award=award)
             )
         except RecordError as error:
-            self._show_banner(str(error))
+            self.banner.show_message(str(error))
             return
         self.autosave.stop()
         self.opened = None
