@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import assignment_queries as aq
 from cloudroute_desk.db import routing_queries as rq
@@ -43,6 +44,10 @@ from cloudroute_desk.services.routing import (
 )
 
 ASSIGNED = Changes(queue=True, ranking=True, charts=True)
+
+SQLITE_LOCK_ATTEMPTS = 3
+"""SQLite's busy handler is not fair: under many writers one can wait out the whole busy
+timeout. The transaction rolled back completely, so trying again is safe."""
 
 BATCH_CANDIDATES = 25
 """Each open inquiry offers its best 25 eligible partners to the batch matching."""
@@ -128,8 +133,18 @@ def _decision(ranking: Ranking, partner_id: int) -> _Decision:
 
 def _already_assigned(database: Database, inquiry_id: int) -> AssignmentError:
     with database.reading() as session:
-        holder = aq.active_holder(session, inquiry_id)
-        status = aq.inquiry_status(session, inquiry_id)
+        return _holder_error(session, inquiry_id)
+
+
+def _holder_error(session: Session, inquiry_id: int) -> AssignmentError:
+    """Why the inquiry cannot be claimed: who holds it, or the state it is in.
+
+    Inside the loser's own transaction this reads the winner's committed rows: PostgreSQL
+    (READ COMMITTED) takes a fresh snapshot per statement after the UPDATE waited for the
+    winner, and SQLite's BEGIN IMMEDIATE only started after the winner committed.
+    """
+    holder = aq.active_holder(session, inquiry_id)
+    status = aq.inquiry_status(session, inquiry_id)
     if holder is not None:
         return AlreadyAssigned(*holder)
     if status is None:
@@ -170,12 +185,34 @@ def _assign(
     decision: _Decision,
     source: str,
 ) -> None:
+    for attempt in range(1, SQLITE_LOCK_ATTEMPTS + 1):
+        try:
+            _assign_once(database, inquiry_id, partner_id, admin, reason, decision, source)
+            return
+        except OperationalError as error:
+            if not _sqlite_locked(database, error) or attempt == SQLITE_LOCK_ATTEMPTS:
+                raise
+
+
+def _sqlite_locked(database: Database, error: OperationalError) -> bool:
+    return database.backend == "sqlite" and "database is locked" in str(error)
+
+
+def _assign_once(
+    database: Database,
+    inquiry_id: int,
+    partner_id: int,
+    admin: str,
+    reason: str,
+    decision: _Decision,
+    source: str,
+) -> None:
     now = utcnow()
     try:
         with database.writing() as session:
             previous = aq.inquiry_status(session, inquiry_id)
             if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
-                raise _LostRaceError()
+                raise _holder_error(session, inquiry_id)
             if decision.refusal is not None:
                 raise PartnerNotEligibleError(decision.refusal)
             partner = session.get(PartnerRow, partner_id)
@@ -208,8 +245,6 @@ def _assign(
                     "source": source,
                 },
             )
-    except _LostRaceError:
-        raise _already_assigned(database, inquiry_id) from None
     except IntegrityError:
         # The partial unique index refused a second active assignment.
         raise _already_assigned(database, inquiry_id) from None
