@@ -269,8 +269,10 @@ def _lookup_table(enum_cls: type[E], labels: Mapping[Any, str]) -> dict[str, E]:
     table: dict[str, E] = {}
     for member in enum_cls:
         for spelling in (str(member.value), member.name, labels.get(member, "")):
-            if spelling:
-                table[_vocabulary_key(spelling)] = member
+            key = _vocabulary_key(spelling)
+            if key and table.setdefault(key, member) is not member:
+                # Two values that read alike would make an import guess; refuse at start-up.
+                raise ValueError(f"{enum_cls.__name__}: {spelling!r} is ambiguous")
     return table
 
 
