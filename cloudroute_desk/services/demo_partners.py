@@ -207,12 +207,14 @@ def _plan(
     email: str,
     capacity: int,
 ) -> PartnerPlan:
+    # Close rates count a downgrade as half an approval (DOWNGRADE_WEIGHT), so these base
+    # probabilities put most partners between 50 % and 90 %.
     if rng.random() < 0.10:
-        skill = rng.uniform(0.38, 0.60)  # a weak filer: mostly below the 70 % bar
+        skill = rng.uniform(0.32, 0.52)  # a weak filer: below the 70 % bar
     elif tier is Tier.SELECT:
-        skill = rng.uniform(0.50, 0.82)
+        skill = rng.uniform(0.45, 0.78)
     else:
-        skill = rng.uniform(0.58, 0.90)
+        skill = rng.uniform(0.50, 0.84)
     offsets: dict[str, float] = {}
     for axis in (STAGES, REGIONS, VERTICALS, PROFILES, ENGAGEMENTS, tuple(p.value for p in POOLS)):
         for value in axis:
