@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    CompoundSelect,
     Integer,
     Select,
     String,
     Subquery,
-    and_,
     case,
     cast,
     func,
@@ -28,10 +28,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from cloudroute_desk.db.chart_tables import ChartInquiryFactRow, ChartRecordFactRow
+from cloudroute_desk.db.chart_tables import (
+    HOURS_BIN_PER_HOUR,
+    ChartInquiryFactRow,
+    ChartRecordFactRow,
+)
 from cloudroute_desk.db.tables import PartnerRow
 from cloudroute_desk.domain.catalog import DECIDED_STATES, ROUTING_SLA_HOURS
 from cloudroute_desk.domain.chart_data import ChartFilter, PartnerChoice, RankBin
+
+SLA_BIN = ROUTING_SLA_HOURS * HOURS_BIN_PER_HOUR
+"""Hour bins are closed on the right, so bins below this one are exactly "within the SLA"."""
 
 R = ChartRecordFactRow
 Q = ChartInquiryFactRow
@@ -183,53 +190,72 @@ def routing_rows(
     and the bins of each month's p50 and p90 hours to assignment, grouped as ``"p50|YYYY-MM"``.
 
     "Open past the SLA" counts unassigned inquiries that arrived before ``overdue_before``.
+    The scan only counts (month, bin) pairs; on-time and open counts come from those groups
+    (bins below ``SLA_BIN`` are on time), plus a seek for the few still-open recent arrivals.
     """
-    on_time = func.sum(case((Q.hours_to_assign <= ROUTING_SLA_HOURS, 1), else_=0))
-    overdue = func.sum(
-        case((and_(Q.hours_bin.is_(None), Q.arrived_at < overdue_before), 1), else_=0)
-    )
+    conditions = inquiry_conditions(chart_filter)
     histogram = (
-        select(
-            Q.arrive_month.label("m"),
-            Q.hours_bin.label("b"),
-            func.count().label("n"),
-            on_time.label("t"),
-            overdue.label("o"),
-        )
-        .where(*inquiry_conditions(chart_filter))
+        select(Q.arrive_month.label("m"), Q.hours_bin.label("b"), func.count().label("n"))
+        .where(*conditions)
         .group_by(Q.arrive_month, Q.hours_bin)
         .cte("h")
     )
+    assigned_n = case((histogram.c.b.isnot(None), histogram.c.n), else_=0)
+    on_time_n = case((histogram.c.b < SLA_BIN, histogram.c.n), else_=0)
+    open_n = case((histogram.c.b.is_(None), histogram.c.n), else_=0)
     totals = select(
         literal("totals").label("kind"),
         histogram.c.m,
         cast(literal(None), Integer).label("b"),
-        cast(func.sum(case((histogram.c.b.isnot(None), histogram.c.n), else_=0)), BigInteger).label(
-            "n"
-        ),
-        cast(func.sum(histogram.c.t), BigInteger).label("rank_in_bin"),
-        cast(func.sum(histogram.c.o), BigInteger).label("total"),
+        cast(func.sum(assigned_n), BigInteger).label("n"),
+        cast(func.sum(on_time_n), BigInteger).label("rank_in_bin"),
+        cast(func.sum(open_n), BigInteger).label("total"),
     ).group_by(histogram.c.m)
+    not_yet_due = (
+        select(
+            literal("recent").label("kind"),
+            Q.arrive_month,
+            cast(literal(None), Integer).label("b"),
+            cast(func.count(), BigInteger).label("n"),
+            cast(literal(0), BigInteger).label("rank_in_bin"),
+            cast(literal(0), BigInteger).label("total"),
+        )
+        .where(
+            Q.arrive_month >= overdue_before.strftime("%Y-%m"),
+            Q.hours_bin.is_(None),
+            Q.arrived_at >= overdue_before,
+            *conditions,
+        )
+        .group_by(Q.arrive_month)
+    )
     assigned = (
         select(histogram.c.m, histogram.c.b, histogram.c.n)
         .where(histogram.c.b.isnot(None))
         .subquery()
     )
-    statement = union_all(
+    statement: CompoundSelect[Any] = union_all(
         totals,
+        not_yet_due,
         _rank_bins(assigned, ("m",), 1, 2, "p50"),
         _rank_bins(assigned, ("m",), 9, 10, "p90"),
     )
-    months: list[tuple[str, int, int, int]] = []
+    counts: dict[str, list[int]] = {}
+    recent: dict[str, int] = {}
     ranks: list[RankBin] = []
     for kind, month, number, count, inside, total in session.execute(statement):
         if kind == "totals":
-            months.append((month, int(count or 0), int(inside or 0), int(total or 0)))
+            counts[month] = [int(count or 0), int(inside or 0), int(total or 0)]
+        elif kind == "recent":
+            recent[month] = int(count)
         else:
             ranks.append(
                 RankBin(f"{kind}|{month}", int(number), int(count), int(inside), int(total))
             )
-    return sorted(months), ranks
+    months = [
+        (month, assigned_count, on_time, still_open - recent.get(month, 0))
+        for month, (assigned_count, on_time, still_open) in sorted(counts.items())
+    ]
+    return months, ranks
 
 
 def close_rate_rows(

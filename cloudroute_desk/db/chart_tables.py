@@ -22,7 +22,8 @@ DAYS_BIN_PER_DAY = 10
 """``days_bin`` = floor(days_to_credit * 10): 0.1-day (2.4 h) bins."""
 
 HOURS_BIN_PER_HOUR = 10
-"""``hours_bin`` = floor(hours to assignment * 10): 6-minute bins."""
+"""``hours_bin`` = ceil(hours to assignment * 10) - 1: 6-minute bins closed on the right, so
+bins below 240 hold exactly the inquiries assigned within the 24-hour SLA."""
 
 
 class ChartRecordFactRow(Base):

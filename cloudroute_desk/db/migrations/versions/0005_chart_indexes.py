@@ -92,11 +92,15 @@ def _record_values(r: str, month: str, days_bin: str) -> str:
     )
 
 
-def _inquiry_values(i: str, month: str, hours: str, hours_bin: str) -> str:
-    h = hours.format(a=f"{i}.assigned_at", b=f"{i}.arrived_at")
+def _inquiry_values(i: str, month: str, seconds: str) -> str:
+    elapsed = seconds.format(a=f"{i}.assigned_at", b=f"{i}.arrived_at")
+    # Hour bins are 6-minute steps closed on the right, (k/10, (k+1)/10] hours, so that bins
+    # below 240 are exactly "assigned within 24 h" (the SLA includes its last second).
     return (
         f"{i}.id, {i}.partner_id, {i}.region, {i}.vertical, {i}.arrived_at,"
-        f" {month.format(f'{i}.arrived_at')}, {h}, {hours_bin.format(h)}"
+        f" {month.format(f'{i}.arrived_at')}, {elapsed} / 3600.0,"
+        f" CASE WHEN {elapsed} IS NULL THEN NULL WHEN {elapsed} > 0"
+        f" THEN ({elapsed} - 1) / 360 ELSE 0 END"
     )
 
 
@@ -104,17 +108,14 @@ def _inquiry_values(i: str, month: str, hours: str, hours_bin: str) -> str:
 _SQLITE = {
     "month": "strftime('%Y-%m', {})",
     "days_bin": "CAST({} * 10 + 1e-9 AS INTEGER)",
-    # Whole seconds: julianday() differences carry ~1e-8 h of float noise, enough to drop an
-    # exact 10 h into the 9.9 h bin.
-    "hours": "((CAST(strftime('%s', {a}) AS INTEGER) - CAST(strftime('%s', {b}) AS INTEGER))"
-    " / 3600.0)",
-    "hours_bin": "CAST({} * 10 + 1e-9 AS INTEGER)",
+    # Whole seconds as integers: julianday() differences carry float noise, enough to drop
+    # an exact 10 h into the wrong bin.
+    "seconds": "(CAST(strftime('%s', {a}) AS INTEGER) - CAST(strftime('%s', {b}) AS INTEGER))",
 }
 _POSTGRES = {
     "month": "to_char({}, 'YYYY-MM')",
     "days_bin": "floor({} * 10 + 1e-9)::integer",
-    "hours": "(EXTRACT(EPOCH FROM ({a} - {b})) / 3600.0)::double precision",
-    "hours_bin": "floor({} * 10 + 1e-9)::integer",
+    "seconds": "CAST(EXTRACT(EPOCH FROM ({a} - {b})) AS BIGINT)",
 }
 
 _RECORD_COLUMNS_WATCHED = (
@@ -127,7 +128,7 @@ _INQUIRY_COLUMNS_WATCHED = "partner_id, region, vertical, arrived_at, assigned_a
 def _sqlite_statements() -> list[str]:
     s = _SQLITE
     record = _record_values("NEW", s["month"], s["days_bin"])
-    inquiry = _inquiry_values("NEW", s["month"], s["hours"], s["hours_bin"])
+    inquiry = _inquiry_values("NEW", s["month"], s["seconds"])
     upsert_record = (
         f"INSERT OR REPLACE INTO chart_record_facts ({_RECORD_COLUMNS})"
         f" SELECT {record} FROM inquiries i WHERE i.id = NEW.inquiry_id;"
@@ -153,7 +154,7 @@ def _sqlite_statements() -> list[str]:
 def _postgres_statements() -> list[str]:
     s = _POSTGRES
     record = _record_values("NEW", s["month"], s["days_bin"])
-    inquiry = _inquiry_values("NEW", s["month"], s["hours"], s["hours_bin"])
+    inquiry = _inquiry_values("NEW", s["month"], s["seconds"])
     record_updates = ", ".join(
         f"{c.strip()} = EXCLUDED.{c.strip()}" for c in _RECORD_COLUMNS.split(",")[1:]
     )
@@ -196,7 +197,7 @@ def _backfill(dialect: str) -> None:
     s = _SQLITE if dialect == "sqlite" else _POSTGRES
     op.execute(
         f"INSERT INTO chart_inquiry_facts ({_INQUIRY_COLUMNS})"
-        f" SELECT {_inquiry_values('q', s['month'], s['hours'], s['hours_bin'])} FROM inquiries q"
+        f" SELECT {_inquiry_values('q', s['month'], s['seconds'])} FROM inquiries q"
     )
     op.execute(
         f"INSERT INTO chart_record_facts ({_RECORD_COLUMNS})"
