@@ -321,3 +321,20 @@ def test_mark_submitted_locks_the_form_and_export_passes_the_api_model(
     assert stored.form.use_case == fixed.use_case, "the last edit was saved before submitting"
     assert pane.form.is_read_only()
     assert "ReviewStatus “Submitted”" in pane.lifecycle.api_label.text()
+
+
+def test_other_records_changing_revalidates_the_open_one(qtbot, executor, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from cloudroute_desk.services.changes import Changes
+
+    database = executor.database
+    inquiry_id, _ = seed_record(database)
+    pane = open_pane(qtbot, executor, tmp_path / "drafts.sqlite", inquiry_id)
+    assert not any(f.rule == "customer.competing_partner" for f in pane.form.findings)
+    rival = add_partner(database, name="Rival Cloud")
+    add_record(database, inquiry_id, rival, state=RecordState.SUBMITTED, pool=Pool.FOUNDERS)
+    pane.apply_changes(Changes(records=True))
+    qtbot.waitUntil(
+        lambda: any(f.rule == "customer.competing_partner" for f in pane.form.findings),
+        timeout=5000,
+    )
+    assert pane.form.message_label("customer.company_name").isVisible()

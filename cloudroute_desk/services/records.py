@@ -217,6 +217,18 @@ def open_record(database: Database, record_id: int) -> OpenedRecord:
         return _open(session, record_id)
 
 
+def validation_context(database: Database, record_id: int) -> ValidationContext:
+    """A fresh context for an open record: the customer's other records may have changed."""
+    with database.reading() as session:
+        stored = queries.load_record(session, record_id)
+        if stored is None:
+            raise RecordNotFoundError(record_id)
+        partner = queries.load_partner(session, stored.summary.partner_id)
+        assert partner is not None
+        others = queries.other_records(session, stored.summary.inquiry_id, record_id)
+        return record_context.build(partner, others)
+
+
 def _open(session: Session, record_id: int) -> OpenedRecord:
     stored = queries.load_record(session, record_id)
     if stored is None:

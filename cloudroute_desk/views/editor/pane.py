@@ -186,6 +186,17 @@ class RecordEditorPane(QWidget):
             return
         if changes.records or changes.queue:
             spawn(self._load_list(select=self.opened.record_id if self.opened else None))
+        if changes.records and self.opened is not None:
+            spawn(self._refresh_context(self.opened.record_id))
+
+    async def _refresh_context(self, record_id: int) -> None:
+        """Cross-record rules (ceiling, competing partner) follow the other records."""
+        try:
+            context = await self.executor.run(lambda db: records.validation_context(db, record_id))
+        except RecordError:
+            return
+        if self.opened is not None and self.opened.record_id == record_id:
+            self.form.set_context(context)
 
     async def _load_list(self, select: int | None) -> None:
         inquiry_id = self.inquiry_id
