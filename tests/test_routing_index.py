@@ -233,3 +233,16 @@ def test_concurrent_writers_and_rankings_keep_the_index_exact(
         thread.join()
     assert errors == []
     assert ranked(database, target, partner).decided == 30
+
+
+def test_a_refresh_by_another_process_is_picked_up(database: Database) -> None:
+    """The service caches the index per version; a refresh it did not see (another admin's
+    app) changes the version, so the next ranking reads the index again."""
+    partner = add_partner(database)
+    history = add_inquiry(database, company_name="Earlier Co", website="https://earlier.example")
+    target = add_inquiry(database)
+    assert ranked(database, target, partner).decided == 0
+    add_record(database, history, partner, **decided())
+    with database.writing() as session:  # what another process's ranking would do
+        rq.bring_index_up_to_date(session, rq.window_end_for(NOW), utcnow())
+    assert ranked(database, target, partner).decided == 1

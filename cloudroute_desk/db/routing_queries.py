@@ -24,6 +24,7 @@ SQLite serialises all writers, so neither lock is needed there.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, delete, func, insert, or_, select, text
@@ -137,13 +138,15 @@ def _lock_refresh(session: Session) -> None:
 
 def _replace_rows(
     session: Session, partner_ids: Collection[int] | None, entries: Iterable[IndexEntry]
-) -> None:
+) -> list[IndexEntry]:
+    """Replace the rows of ``partner_ids`` (all when None); returns the rows written."""
     if partner_ids is None:
         session.execute(delete(RoutingIndexRow))
     else:
         ids = list(partner_ids)
         session.execute(delete(RoutingIndexRow).where(RoutingIndexRow.partner_id.in_(ids)))
     existing = set(session.scalars(select(PartnerRow.id)).all())
+    kept = [e for e in entries if e.partner_id in existing]
     rows = [
         {
             "partner_id": e.partner_id,
@@ -159,11 +162,11 @@ def _replace_rows(
             "median_days": e.median_days,
             "days_n": e.days_n,
         }
-        for e in entries
-        if e.partner_id in existing
+        for e in kept
     ]
     for chunk in range(0, len(rows), 5_000):
         session.execute(insert(RoutingIndexRow), rows[chunk : chunk + 5_000])
+    return kept
 
 
 def refresh_partner_index(session: Session, partner_id: int) -> None:
@@ -197,14 +200,29 @@ def index_is_current(session: Session, window_end: datetime) -> bool:
     return session.scalar(select(RoutingIndexDirtyRow.partner_id).limit(1)) is None
 
 
-def bring_index_up_to_date(session: Session, window_end: datetime, now: datetime) -> int:
-    """Refresh the dirty partners, or rebuild for a new window; returns partners recomputed
-    (-1 for a full rebuild). Run inside a write transaction."""
+@dataclass(frozen=True)
+class IndexRefresh:
+    """What ``bring_index_up_to_date`` changed, so an in-memory copy can follow it."""
+
+    previous: tuple[datetime, datetime] | None
+    """``index_version`` before the refresh."""
+    current: tuple[datetime, datetime]
+    rebuilt: bool
+    """True when every row was recomputed (new window or first build)."""
+    partner_ids: tuple[int, ...]
+    """Partners recomputed (when not rebuilt)."""
+    entries: tuple[IndexEntry, ...]
+    """Their new rows (every row when rebuilt)."""
+
+
+def bring_index_up_to_date(session: Session, window_end: datetime, now: datetime) -> IndexRefresh:
+    """Refresh the dirty partners, or rebuild for a new window. Run in a write transaction."""
     _lock_dirty_marks(session)
     _lock_refresh(session)
     state = session.get(RoutingIndexStateRow, STATE_ID)
+    previous = None if state is None else (state.window_end, state.refreshed_at)
     if state is None or state.window_end != window_end:
-        _replace_rows(session, None, decided_entries(session, window_end))
+        entries = _replace_rows(session, None, decided_entries(session, window_end))
         session.execute(delete(RoutingIndexDirtyRow))
         if state is None:
             session.add(RoutingIndexStateRow(id=STATE_ID, window_end=window_end, refreshed_at=now))
@@ -212,15 +230,14 @@ def bring_index_up_to_date(session: Session, window_end: datetime, now: datetime
             state.window_end = window_end
             state.refreshed_at = now
         session.flush()
-        return -1
+        return IndexRefresh(previous, (window_end, now), True, (), tuple(entries))
     dirty = list(session.scalars(select(RoutingIndexDirtyRow.partner_id)).all())
-    if dirty:
-        _replace_rows(session, dirty, decided_entries(session, window_end, dirty))
-        session.execute(
-            delete(RoutingIndexDirtyRow).where(RoutingIndexDirtyRow.partner_id.in_(dirty))
-        )
-        state.refreshed_at = now
-    return len(dirty)
+    if not dirty:
+        return IndexRefresh(previous, (state.window_end, state.refreshed_at), False, (), ())
+    entries = _replace_rows(session, dirty, decided_entries(session, window_end, dirty))
+    session.execute(delete(RoutingIndexDirtyRow).where(RoutingIndexDirtyRow.partner_id.in_(dirty)))
+    state.refreshed_at = now
+    return IndexRefresh(previous, (window_end, now), False, tuple(dirty), tuple(entries))
 
 
 def index_entries(

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import routing_queries as q
@@ -55,7 +56,8 @@ def ensure_index(database: Database, as_of: datetime | None = None) -> bool:
         if q.index_is_current(session, window_end):
             return True
     with database.writing() as session:
-        q.bring_index_up_to_date(session, window_end, now)
+        refresh = q.bring_index_up_to_date(session, window_end, now)
+    _follow_refresh(_cache_key(database.engine), refresh)
     return True
 
 
@@ -67,24 +69,53 @@ class _CachedIndex:
     version: tuple[datetime, datetime]
     entries: tuple[IndexEntry, ...]
     partner_ids: tuple[int, ...]
-    stats: IndexStats
+    stats: IndexStats | None
+    """None until a ranking aligns the entries with the partner list."""
 
 
 _index_cache: dict[str, _CachedIndex] = {}
 _index_cache_lock = threading.Lock()
 
 
+def _cache_key(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _follow_refresh(key: str, refresh: q.IndexRefresh) -> None:
+    """Patch the cached index with a refresh this process just committed, so a record change
+    costs a re-read of one partner, not of the whole index. Only when the cache was at the
+    version the refresh started from; otherwise the next read reloads it whole."""
+    if not refresh.rebuilt and not refresh.partner_ids:
+        return
+    with _index_cache_lock:
+        cached = _index_cache.get(key)
+        if refresh.rebuilt:
+            entries = refresh.entries
+        elif cached is not None and cached.version == refresh.previous:
+            changed = set(refresh.partner_ids)
+            kept = tuple(e for e in cached.entries if e.partner_id not in changed)
+            entries = kept + refresh.entries
+        else:
+            return
+        _index_cache[key] = _CachedIndex(refresh.current, entries, (), None)
+
+
 def _cached_stats(session: Session, partners: PartnerTable) -> IndexStats:
     """Index stats for ``partners`` from the stored index, read from the database only when
     its version (window, last refresh) moved since the last ranking on this database."""
     version = q.index_version(session)
-    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    key = _cache_key(session.get_bind().engine)
     with _index_cache_lock:
         cached = _index_cache.get(key)
     if version is None:
         return IndexStats.build(partners, ())
     ids = tuple(partners.ids.tolist())
-    if cached is not None and cached.version == version and cached.partner_ids == ids:
+    if (
+        cached is not None
+        and cached.version == version
+        and cached.partner_ids == ids
+        and cached.stats is not None
+    ):
         return cached.stats
     entries = (
         cached.entries
