@@ -24,7 +24,7 @@ from cloudroute_desk.domain.routing_score import (
     IndexStats,
     PartnerTable,
     build_ranking,
-    index_columns,
+    routed_pools,
     score_inquiry,
 )
 from cloudroute_desk.domain.routing_stats import (
@@ -53,6 +53,19 @@ def inquiry(**overrides: object) -> Inquiry:
     }
     values.update(overrides)
     return Inquiry(**values)  # type: ignore[arg-type]
+
+
+def index_columns(target: Inquiry) -> list[tuple[str, str]]:
+    """The index columns ranking ``target`` reads: the whole window plus its profile."""
+    return [
+        ("all", ""),
+        ("funding_stage", target.funding_stage.value),
+        ("region", target.region.value),
+        ("vertical", target.vertical.value),
+        ("service_profile", target.service_profile.value),
+        ("engagement_type", target.engagement_type.value),
+        *(("pool", p.value) for p in routed_pools(target)),
+    ]
 
 
 def entries_for(

@@ -546,16 +546,3 @@ def build_ranking(scored: ScoredInquiry, as_of: datetime, *, limit: int | None =
         as_of=as_of,
         total_ranked=len(scored.order),
     )
-
-
-def index_columns(inquiry: Inquiry) -> list[tuple[str, str]]:
-    """The index columns ranking ``inquiry`` reads (the whole-window one plus its profile)."""
-    return [
-        (ALL_AXIS, ""),
-        ("funding_stage", inquiry.funding_stage.value),
-        ("region", inquiry.region.value),
-        ("vertical", inquiry.vertical.value),
-        ("service_profile", inquiry.service_profile.value),
-        ("engagement_type", inquiry.engagement_type.value),
-        *(("pool", p.value) for p in routed_pools(inquiry)),
-    ]
