@@ -30,8 +30,9 @@ Formula
    towards the pool's band midpoint by 3 imaginary records, weighted by the pools' amounts.
    ``2 ** (-D / 60)`` discounts credit by wall-clock time: 60 days' wait halves its worth, so
    a 14-day record keeps 85 % and a 28-day one 72 %.
-5. **Ties**: scores within the same $500 band count as tied; Premier's faster reviewer
-   turnaround breaks the tie, then the higher close estimate, then the lower partner id.
+5. **Ties**: scores in the same $500 band (``floor(score / 500)``) count as tied; Premier's
+   faster reviewer turnaround breaks the tie, then the exact score, the higher close
+   estimate, and the lower partner id.
 """
 
 from __future__ import annotations
