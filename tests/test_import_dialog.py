@@ -170,3 +170,25 @@ def test_main_window_file_menu_imports(
     report = run_import(qtbot, window.importer, EXAMPLES / "inquiries.json")
     assert report.accepted == 2 and applied and applied[0].queue
     assert stored(database) == 2
+
+
+def test_opening_another_database_stops_the_import_there(
+    controller: ImportController, qtbot: QtBot, database: Database, tmp_path: Path
+) -> None:
+    from cloudroute_desk.db.opening import open_database
+
+    path = tmp_path / "many.csv"
+    path.write_text(HEADER + "".join(csv_row(i) for i in range(30)), encoding="utf-8")
+    controller.chunk_rows = 10
+    other = open_database(str(tmp_path / "other.sqlite"))
+    executor = controller._context.executor
+
+    def on_progressed(done: int, _total: int) -> None:
+        if done == 10:
+            executor.switch_to(other)
+
+    controller.progressed.connect(on_progressed)
+    report = run_import(qtbot, controller, path)
+    assert (report.accepted, report.not_processed) == (10, 20)
+    assert stored(database) == 10
+    assert stored(other) == 0

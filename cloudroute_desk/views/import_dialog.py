@@ -140,6 +140,7 @@ class ImportController(QObject):
         self._relay = FutureRelay(self)
         self._job: ImportJob | None = None
         self._cancelled = False
+        self._database: Database | None = None
         self.progress_dialog: QProgressDialog | None = None
         self.result_dialog: ImportResultDialog | None = None
         self.actions: dict[RowKind, QAction] = {}
@@ -180,6 +181,7 @@ class ImportController(QObject):
         self._set_actions_enabled(False)
         self._cancelled = False
         self._job = None
+        self._database = self._context.executor.database
         progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, self._window)
         progress.setWindowTitle(TITLES[kind])
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -226,6 +228,9 @@ class ImportController(QObject):
                     f"Importing {job.source}: {job.done:,} of {job.total:,} rows"
                 )
         self.progressed.emit(job.done, job.total)
+        if self._context.executor.database is not self._database:
+            # Another database was opened meanwhile: the rest of this file must not go there.
+            self._cancelled = True
         if job.finished or self._cancelled:
             self._finish(job.report())
             return
