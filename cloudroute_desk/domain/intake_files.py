@@ -74,6 +74,10 @@ class CsvValues(Mapping[str, str]):
     def __getitem__(self, key: str) -> str:
         return self._cells[self._index[key]]
 
+    def get(self, key: str, default: Any = None) -> Any:
+        position = self._index.get(key)
+        return default if position is None else self._cells[position]
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._index)
 

@@ -273,6 +273,10 @@ def _lookup_table(enum_cls: type[E], labels: Mapping[Any, str]) -> dict[str, E]:
             if key and table.setdefault(key, member) is not member:
                 # Two values that read alike would make an import guess; refuse at start-up.
                 raise ValueError(f"{enum_cls.__name__}: {spelling!r} is ambiguous")
+    # The exact spellings too, so the usual case skips normalising (keys above have no
+    # capitals or punctuation, so an exact spelling never shadows a normalised key).
+    for member in enum_cls:
+        table.setdefault(str(member.value), member)
     return table
 
 
@@ -300,8 +304,11 @@ _NOUNS: dict[type[Enum], str] = {
 
 
 def _choice(value: Any, enum_cls: type[E]) -> E:
+    lookup = _LOOKUPS[enum_cls]
+    if isinstance(value, str) and value in lookup:
+        return lookup[value]  # type: ignore[no-any-return]
     text = _text(value, limit=100, required=True)
-    found = _LOOKUPS[enum_cls].get(_vocabulary_key(text))
+    found = lookup.get(_vocabulary_key(text))
     if found is None:
         expected = ", ".join(str(member.value) for member in enum_cls)
         raise _BadValueError(
