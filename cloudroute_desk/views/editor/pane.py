@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, Signal
@@ -36,6 +35,7 @@ from cloudroute_desk.domain.findings import Severity
 from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel
 from cloudroute_desk.models.record_list_model import RecordListModel
 from cloudroute_desk.services import drafts, records
+from cloudroute_desk.services.ace_export_service import client_token
 from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.executor import DbExecutor
@@ -344,8 +344,14 @@ class RecordEditorPane(QWidget):
         path = self.ask_export_path(f"ace-record-{self.opened.record_id}.json")
         if not path:
             return
-        payload = ace_export.to_create_opportunity(self.form.form, client_token=str(uuid.uuid4()))
-        Path(path).write_text(json.dumps(payload, indent=2, ensure_ascii=False), "utf-8")
+        # The same saved version always exports with the same idempotency key, as the CLI does.
+        token = client_token(self.opened.record_id, self.autosave.version)
+        payload = ace_export.to_create_opportunity(self.form.form, client_token=token)
+        try:
+            Path(path).write_text(json.dumps(payload, indent=2, ensure_ascii=False), "utf-8")
+        except OSError as error:
+            self.banner.show_message(f"Could not write {path}: {error.strerror or error}.")
+            return
         self.save_status.setText(f"Exported CreateOpportunity request to {path}")
 
     def ask_export_path(self, suggested: str) -> str:
