@@ -4,11 +4,11 @@ rectangle of every bar it draws with the value text and the queue request behind
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGraphicsScene
 
 from cloudroute_desk.domain.chart_data import QueueFilterRequest
 
@@ -34,14 +34,16 @@ class BarHit:
 
 
 class BarHits(QObject):
-    """Hit-testing for one plot: a hover label over the bar and a click signal."""
+    """Hit-testing for one plot: a hover label over the bar and a click signal.
+
+    ``scene`` is the canvas's pyqtgraph ``GraphicsScene`` (it has the mouse signals); plots
+    are not in a scene yet when their chart is built.
+    """
 
     bar_clicked = Signal(object)
     """The ``BarHit`` under a left click."""
 
-    def __init__(
-        self, plot: pg.PlotItem, scene: QGraphicsScene, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, plot: pg.PlotItem, scene: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._plot = plot
         self._scene = scene
