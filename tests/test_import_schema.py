@@ -226,7 +226,9 @@ def test_text_that_looks_like_sql_is_just_text() -> None:
     assert inquiry.company_name == name
 
 
-@pytest.mark.parametrize("website", ["not a url", "ftp://files.example.com", "localhost", "http://"])
+@pytest.mark.parametrize(
+    "website", ["not a url", "ftp://files.example.com", "localhost", "http://"]
+)
 def test_bad_websites_are_rejected(website: str) -> None:
     assert "is not a web address" in only_error("website", website=website)
 
