@@ -389,3 +389,36 @@ def test_two_admins_importing_the_same_file_at_once(database: Database, tmp_path
     assert sum(len(report.duplicates) for report in reports) == 600
     assert count(database, InquiryRow.id) == 600
     assert count(database, InquirySpendRow.id) == 1_200
+
+
+def test_a_chunk_the_database_fails_counts_as_not_processed_and_can_be_retried(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    real_insert = import_queries.insert_inquiries
+    failures = [1]
+
+    def flaky(session: Session, inquiries: list[Inquiry]) -> dict[str, int]:
+        if any(i.external_id == "f12" for i in inquiries) and failures:
+            failures.pop()
+            raise OperationalError("INSERT", {}, Exception("connection reset"))
+        return real_insert(session, inquiries)
+
+    monkeypatch.setattr(import_queries, "insert_inquiries", flaky)
+    rows = [row(external_id=f"f{i}") for i in range(20)]
+    rows[13] = row(external_id="f13", spend="EC2=-1")
+    job = ImportJob.open(
+        write_csv(tmp_path / "in.csv", rows), RowKind.INQUIRY, actor="tester", chunk_rows=10
+    )
+    job.run_next_chunk(database)
+    with pytest.raises(OperationalError):
+        job.run_next_chunk(database)
+    report = job.report()
+    assert report.accounted_for
+    assert (report.accepted, report.rejected, report.not_processed) == (10, 0, 10)
+    job.run_next_chunk(database)
+    report = job.report()
+    assert report.complete is False and report.accounted_for
+    assert (report.accepted, report.rejected, report.not_processed) == (19, 1, 0)
+    assert count(database, InquiryRow.id) == 19

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, cast
 
@@ -154,21 +154,35 @@ class ImportJob:
         chunk = list(islice(self._rows, self._chunk_rows))
         if not chunk:
             raise RuntimeError(f"{self.source}: fewer rows than counted ({self._done:,})")
+        errors_before, duplicates_before = len(self._errors), len(self._duplicates)
+        accepted_before = self._accepted
         parse = PARSERS[self.kind]
         valid: list[ParsedRow[Any]] = []
-        for raw in chunk:
-            parsed = parse(raw, now)
-            if not parsed.ok:
-                self._errors.extend(parsed.errors)
-            elif self._first_in_file(parsed):
-                valid.append(parsed)
-        if valid:
-            refused = self._store(database, valid, now)
+        try:
+            for raw in chunk:
+                parsed = parse(raw, now)
+                if not parsed.ok:
+                    self._errors.extend(parsed.errors)
+                elif self._first_in_file(parsed):
+                    valid.append(parsed)
+            if valid:
+                refused = self._store(database, valid, now)
+                for parsed in valid:
+                    assert parsed.external_id is not None
+                    if parsed.external_id in refused:
+                        reason = refused[parsed.external_id]
+                        self._errors.append(RowError(parsed.line, "row", reason))
+        except BaseException:
+            # The chunk's transaction rolled back: its rows count as not processed, so the
+            # report still adds up, and the chunk can be retried with the same outcome.
+            del self._errors[errors_before:]
+            del self._duplicates[duplicates_before:]
+            self._accepted = accepted_before
             for parsed in valid:
                 assert parsed.external_id is not None
-                if parsed.external_id in refused:
-                    reason = refused[parsed.external_id]
-                    self._errors.append(RowError(parsed.line, "row", reason))
+                self._seen.pop(parsed.external_id, None)
+            self._rows = chain(chunk, self._rows)
+            raise
         self._done += len(chunk)
         return self._done
 
