@@ -89,37 +89,48 @@ def pipeline_rows(
 
 
 def _rank_bins(
-    source: Subquery, groups: Sequence[str], numerator: int, denominator: int, kind: str
-) -> Select[Any]:
-    """Per group of ``source`` (columns ``b`` = bin, ``n`` = count), the bin holding the
-    nearest-rank percentile p = numerator / denominator, i.e. the ceil(p * total)-th value.
+    source: Subquery,
+    groups: Sequence[str],
+    percentiles: Sequence[tuple[str, int, int]],
+    name: str,
+) -> list[Select[Any]]:
+    """Per group of ``source`` (columns ``b`` = bin, ``n`` = count), the bin holding each
+    nearest-rank percentile (kind, numerator, denominator): the ceil(p * total)-th value.
 
-    Rows: (kind, *groups, bin, count in bin, rank inside the bin, group total). Window sums
-    over the small grouped histogram, so only one row per group leaves the database.
+    Rows: (kind, *groups, bin, count in bin, rank inside the bin, group total). The running
+    sums are computed once (a CTE named ``name``) over the small grouped histogram and read
+    once per percentile, so only one row per group and percentile leaves the database.
     """
-    keys = [source.c[name] for name in groups]
-    running = func.sum(source.c.n).over(partition_by=keys, order_by=source.c.b, rows=(None, 0))
+    keys = [source.c[group] for group in groups]
     windowed = select(
         *keys,
         source.c.b,
         source.c.n,
-        cast(running, BigInteger).label("cum"),
+        cast(
+            func.sum(source.c.n).over(partition_by=keys, order_by=source.c.b, rows=(None, 0)),
+            BigInteger,
+        ).label("cum"),
         # Same partition and order as the running sum, so one sort serves both windows.
         cast(
             func.sum(source.c.n).over(partition_by=keys, order_by=source.c.b, rows=(None, None)),
             BigInteger,
         ).label("total"),
-    ).subquery()
-    rank = (windowed.c.total * numerator + (denominator - 1)) // denominator
+    ).cte(name)
     before = windowed.c.cum - windowed.c.n
-    return select(
-        literal(kind).label("kind"),
-        *(windowed.c[name] for name in groups),
-        windowed.c.b,
-        windowed.c.n,
-        (rank - before).label("rank_in_bin"),
-        windowed.c.total,
-    ).where(before < rank, windowed.c.cum >= rank)
+    selects = []
+    for kind, numerator, denominator in percentiles:
+        rank = (windowed.c.total * numerator + (denominator - 1)) // denominator
+        selects.append(
+            select(
+                literal(kind).label("kind"),
+                *(windowed.c[group] for group in groups),
+                windowed.c.b,
+                windowed.c.n,
+                (rank - before).label("rank_in_bin"),
+                windowed.c.total,
+            ).where(before < rank, windowed.c.cum >= rank)
+        )
+    return selects
 
 
 def days_rows(
@@ -151,11 +162,11 @@ def days_rows(
         cast(literal(0), BigInteger).label("total"),
     ).group_by(histogram.c.pool, histogram.c.b)
     monthly = select(histogram).where(histogram.c.m.isnot(None)).subquery()
-    medians = _rank_bins(monthly, ("pool", "m"), 1, 2, "median")
+    medians = _rank_bins(monthly, ("pool", "m"), [("median", 1, 2)], "w")
     bins: list[tuple[str, int, int]] = []
     ranks: list[RankBin] = []
     for kind, pool, month, number, count, inside, total in session.execute(
-        union_all(per_pool, medians)
+        union_all(per_pool, *medians)
     ):
         if kind == "bin":
             bins.append((pool, int(number), int(count)))
@@ -236,8 +247,7 @@ def routing_rows(
     statement: CompoundSelect[Any] = union_all(
         totals,
         not_yet_due,
-        _rank_bins(assigned, ("m",), 1, 2, "p50"),
-        _rank_bins(assigned, ("m",), 9, 10, "p90"),
+        *_rank_bins(assigned, ("m",), [("p50", 1, 2), ("p90", 9, 10)], "w"),
     )
     counts: dict[str, list[int]] = {}
     recent: dict[str, int] = {}
