@@ -169,10 +169,36 @@ def _sla_clause(states: frozenset[SlaState], now: datetime) -> ColumnElement[boo
     return and_(InquiryRow.status.in_(sorted(OPEN_STATUSES)), or_(false(), *arms))
 
 
+WIDE_FILTER_ROWS = 20_000
+"""A status filter matching more rows than this reads a page faster off the sort index."""
+
+
+def _unindexed(session: Session, column: Any) -> Any:
+    """``column`` as an expression SQLite will not pick an index for (unary plus)."""
+    return literal_column(f"+inquiries.{column.key}", column.type)
+
+
 def where_clauses(
-    session: Session, queue_filter: QueueFilter, now: datetime
+    session: Session,
+    queue_filter: QueueFilter,
+    now: datetime,
+    *,
+    paging: bool = False,
+    expected_rows: int | None = None,
 ) -> list[ColumnElement[bool]]:
+    """The filter's conditions.
+
+    ``paging``: the query reads one page in sort order. A vocabulary filter (an eighth of
+    the rows or so) then finds a page sooner by walking the sort index and testing each row
+    than by reading every match through its own index and sorting them all, which is what
+    SQLite's planner picks (400-700 ms for "region = EU" on a million rows instead of a few
+    ms). Status is left indexable unless ``expected_rows`` (the count, when known) says
+    it matches many rows, because "new" or "re-route" usually match few. PostgreSQL's
+    planner weighs this itself.
+    """
     f = queue_filter
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    sort_column = sort_expression(f.sort)
     clauses: list[ColumnElement[bool]] = []
     for column, values in (
         (InquiryRow.status, f.statuses),
@@ -182,7 +208,12 @@ def where_clauses(
         (InquiryRow.service_profile, f.profiles),
         (InquiryRow.engagement_type, f.engagement_types),
     ):
-        if values:
+        if not values:
+            continue
+        wide = column is not InquiryRow.status or (expected_rows or 0) > WIDE_FILTER_ROWS
+        if sqlite and paging and wide and column is not sort_column:
+            clauses.append(_unindexed(session, column).in_(sorted(values)))
+        else:
             clauses.append(column.in_(sorted(values)))
     if f.sla_states:
         clauses.append(_sla_clause(f.sla_states, now))
@@ -243,22 +274,33 @@ def page(
     key: Key | None = None,
     forward: bool = True,
     inclusive: bool = False,
+    expected_rows: int | None = None,
 ) -> list[Any]:
     """Up to ``limit`` rows after (or, backwards, before) ``key`` in the filter's order.
 
-    Backward pages come back in view order too (nearest row last).
+    Backward pages come back in view order too (nearest row last). ``expected_rows`` is the
+    filter's count when the caller knows it; it only helps pick the faster plan.
     """
-    statement = select(*QUEUE_COLUMNS).where(*where_clauses(session, queue_filter, now))
+    clauses = where_clauses(session, queue_filter, now, paging=True, expected_rows=expected_rows)
+    statement = select(*QUEUE_COLUMNS).where(*clauses)
     if key is not None:
         statement = statement.where(_after(queue_filter, key, forward, inclusive))
     rows = list(session.execute(_ordered(statement, queue_filter, forward).limit(limit)))
     return rows if forward else rows[::-1]
 
 
-def key_at(session: Session, queue_filter: QueueFilter, now: datetime, offset: int) -> Key | None:
+def key_at(
+    session: Session,
+    queue_filter: QueueFilter,
+    now: datetime,
+    offset: int,
+    *,
+    expected_rows: int | None = None,
+) -> Key | None:
     """The key of row ``offset`` in the filter's order, read from the (column, id) index."""
     expression = sort_expression(queue_filter.sort)
-    statement = select(expression, InquiryRow.id).where(*where_clauses(session, queue_filter, now))
+    clauses = where_clauses(session, queue_filter, now, paging=True, expected_rows=expected_rows)
+    statement = select(expression, InquiryRow.id).where(*clauses)
     statement = _ordered(statement, queue_filter, True).offset(offset).limit(1)
     row = session.execute(statement).first()
     return None if row is None else (row[0], int(row[1]))

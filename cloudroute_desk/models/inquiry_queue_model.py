@@ -351,8 +351,12 @@ class InquiryQueueModel(QAbstractTableModel):
         size = self.PAGE_SIZE
         count_key = _count_key(queue_filter)
 
+        hint = self._counts.get(count_key)
+
         def rows_job(database: Any) -> tuple[QueueRow, ...]:
-            return queue_service.rows_at(database, queue_filter, now, start, size)
+            return queue_service.rows_at(
+                database, queue_filter, now, start, size, expected_rows=hint
+            )
 
         def count_job(database: Any) -> int:
             return queue_service.count(database, queue_filter, now)
@@ -451,6 +455,7 @@ class InquiryQueueModel(QAbstractTableModel):
         queue_filter = self._filter
         now = self._query_now
         size = self.PAGE_SIZE
+        hint = self._count
         before = self._pages.get(number - 1)
         after = self._pages.get(number + 1)
         if before is not None and len(before) == size:
@@ -458,19 +463,21 @@ class InquiryQueueModel(QAbstractTableModel):
 
             def job(database: Any) -> tuple[QueueRow, ...]:
                 return queue_service.rows_next_to(
-                    database, queue_filter, now, key, size, forward=True
+                    database, queue_filter, now, key, size, forward=True, expected_rows=hint
                 )
         elif after:
             key = after[0].key
 
             def job(database: Any) -> tuple[QueueRow, ...]:
                 return queue_service.rows_next_to(
-                    database, queue_filter, now, key, size, forward=False
+                    database, queue_filter, now, key, size, forward=False, expected_rows=hint
                 )
         else:
 
             def job(database: Any) -> tuple[QueueRow, ...]:
-                return queue_service.rows_at(database, queue_filter, now, number * size, size)
+                return queue_service.rows_at(
+                    database, queue_filter, now, number * size, size, expected_rows=hint
+                )
 
         self._relay.watch(
             self._executor.submit(job),

@@ -111,23 +111,30 @@ def summary(database: Database, queue_filter: QueueFilter, now: datetime) -> Que
 
 
 def rows_at(
-    database: Database, queue_filter: QueueFilter, now: datetime, start: int, limit: int
+    database: Database,
+    queue_filter: QueueFilter,
+    now: datetime,
+    start: int,
+    limit: int,
+    *,
+    expected_rows: int | None = None,
 ) -> tuple[QueueRow, ...]:
-    """Rows ``start``..``start+limit`` by the two-step seek: key through the index, then page."""
+    """Rows ``start``..``start+limit`` by the two-step seek: key through the index, then page.
+
+    ``expected_rows``: the filter's count when known (it only helps pick the faster plan).
+    """
     with database.reading() as session:
-        return _rows_at(session, queue_filter, now, start, limit)
-
-
-def _rows_at(
-    session: Any, queue_filter: QueueFilter, now: datetime, start: int, limit: int
-) -> tuple[QueueRow, ...]:
-    if start == 0:
-        return queue_rows(session, queue_filter, q.page(session, queue_filter, now, limit=limit))
-    key = q.key_at(session, queue_filter, now, start)
-    if key is None:
-        return ()
-    raw = q.page(session, queue_filter, now, limit=limit, key=key, inclusive=True)
-    return queue_rows(session, queue_filter, raw)
+        hint = expected_rows
+        if start == 0:
+            raw = q.page(session, queue_filter, now, limit=limit, expected_rows=hint)
+            return queue_rows(session, queue_filter, raw)
+        key = q.key_at(session, queue_filter, now, start, expected_rows=hint)
+        if key is None:
+            return ()
+        raw = q.page(
+            session, queue_filter, now, limit=limit, key=key, inclusive=True, expected_rows=hint
+        )
+        return queue_rows(session, queue_filter, raw)
 
 
 def rows_next_to(
@@ -138,10 +145,19 @@ def rows_next_to(
     limit: int,
     *,
     forward: bool,
+    expected_rows: int | None = None,
 ) -> tuple[QueueRow, ...]:
     """Rows right after (or right before) a loaded row's key: a pure keyset page."""
     with database.reading() as session:
-        raw = q.page(session, queue_filter, now, limit=limit, key=key, forward=forward)
+        raw = q.page(
+            session,
+            queue_filter,
+            now,
+            limit=limit,
+            key=key,
+            forward=forward,
+            expected_rows=expected_rows,
+        )
         return queue_rows(session, queue_filter, raw)
 
 
