@@ -100,6 +100,18 @@ SLA_ROLE = Qt.ItemDataRole.UserRole + 3
 """The SLA cell's ``SlaView`` (state, colour class, text), computed at call time."""
 
 
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        SORT_ROLE,
+        OBJECT_ROLE,
+        SLA_ROLE,
+    }
+)
+
+
 def _count_key(queue_filter: QueueFilter) -> QueueFilter:
     """The filter without its sort: every order of the same filter has the same count."""
     return replace(queue_filter, sort=SortKey.ARRIVED, descending=True)
@@ -144,6 +156,7 @@ class InquiryQueueModel(QAbstractTableModel):
         self._wanted: OrderedDict[int, None] = OrderedDict()
         self._query_now = clock()
         self._counts: OrderedDict[QueueFilter, int] = OrderedDict()
+        self._window_pending = False
         self._loading = False
 
     # Public API -------------------------------------------------------------------------
@@ -166,6 +179,7 @@ class InquiryQueueModel(QAbstractTableModel):
 
     def refresh(self, around_row: int = 0) -> None:
         """Re-read the count and the page around ``around_row`` (after data changed)."""
+        self._counts.clear()
         self._reload(around_row)
 
     def row_of_loaded(self, inquiry_id: int) -> int | None:
@@ -220,7 +234,8 @@ class InquiryQueueModel(QAbstractTableModel):
         )
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self._count:
+        # A paint asks each cell for a dozen roles; most are answered here without a lookup.
+        if role not in _ROLES or not index.isValid() or index.row() >= self._count:
             return None
         row = self.row_object(index.row())
         column = index.column()
@@ -387,6 +402,8 @@ class InquiryQueueModel(QAbstractTableModel):
             provisional = start + len(rows)
         else:
             provisional = max(known or 0, start + len(rows))
+        # A count this filter had since the last data change is exact: the reload is done.
+        complete = known is not None and provisional == known
         self.beginResetModel()
         self._count = provisional
         self._query_now = now
@@ -395,8 +412,12 @@ class InquiryQueueModel(QAbstractTableModel):
         self._wanted.clear()
         if rows or start == 0:
             self._store(start // self.PAGE_SIZE, rows)
+        self._window_pending = not complete
         self.endResetModel()
         self.first_rows_loaded.emit()
+        if complete:
+            self._loading = False
+            self.window_loaded.emit()
 
     def _on_count(self, generation: int, count_key: QueueFilter, total: int) -> None:
         if generation != self._generation:
@@ -416,8 +437,10 @@ class InquiryQueueModel(QAbstractTableModel):
             for number in [p for p in self._pages if p > last_page]:
                 del self._pages[number]
             self.endRemoveRows()
-        self._loading = False
-        self.window_loaded.emit()
+        if self._window_pending:
+            self._window_pending = False
+            self._loading = False
+            self.window_loaded.emit()
 
     def _on_failed(self, generation: int, error: BaseException) -> None:
         log.error("Queue query failed", exc_info=error)
