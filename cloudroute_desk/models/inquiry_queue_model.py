@@ -179,8 +179,12 @@ class InquiryQueueModel(QAbstractTableModel):
 
     def refresh(self, around_row: int = 0) -> None:
         """Re-read the count and the page around ``around_row`` (after data changed)."""
-        self._counts.clear()
+        self.forget_counts()
         self._reload(around_row)
+
+    def forget_counts(self) -> None:
+        """Drop the counts remembered per filter, so the next reload waits for a recount."""
+        self._counts.clear()
 
     def row_of_loaded(self, inquiry_id: int) -> int | None:
         for number, rows in self._pages.items():

@@ -34,6 +34,7 @@ from cloudroute_desk.domain.queue_filter import SLA_STATE_LABELS, QueueFilter, S
 E = TypeVar("E", bound=StrEnum)
 
 SEARCH_DEBOUNCE_MS = 150
+MAX_CHOICE_TEXT_PX = 110
 
 
 class ChoiceButton(QToolButton, Generic[E]):
@@ -80,10 +81,14 @@ class ChoiceButton(QToolButton, Generic[E]):
 
     def _update_text(self) -> None:
         chosen = [a.text() for a in self._actions.values() if a.isChecked()]
+        self.setToolTip("\n".join(chosen) if chosen else f"{self._title}: any")
         if not chosen:
             self.setText(f"{self._title}: any")
-        elif len(chosen) <= 2:
-            self.setText(f"{self._title}: {', '.join(chosen)}")
+        elif len(chosen) == 1:
+            label = self.fontMetrics().elidedText(
+                chosen[0], Qt.TextElideMode.ElideRight, MAX_CHOICE_TEXT_PX
+            )
+            self.setText(f"{self._title}: {label}")
         else:
             self.setText(f"{self._title}: {len(chosen)} chosen")
 
