@@ -185,3 +185,21 @@ def test_refresh_sees_new_rows(qtbot, executor: DbExecutor, database: Database) 
         model.refresh()
     assert model.rowCount() == 8
     assert model.row_of_loaded(model.row_object(0).id) == 0
+
+
+def test_resort_reuses_the_count_and_a_recount_corrects_it(
+    qtbot, executor: DbExecutor, database: Database
+) -> None:  # type: ignore[no-untyped-def]
+    seed_queue(database, 12)
+    model = _model(qtbot, executor)
+    assert model.rowCount() == 12
+    # Someone else adds rows without telling this model (no refresh): the re-sort shows the
+    # remembered count at once, then the recount grows the table with a row insert.
+    seed_queue(database, 3)
+    with qtbot.waitSignals([model.window_loaded, model.rowsInserted], timeout=10_000):
+        model.sort(COL_COMPANY, Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == 15
+    model.forget_counts()
+    with qtbot.waitSignal(model.window_loaded, timeout=10_000):
+        model.sort(COL_COMPANY, Qt.SortOrder.DescendingOrder)
+    assert model.rowCount() == 15

@@ -173,7 +173,7 @@ WIDE_FILTER_ROWS = 20_000
 """A status filter matching more rows than this reads a page faster off the sort index."""
 
 
-def _unindexed(session: Session, column: Any) -> Any:
+def _unindexed(column: Any) -> Any:
     """``column`` as an expression SQLite will not pick an index for (unary plus)."""
     return literal_column(f"+inquiries.{column.key}", column.type)
 
@@ -212,7 +212,7 @@ def where_clauses(
             continue
         wide = column is not InquiryRow.status or (expected_rows or 0) > WIDE_FILTER_ROWS
         if sqlite and paging and wide and column is not sort_column:
-            clauses.append(_unindexed(session, column).in_(sorted(values)))
+            clauses.append(_unindexed(column).in_(sorted(values)))
         else:
             clauses.append(column.in_(sorted(values)))
     if f.sla_states:
