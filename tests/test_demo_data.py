@@ -78,7 +78,17 @@ def _sqlite(tmp_path: Path, name: str) -> Database:
 
 
 def test_counts_match_the_summary(database: Database) -> None:
-    summary = _generate(database)
+    calls: list[tuple[int, int]] = []
+    summary = generate_demo(
+        database,
+        inquiries=300,
+        partners=30,
+        seed=11,
+        now=NOW,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls[0] == (0, 300) and calls[-1] == (300, 300)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
     dump = _dump(database)
     assert summary.inquiries == len(dump["inquiries"]) == 300
     assert summary.partners == len(dump["partners"]) == 30
