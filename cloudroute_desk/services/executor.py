@@ -11,7 +11,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from cloudroute_desk.db.engine import Database
 
@@ -49,7 +49,7 @@ class DbExecutor:
         future.add_done_callback(self._on_job_done)
         return future
 
-    def _on_job_done(self, _future: Future[object]) -> None:
+    def _on_job_done(self, _future: Future[Any]) -> None:
         with self._lock:
             self._pending -= 1
 

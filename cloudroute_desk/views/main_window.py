@@ -11,7 +11,7 @@ import asyncio
 from typing import Protocol
 
 from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -143,15 +143,14 @@ class MainWindow(QMainWindow):
         for action in self.view_menu_actions:
             self.view_menu.addAction(action)
         theme_menu = self.view_menu.addMenu("&Theme")
-        for theme, label in (
-            (Theme.SYSTEM, "System"),
-            (Theme.LIGHT, "Light"),
-            (Theme.DARK, "Dark"),
-        ):
-            action = theme_menu.addAction(label)
+        self.theme_actions = QActionGroup(self)
+        self.theme_actions.setExclusive(True)
+        for theme in Theme:
+            action = theme_menu.addAction(theme.value.capitalize())
             action.setCheckable(True)
             action.setChecked(self._saved_theme() is theme)
             action.triggered.connect(lambda _=False, t=theme: self._on_theme_chosen(t))
+            self.theme_actions.addAction(action)
 
         self.partners.add_menus(self.menuBar())
 
@@ -170,11 +169,6 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, theme)
-        for action in self.view_menu.actions():
-            menu = action.menu()
-            if menu is not None and action.text() == "&Theme":
-                for item in menu.actions():
-                    item.setChecked(item.text().lower() == theme.value)
 
     def _on_about_triggered(self) -> None:
         QMessageBox.about(

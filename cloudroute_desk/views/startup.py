@@ -73,9 +73,15 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
         window.show()
         try:
             if headless:
-                return loop.run_until_complete(_screenshot(window, executor, args.screenshot))
+                code: int = loop.run_until_complete(_screenshot(window, executor, args.screenshot))
+                return code
             closed: asyncio.Future[None] = loop.create_future()
-            app.aboutToQuit.connect(lambda: closed.done() or closed.set_result(None))
+
+            def _on_app_about_to_quit() -> None:
+                if not closed.done():
+                    closed.set_result(None)
+
+            app.aboutToQuit.connect(_on_app_about_to_quit)
             loop.run_until_complete(closed)
             return 0
         finally:
