@@ -193,6 +193,7 @@ def test_resort_reuses_the_count_and_a_recount_corrects_it(
     seed_queue(database, 12)
     model = _model(qtbot, executor)
     assert model.rowCount() == 12
+    model.COUNT_FRESH_S = 0.0  # always recount after showing the remembered count
     # Someone else adds rows without telling this model (no refresh): the re-sort shows the
     # remembered count at once, then the recount grows the table with a row insert.
     seed_queue(database, 3)
@@ -202,4 +203,20 @@ def test_resort_reuses_the_count_and_a_recount_corrects_it(
     model.forget_counts()
     with qtbot.waitSignal(model.window_loaded, timeout=10_000):
         model.sort(COL_COMPANY, Qt.SortOrder.DescendingOrder)
+    assert model.rowCount() == 15
+
+
+def test_fresh_count_is_reused_without_recounting(
+    qtbot, executor: DbExecutor, database: Database
+) -> None:  # type: ignore[no-untyped-def]
+    seed_queue(database, 12)
+    model = _model(qtbot, executor)
+    seed_queue(database, 3)  # unknown to the model: within COUNT_FRESH_S it keeps 12
+    with qtbot.waitSignal(model.window_loaded, timeout=10_000):
+        model.sort(COL_COMPANY, Qt.SortOrder.AscendingOrder)
+    with qtbot.assertNotEmitted(model.rowsInserted, wait=200):
+        pass
+    assert model.rowCount() == 12
+    with qtbot.waitSignal(model.window_loaded, timeout=10_000):
+        model.refresh()
     assert model.rowCount() == 15

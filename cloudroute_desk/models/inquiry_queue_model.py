@@ -11,6 +11,7 @@ in SQL and reset the model once the new count and first page are in.
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
@@ -136,6 +137,9 @@ class InquiryQueueModel(QAbstractTableModel):
 
     PAGE_SIZE = 100
     MAX_PAGES = 10
+    COUNT_FRESH_S = 10.0
+    """A count younger than this is reused without recounting (data changes we make call
+    ``refresh``, which forgets every count; other admins' changes show within this time)."""
 
     def __init__(
         self,
@@ -155,7 +159,8 @@ class InquiryQueueModel(QAbstractTableModel):
         self._in_flight: set[int] = set()
         self._wanted: OrderedDict[int, None] = OrderedDict()
         self._query_now = clock()
-        self._counts: OrderedDict[QueueFilter, int] = OrderedDict()
+        self._counts: OrderedDict[QueueFilter, tuple[int, float]] = OrderedDict()
+        """Count per filter (sort excluded) and when it was taken (monotonic seconds)."""
         self._window_pending = False
         self._loading = False
 
@@ -370,7 +375,9 @@ class InquiryQueueModel(QAbstractTableModel):
         size = self.PAGE_SIZE
         count_key = _count_key(queue_filter)
 
-        hint = self._counts.get(count_key)
+        remembered = self._counts.get(count_key)
+        hint = remembered[0] if remembered is not None else None
+        fresh = remembered is not None and time.monotonic() - remembered[1] < self.COUNT_FRESH_S
 
         def rows_job(database: Any) -> tuple[QueueRow, ...]:
             return queue_service.rows_at(
@@ -385,6 +392,8 @@ class InquiryQueueModel(QAbstractTableModel):
             lambda rows: self._on_rows(generation, now, start, count_key, rows),
             lambda error: self._on_failed(generation, error),
         )
+        if fresh:
+            return  # counted moments ago; a re-sort does not change it
         self._relay.watch(
             self._executor.submit(count_job),
             lambda total: self._on_count(generation, count_key, total),
@@ -401,7 +410,8 @@ class InquiryQueueModel(QAbstractTableModel):
     ) -> None:
         if generation != self._generation:
             return
-        known = self._counts.get(count_key)
+        remembered = self._counts.get(count_key)
+        known = remembered[0] if remembered is not None else None
         if len(rows) < self.PAGE_SIZE and (rows or start == 0):
             provisional = start + len(rows)
         else:
@@ -426,7 +436,7 @@ class InquiryQueueModel(QAbstractTableModel):
     def _on_count(self, generation: int, count_key: QueueFilter, total: int) -> None:
         if generation != self._generation:
             return
-        self._counts[count_key] = total
+        self._counts[count_key] = (total, time.monotonic())
         self._counts.move_to_end(count_key)
         while len(self._counts) > COUNT_CACHE_SIZE:
             self._counts.popitem(last=False)
