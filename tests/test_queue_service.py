@@ -213,3 +213,20 @@ def test_inquiry_detail(database: Database) -> None:
     assert len(detail.records) == 1
     assert detail.record_partner_names[partner] == "Acme Cloud Partners"
     assert svc.inquiry_detail(database, 999_999) is None
+
+
+def test_search_plans_for_many_and_few_hits_agree(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cloudroute_desk.db import queue_queries
+
+    seed_queue(database, 30)
+    queries = [QueueFilter(search="quartz"), QueueFilter(search="quartz", sort=SortKey.COMPANY)]
+    few = [(_all_ids(database, f), svc.count(database, f, NOW)) for f in queries]
+    monkeypatch.setattr(queue_queries, "FTS_SCAN_THRESHOLD", 0)
+    monkeypatch.setattr(
+        queue_queries, "_fts_hit_estimates", type(queue_queries._fts_hit_estimates)()
+    )
+    many = [(_all_ids(database, f), svc.count(database, f, NOW)) for f in queries]
+    assert few == many
+    assert few[0][1] == 24
