@@ -124,7 +124,7 @@ def search_terms(executor: DbExecutor, count: int, seed: int) -> list[str]:
             words: list[str] = []
             while len(words) < count:
                 row = session.execute(
-                    text("SELECT company_name FROM inquiries WHERE id >= :i LIMIT 1"),
+                    text("SELECT company_name FROM inquiries WHERE id >= :i ORDER BY id LIMIT 1"),
                     {"i": rng.randint(1, total)},
                 ).scalar()
                 if row:
