@@ -34,7 +34,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QTableView
 from sqlalchemy import text
 
@@ -138,8 +138,12 @@ def search_terms(executor: DbExecutor, count: int, seed: int) -> list[str]:
 
 def run_ours(args: argparse.Namespace, app: QApplication, bench: Bench) -> None:
     executor = bench.executor
-    panes: list[QueuePane] = []
+    pane: QueuePane | None = None
     for _ in range(args.runs):
+        if pane is not None:  # one pane alive at a time, as in the app
+            pane.close()
+            pane.deleteLater()
+            app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         bench.quiet()
         started = time.perf_counter()
         pane = QueuePane(executor)
@@ -147,12 +151,7 @@ def run_ours(args: argparse.Namespace, app: QApplication, bench: Bench) -> None:
         pane.show()
         bench.settle(pane)
         bench.sample("first paint", started)
-        panes.append(pane)
-    pane = panes.pop()
-    for old in panes:
-        old.close()
-        old.deleteLater()
-    app.processEvents()
+    assert pane is not None
 
     sorts = [
         (qm.COL_COMPANY, Qt.SortOrder.AscendingOrder),
