@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 from cloudroute_desk import __version__
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import DatabaseOpenError, open_database
+from cloudroute_desk.domain.chart_data import QueueFilterRequest, to_filter_request
 from cloudroute_desk.services.changes import EVERYTHING, Changes
 from cloudroute_desk.services.drafts import DraftStore
+from cloudroute_desk.views.charts.panel import ChartsPanel
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
 from cloudroute_desk.views.editor import RecordEditorPane
@@ -62,6 +64,13 @@ class MainWindow(QMainWindow):
     def _build_panes(self) -> None:
         """Create every pane, dock it, and connect the panes to each other."""
         self.view_menu_actions: list[QAction] = []
+        self._build_queue()
+        self._build_partner_dock()
+        self._build_editor_dock()
+        self._build_charts_dock()
+        self._arrange_default_layout()
+
+    def _build_queue(self) -> None:
         self.queue = QueuePane(self.context.executor, self)
         self.inquiry_detail = InquiryDetailPanel(self.context.executor, self)
         queue_splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -70,12 +79,24 @@ class MainWindow(QMainWindow):
         queue_splitter.addWidget(self.inquiry_detail)
         queue_splitter.setStretchFactor(0, 3)
         queue_splitter.setStretchFactor(1, 1)
-        queue_splitter.setSizes([900, 340])
+        queue_splitter.setSizes([720, 300])
         self.setCentralWidget(queue_splitter)
         self.queue.inquiry_selected.connect(self.inquiry_detail.show_inquiry)
         self.queue.status_message.connect(self._on_queue_status_message)
         self.register_change_aware(self.queue)
         self.register_change_aware(self.inquiry_detail)
+
+    def _build_partner_dock(self) -> None:
+        self.partners = PartnerWorkbench(
+            self, self.context.executor, self.context.admin, self.undo_stack, self.apply_changes
+        )
+        self.register_change_aware(self.partners.pane)
+        self.view_menu_actions.append(self.partners.view_action)
+        self.queue.inquiry_selected.connect(self.partners.pane.set_inquiry)
+        self.queue.partner_dropped.connect(self.partners.controller.assign_dropped)
+        self.inquiry_detail.partner_dropped.connect(self.partners.controller.assign_dropped)
+
+    def _build_editor_dock(self) -> None:
         self.record_editor = RecordEditorPane(
             self.context.executor,
             DraftStore(self.context.data_dir / "drafts.sqlite"),
@@ -85,19 +106,35 @@ class MainWindow(QMainWindow):
         self.record_editor.changes_made.connect(self.apply_changes)
         self.register_change_aware(self.record_editor)
         self.queue.inquiry_selected.connect(self.record_editor.set_inquiry)
-        editor_dock = QDockWidget("ACE records", self)
-        editor_dock.setObjectName("dock_ace_records")
-        editor_dock.setWidget(self.record_editor)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, editor_dock)
-        self.view_menu_actions.append(editor_dock.toggleViewAction())
-        self.partners = PartnerWorkbench(
-            self, self.context.executor, self.context.admin, self.undo_stack, self.apply_changes
-        )
-        self.register_change_aware(self.partners.pane)
-        self.view_menu_actions.append(self.partners.view_action)
-        self.queue.inquiry_selected.connect(self.partners.pane.set_inquiry)
-        self.queue.partner_dropped.connect(self.partners.controller.assign_dropped)
-        self.inquiry_detail.partner_dropped.connect(self.partners.controller.assign_dropped)
+        self.editor_dock = self._dock("ACE records", "dock_ace_records", self.record_editor)
+
+    def _build_charts_dock(self) -> None:
+        self.charts = ChartsPanel(self.context.executor, self)
+        self.register_change_aware(self.charts)
+        self.charts.queue_filter_requested.connect(self._on_charts_queue_filter_requested)
+        self.database_switched.connect(lambda _name: self.charts.set_database_changed())
+        self.charts_dock = self._dock("Charts", "dock_charts", self.charts)
+
+    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.view_menu_actions.append(dock.toggleViewAction())
+        return dock
+
+    def _arrange_default_layout(self) -> None:
+        """Queue on top, partners to its right, records and charts as tabs below.
+
+        Saved window state (``_restore_state``) replaces this once the admin rearranges.
+        """
+        self.tabifyDockWidget(self.editor_dock, self.charts_dock)
+        self.editor_dock.raise_()
+        self.resizeDocks([self.editor_dock], [380], Qt.Orientation.Vertical)
+        self.resizeDocks([self.partners.dock], [470], Qt.Orientation.Horizontal)
+
+    def _on_charts_queue_filter_requested(self, request: QueueFilterRequest) -> None:
+        self.queue.apply_filter_request(to_filter_request(request))
 
     def _on_queue_status_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 5000)

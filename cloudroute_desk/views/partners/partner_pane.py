@@ -134,6 +134,10 @@ class PartnerPane(QWidget):
             "The founder and the assigned partner did not connect: find a new partner"
         )
         self.reroute_action.triggered.connect(self._on_reroute_triggered)
+        # Buttons show the short icon text so the pane fits beside the queue; menus keep
+        # the full wording.
+        self.assign_action.setIconText("Assign")
+        self.reroute_action.setIconText("Re-route")
         self.edit_partner_action = QAction("Edit partner…", self)
         self.edit_partner_action.triggered.connect(self._on_edit_partner_triggered)
         self.addAction(self.assign_action)
