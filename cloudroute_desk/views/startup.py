@@ -158,20 +158,27 @@ async def _generate_demo(path: Path, headless: bool) -> None:
 
 
 async def _screenshot(window: MainWindow, executor: DbExecutor, path: Path) -> int:
-    """Wait until every pane has loaded (DB worker and tasks quiet), then grab the window."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + SCREENSHOT_TIMEOUT_S
-    quiet_checks = 0
-    while quiet_checks < 5 and loop.time() < deadline:
-        await asyncio.sleep(0.05)
-        QApplication.processEvents()
-        busy = not executor.idle or running_tasks() > 0
-        quiet_checks = 0 if busy else quiet_checks + 1
+    """Load the queue, select its first inquiry so every pane has something to show, wait
+    until the panes have loaded (DB worker and tasks quiet), then grab the window."""
+    await _wait_until_quiet(executor)
+    window.queue.select_row(0)
+    await _wait_until_quiet(executor)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(path)):
         print(f"cloudroute-desk: cannot write screenshot {path}", file=sys.stderr)
         return 1
     return 0
+
+
+async def _wait_until_quiet(executor: DbExecutor) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SCREENSHOT_TIMEOUT_S
+    quiet_checks = 0
+    while quiet_checks < 5 and loop.time() < deadline:
+        # Sleeping hands control back to the Qt loop, which paints and delivers results.
+        await asyncio.sleep(0.05)
+        busy = not executor.idle or running_tasks() > 0
+        quiet_checks = 0 if busy else quiet_checks + 1
 
 
 def _report_refusal(message: str, headless: bool) -> None:

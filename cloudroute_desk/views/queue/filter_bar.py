@@ -122,7 +122,7 @@ class FilterBar(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search company, website or contact  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
+        self.search.setMinimumWidth(200)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
@@ -136,6 +136,9 @@ class FilterBar(QWidget):
         layout.setSpacing(4)
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.dates)
+        search_row.addWidget(self.date_from)
+        search_row.addWidget(self.date_to)
         search_row.addWidget(self.clear_button)
         choices_row = QHBoxLayout()
         choices_row.setSpacing(4)
@@ -147,9 +150,6 @@ class FilterBar(QWidget):
             self.vertical,
             self.profile,
             self.engagement,
-            self.dates,
-            self.date_from,
-            self.date_to,
         ):
             choices_row.addWidget(widget)
         choices_row.addStretch(1)
