@@ -107,6 +107,7 @@ def load_partner(session: Session, partner_id: int) -> Partner | None:
 def insert_record(
     session: Session,
     *,
+    external_id: str | None = None,
     inquiry_id: int,
     partner_id: int,
     pool: Pool,
@@ -119,6 +120,7 @@ def insert_record(
         session.execute(
             insert(AceRecordRow)
             .values(
+                external_id=external_id,
                 inquiry_id=inquiry_id,
                 partner_id=partner_id,
                 pool=pool.value,

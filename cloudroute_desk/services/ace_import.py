@@ -159,7 +159,7 @@ def _store(session: Session, row: RecordRow, actor: str) -> DuplicateRecord | li
     findings = [f for f in validate(row.form, context) if f.is_error]
     if findings:
         return [_Refusal(f"form.{f.field}", f.message) for f in findings]
-    record_id = ace_queries.insert_imported_record(
+    record_id = record_queries.insert_record(
         session,
         external_id=row.external_id,
         inquiry_id=inquiry_id,

@@ -1,41 +1,36 @@
 """Run a database job on the DB executor and get its result back on the GUI thread.
 
-Works without an asyncio loop (tests, modal dialogs): the worker thread emits a signal on a
-runner that lives in the GUI thread, so Qt queues the call back to it. One runner per widget,
-kept for the widget's life: creating and deleting a relay object per job corrupted memory
-under PySide 6.11 when the deletion raced the queued signal.
+Works without an asyncio loop (tests, modal dialogs). One runner per widget, kept for the
+widget's life: creating and deleting a relay object per job corrupted memory under PySide
+6.11 when the deletion raced the queued signal.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import suppress
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject
 
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.models.future_relay import FutureRelay
 from cloudroute_desk.services.executor import DbExecutor
 
 T = TypeVar("T")
-_ids = itertools.count(1)
 
 
-class JobRunner(QObject):
-    _finished = Signal(int, object)
+class JobRunner(FutureRelay):
+    """A FutureRelay bound to the DB executor, counting the jobs still to report back."""
 
     def __init__(self, executor: DbExecutor, parent: QObject) -> None:
         super().__init__(parent)
         self.executor = executor
-        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None]]]
-        self._callbacks = {}
-        self._finished.connect(self._on_finished)
+        self._pending = 0
 
     @property
     def pending(self) -> int:
-        return len(self._callbacks)
+        return self._pending
 
     def run(
         self,
@@ -44,27 +39,16 @@ class JobRunner(QObject):
         on_error: Callable[[BaseException], None],
     ) -> Future[T]:
         """Submit ``job``; call ``on_done(result)`` or ``on_error(exc)`` later on this thread."""
-        job_id = next(_ids)
-        self._callbacks[job_id] = (on_done, on_error)
-        future = self.executor.submit(job)
-        signal = self._finished
+        self._pending += 1
 
-        def deliver(done: Future[T]) -> None:
-            # RuntimeError: the runner's owner was destroyed; nobody is waiting any more.
-            with suppress(RuntimeError):
-                signal.emit(job_id, done)
+        def done(result: Any) -> None:
+            self._pending -= 1
+            on_done(result)
 
-        future.add_done_callback(deliver)
-        return future
-
-    @Slot(int, object)
-    def _on_finished(self, job_id: int, future: Future[Any]) -> None:
-        callbacks = self._callbacks.pop(job_id, None)
-        if callbacks is None:
-            return
-        on_done, on_error = callbacks
-        error = future.exception()
-        if error is not None:
+        def failed(error: BaseException) -> None:
+            self._pending -= 1
             on_error(error)
-        else:
-            on_done(future.result())
+
+        future = self.executor.submit(job)
+        self.watch(future, done, failed)
+        return future
