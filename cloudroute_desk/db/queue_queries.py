@@ -34,7 +34,6 @@ from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.tables import (
     AceRecordRow,
-    AssignmentRow,
     AuditEventRow,
     InquiryRow,
     InquirySpendRow,
@@ -403,16 +402,6 @@ def spend_lines(session: Session, inquiry_id: int) -> list[InquirySpendRow]:
             select(InquirySpendRow)
             .where(InquirySpendRow.inquiry_id == inquiry_id)
             .order_by(InquirySpendRow.monthly_usd.desc(), InquirySpendRow.id)
-        )
-    )
-
-
-def assignments(session: Session, inquiry_id: int) -> list[AssignmentRow]:
-    return list(
-        session.scalars(
-            select(AssignmentRow)
-            .where(AssignmentRow.inquiry_id == inquiry_id)
-            .order_by(AssignmentRow.assigned_at, AssignmentRow.id)
         )
     )
 

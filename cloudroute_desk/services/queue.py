@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cloudroute_desk.db import assignment_queries
 from cloudroute_desk.db import queue_queries as q
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.mapping import inquiry_from_row, record_summary_from_row
@@ -25,6 +26,7 @@ from cloudroute_desk.domain.catalog import (
 )
 from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, SpendLine
 from cloudroute_desk.domain.queue_filter import QueueFilter, SlaState
+from cloudroute_desk.domain.routing import AssignmentEntry
 
 Key = q.Key
 
@@ -191,19 +193,6 @@ def next_breached(
 
 
 @dataclass(frozen=True, slots=True)
-class AssignmentEntry:
-    partner_id: int
-    partner_name: str
-    active: bool
-    assigned_at: datetime
-    assigned_by: str
-    ended_at: datetime | None
-    end_reason: str | None
-    score: float | None
-    rank: int | None
-
-
-@dataclass(frozen=True, slots=True)
 class AuditEntry:
     at: datetime
     actor: str
@@ -232,10 +221,10 @@ def inquiry_detail(database: Database, inquiry_id: int) -> InquiryDetail | None:
             for s in q.spend_lines(session, inquiry_id)
         ]
         inquiry = inquiry_from_row(row, spend)
-        assignment_rows = q.assignments(session, inquiry_id)
+        assignments = assignment_queries.history(session, inquiry_id)
         audit_rows = q.audit_events(session, inquiry_id)
         record_rows = q.ace_records(session, inquiry_id)
-        partner_ids = {a.partner_id for a in assignment_rows}
+        partner_ids: set[int] = set()
         partner_ids |= {int(e.partner_id) for e in audit_rows if e.partner_id is not None}
         partner_ids |= {r.partner_id for r in record_rows}
         if inquiry.partner_id is not None:
@@ -244,20 +233,7 @@ def inquiry_detail(database: Database, inquiry_id: int) -> InquiryDetail | None:
         return InquiryDetail(
             inquiry=inquiry,
             partner_name=names.get(inquiry.partner_id or -1, ""),
-            assignments=tuple(
-                AssignmentEntry(
-                    partner_id=a.partner_id,
-                    partner_name=names.get(a.partner_id, f"#{a.partner_id}"),
-                    active=a.active,
-                    assigned_at=a.assigned_at,
-                    assigned_by=a.assigned_by,
-                    ended_at=a.ended_at,
-                    end_reason=a.end_reason,
-                    score=a.score,
-                    rank=a.rank,
-                )
-                for a in assignment_rows
-            ),
+            assignments=assignments,
             audit=tuple(
                 AuditEntry(
                     at=e.at,
