@@ -32,7 +32,7 @@ from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, Partner
 from cloudroute_desk.domain.findings import Finding, has_errors
 from cloudroute_desk.domain.text_safety import unsafe_fields
-from cloudroute_desk.services import record_context
+from cloudroute_desk.services import inquiry_status, record_context
 from cloudroute_desk.services.changes import Changes
 
 RECORD_EDITED = Changes(records=True)
@@ -396,9 +396,10 @@ def transition(
     """Move a record along the lifecycle, with its audit row, in one transaction.
 
     Submitting re-validates the stored form with the same rules the editor shows: errors block,
-    warnings do not. Approved and Downgraded need an ``Award``; a downgrade must award a
-    different pool or less than requested. The database trigger refuses any transition the
-    catalog does not list, even if this check were bypassed.
+    warnings do not. The inquiry moves with it (``inquiry_status.follow_record``): a submission
+    files it, an approval or downgrade credits it. Approved and Downgraded need an ``Award``;
+    a downgrade must award a different pool or less than requested. The database trigger
+    refuses any transition the catalog does not list, even if this check were bypassed.
     """
     now = utcnow()
     with database.writing() as session:
@@ -453,6 +454,17 @@ def transition(
             partner_id=current.summary.partner_id,
             record_id=record_id,
             detail=detail,
+        )
+        # The inquiry follows its records (filed on submission, credited when credits land)
+        # in this same transaction, so the queue never disagrees with the records.
+        inquiry_status.follow_record(
+            session,
+            current.summary.inquiry_id,
+            current.summary.partner_id,
+            record_id,
+            new_state,
+            admin,
+            now,
         )
         if new_state in DECIDED_STATES or old_state in DECIDED_STATES:
             _refresh_routing(session, current.summary.partner_id)
