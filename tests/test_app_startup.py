@@ -92,6 +92,7 @@ def test_switching_to_another_database_repoints_the_window(
     window = MainWindow(app_context)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.database_switched, timeout=10_000):
-        asyncio.ensure_future(window.switch_database(str(other)))
+        task = asyncio.ensure_future(window.switch_database(str(other)))
+    assert task.result() is True
     assert str(other) in window.database_label.text()
     assert app_context.executor.database.url.database == str(other)
