@@ -11,6 +11,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -36,6 +37,8 @@ class ChartView(QWidget):
 
     title = "Chart"
     slug = "chart"
+    WIDE_RATIO = 2.4
+    """Wider than this many times its height, stacked plots go side by side (a short dock)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +65,7 @@ class ChartView(QWidget):
         layout.addLayout(self.header)
         layout.addWidget(self.canvas, 1)
         self.theme.style_widget(self.canvas)
+        self.wide = False
 
     # ---- for subclasses -----------------------------------------------------------------
 
@@ -76,6 +80,20 @@ class ChartView(QWidget):
 
     def apply_theme(self) -> None:
         """Restyle plots after a palette change; subclasses redraw their data."""
+
+    def stacked_plots(self) -> Sequence[pg.PlotItem]:
+        """The plots that stand one under the other, or side by side when ``wide``."""
+        return ()
+
+    def arrange(self) -> None:
+        """Place ``stacked_plots`` for the current shape; charts with a grid override this."""
+        plots = self.stacked_plots()
+        layout = self.canvas.ci
+        for plot in plots:
+            if plot.scene() is not None:
+                layout.removeItem(plot)
+        for position, plot in enumerate(plots):
+            layout.addItem(plot, row=0 if self.wide else position, col=position if self.wide else 0)
 
     def watch_bars(self, plot: pg.PlotItem) -> BarHits:
         hits = BarHits(plot, self.canvas.scene(), self)
@@ -115,6 +133,13 @@ class ChartView(QWidget):
 
     def _on_hits_bar_clicked(self, hit: BarHit) -> None:
         self.queue_filter_requested.emit(hit.request)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        wide = self.width() > self.WIDE_RATIO * max(self.height(), 1)
+        if wide != self.wide:
+            self.wide = wide
+            self.arrange()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

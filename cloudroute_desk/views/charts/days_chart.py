@@ -158,9 +158,14 @@ class DaysChart(ChartView):
         shown = sorted(self.data.pools, key=lambda p: (p.band is None, -p.records))[:MAX_PANELS]
         return sorted(shown, key=lambda p: list(Pool).index(p.pool))
 
-    def _arrange(self, pools: tuple[Pool, ...]) -> None:
-        """Put the pools' panels in the first row; only when the set of pools changes."""
-        if pools == self._layout_pools:
+    def arrange(self) -> None:
+        if self._layout_pools is not None:
+            self._arrange(self._layout_pools, force=True)
+
+    def _arrange(self, pools: tuple[Pool, ...], *, force: bool = False) -> None:
+        """Put the pools' panels in the first row and the trend under them, or beside them
+        when the chart is wide and short; only when the set of pools or the shape changes."""
+        if pools == self._layout_pools and not force:
             return
         layout = self.canvas.ci
         for panel in self.panels.values():
@@ -171,7 +176,10 @@ class DaysChart(ChartView):
             if pool not in self.panels:
                 self.panels[pool] = _PoolPanel(self, pool)
             layout.addItem(self.panels[pool].plot, row=0, col=column)
-        layout.addItem(self.trend_plot, row=1, col=0, colspan=max(1, len(pools)))
+        if self.wide:
+            layout.addItem(self.trend_plot, row=0, col=len(pools), colspan=2)
+        else:
+            layout.addItem(self.trend_plot, row=1, col=0, colspan=max(1, len(pools)))
         self._layout_pools = pools
 
     def _draw(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -44,6 +44,10 @@ STATE_TICKS = {**RECORD_STATE_LABELS, RecordState.IDENTIFIED: "Identified"}
 """Tick labels: the draft's "(draft)" would crowd the axis."""
 
 
+LEGEND_HEADROOM = 1.45
+"""The y axis reaches this far past the tallest stack, so the legend sits above the bars."""
+
+
 class PipelineChart(ChartView):
     title = "Pipeline"
     slug = "pipeline"
@@ -65,7 +69,8 @@ class PipelineChart(ChartView):
         self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.state_axis})
         self.plot.setTitle("Records by state, stacked by pool")
         self.plot.setLabel("bottom", "Record state")
-        self.legend = self.plot.addLegend(offset=(10, 5), colCount=len(Pool))
+        # Top right, two columns: the tallest stacks (launched, closed) sit mid-chart.
+        self.legend = self.plot.addLegend(offset=(-10, 5), colCount=2)
 
         self.funnel_axis = CategoryAxis("bottom")
         self.funnel_plot = self.canvas.addPlot(row=1, col=0, axisItems={"bottom": self.funnel_axis})
@@ -92,6 +97,9 @@ class PipelineChart(ChartView):
         for text in self._funnel_texts:
             self.funnel_plot.addItem(text)
         self.apply_theme()
+
+    def stacked_plots(self) -> Sequence[pg.PlotItem]:
+        return (self.plot, self.funnel_plot)
 
     @property
     def bar_items(self) -> dict[Pool, pg.BarGraphItem]:
@@ -164,7 +172,7 @@ class PipelineChart(ChartView):
             base = [b + h for b, h in zip(base, heights, strict=True)]
         self.plot.setXRange(-0.6, len(PIPELINE_STATES) - 0.4, padding=0)
         # Headroom for the legend row above the tallest stack.
-        self.plot.setYRange(0, max([*base, 1.0]) * 1.2, padding=0)
+        self.plot.setYRange(0, max([*base, 1.0]) * LEGEND_HEADROOM, padding=0)
 
     def _hit(self, index: int, y0: float, height: float, cell: PipelineCell) -> BarHit:
         text = (

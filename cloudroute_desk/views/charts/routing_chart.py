@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -61,6 +61,9 @@ class RoutingChart(ChartView):
         self.hours_hits = self.watch_bars(self.hours_plot)
         self.share_hits = self.watch_bars(self.share_plot)
         self.apply_theme()
+
+    def stacked_plots(self) -> Sequence[pg.PlotItem]:
+        return (self.hours_plot, self.share_plot)
 
     def load_job(self, chart_filter: ChartFilter) -> Callable[[Database], Any]:
         return lambda database: charts.routing(database, chart_filter)
