@@ -83,6 +83,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(queue_splitter)
         self.queue.inquiry_selected.connect(self.inquiry_detail.show_inquiry)
         self.queue.status_message.connect(self._on_queue_status_message)
+        self.queue.changes_made.connect(self.apply_changes)
+        self.inquiry_detail.changes_made.connect(self.apply_changes)
+        for actions in (self.queue.status_actions, self.inquiry_detail.status_actions):
+            actions.admin = self.context.admin
         self.register_change_aware(self.queue)
         self.register_change_aware(self.inquiry_detail)
 

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +37,7 @@ from cloudroute_desk.services import queue as queue_service
 from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.queue import InquiryDetail
+from cloudroute_desk.views.queue.status_actions import StatusActions
 
 
 def plain_label(text: str, parent: QWidget | None = None) -> QLabel:
@@ -60,6 +63,8 @@ class InquiryDetailPanel(QWidget):
     partner_dropped = Signal(int, int)
     """(inquiry id, partner id): a partner was dropped on the inquiry shown."""
     detail_loaded = Signal()
+    changes_made = Signal(object)
+    """``Changes`` of a status move made with the panel's buttons."""
 
     def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,8 +80,19 @@ class InquiryDetailPanel(QWidget):
         self._scroll = QScrollArea(self)
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.status_actions = StatusActions(executor, self)
+        self.status_actions.changes_made.connect(self.changes_made)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(6, 6, 6, 0)
+        for action in (self.status_actions.call_held_action, self.status_actions.decline_action):
+            button = QToolButton(self)
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
         layout.addWidget(self._scroll)
         self._show_message("Select an inquiry to see its details.")
 
@@ -93,6 +109,7 @@ class InquiryDetailPanel(QWidget):
         self._request += 1
         request = self._request
         if inquiry_id is None:
+            self.status_actions.set_inquiry(None, None)
             self._detail = None
             self._show_message("Select an inquiry to see its details.")
             return
@@ -138,6 +155,12 @@ class InquiryDetailPanel(QWidget):
         if request != self._request:
             return
         self._detail = detail
+        inquiry = detail.inquiry if detail is not None else None
+        self.status_actions.set_inquiry(
+            inquiry.id if inquiry else None,
+            inquiry.status if inquiry else None,
+            inquiry.company_name if inquiry else "",
+        )
         if detail is None:
             self._show_message("This inquiry no longer exists.")
         else:

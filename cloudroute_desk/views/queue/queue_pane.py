@@ -32,6 +32,7 @@ from cloudroute_desk.views.queue.export_runner import ExportRunner
 from cloudroute_desk.views.queue.filter_bar import FilterBar
 from cloudroute_desk.views.queue.queue_table_view import QueueTableView
 from cloudroute_desk.views.queue.sla_delegate import SlaDelegate
+from cloudroute_desk.views.queue.status_actions import StatusActions
 
 SLA_TICK_MS = 1_000
 SUMMARY_REFRESH_MS = 30_000
@@ -59,6 +60,8 @@ class QueuePane(QWidget):
     summary_changed = Signal(str)
     status_message = Signal(str)
     """A short note for the status bar (export progress, "nothing past SLA")."""
+    changes_made = Signal(object)
+    """``Changes`` of a status move made from the context menu."""
 
     def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +110,8 @@ class QueuePane(QWidget):
         search_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         search_shortcut.activated.connect(self.filter_bar.focus_search)
 
+        self.status_actions = StatusActions(executor, self)
+        self.status_actions.changes_made.connect(self.changes_made)
         self.exporter = ExportRunner(executor, self)
         self.exporter.progressed.connect(self._on_exporter_progressed)
         self.exporter.finished.connect(self._on_exporter_finished)
@@ -386,10 +391,18 @@ class QueuePane(QWidget):
             self.summary_changed.emit(summary.text)
 
     def _on_table_context_menu_requested(self, position: QPoint) -> None:
+        menu = self.context_menu(position)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+        menu.deleteLater()
+
+    def context_menu(self, position: QPoint) -> QMenu:
+        """The menu for the row under ``position`` (table viewport coordinates)."""
         menu = QMenu(self)
+        row = self.model.row_object(self.table.indexAt(position).row())
+        self.status_actions.fill_menu(menu, row)
         menu.addAction(self.next_breached_action)
         menu.addAction(self.export_action)
-        menu.exec(self.table.viewport().mapToGlobal(position))
+        return menu
 
     def _on_export_action_triggered(self) -> None:
         if self.exporter.running:
