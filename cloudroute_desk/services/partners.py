@@ -27,7 +27,7 @@ class PartnerError(Exception):
 
 
 class PartnerNotFoundError(PartnerError):
-    pass
+    """The partner was deleted or never existed (e.g. a stale id from another admin's view)."""
 
 
 class PartnerInvalidError(PartnerError):

@@ -117,6 +117,7 @@ def export_csv(
     """Write the whole view to ``path`` (UTF-8 with BOM, for spreadsheets); rows written."""
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         export = CsvExport(out, queue_filter, now, batch_rows)
-        while not export.step(database):
-            pass
+        done = False
+        while not done:
+            done = export.step(database)
         return export.written
