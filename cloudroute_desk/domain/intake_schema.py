@@ -38,6 +38,7 @@ from cloudroute_desk.domain.catalog import (
 )
 from cloudroute_desk.domain.entities import Contact, Inquiry, Partner, SpendLine
 from cloudroute_desk.domain.partner_rules import blocking_problems
+from cloudroute_desk.domain.text_safety import character_problem
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
@@ -221,11 +222,6 @@ def show(value: object, limit: int = 40) -> str:
     return repr(text) if isinstance(value, str) else text
 
 
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-"""NUL (PostgreSQL cannot store it), other C0/C1 controls but tab and newlines, and lone
-surrogates (JSON's ``\\ud800`` escapes decode to them; UTF-8 cannot encode them)."""
-
-
 def _text(value: Any, *, limit: int, required: bool = False) -> str:
     if value is None:
         text = ""
@@ -233,16 +229,10 @@ def _text(value: Any, *, limit: int, required: bool = False) -> str:
         raise _BadValueError(f"must be text, not {_json_type(value)}")
     else:
         text = str(value)
-    unstorable = _UNSTORABLE.search(text)
-    if unstorable is not None:
-        code = ord(unstorable.group())
-        if code == 0:
-            raise _BadValueError("contains a NUL character (U+0000), which cannot be stored")
-        if 0xD800 <= code <= 0xDFFF:
-            raise _BadValueError(
-                f"contains an unpaired surrogate (U+{code:04X}), which is not valid text"
-            )
-        raise _BadValueError(f"contains a control character (U+{code:04X})")
+    # JSON's "\ud800" escapes decode to lone surrogates, so they do reach this point.
+    problem = character_problem(text, controls=True)
+    if problem is not None:
+        raise _BadValueError(problem)
     text = text.strip()
     if required and not text:
         raise _BadValueError("is required")

@@ -8,6 +8,7 @@ paste becomes a finding instead of a crash.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,19 +21,32 @@ MAX_TEXT_CHARS = 10_000
 2,000 characters; this cap only stops pastes that no field can use from reaching storage."""
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""NUL (PostgreSQL cannot store it) and lone surrogates (UTF-8 cannot encode them)."""
+
+_UNSTORABLE_OR_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+"""The above plus the C0/C1 control characters other than tab and line breaks."""
+
+
+def character_problem(value: str, *, controls: bool = False) -> str | None:
+    """Why a character of ``value`` cannot be stored, or None. With ``controls``, control
+    characters other than tab and line breaks are refused too (one-line intake fields)."""
+    found = (_UNSTORABLE_OR_CONTROL if controls else _UNSTORABLE).search(value)
+    if found is None:
+        return None
+    code = ord(found.group())
+    if code == 0:
+        return "contains a NUL character (U+0000), which the database cannot store"
+    if 0xD800 <= code <= 0xDFFF:
+        return f"contains an unpaired surrogate (U+{code:04X}), which cannot be stored"
+    return f"contains a control character (U+{code:04X})"
+
+
 def text_problem(value: str) -> str | None:
     """Why ``value`` cannot be stored as is, or None when it can."""
     if len(value) > MAX_TEXT_CHARS:
         return f"is {len(value):,} characters long; the most any field takes is {MAX_TEXT_CHARS:,}"
-    if "\x00" in value:
-        return "contains a NUL character, which the database cannot store"
-    if not value.isascii():
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            # The UTF-8 codec rejects exactly the surrogates, and does so at C speed.
-            return "contains an unpaired surrogate (broken Unicode), which cannot be stored"
-    return None
+    return character_problem(value)
 
 
 def iter_text(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, str]]:
