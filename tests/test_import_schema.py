@@ -10,6 +10,7 @@ from sqlalchemy import String
 
 from cloudroute_desk.db.tables import InquiryRow, InquirySpendRow, PartnerRow
 from cloudroute_desk.domain import intake_schema as schema
+from cloudroute_desk.domain import intake_values as limits
 from cloudroute_desk.domain.catalog import (
     CurrentCloud,
     EngagementType,
@@ -260,7 +261,7 @@ def test_a_row_without_an_id_gets_a_stable_content_id() -> None:
     respelled = parse_inquiry(RawRow(3, {**values, "funding_stage": "series a"}), NOW)
     other = parse_inquiry(RawRow(4, {**values, "company_name": "Other"}), NOW)
     assert first.external_id is not None and first.external_id.startswith("sha256:")
-    assert len(first.external_id) <= schema.EXTERNAL_ID_MAX
+    assert len(first.external_id) <= limits.EXTERNAL_ID_MAX
     assert first.external_id == again.external_id == respelled.external_id
     assert other.external_id != first.external_id
 
@@ -276,14 +277,14 @@ def test_limits_match_the_table_columns() -> None:
         assert column_type.length is not None
         return column_type.length
 
-    assert size(InquiryRow.external_id) == schema.EXTERNAL_ID_MAX
-    assert size(InquiryRow.company_name) == schema.COMPANY_NAME_MAX
-    assert size(InquiryRow.website) == schema.WEBSITE_MAX
-    assert size(InquiryRow.last_round) == schema.LAST_ROUND_MAX
-    assert size(InquiryRow.lead_investor) == schema.LEAD_INVESTOR_MAX
-    assert size(InquirySpendRow.service) == schema.SERVICE_NAME_MAX
-    assert size(PartnerRow.name) == schema.PARTNER_NAME_MAX
-    assert size(PartnerRow.external_id) == schema.EXTERNAL_ID_MAX
+    assert size(InquiryRow.external_id) == limits.EXTERNAL_ID_MAX
+    assert size(InquiryRow.company_name) == limits.COMPANY_NAME_MAX
+    assert size(InquiryRow.website) == limits.WEBSITE_MAX
+    assert size(InquiryRow.last_round) == limits.LAST_ROUND_MAX
+    assert size(InquiryRow.lead_investor) == limits.LEAD_INVESTOR_MAX
+    assert size(InquirySpendRow.service) == limits.SERVICE_NAME_MAX
+    assert size(PartnerRow.name) == limits.PARTNER_NAME_MAX
+    assert size(PartnerRow.external_id) == limits.EXTERNAL_ID_MAX
 
 
 def test_column_names_are_normalised() -> None:

@@ -29,7 +29,8 @@ from cloudroute_desk.domain.ace_record_rows import (
 )
 from cloudroute_desk.domain.ace_rules import validate
 from cloudroute_desk.domain.clock import utcnow
-from cloudroute_desk.domain.intake_schema import RowError, show
+from cloudroute_desk.domain.intake_schema import RowError
+from cloudroute_desk.domain.intake_values import show
 from cloudroute_desk.services import record_context
 from cloudroute_desk.services.changes import Changes
 

@@ -36,7 +36,8 @@ from cloudroute_desk.domain.intake_files import (
     IntakeFileError,
     read_intake,
 )
-from cloudroute_desk.domain.intake_schema import PARSERS, ParsedRow, RowError, RowKind, show
+from cloudroute_desk.domain.intake_schema import PARSERS, ParsedRow, RowError, RowKind
+from cloudroute_desk.domain.intake_values import show
 from cloudroute_desk.services.changes import Changes
 
 __all__ = [
