@@ -58,64 +58,59 @@ def load_routing(database: Database, inquiry_id: int, limit: int | None = None) 
     return InquiryRouting(ranking, assignment_service.assignment_history(database, inquiry_id))
 
 
-class AssignCommand(QUndoCommand):
+class _AppliedWriteCommand(QUndoCommand):
+    """An undo step for a write that already happened when it is pushed: the stack's first
+    ``redo`` (which ``push`` calls) is skipped, later ones repeat the write."""
+
     def __init__(
-        self, controller: AssignmentController, inquiry_id: int, partner_id: int, partner_name: str
+        self,
+        controller: AssignmentController,
+        text: str,
+        redo_job: Callable[[Database], Changes],
+        undo_job: Callable[[Database], Changes],
+        what: str,
     ) -> None:
-        super().__init__(f"Assign {partner_name} to inquiry {inquiry_id}")
+        super().__init__(text)
         self._controller = controller
-        self._inquiry_id = inquiry_id
-        self._partner_id = partner_id
-        self._done = True
-        """The assignment happened before the push; the push's redo must not repeat it."""
+        self._redo_job = redo_job
+        self._undo_job = undo_job
+        self._what = what
+        self._applied = True
 
     def redo(self) -> None:
-        if self._done:
-            self._done = False
+        if self._applied:
+            self._applied = False
             return
-        admin = self._controller.admin
-        inquiry_id, partner_id = self._inquiry_id, self._partner_id
-        self._controller.run_write(
-            lambda db: assignment_service.assign(db, inquiry_id, partner_id, admin, reason="redo"),
-            "Redo assignment",
-        )
+        self._controller.run_write(self._redo_job, f"Redo {self._what}")
 
     def undo(self) -> None:
-        admin = self._controller.admin
-        inquiry_id, partner_id = self._inquiry_id, self._partner_id
-        self._controller.run_write(
-            lambda db: assignment_service.unassign(db, inquiry_id, partner_id, admin),
-            "Undo assignment",
-        )
+        self._controller.run_write(self._undo_job, f"Undo {self._what}")
 
 
-class RerouteCommand(QUndoCommand):
-    def __init__(
-        self, controller: AssignmentController, inquiry_id: int, partner_id: int, partner_name: str
-    ) -> None:
-        super().__init__(f"Re-route inquiry {inquiry_id} (did not connect with {partner_name})")
-        self._controller = controller
-        self._inquiry_id = inquiry_id
-        self._partner_id = partner_id
-        self._done = True
+def assign_command(
+    controller: AssignmentController, inquiry_id: int, partner_id: int, partner_name: str
+) -> QUndoCommand:
+    admin = controller.admin
+    return _AppliedWriteCommand(
+        controller,
+        f"Assign {partner_name} to inquiry {inquiry_id}",
+        lambda db: assignment_service.assign(db, inquiry_id, partner_id, admin, reason="redo"),
+        lambda db: assignment_service.unassign(db, inquiry_id, partner_id, admin),
+        "assignment",
+    )
 
-    def redo(self) -> None:
-        if self._done:
-            self._done = False
-            return
-        admin, inquiry_id = self._controller.admin, self._inquiry_id
-        self._controller.run_write(
-            lambda db: assignment_service.mark_did_not_connect(db, inquiry_id, admin),
-            "Redo re-route",
-        )
 
-    def undo(self) -> None:
-        admin = self._controller.admin
-        inquiry_id, partner_id = self._inquiry_id, self._partner_id
-        self._controller.run_write(
-            lambda db: assignment_service.undo_did_not_connect(db, inquiry_id, partner_id, admin),
-            "Undo re-route",
-        )
+def reroute_command(
+    controller: AssignmentController, inquiry_id: int, partner_id: int, partner_name: str
+) -> QUndoCommand:
+    admin = controller.admin
+    return _AppliedWriteCommand(
+        controller,
+        f"Re-route inquiry {inquiry_id} (did not connect with {partner_name})",
+        lambda db: assignment_service.mark_did_not_connect(db, inquiry_id, admin),
+        lambda db: assignment_service.undo_did_not_connect(db, inquiry_id, partner_id, admin),
+        "re-route",
+    )
 
 
 class AssignmentController(QObject):
@@ -201,7 +196,7 @@ class AssignmentController(QObject):
         )
 
     def _on_assigned(self, changes: Changes, inquiry_id: int, partner_id: int, name: str) -> None:
-        self.undo_stack.push(AssignCommand(self, inquiry_id, partner_id, name))
+        self.undo_stack.push(assign_command(self, inquiry_id, partner_id, name))
         self.status_reported.emit(f"Assigned {name} to inquiry {inquiry_id}.")
         self.changes_made.emit(changes)
 
@@ -237,7 +232,7 @@ class AssignmentController(QObject):
 
     def _on_rerouted(self, changes: Changes, inquiry_id: int, previous: AssignmentEntry) -> None:
         self.undo_stack.push(
-            RerouteCommand(self, inquiry_id, previous.partner_id, previous.partner_name)
+            reroute_command(self, inquiry_id, previous.partner_id, previous.partner_name)
         )
         self.status_reported.emit(f"Inquiry {inquiry_id} needs a new partner.")
         self.changes_made.emit(changes)
