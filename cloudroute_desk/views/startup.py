@@ -40,6 +40,7 @@ DEMO_PARTNERS = 400
 DEMO_SEED = 7
 SCREENSHOT_TIMEOUT_S = 30.0
 SCREENSHOT_SIZE = QSize(1440, 900)
+OPEN_FEEDBACK_MS = 500
 
 
 def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
@@ -104,15 +105,31 @@ def _default_admin() -> str:
 
 
 async def _first_database(args: argparse.Namespace, data_dir: Path, headless: bool) -> Database:
-    loop = asyncio.get_running_loop()
     if args.db:
-        return await loop.run_in_executor(None, open_database, args.db)
+        return await _open(args.db, headless)
     if args.demo:
         path = data_dir / "demo.sqlite"
         if not path.exists():
             await _generate_demo(path, headless)
-        return await loop.run_in_executor(None, open_database, str(path))
-    return await loop.run_in_executor(None, open_database, str(data_dir / "cloudroute.sqlite"))
+        return await _open(str(path), headless)
+    return await _open(str(data_dir / "cloudroute.sqlite"), headless)
+
+
+async def _open(target: str, headless: bool) -> Database:
+    """Open off the GUI thread; a slow open (a big file's integrity check, a far server)
+    shows a busy dialog after half a second instead of nothing."""
+    loop = asyncio.get_running_loop()
+    dialog: QProgressDialog | None = None
+    if not headless:
+        dialog = QProgressDialog("Opening the database…", "", 0, 0)
+        dialog.setWindowTitle("CloudRoute Desk")
+        dialog.setCancelButton(None)
+        dialog.setMinimumDuration(OPEN_FEEDBACK_MS)
+    try:
+        return await loop.run_in_executor(None, open_database, target)
+    finally:
+        if dialog is not None:
+            dialog.close()
 
 
 async def _generate_demo(path: Path, headless: bool) -> None:
