@@ -10,14 +10,17 @@ on the form field each request member came from.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from datetime import date
 from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
-from cloudroute_desk.domain import ace_address, ace_api_model, ace_export, ace_picklists, ace_vocab
+from cloudroute_desk.domain import ace_address, ace_api_model, ace_picklists, ace_vocab
 from cloudroute_desk.domain.ace_form import GREENFIELD_ACCOUNT, AceForm, FormContact
+from cloudroute_desk.domain.ace_submission_rules import (
+    api_model_findings,
+    submission_rules,
+)
 from cloudroute_desk.domain.catalog import (
     AWARDED_STATES,
     AWS_SERVICES,
@@ -33,7 +36,7 @@ from cloudroute_desk.domain.catalog import (
     Tier,
     tier_may_file,
 )
-from cloudroute_desk.domain.findings import Finding, Severity
+from cloudroute_desk.domain.findings import Finding, FindingCollector
 from cloudroute_desk.domain.text_safety import check_text
 
 SPEND_HORIZON_MONTHS: Final = 12
@@ -41,11 +44,8 @@ SPEND_HORIZON_MONTHS: Final = 12
 TARGET_CLOSE_MAX_YEARS: Final = 60
 USE_CASE_MIN: Final = 20
 USE_CASE_MAX: Final = 2000
-EXPORT_CHECK_TOKEN: Final = "validation"
-"""ClientToken used when exporting only to run the API-model checks."""
 
 ENGAGEMENT_SUBTYPES: Final = ("", "Modernize", "Optimize")
-INVOLVEMENT_TYPES: Final = ("Co-Sell", "For Visibility Only")
 OPEN_STATES: Final = frozenset(RecordState) - {RecordState.REJECTED, RecordState.CLOSED}
 """Another partner's record in one of these states competes with this one; a rejected or
 closed engagement is history, not competition."""
@@ -136,7 +136,7 @@ def validate(form: AceForm, context: ValidationContext) -> list[Finding]:
     rules, then the service-model checks. Never raises."""
     findings = check_text(form)
     unsafe = {f.field for f in findings}
-    out = _Collector(unsafe)
+    out = FindingCollector(unsafe)
     _customer_rules(form, out)
     _pool_rules(form, context, out)
     _vouch_rules(form, out)
@@ -147,37 +147,17 @@ def validate(form: AceForm, context: ValidationContext) -> list[Finding]:
     _use_case_rules(form, out)
     _spend_rules(form, out)
     _cross_record_rules(form, context, out)
-    _submission_rules(form, out)
+    submission_rules(form, out)
     findings.extend(out.findings)
-    findings.extend(_api_model_findings(form, findings))
+    findings.extend(api_model_findings(form, findings))
     return findings
-
-
-class _Collector:
-    def __init__(self, unsafe: set[str]) -> None:
-        self.findings: list[Finding] = []
-        self._unsafe = unsafe
-
-    def error(self, field: str, rule: str, message: str) -> None:
-        self._add(field, Severity.ERROR, rule, message)
-
-    def warning(self, field: str, rule: str, message: str) -> None:
-        self._add(field, Severity.WARNING, rule, message)
-
-    def _add(self, field: str, severity: Severity, rule: str, message: str) -> None:
-        # A field that failed the text boundary already says why; pattern rules on a NUL
-        # or a 100 kB paste would only repeat it less clearly.
-        if field not in self._unsafe:
-            self.findings.append(
-                Finding(field=field, severity=severity, message=message, rule=rule)
-            )
 
 
 def _usd(amount: int) -> str:
     return f"${amount:,}"
 
 
-def _customer_rules(form: AceForm, out: _Collector) -> None:
+def _customer_rules(form: AceForm, out: FindingCollector) -> None:
     customer = form.customer
     national_security = form.national_security == "Yes"
     if not customer.company_name.strip() and not national_security:
@@ -226,7 +206,7 @@ def _customer_rules(form: AceForm, out: _Collector) -> None:
     _address_rules(form, national_security, out)
 
 
-def _address_rules(form: AceForm, national_security: bool, out: _Collector) -> None:
+def _address_rules(form: AceForm, national_security: bool, out: FindingCollector) -> None:
     customer = form.customer
     country = customer.country_code
     if not country:
@@ -265,7 +245,7 @@ def _address_rules(form: AceForm, national_security: bool, out: _Collector) -> N
         )
 
 
-def _pool_rules(form: AceForm, context: ValidationContext, out: _Collector) -> None:
+def _pool_rules(form: AceForm, context: ValidationContext, out: FindingCollector) -> None:
     try:
         pool = Pool(form.pool)
     except ValueError:
@@ -297,7 +277,7 @@ def _pool_rules(form: AceForm, context: ValidationContext, out: _Collector) -> N
         out.error("amount_requested_usd", "amount.range", "The amount cannot be negative.")
 
 
-def _vouch_rules(form: AceForm, out: _Collector) -> None:
+def _vouch_rules(form: AceForm, out: FindingCollector) -> None:
     stage = form.funding_stage
     if not stage:
         out.error("funding_stage", "funding_stage", "Funding stage is required.")
@@ -330,7 +310,7 @@ def _vouch_rules(form: AceForm, out: _Collector) -> None:
         )
 
 
-def _poc_rules(form: AceForm, out: _Collector) -> None:
+def _poc_rules(form: AceForm, out: FindingCollector) -> None:
     if form.pool != Pool.BEDROCK_POC.value:
         return
     poc = form.poc
@@ -368,7 +348,7 @@ def _poc_rules(form: AceForm, out: _Collector) -> None:
         )
 
 
-def _engagement_rules(form: AceForm, out: _Collector) -> None:
+def _engagement_rules(form: AceForm, out: FindingCollector) -> None:
     engagement = form.engagement_type
     if engagement not in {e.value for e in EngagementType}:
         out.error("engagement_type", "engagement_type", "Engagement type must be Build or Migrate.")
@@ -421,7 +401,7 @@ def _engagement_rules(form: AceForm, out: _Collector) -> None:
         )
 
 
-def _contact_rules(form: AceForm, out: _Collector) -> None:
+def _contact_rules(form: AceForm, out: FindingCollector) -> None:
     for field, label, contact in (
         ("technical_contact", "Technical contact", form.technical_contact),
         ("business_contact", "Business contact", form.business_contact),
@@ -429,7 +409,7 @@ def _contact_rules(form: AceForm, out: _Collector) -> None:
         _one_contact(field, label, contact, out)
 
 
-def _one_contact(field: str, label: str, contact: FormContact, out: _Collector) -> None:
+def _one_contact(field: str, label: str, contact: FormContact, out: FindingCollector) -> None:
     if not contact.first_name.strip() or not contact.last_name.strip():
         missing = "first_name" if not contact.first_name.strip() else "last_name"
         out.error(f"{field}.{missing}", "contact.required", f"{label} needs a first and last name.")
@@ -459,7 +439,7 @@ def _one_contact(field: str, label: str, contact: FormContact, out: _Collector) 
 
 
 def _parse_date(
-    form: AceForm, field: str, label: str, out: _Collector, *, required: bool
+    form: AceForm, field: str, label: str, out: FindingCollector, *, required: bool
 ) -> date | None:
     text = str(form.value_at(field))
     if not text:
@@ -476,7 +456,7 @@ def _parse_date(
         return None
 
 
-def _date_rules(form: AceForm, today: date, out: _Collector) -> None:
+def _date_rules(form: AceForm, today: date, out: FindingCollector) -> None:
     start = _parse_date(form, "work_start", "Work start", out, required=True)
     go_live = _parse_date(form, "go_live", "Go-live", out, required=True)
     if start is not None and go_live is not None and go_live < start:
@@ -497,7 +477,7 @@ def _date_rules(form: AceForm, today: date, out: _Collector) -> None:
         )
 
 
-def _use_case_rules(form: AceForm, out: _Collector) -> None:
+def _use_case_rules(form: AceForm, out: FindingCollector) -> None:
     text = form.use_case.strip()
     if len(text) < USE_CASE_MIN:
         out.error(
@@ -521,7 +501,7 @@ def _use_case_rules(form: AceForm, out: _Collector) -> None:
         )
 
 
-def _spend_rules(form: AceForm, out: _Collector) -> None:
+def _spend_rules(form: AceForm, out: FindingCollector) -> None:
     if not form.spend:
         out.error("spend", "spend.none", "Add the projected monthly AWS spend by service.")
         return
@@ -550,7 +530,7 @@ def _spend_rules(form: AceForm, out: _Collector) -> None:
         )
 
 
-def _cross_record_rules(form: AceForm, context: ValidationContext, out: _Collector) -> None:
+def _cross_record_rules(form: AceForm, context: ValidationContext, out: FindingCollector) -> None:
     competing = sorted(
         {
             r.partner_id
@@ -590,78 +570,3 @@ def _cross_record_rules(form: AceForm, context: ValidationContext, out: _Collect
             f"The customer's records add up to {_usd(total)} ({_usd(others)} elsewhere), over the "
             f"{_usd(STACKED_CEILING_USD)} stacked ceiling.",
         )
-
-
-def _submission_rules(form: AceForm, out: _Collector) -> None:
-    if not form.title.strip():
-        out.error("title", "title", "Project title is required.")
-    if not form.partner_role.strip():
-        out.error(
-            "partner_role",
-            "partner_role",
-            "Describe the partner's role (e.g. architecture review).",
-        )
-    if not form.customer_use_case:
-        out.error("customer_use_case", "submit.customer_use_case", "Choose the customer use case.")
-    elif form.customer_use_case not in ace_picklists.CUSTOMER_USE_CASES:
-        out.error(
-            "customer_use_case",
-            "submit.customer_use_case",
-            "Customer use case must be one of Partner Central's values.",
-        )
-    if not form.delivery_models:
-        out.error(
-            "delivery_models", "submit.delivery_models", "Choose at least one delivery model."
-        )
-    if not form.sales_activities:
-        out.error(
-            "sales_activities", "submit.sales_activities", "Choose at least one sales activity."
-        )
-    if form.involvement_type not in INVOLVEMENT_TYPES:
-        out.error(
-            "involvement_type",
-            "submit.involvement",
-            "Involvement must be Co-Sell or For Visibility Only.",
-        )
-    elif form.involvement_type == "Co-Sell" and not form.primary_needs:
-        out.error(
-            "primary_needs",
-            "submit.involvement",
-            "Co-Sell needs at least one primary need from AWS.",
-        )
-    elif form.involvement_type == "For Visibility Only" and form.primary_needs:
-        out.error(
-            "primary_needs",
-            "submit.involvement",
-            "For Visibility Only cannot ask AWS for Co-Sell support: clear the primary needs.",
-        )
-    if form.involvement_type == "Co-Sell" and not form.next_steps.strip():
-        # Partner Central asks for next steps before it converts a record to Co-Sell; the
-        # create call itself does not, so this does not block.
-        out.warning(
-            "next_steps",
-            "submit.next_steps",
-            "Co-Sell support needs next steps: say what happens next with the customer.",
-        )
-
-
-def _api_model_findings(form: AceForm, seen: Iterable[Finding]) -> list[Finding]:
-    """The service model's checks over the exported request, on the form fields. A field that
-    already has an error keeps only that (clearer) message."""
-    errored = {f.field for f in seen if f.severity is Severity.ERROR}
-    payload, paths = ace_export.export_with_paths(form, client_token=EXPORT_CHECK_TOKEN)
-    findings: list[Finding] = []
-    for violation in ace_api_model.check_request(payload):
-        field = ace_export.form_field_for(violation.path, paths)
-        if field in errored:
-            continue
-        errored.add(field)
-        findings.append(
-            Finding(
-                field=field,
-                severity=Severity.ERROR,
-                message=f"Partner Central {violation.path}: {violation.message}.",
-                rule=f"api.{violation.code.lower()}",
-            )
-        )
-    return findings

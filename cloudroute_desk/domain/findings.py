@@ -41,3 +41,25 @@ def for_field(findings: Iterable[Finding], field: str) -> list[Finding]:
         for f in findings
         if f.field == field or f.field.startswith(field + ".") or f.field.startswith(field + "[")
     ]
+
+
+class FindingCollector:
+    """Gathers a validator's findings, leaving out fields already flagged as unsafe text."""
+
+    def __init__(self, unsafe: set[str]) -> None:
+        self.findings: list[Finding] = []
+        self._unsafe = unsafe
+
+    def error(self, field: str, rule: str, message: str) -> None:
+        self._add(field, Severity.ERROR, rule, message)
+
+    def warning(self, field: str, rule: str, message: str) -> None:
+        self._add(field, Severity.WARNING, rule, message)
+
+    def _add(self, field: str, severity: Severity, rule: str, message: str) -> None:
+        # A field that failed the text boundary already says why; pattern rules on a NUL
+        # or a 100 kB paste would only repeat it less clearly.
+        if field not in self._unsafe:
+            self.findings.append(
+                Finding(field=field, severity=severity, message=message, rule=rule)
+            )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cloudroute_desk.domain import ace_api_model, ace_picklists, ace_rules
+from cloudroute_desk.domain import ace_api_model, ace_picklists, ace_rules, ace_submission_rules
 from cloudroute_desk.domain.catalog import (
     POOLS,
     CurrentCloud,
@@ -189,7 +189,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             FieldSpec(
                 "involvement_type",
                 "Involvement type",
-                _choices(_pairs(list(ace_rules.INVOLVEMENT_TYPES), blank=None)),
+                _choices(_pairs(list(ace_submission_rules.INVOLVEMENT_TYPES), blank=None)),
             ),
             FieldSpec("national_security", "National security", _enum("NationalSecurity", None)),
             FieldSpec("partner_opportunity_identifier", "Partner CRM ID", _line()),
