@@ -118,7 +118,7 @@ def main() -> int:
     database = open_database(args.db)
     records, inquiries = _counts(database)
     if records == 0:
-        from cloudroute_desk.services.demo_data import generate_demo
+        from cloudroute_desk.demo.generator import generate_demo
 
         print(f"Generating demo data: {args.inquiries:,} inquiries, {args.partners:,} partners")
         started = time.perf_counter()

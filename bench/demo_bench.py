@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from cloudroute_desk.db.opening import open_database
-from cloudroute_desk.services.demo_data import DemoSummary, generate_demo
+from cloudroute_desk.demo.generator import DemoSummary, generate_demo
 
 NOW = datetime(2026, 11, 20, 15, 30, 0)
 

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.factor
 from cloudroute_desk.db.draft_store import DraftStore
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
-from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import Pool
 from cloudroute_desk.services import drafts, records
 from cloudroute_desk.views.editor.autosave import AUTOSAVE_DELAY_MS
@@ -113,7 +113,7 @@ def bench_form(runs: int, repeat: int) -> None:
 
     from PySide6.QtWidgets import QApplication
 
-    from cloudroute_desk.domain.ace_rules import ValidationContext
+    from cloudroute_desk.domain.ace.rules import ValidationContext
     from cloudroute_desk.domain.catalog import Tier
     from cloudroute_desk.views.editor.record_form import RecordForm
 

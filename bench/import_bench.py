@@ -27,7 +27,7 @@ from sqlalchemy.engine import make_url
 
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.domain.clock import utcnow
-from cloudroute_desk.domain.intake_schema import INQUIRY_COLUMNS, RowKind, parse_inquiry
+from cloudroute_desk.domain.intake.schema import INQUIRY_COLUMNS, RowKind, parse_inquiry
 from cloudroute_desk.services.importing import import_file, read_import_file
 
 REGIONS = ("US-East", "US-West", "UK", "EU", "MENA", "India", "APAC", "Brazil")

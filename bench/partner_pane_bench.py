@@ -32,7 +32,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTableView
 
 from cloudroute_desk.domain.catalog import Tier
-from cloudroute_desk.domain.routing import AxisRate, ExcludedPartner, RankedPartner, Ranking
+from cloudroute_desk.domain.routing.values import AxisRate, ExcludedPartner, RankedPartner, Ranking
 from cloudroute_desk.views.partners.assignment_controller import InquiryRouting
 from cloudroute_desk.views.partners.partner_pane import PartnerPane
 

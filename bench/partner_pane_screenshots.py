@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.db.tables import InquiryRow
-from cloudroute_desk.services.demo_data import generate_demo
+from cloudroute_desk.demo.generator import generate_demo
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.partner_pane import PartnerPane
 from cloudroute_desk.views.theme import dark_palette

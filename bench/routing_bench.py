@@ -39,13 +39,13 @@ from cloudroute_desk.domain.catalog import (
     Vertical,
 )
 from cloudroute_desk.domain.entities import Inquiry
-from cloudroute_desk.domain.routing_score import (
+from cloudroute_desk.domain.routing.score import (
     IndexStats,
     PartnerTable,
     build_ranking,
     score_inquiry,
 )
-from cloudroute_desk.domain.routing_stats import COLUMNS
+from cloudroute_desk.domain.routing.stats import COLUMNS
 
 BUDGET_MS = 5.0
 

@@ -22,7 +22,7 @@ import statistics
 import time
 from datetime import date
 
-from cloudroute_desk.domain.ace_form import (
+from cloudroute_desk.domain.ace.form import (
     AceForm,
     BudgetLine,
     CustomerPart,
@@ -30,7 +30,7 @@ from cloudroute_desk.domain.ace_form import (
     FormPocPlan,
     FormSpendLine,
 )
-from cloudroute_desk.domain.ace_rules import OtherRecord, ValidationContext, validate
+from cloudroute_desk.domain.ace.rules import OtherRecord, ValidationContext, validate
 from cloudroute_desk.domain.catalog import Pool, RecordState, Tier
 from cloudroute_desk.domain.text_safety import MAX_TEXT_CHARS, iter_text
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from cloudroute_desk.domain.ace_form import (
+from cloudroute_desk.domain.ace.form import (
     AceForm,
     BudgetLine,
     CustomerPart,
@@ -14,7 +14,7 @@ from cloudroute_desk.domain.ace_form import (
     FormPocPlan,
     FormSpendLine,
 )
-from cloudroute_desk.domain.ace_rules import OtherRecord, ValidationContext
+from cloudroute_desk.domain.ace.rules import OtherRecord, ValidationContext
 from cloudroute_desk.domain.catalog import Tier
 
 TODAY = date(2026, 11, 26)

@@ -99,6 +99,19 @@ def db_target(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> I
 
 
 @pytest.fixture
+def empty_db_target(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The location of a brand-new database with no tables at all, on ``backend``."""
+    if backend == "sqlite":
+        yield str(tmp_path / "empty.sqlite")
+        return
+    admin_url: URL = request.getfixturevalue("pg_admin_url")
+    name = f"crd_empty_{os.getpid()}_{next(_counter)}"
+    _admin_execute(admin_url, f'CREATE DATABASE "{name}"')
+    yield admin_url.set(database=name).render_as_string(hide_password=False)
+    _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
 def database(db_target: str) -> Iterator[Database]:
     """A fresh database on each backend, opened the way the app opens it."""
     database = open_database(db_target)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from cloudroute_desk.domain.catalog import InquiryStatus, RecordState, Tier
-from cloudroute_desk.domain.routing import AxisRate, ExcludedPartner, RankedPartner, Ranking
+from cloudroute_desk.domain.routing.values import AxisRate, ExcludedPartner, RankedPartner, Ranking
 from tests.factories import add_inquiry, add_partner, add_record
 
 AS_OF = datetime(2026, 6, 1, 12, 0)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cloudroute_desk.domain import ace_api_model
-from cloudroute_desk.domain.ace_address import mask_to_regex, postal_code_problem, postal_rules
+from cloudroute_desk.domain.ace import api_model as ace_api_model
+from cloudroute_desk.domain.ace.address import mask_to_regex, postal_code_problem, postal_rules
 
 
 def test_every_published_country_has_a_rule_under_an_api_country_code() -> None:

@@ -14,8 +14,8 @@ from sqlalchemy import update
 from cloudroute_desk import cli
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import AceRecordRow
-from cloudroute_desk.domain import ace_api_model
-from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.ace import api_model as ace_api_model
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import Pool, RecordState
 from cloudroute_desk.domain.clock import utcnow
 from tests.ace_samples import portfolio_form

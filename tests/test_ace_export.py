@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from botocore.validate import validate_parameters
 
-from cloudroute_desk.domain import ace_api_model
-from cloudroute_desk.domain.ace_export import export_with_paths, to_create_opportunity
-from cloudroute_desk.domain.ace_form import AceForm, CustomerPart, FormContact
-from cloudroute_desk.domain.ace_rules import validate
+from cloudroute_desk.domain.ace import api_model as ace_api_model
+from cloudroute_desk.domain.ace.export import export_with_paths, to_create_opportunity
+from cloudroute_desk.domain.ace.form import AceForm, CustomerPart, FormContact
+from cloudroute_desk.domain.ace.rules import validate
 from cloudroute_desk.domain.findings import has_errors
 from tests.ace_samples import bedrock_form, context, migrate_form, portfolio_form
 

@@ -6,9 +6,11 @@ from datetime import date
 
 import pytest
 
-from cloudroute_desk.domain import ace_api_model, ace_picklists, ace_vocab
-from cloudroute_desk.domain.ace_form import GREENFIELD_ACCOUNT, AceForm, FormSpendLine
-from cloudroute_desk.domain.ace_rules import validate
+from cloudroute_desk.domain.ace import api_model as ace_api_model
+from cloudroute_desk.domain.ace import picklists as ace_picklists
+from cloudroute_desk.domain.ace import vocab as ace_vocab
+from cloudroute_desk.domain.ace.form import GREENFIELD_ACCOUNT, AceForm, FormSpendLine
+from cloudroute_desk.domain.ace.rules import validate
 from cloudroute_desk.domain.catalog import (
     CurrentCloud,
     EngagementType,

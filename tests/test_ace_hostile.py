@@ -8,10 +8,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cloudroute_desk.domain import ace_api_model
-from cloudroute_desk.domain.ace_export import to_create_opportunity
-from cloudroute_desk.domain.ace_form import AceForm
-from cloudroute_desk.domain.ace_rules import OtherRecord, validate
+from cloudroute_desk.domain.ace import api_model as ace_api_model
+from cloudroute_desk.domain.ace.export import to_create_opportunity
+from cloudroute_desk.domain.ace.form import AceForm
+from cloudroute_desk.domain.ace.rules import OtherRecord, validate
 from cloudroute_desk.domain.catalog import Pool, RecordState, Tier
 from cloudroute_desk.domain.findings import Finding
 from cloudroute_desk.domain.text_safety import iter_text

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from cloudroute_desk import cli
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import AceRecordRow, AuditEventRow
-from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import InquiryStatus, Tier
 from cloudroute_desk.domain.clock import utcnow
 from tests.ace_samples import bedrock_form, portfolio_form

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from cloudroute_desk.domain.ace_form import AceForm
-from cloudroute_desk.domain.ace_rules import OtherRecord, validate
+from cloudroute_desk.domain.ace.form import AceForm
+from cloudroute_desk.domain.ace.rules import OtherRecord, validate
 from cloudroute_desk.domain.catalog import Pool, RecordState, Tier
 from cloudroute_desk.domain.findings import Finding, Severity, has_errors
 from tests.ace_samples import (

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.batch_assignment import Candidates, optimal_assignment
+from cloudroute_desk.domain.routing.batch import Candidates, optimal_assignment
 from cloudroute_desk.services import assignment as svc
 from tests.factories import add_inquiry, add_partner, add_record
 

@@ -14,18 +14,21 @@ from sqlalchemy import select
 
 from cloudroute_desk.cli import main
 from cloudroute_desk.db import bulk
+from cloudroute_desk.db.base import Base
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.db.schema import metadata
 from cloudroute_desk.db.tables import (
     AceRecordRow,
     AssignmentRow,
     AuditEventRow,
-    Base,
     InquiryRow,
     InquirySpendRow,
     PartnerRow,
 )
-from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.demo.generator import HISTORY_DAYS, generate_demo
+from cloudroute_desk.demo.lifecycle import RECORD_TRAIL
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import (
     AWARDED_STATES,
     AWS_SERVICES,
@@ -39,8 +42,6 @@ from cloudroute_desk.domain.catalog import (
     record_transition_allowed,
     tier_may_file,
 )
-from cloudroute_desk.services.demo_data import HISTORY_DAYS, generate_demo
-from cloudroute_desk.services.demo_lifecycle import RECORD_TRAIL
 
 NOW = datetime(2026, 11, 20, 15, 30, 0)
 ASSIGNED_LIKE = {
@@ -60,7 +61,7 @@ def _dump(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     result: dict[str, list[tuple[Any, ...]]] = {}
     with database.reading() as session:
         for name in bulk.BULK_TABLES:
-            table = Base.metadata.tables[name]
+            table = metadata.tables[name]
             rows = session.execute(select(table).order_by(table.c.id)).all()
             result[name] = [tuple(row) for row in rows]
     return result
@@ -68,7 +69,7 @@ def _dump(database: Database) -> dict[str, list[tuple[Any, ...]]]:
 
 def _rows(database: Database, row_class: type[Base]) -> list[Any]:
     """Plain (never expiring) rows of a table, in id order."""
-    table = Base.metadata.tables[row_class.__tablename__]
+    table = metadata.tables[row_class.__tablename__]
     with database.reading() as session:
         return list(session.execute(select(table).order_by(table.c.id)).all())
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cloudroute_desk.db.draft_store import DraftStore
-from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import Pool
 from cloudroute_desk.services import drafts, records
 from tests.factories import add_inquiry, add_partner
@@ -121,7 +121,7 @@ _TYPIST = textwrap.dedent(
     """
     import sys, time
     from cloudroute_desk.db.draft_store import DraftStore
-    from cloudroute_desk.domain.ace_form import AceForm
+    from cloudroute_desk.domain.ace.form import AceForm
     from cloudroute_desk.services import drafts
 
     store = DraftStore(sys.argv[1])

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLineEdit, QPlainTextEdit
 
-from cloudroute_desk.domain.ace_rules import ValidationContext, validate
+from cloudroute_desk.domain.ace.rules import ValidationContext, validate
 from cloudroute_desk.domain.catalog import Pool, RecordState, Tier
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel
@@ -298,7 +298,7 @@ def test_mark_submitted_locks_the_form_and_export_passes_the_api_model(
 ) -> None:  # type: ignore[no-untyped-def]
     import json
 
-    from cloudroute_desk.domain.ace_api_model import check_request
+    from cloudroute_desk.domain.ace.api_model import check_request
     from tests.test_records_service import _fixed_form
 
     inquiry_id, record_id = seed_record(executor.database)

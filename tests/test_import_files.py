@@ -7,13 +7,13 @@ from datetime import datetime
 
 import pytest
 
-from cloudroute_desk.domain.intake_files import (
+from cloudroute_desk.domain.intake.files import (
     FileFormat,
     IntakeFileError,
     detect_format,
     read_intake,
 )
-from cloudroute_desk.domain.intake_schema import INQUIRY_REQUIRED, RowKind, parse_inquiry
+from cloudroute_desk.domain.intake.schema import INQUIRY_REQUIRED, RowKind, parse_inquiry
 
 HEADER = ",".join(INQUIRY_REQUIRED)
 ROW = "Lumen,https://lumen.example.com,seed,US-East,fintech,AI-heavy,Build,2026-11-24T09:00:00"

@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import String
 
 from cloudroute_desk.db.tables import InquiryRow, InquirySpendRow, PartnerRow
-from cloudroute_desk.domain import intake_schema as schema
-from cloudroute_desk.domain import intake_values as limits
 from cloudroute_desk.domain.catalog import (
     CurrentCloud,
     EngagementType,
@@ -22,7 +20,9 @@ from cloudroute_desk.domain.catalog import (
     Vertical,
 )
 from cloudroute_desk.domain.entities import SpendLine
-from cloudroute_desk.domain.intake_schema import RawRow, RowError, parse_inquiry, parse_partner
+from cloudroute_desk.domain.intake import schema
+from cloudroute_desk.domain.intake import values as limits
+from cloudroute_desk.domain.intake.schema import RawRow, RowError, parse_inquiry, parse_partner
 
 NOW = datetime(2026, 11, 26, 12, 0, 0)
 

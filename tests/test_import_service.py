@@ -19,7 +19,7 @@ from cloudroute_desk.db import import_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import AuditEventRow, InquiryRow, InquirySpendRow, PartnerRow
 from cloudroute_desk.domain.entities import Inquiry
-from cloudroute_desk.domain.intake_schema import INQUIRY_COLUMNS
+from cloudroute_desk.domain.intake.schema import INQUIRY_COLUMNS
 from cloudroute_desk.services.importing import (
     ImportJob,
     ImportReport,

@@ -41,7 +41,7 @@ def test_older_schema_is_backed_up_then_upgraded(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as connection:
-        command.upgrade(opening._alembic_config(connection), "0001")
+        command.upgrade(opening.alembic_config(connection), "0001")
     engine.dispose()
     seen: list[tuple[str | None, str]] = []
     database = open_database(str(path), on_upgrade=lambda old, new: seen.append((old, new)))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import Tier
-from cloudroute_desk.domain.routing import ExcludedPartner
+from cloudroute_desk.domain.routing.values import ExcludedPartner
 from cloudroute_desk.models.inquiry_queue_model import InquiryQueueModel
 from cloudroute_desk.models.partner_ranking_model import Column
 from cloudroute_desk.services import assignment, partners

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.batch_assignment import BatchItem, BatchSuggestion
+from cloudroute_desk.domain.routing.batch import BatchItem, BatchSuggestion
 from cloudroute_desk.models.batch_preview_model import BatchColumn, BatchPreviewModel
 from cloudroute_desk.services import assignment
 from cloudroute_desk.services.executor import DbExecutor

@@ -11,7 +11,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from cloudroute_desk.domain.routing import ExcludedPartner, RankedPartner
+from cloudroute_desk.domain.routing.values import ExcludedPartner, RankedPartner
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
 from cloudroute_desk.models.partner_ranking_model import (
     EXCLUDED_ROLE,

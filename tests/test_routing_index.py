@@ -15,7 +15,7 @@ from cloudroute_desk.db.routing_tables import RoutingIndexDirtyRow, RoutingIndex
 from cloudroute_desk.db.tables import AceRecordRow, InquiryRow
 from cloudroute_desk.domain.catalog import Pool, RecordState, Region, Tier
 from cloudroute_desk.domain.clock import utcnow
-from cloudroute_desk.domain.routing import RankedPartner
+from cloudroute_desk.domain.routing.values import RankedPartner
 from cloudroute_desk.services.routing import rank_inquiry
 from tests.factories import add_inquiry, add_partner, add_record
 

@@ -19,21 +19,21 @@ from cloudroute_desk.domain.catalog import (
     Vertical,
 )
 from cloudroute_desk.domain.entities import Inquiry
-from cloudroute_desk.domain.routing import AXES
-from cloudroute_desk.domain.routing_score import (
+from cloudroute_desk.domain.routing.score import (
     IndexStats,
     PartnerTable,
     build_ranking,
     routed_pools,
     score_inquiry,
 )
-from cloudroute_desk.domain.routing_stats import (
+from cloudroute_desk.domain.routing.stats import (
     IndexEntry,
     Outcome,
     record_outcome,
     shrunk_rate,
     tally,
 )
+from cloudroute_desk.domain.routing.values import AXES
 
 AS_OF = datetime(2026, 6, 1)
 

@@ -14,7 +14,7 @@ from types import ModuleType
 from typing import Protocol, cast
 
 from cloudroute_desk.cli import demo_cmd, export_cmd, import_cmd, route_cmd, validate_cmd
-from cloudroute_desk.cli.common import CommandError
+from cloudroute_desk.cli.command_error import CommandError
 
 
 class Command(Protocol):

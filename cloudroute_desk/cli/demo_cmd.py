@@ -6,8 +6,9 @@ import argparse
 import os
 from pathlib import Path
 
-from cloudroute_desk.cli.common import CommandError, TerminalProgress, open_or_fail
-from cloudroute_desk.services.demo_data import generate_demo
+from cloudroute_desk.cli.command_error import CommandError, open_or_fail
+from cloudroute_desk.cli.terminal_progress import TerminalProgress
+from cloudroute_desk.demo.generator import generate_demo
 
 NAME = "demo"
 HELP = "Fill an empty database with demo partners, inquiries, assignments and ACE records."

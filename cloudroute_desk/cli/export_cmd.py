@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from cloudroute_desk.cli.ace_output import print_findings, summary
-from cloudroute_desk.cli.common import CommandError, open_or_fail
+from cloudroute_desk.cli.command_error import CommandError, open_or_fail
 from cloudroute_desk.services.ace_export_service import export_record
 from cloudroute_desk.services.records import RecordNotFoundError
 

@@ -17,7 +17,8 @@ from typing import cast
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from cloudroute_desk.cli.common import CommandError, TerminalProgress, open_or_fail
+from cloudroute_desk.cli.command_error import CommandError, open_or_fail
+from cloudroute_desk.cli.terminal_progress import TerminalProgress
 from cloudroute_desk.services.importing import FileFormat, ImportJob, IntakeFileError, RowKind
 
 NAME = "import"

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from cloudroute_desk.cli.ace_output import safe_text
-from cloudroute_desk.cli.common import CommandError, open_or_fail
+from cloudroute_desk.cli.command_error import CommandError, open_or_fail
 from cloudroute_desk.services.ace_import import RecordFileError, import_records
 
 

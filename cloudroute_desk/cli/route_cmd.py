@@ -7,9 +7,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from cloudroute_desk.cli.common import CommandError, open_or_fail
+from cloudroute_desk.cli.command_error import CommandError, open_or_fail
 from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
-from cloudroute_desk.domain.routing import AXIS_LABELS, Ranking
+from cloudroute_desk.domain.routing.values import AXIS_LABELS, Ranking
 from cloudroute_desk.services.routing import InquiryNotFoundError, rank_inquiry
 
 NAME = "route"

@@ -1,7 +1,7 @@
 """``cloudroute-desk validate FILE.json [--json]``: check an ACE record without a database.
 
 Exit 0 when the record has no errors (warnings allowed), 1 when it has errors, 2 when the
-file cannot be read or is not a record (see ``domain/ace_document.py`` for the schema).
+file cannot be read or is not a record (see ``domain/ace/document.py`` for the schema).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from cloudroute_desk.cli.ace_output import print_findings, safe_text, summary
-from cloudroute_desk.cli.common import CommandError
-from cloudroute_desk.domain.ace_document import parse_document
-from cloudroute_desk.domain.ace_rules import validate
+from cloudroute_desk.cli.command_error import CommandError
+from cloudroute_desk.domain.ace.document import parse_document
+from cloudroute_desk.domain.ace.rules import validate
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.findings import has_errors
 

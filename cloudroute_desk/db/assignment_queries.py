@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.tables import AssignmentRow, AuditEventRow, InquiryRow, PartnerRow
 from cloudroute_desk.domain.catalog import InquiryStatus
-from cloudroute_desk.domain.routing import AssignmentEntry
+from cloudroute_desk.domain.routing.values import AssignmentEntry
 
 DID_NOT_CONNECT = "did_not_connect"
 WAITING = (InquiryStatus.NEW.value, InquiryStatus.REROUTE.value)

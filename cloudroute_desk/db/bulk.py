@@ -19,11 +19,11 @@ from sqlalchemy import JSON, Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.schema import metadata
 from cloudroute_desk.db.tables import (
     AceRecordRow,
     AssignmentRow,
     AuditEventRow,
-    Base,
     InquiryRow,
     InquirySpendRow,
     PartnerRow,
@@ -56,7 +56,7 @@ _DATA_TABLES = (PartnerRow, InquiryRow, AceRecordRow)
 
 
 def _table(name: str) -> Table:
-    return Base.metadata.tables[name]
+    return metadata.tables[name]
 
 
 def holds_data(session: Session) -> bool:

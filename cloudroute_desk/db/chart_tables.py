@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cloudroute_desk.db.tables import Base, Id
+from cloudroute_desk.db.base import Base, Id
 
 DAYS_BIN_PER_DAY = 10
 """``days_bin`` = floor(days_to_credit * 10): 0.1-day (2.4 h) bins."""

@@ -72,7 +72,7 @@ def parse_target(target: str) -> URL:
     )
 
 
-def _alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None) -> Config:
     config = Config()
     script_location = resources.files("cloudroute_desk.db") / "migrations"
     config.set_main_option("script_location", str(script_location))
@@ -81,12 +81,21 @@ def _alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revisions() -> frozenset[str]:
-    """The newest schema revisions this build knows (one per independent migration branch)."""
-    return frozenset(ScriptDirectory.from_config(_alembic_config()).get_heads())
+    """The newest schema revision this build knows (the history is one line: one head)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def newest_of(revisions: frozenset[str]) -> str:
+    """The newest of several stamped revisions. Databases written before the history was made
+    one line carry one row per former branch; on the line they all lie behind the newest."""
+    for script in ScriptDirectory.from_config(alembic_config()).walk_revisions():
+        if script.revision in revisions:
+            return script.revision
+    raise DatabaseOpenError(f"Unknown schema {'+'.join(sorted(revisions))}.")
 
 
 def known_revisions() -> set[str]:
-    scripts = ScriptDirectory.from_config(_alembic_config()).walk_revisions()
+    scripts = ScriptDirectory.from_config(alembic_config()).walk_revisions()
     return {script.revision for script in scripts}
 
 
@@ -233,7 +242,9 @@ def open_database(target: str, *, on_upgrade: OnUpgrade | None = None) -> Databa
             if on_upgrade is not None:
                 on_upgrade(state.label, "+".join(sorted(state.heads)))
             with database.engine.begin() as connection:
-                command.upgrade(_alembic_config(connection), "heads")
+                if len(state.current) > 1:
+                    command.stamp(alembic_config(connection), newest_of(state.current), purge=True)
+                command.upgrade(alembic_config(connection), "head")
     except DatabaseOpenError:
         database.dispose()
         raise

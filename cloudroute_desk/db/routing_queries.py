@@ -45,8 +45,8 @@ from cloudroute_desk.domain.catalog import (
     Tier,
 )
 from cloudroute_desk.domain.clock import utcnow
-from cloudroute_desk.domain.routing import AXES
-from cloudroute_desk.domain.routing_stats import IndexEntry, Outcome, record_outcome, tally
+from cloudroute_desk.domain.routing.stats import IndexEntry, Outcome, record_outcome, tally
+from cloudroute_desk.domain.routing.values import AXES
 
 OPEN_STATUSES = (InquiryStatus.ASSIGNED, InquiryStatus.CONNECTED, InquiryStatus.FILED)
 """An active assignment on an inquiry in these statuses is an open engagement (load)."""

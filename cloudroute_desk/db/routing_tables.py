@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cloudroute_desk.db.tables import AssignmentRow, Base, Id
+from cloudroute_desk.db.base import Base, Id
+from cloudroute_desk.db.tables import AssignmentRow
 
 
 class RoutingIndexRow(Base):

@@ -1,4 +1,5 @@
-"""SQLAlchemy ORM tables. Column names are the contract with the Alembic migrations.
+"""SQLAlchemy ORM tables of the core schema: inquiries, partners, assignments, ACE records,
+audit. Column names are the contract with the Alembic migrations.
 
 Times are naive UTC. Money is whole US dollars. Lists of vocabulary values (a partner's
 regions, an inquiry's wanted pools) are JSON arrays: they are read whole, never queried into.
@@ -18,26 +19,12 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-# BigInteger ids on PostgreSQL, but SQLite only aliases rowid for a plain INTEGER key.
-Id = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+from cloudroute_desk.db.base import Base, Id
 
 
 class AppMeta(Base):
@@ -191,7 +178,3 @@ class RecordTransitionRow(Base):
     __tablename__ = "record_transitions"
     from_state: Mapped[str] = mapped_column(String(16), primary_key=True)
     to_state: Mapped[str] = mapped_column(String(16), primary_key=True)
-
-
-from cloudroute_desk.db import chart_tables as _chart_tables  # noqa: E402, F401
-from cloudroute_desk.db import routing_tables as _routing_tables  # noqa: E402, F401

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from cloudroute_desk.domain.batch_assignment import BatchItem, BatchSuggestion
+from cloudroute_desk.domain.routing.batch import BatchItem, BatchSuggestion
 from cloudroute_desk.models.partner_ranking_model import OBJECT_ROLE, SORT_ROLE, money
 
 Index = QModelIndex | QPersistentModelIndex

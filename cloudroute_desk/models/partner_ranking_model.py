@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
-from cloudroute_desk.domain.routing import (
+from cloudroute_desk.domain.routing.values import (
     AXES,
     AXIS_LABELS,
     AxisRate,

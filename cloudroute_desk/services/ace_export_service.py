@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.ace_export import to_create_opportunity
-from cloudroute_desk.domain.ace_rules import validate
+from cloudroute_desk.domain.ace.export import to_create_opportunity
+from cloudroute_desk.domain.ace.rules import validate
 from cloudroute_desk.domain.findings import Finding, has_errors
 from cloudroute_desk.services import records
 

@@ -20,17 +20,17 @@ from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import ace_queries, record_queries
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.ace_record_rows import (
+from cloudroute_desk.domain.ace.record_rows import (
     DuplicateRecord,
     ParsedRecordRow,
     RecordImportReport,
     RecordRow,
     parse_row,
 )
-from cloudroute_desk.domain.ace_rules import validate
+from cloudroute_desk.domain.ace.rules import validate
 from cloudroute_desk.domain.clock import utcnow
-from cloudroute_desk.domain.intake_schema import RowError
-from cloudroute_desk.domain.intake_values import show
+from cloudroute_desk.domain.intake.schema import RowError
+from cloudroute_desk.domain.intake.values import show
 from cloudroute_desk.services import record_context
 from cloudroute_desk.services.changes import Changes
 

@@ -24,16 +24,16 @@ from cloudroute_desk.db import assignment_queries as aq
 from cloudroute_desk.db import routing_queries as rq
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import InquiryRow, PartnerRow
-from cloudroute_desk.domain.batch_assignment import (
+from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.routing.batch import (
     BatchItem,
     BatchSuggestion,
     Candidates,
     optimal_assignment,
 )
-from cloudroute_desk.domain.catalog import InquiryStatus
-from cloudroute_desk.domain.clock import utcnow
-from cloudroute_desk.domain.routing import AssignmentEntry, Ranking
-from cloudroute_desk.domain.routing_score import ranked_partner
+from cloudroute_desk.domain.routing.score import ranked_partner
+from cloudroute_desk.domain.routing.values import AssignmentEntry, Ranking
 from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.routing import (
     InquiryNotFoundError,

@@ -34,7 +34,7 @@ from cloudroute_desk.domain.chart_data import (
     nearest_rank,
 )
 from cloudroute_desk.domain.clock import utcnow
-from cloudroute_desk.domain.routing_stats import Outcome, approval_weight, record_outcome
+from cloudroute_desk.domain.routing.stats import Outcome, approval_weight, record_outcome
 
 ALL_PARTNERS = "All partners"
 

@@ -19,7 +19,7 @@ from cloudroute_desk.db.draft_store import DraftStore
 
 __all__ = ["DraftStore"]
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.services import records
 from cloudroute_desk.services.changes import Changes

@@ -29,15 +29,15 @@ from cloudroute_desk.db import import_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Inquiry, Partner
-from cloudroute_desk.domain.import_report import DuplicateRow, ImportReport
-from cloudroute_desk.domain.intake_files import (
+from cloudroute_desk.domain.intake.files import (
     FileFormat,
     IntakeFile,
     IntakeFileError,
     read_intake,
 )
-from cloudroute_desk.domain.intake_schema import PARSERS, ParsedRow, RowError, RowKind
-from cloudroute_desk.domain.intake_values import show
+from cloudroute_desk.domain.intake.report import DuplicateRow, ImportReport
+from cloudroute_desk.domain.intake.schema import PARSERS, ParsedRow, RowError, RowKind
+from cloudroute_desk.domain.intake.values import show
 from cloudroute_desk.services.changes import Changes
 
 __all__ = [

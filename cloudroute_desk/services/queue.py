@@ -26,7 +26,7 @@ from cloudroute_desk.domain.catalog import (
 )
 from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, SpendLine
 from cloudroute_desk.domain.queue_filter import QueueFilter, SlaState
-from cloudroute_desk.domain.routing import AssignmentEntry
+from cloudroute_desk.domain.routing.values import AssignmentEntry
 
 Key = q.Key
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from cloudroute_desk.db.record_queries import StoredRecord
-from cloudroute_desk.domain.ace_form import AceForm
-from cloudroute_desk.domain.ace_rules import OtherRecord, ValidationContext
-from cloudroute_desk.domain.ace_rules import validate as validate_form
+from cloudroute_desk.domain.ace.form import AceForm
+from cloudroute_desk.domain.ace.rules import OtherRecord, ValidationContext
+from cloudroute_desk.domain.ace.rules import validate as validate_form
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Partner
 from cloudroute_desk.domain.findings import Finding

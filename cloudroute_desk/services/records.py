@@ -16,8 +16,8 @@ from cloudroute_desk.db import record_queries as queries
 from cloudroute_desk.db import routing_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.record_queries import Outcome, StoredRecord
-from cloudroute_desk.domain.ace_form import AceForm
-from cloudroute_desk.domain.ace_rules import ValidationContext
+from cloudroute_desk.domain.ace.form import AceForm
+from cloudroute_desk.domain.ace.rules import ValidationContext
 from cloudroute_desk.domain.catalog import (
     AWARDED_STATES,
     DECIDED_STATES,

@@ -20,15 +20,15 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.mapping import inquiry_from_row
 from cloudroute_desk.db.tables import InquiryRow
 from cloudroute_desk.domain.clock import utcnow
-from cloudroute_desk.domain.routing import Ranking
-from cloudroute_desk.domain.routing_score import (
+from cloudroute_desk.domain.routing.score import (
     IndexStats,
     PartnerTable,
     ScoredInquiry,
     build_ranking,
     score_inquiry,
 )
-from cloudroute_desk.domain.routing_stats import IndexEntry
+from cloudroute_desk.domain.routing.stats import IndexEntry
+from cloudroute_desk.domain.routing.values import Ranking
 
 
 class InquiryNotFoundError(LookupError):

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.import_report import ImportReport
+from cloudroute_desk.domain.intake.report import ImportReport
 from cloudroute_desk.models.future_relay import FutureRelay
 from cloudroute_desk.services.importing import CHUNK_ROWS, ImportJob, IntakeFileError, RowKind
 from cloudroute_desk.views.context import AppContext

@@ -33,7 +33,7 @@ from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
 from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.import_dialog import ImportController
-from cloudroute_desk.views.partners.workbench import PartnerWorkbench
+from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
 from cloudroute_desk.views.tasks import spawn
 from cloudroute_desk.views.theme import Theme, apply_theme
@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
         self.register_change_aware(self.inquiry_detail)
 
     def _build_partner_dock(self) -> None:
-        self.partners = PartnerWorkbench(
+        self.partners = PartnerDock(
             self, self.context.executor, self.context.admin, self.undo_stack, self.apply_changes
         )
         self.register_change_aware(self.partners.pane)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from cloudroute_desk.assets import asset
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import DatabaseOpenError, open_database
-from cloudroute_desk.services.demo_data import generate_demo
+from cloudroute_desk.demo.generator import generate_demo
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.main_window import MainWindow

@@ -16,7 +16,7 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.services import drafts
 from cloudroute_desk.services.drafts import DraftStore

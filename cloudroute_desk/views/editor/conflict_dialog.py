@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.services.records import EditConflict
 from cloudroute_desk.views.editor.form_spec import label_for
 

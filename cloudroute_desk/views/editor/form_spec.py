@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cloudroute_desk.domain import ace_api_model, ace_picklists, ace_rules, ace_submission_rules
+from cloudroute_desk.domain.ace import api_model as ace_api_model
+from cloudroute_desk.domain.ace import picklists as ace_picklists
+from cloudroute_desk.domain.ace import rules as ace_rules
+from cloudroute_desk.domain.ace import submission_rules as ace_submission_rules
 from cloudroute_desk.domain.catalog import (
     POOLS,
     CurrentCloud,

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain import ace_export
+from cloudroute_desk.domain.ace import export as ace_export
 from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
 from cloudroute_desk.domain.findings import Severity
 from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain.ace_form import AceForm
-from cloudroute_desk.domain.ace_rules import ValidationContext, validate
+from cloudroute_desk.domain.ace.form import AceForm
+from cloudroute_desk.domain.ace.rules import ValidationContext, validate
 from cloudroute_desk.domain.catalog import Pool
 from cloudroute_desk.domain.findings import Finding, Severity
 from cloudroute_desk.views.editor.fields import FieldEditor

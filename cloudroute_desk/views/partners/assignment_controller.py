@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
-from cloudroute_desk.domain.routing import AssignmentEntry, Ranking
+from cloudroute_desk.domain.routing.values import AssignmentEntry, Ranking
 from cloudroute_desk.services import assignment as assignment_service
 from cloudroute_desk.services.assignment import AlreadyAssigned, AssignmentError
 from cloudroute_desk.services.changes import Changes

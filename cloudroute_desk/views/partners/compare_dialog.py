@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain.routing import AXES, AXIS_LABELS, RankedPartner
+from cloudroute_desk.domain.routing.values import AXES, AXIS_LABELS, RankedPartner
 from cloudroute_desk.models.partner_ranking_model import axis_text, days, money
 
 MIN_COMPARED = 2

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
-from cloudroute_desk.domain.routing import ExcludedPartner, RankedPartner
+from cloudroute_desk.domain.routing.values import ExcludedPartner, RankedPartner
 from cloudroute_desk.models.partner_ranking_model import Column, PartnerRankingModel
 from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.executor import DbExecutor

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
-from cloudroute_desk.domain.routing import AXIS_LABELS, ExcludedPartner, RankedPartner
+from cloudroute_desk.domain.routing.values import AXIS_LABELS, ExcludedPartner, RankedPartner
 from cloudroute_desk.models.partner_ranking_model import money
 
 

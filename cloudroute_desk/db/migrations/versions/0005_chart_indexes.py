@@ -2,7 +2,7 @@
 step with ace_records and inquiries by triggers on both backends (see db/chart_tables.py).
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0003 (the history was made one line before any release; there is no 0004)
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0001"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,28 +1,8 @@
-"""What every command shares: opening a database and reporting failure in one line."""
+"""A progress bar for long commands, drawn on stderr only when it is a terminal."""
 
 from __future__ import annotations
 
 import sys
-
-from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.opening import DatabaseOpenError, open_database
-
-
-class CommandError(Exception):
-    def __init__(self, message: str, exit_code: int = 2) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-def open_or_fail(target: str) -> Database:
-    def announce(current: str | None, head: str) -> None:
-        if current is not None:
-            print(f"Upgrading database schema {current} -> {head}", file=sys.stderr)
-
-    try:
-        return open_database(target, on_upgrade=announce)
-    except DatabaseOpenError as error:
-        raise CommandError(str(error)) from None
 
 
 class TerminalProgress:

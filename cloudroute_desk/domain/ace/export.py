@@ -39,8 +39,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from cloudroute_desk.domain import ace_vocab
-from cloudroute_desk.domain.ace_form import GREENFIELD_ACCOUNT, AceForm, FormContact
+from cloudroute_desk.domain.ace import vocab as ace_vocab
+from cloudroute_desk.domain.ace.form import GREENFIELD_ACCOUNT, AceForm, FormContact
 from cloudroute_desk.domain.catalog import API_STAGE_AND_REVIEW, Pool, RecordState
 
 ORIGIN: Final = "Partner Referral"

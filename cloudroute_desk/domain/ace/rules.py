@@ -15,9 +15,12 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
-from cloudroute_desk.domain import ace_address, ace_api_model, ace_picklists, ace_vocab
-from cloudroute_desk.domain.ace_form import GREENFIELD_ACCOUNT, AceForm, FormContact
-from cloudroute_desk.domain.ace_submission_rules import (
+from cloudroute_desk.domain.ace import address as ace_address
+from cloudroute_desk.domain.ace import api_model as ace_api_model
+from cloudroute_desk.domain.ace import picklists as ace_picklists
+from cloudroute_desk.domain.ace import vocab as ace_vocab
+from cloudroute_desk.domain.ace.form import GREENFIELD_ACCOUNT, AceForm, FormContact
+from cloudroute_desk.domain.ace.submission_rules import (
     api_model_findings,
     submission_rules,
 )

@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import PurePath
 from typing import Any
 
-from cloudroute_desk.domain.intake_schema import (
+from cloudroute_desk.domain.intake.schema import (
     RawRow,
     RowKind,
     column_key,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cloudroute_desk.domain.intake_schema import RowError, RowKind
+from cloudroute_desk.domain.intake.schema import RowError, RowKind
 
 
 @dataclass(frozen=True, slots=True)

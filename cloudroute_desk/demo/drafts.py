@@ -12,7 +12,9 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from cloudroute_desk.domain.ace_form import GREENFIELD_ACCOUNT, AceForm, BudgetLine, FormPocPlan
+from cloudroute_desk.demo import vocab
+from cloudroute_desk.demo.partners import PartnerPlan
+from cloudroute_desk.domain.ace.form import GREENFIELD_ACCOUNT, AceForm, BudgetLine, FormPocPlan
 from cloudroute_desk.domain.catalog import (
     CurrentCloud,
     EngagementType,
@@ -23,8 +25,6 @@ from cloudroute_desk.domain.catalog import (
     Vertical,
 )
 from cloudroute_desk.domain.entities import Contact, Inquiry, Partner, SpendLine
-from cloudroute_desk.services import demo_vocab as vocab
-from cloudroute_desk.services.demo_partners import PartnerPlan
 
 POC_MODELS = (
     "Anthropic Claude on Amazon Bedrock",

@@ -22,10 +22,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import Pool
-from cloudroute_desk.domain.intake_schema import RowError
-from cloudroute_desk.domain.intake_values import show
+from cloudroute_desk.domain.intake.schema import RowError
+from cloudroute_desk.domain.intake.values import show
 from cloudroute_desk.domain.text_safety import check_text, text_problem
 
 

@@ -49,7 +49,7 @@ from cloudroute_desk.domain.catalog import (
     ServiceProfile,
     Vertical,
 )
-from cloudroute_desk.domain.routing import AXES
+from cloudroute_desk.domain.routing.values import AXES
 
 PRIOR_MEAN = 0.5
 """Close rate assumed before any evidence (below the 70 % threshold on purpose)."""

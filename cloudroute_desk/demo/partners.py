@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 from typing import Any, TypeVar
 
+from cloudroute_desk.demo import vocab
+from cloudroute_desk.demo.sampling import WeightedChoice, slug
 from cloudroute_desk.domain.catalog import (
     POOLS,
     EngagementType,
@@ -25,8 +27,6 @@ from cloudroute_desk.domain.catalog import (
     Tier,
     Vertical,
 )
-from cloudroute_desk.services import demo_vocab as vocab
-from cloudroute_desk.services.demo_random import WeightedChoice, slug
 
 T = TypeVar("T")
 

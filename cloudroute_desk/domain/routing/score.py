@@ -56,15 +56,7 @@ from cloudroute_desk.domain.catalog import (
     tier_may_file,
 )
 from cloudroute_desk.domain.entities import Inquiry
-from cloudroute_desk.domain.routing import (
-    AXES,
-    AXIS_LABELS,
-    AxisRate,
-    ExcludedPartner,
-    RankedPartner,
-    Ranking,
-)
-from cloudroute_desk.domain.routing_stats import (
+from cloudroute_desk.domain.routing.stats import (
     ALL_AXIS,
     AMOUNT_PRIOR_STRENGTH,
     COLUMNS,
@@ -74,6 +66,14 @@ from cloudroute_desk.domain.routing_stats import (
     IndexEntry,
     shrunk_rate,
     shrunk_rates,
+)
+from cloudroute_desk.domain.routing.values import (
+    AXES,
+    AXIS_LABELS,
+    AxisRate,
+    ExcludedPartner,
+    RankedPartner,
+    Ranking,
 )
 
 DAYS_HALF_LIFE = 60.0

@@ -22,7 +22,6 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
-from cloudroute_desk.domain import intake_values as values
 from cloudroute_desk.domain.catalog import (
     CurrentCloud,
     EngagementType,
@@ -34,7 +33,8 @@ from cloudroute_desk.domain.catalog import (
     Vertical,
 )
 from cloudroute_desk.domain.entities import Contact, Inquiry, Partner, SpendLine
-from cloudroute_desk.domain.intake_values import (
+from cloudroute_desk.domain.intake import values
+from cloudroute_desk.domain.intake.values import (
     COMPANY_NAME_MAX,
     CONTACT_NAME_MAX,
     CONTACT_TITLE_MAX,

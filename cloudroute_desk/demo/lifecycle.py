@@ -17,6 +17,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cloudroute_desk.db.assignment_queries import DID_NOT_CONNECT
+from cloudroute_desk.demo.drafts import draft_fields
+from cloudroute_desk.demo.partners import PartnerPlan, PartnerRouter
+from cloudroute_desk.demo.sampling import WeightedChoice, hours, money
 from cloudroute_desk.domain.catalog import (
     POOLS,
     STACKED_CEILING_USD,
@@ -26,9 +29,6 @@ from cloudroute_desk.domain.catalog import (
     Tier,
     tier_may_file,
 )
-from cloudroute_desk.services.demo_drafts import draft_fields
-from cloudroute_desk.services.demo_partners import PartnerPlan, PartnerRouter
-from cloudroute_desk.services.demo_random import WeightedChoice, hours, money
 
 Rows = dict[str, list[dict[str, Any]]]
 

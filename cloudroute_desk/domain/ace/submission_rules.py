@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from cloudroute_desk.domain import ace_api_model, ace_export, ace_picklists
-from cloudroute_desk.domain.ace_form import AceForm
+from cloudroute_desk.domain.ace import api_model as ace_api_model
+from cloudroute_desk.domain.ace import export as ace_export
+from cloudroute_desk.domain.ace import picklists as ace_picklists
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.findings import Finding, FindingCollector, Severity
 
 EXPORT_CHECK_TOKEN: Final = "validation"

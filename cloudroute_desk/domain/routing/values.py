@@ -1,6 +1,6 @@
 """Routing values: the ranked partners for one inquiry, the excluded ones, and why.
 
-The scoring itself (gates, threshold, score) lives in ``domain/routing_score.py``; this module
+The scoring itself (gates, threshold, score) lives in ``domain/routing/score.py``; this module
 holds the plain values every layer passes around (service -> pane, CLI, batch suggestion).
 """
 

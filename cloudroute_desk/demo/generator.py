@@ -28,6 +28,18 @@ from typing import Any
 
 from cloudroute_desk.db import bulk
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.demo import vocab
+from cloudroute_desk.demo.lifecycle import NEW, Lifecycle, Rows
+from cloudroute_desk.demo.partners import (
+    PROFILE_CHOICE,
+    REGION_CHOICE,
+    STAGES,
+    VERTICAL_CHOICE,
+    PartnerRouter,
+    make_partners,
+    phone,
+)
+from cloudroute_desk.demo.sampling import WeightedChoice, money, slug
 from cloudroute_desk.domain.catalog import (
     PRICED_ROUNDS,
     CurrentCloud,
@@ -37,18 +49,6 @@ from cloudroute_desk.domain.catalog import (
     ServiceProfile,
 )
 from cloudroute_desk.domain.clock import utcnow
-from cloudroute_desk.services import demo_vocab as vocab
-from cloudroute_desk.services.demo_lifecycle import NEW, Lifecycle, Rows
-from cloudroute_desk.services.demo_partners import (
-    PROFILE_CHOICE,
-    REGION_CHOICE,
-    STAGES,
-    VERTICAL_CHOICE,
-    PartnerRouter,
-    make_partners,
-    phone,
-)
-from cloudroute_desk.services.demo_random import WeightedChoice, money, slug
 
 HISTORY_DAYS = 548
 """Eighteen months of inquiries."""

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from cloudroute_desk.domain import ace_vocab
+from cloudroute_desk.domain.ace import vocab as ace_vocab
 from cloudroute_desk.domain.catalog import POOLS, CurrentCloud, EngagementType, Pool
 from cloudroute_desk.domain.entities import Contact, Inquiry, Partner
 

@@ -20,7 +20,7 @@ from cloudroute_desk.views.partners.partner_dialog import PartnerDialog
 from cloudroute_desk.views.partners.partner_pane import PartnerPane
 
 
-class PartnerWorkbench(QObject):
+class PartnerDock(QObject):
     def __init__(
         self,
         window: QMainWindow,

@@ -1,0 +1,15 @@
+"""The whole schema: importing this module registers every table on one metadata.
+
+Alembic's autogenerate and the bulk loader need every table, including the chart and routing
+projections, which live in their own modules; nothing else should need this one.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from cloudroute_desk.db import chart_tables, routing_tables, tables
+from cloudroute_desk.db.base import Base
+
+TABLE_MODULES = (tables, chart_tables, routing_tables)
+metadata: MetaData = Base.metadata
