@@ -226,7 +226,7 @@ def validation_context(database: Database, record_id: int) -> ValidationContext:
         partner = queries.load_partner(session, stored.summary.partner_id)
         assert partner is not None
         others = queries.other_records(session, stored.summary.inquiry_id, record_id)
-        return record_context.build(partner, others)
+        return record_context.build(partner, others, record_state=stored.summary.state)
 
 
 def _open(session: Session, record_id: int) -> OpenedRecord:
@@ -237,7 +237,7 @@ def _open(session: Session, record_id: int) -> OpenedRecord:
     partner = queries.load_partner(session, stored.summary.partner_id)
     assert inquiry is not None and partner is not None  # foreign keys guarantee both
     others = queries.other_records(session, stored.summary.inquiry_id, record_id)
-    context = record_context.build(partner, others)
+    context = record_context.build(partner, others, record_state=stored.summary.state)
     return OpenedRecord(
         summary=stored.summary,
         form=form_of(stored),
@@ -392,6 +392,7 @@ def transition(
     admin: str,
     *,
     award: Award | None = None,
+    at: datetime | None = None,
 ) -> TransitionResult:
     """Move a record along the lifecycle, with its audit row, in one transaction.
 
@@ -400,14 +401,20 @@ def transition(
     files it, an approval or downgrade credits it. Approved and Downgraded need an ``Award``;
     a downgrade must award a different pool or less than requested. The database trigger
     refuses any transition the catalog does not list, even if this check were bypassed.
+
+    ``at`` records a transition that happened earlier (loading history): it may not lie in
+    the future nor before the record's latest recorded moment, and the rules judge dates
+    against that day.
     """
-    now = utcnow()
+    now = utcnow() if at is None else at
     with database.writing() as session:
         current = queries.load_record(session, record_id)
         if current is None:
             raise RecordNotFoundError(record_id)
         if current.version != expected_version:
             raise _conflict(current)
+        if at is not None:
+            _check_history_time(current.summary, at)
         old_state = current.summary.state
         if not record_transition_allowed(old_state, new_state) or old_state == new_state:
             raise TransitionRefusedError(
@@ -415,9 +422,18 @@ def transition(
             )
         if new_state is RecordState.SUBMITTED:
             opened = _open(session, record_id)
-            findings = record_context.validate(opened.form, opened.context)
+            context = opened.context.model_copy(update={"today": now.date()})
+            findings = record_context.validate(opened.form, context)
             if has_errors(findings):
                 raise SubmissionBlockedError(findings)
+        else:
+            blocked = [
+                f for f in record_context.stage_findings(form_of(current), new_state) if f.is_error
+            ]
+            if blocked:
+                raise TransitionRefusedError(
+                    f"A record cannot go to {new_state.value} yet: {blocked[0].message}"
+                )
         outcome = _outcome(current.summary, new_state, award, now)
         try:
             moved = queries.set_state(
@@ -471,6 +487,17 @@ def transition(
         updated = queries.load_record(session, record_id)
         assert updated is not None
     return TransitionResult(updated.summary, RECORD_TRANSITIONED)
+
+
+def _check_history_time(record: AceRecordSummary, at: datetime) -> None:
+    latest = max(t for t in (record.created_at, record.submitted_at, record.decided_at) if t)
+    if at > utcnow():
+        raise TransitionRefusedError(f"{at:%Y-%m-%d %H:%M} is in the future.")
+    if at < latest:
+        raise TransitionRefusedError(
+            f"{at:%Y-%m-%d %H:%M} is before the record's last recorded step "
+            f"({latest:%Y-%m-%d %H:%M}); give its history in order."
+        )
 
 
 def _outcome(

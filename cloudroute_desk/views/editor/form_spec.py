@@ -189,6 +189,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         (
             FieldSpec("target_close_date", "Target close date", _line("YYYY-MM-DD")),
             FieldSpec("opportunity_type", "Opportunity type", _enum("OpportunityType", None)),
+            FieldSpec("related_opportunity_identifier", "Renews opportunity", _line("O…")),
             FieldSpec(
                 "involvement_type",
                 "Involvement type",
