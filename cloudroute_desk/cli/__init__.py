@@ -13,7 +13,16 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Protocol, cast
 
-from cloudroute_desk.cli import demo_cmd, export_cmd, import_cmd, route_cmd, validate_cmd
+from cloudroute_desk.cli import (
+    assign_cmd,
+    demo_cmd,
+    export_cmd,
+    import_cmd,
+    record_cmd,
+    reroute_cmd,
+    route_cmd,
+    validate_cmd,
+)
 from cloudroute_desk.cli.command_error import CommandError
 
 
@@ -30,6 +39,9 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     validate_cmd,
     export_cmd,
     route_cmd,
+    assign_cmd,
+    reroute_cmd,
+    record_cmd,
 )
 
 
