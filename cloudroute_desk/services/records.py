@@ -406,86 +406,103 @@ def transition(
     the future nor before the record's latest recorded moment, and the rules judge dates
     against that day.
     """
-    now = utcnow() if at is None else at
     with database.writing() as session:
-        current = queries.load_record(session, record_id)
-        if current is None:
-            raise RecordNotFoundError(record_id)
-        if current.version != expected_version:
-            raise _conflict(current)
-        if at is not None:
-            _check_history_time(current.summary, at)
-        old_state = current.summary.state
-        if not record_transition_allowed(old_state, new_state) or old_state == new_state:
-            raise TransitionRefusedError(
-                f"A record cannot go from {old_state.value} to {new_state.value}."
-            )
-        if new_state is RecordState.SUBMITTED:
-            opened = _open(session, record_id)
-            context = opened.context.model_copy(update={"today": now.date()})
-            findings = record_context.validate(opened.form, context)
-            if has_errors(findings):
-                raise SubmissionBlockedError(findings)
-        else:
-            blocked = [
-                f for f in record_context.stage_findings(form_of(current), new_state) if f.is_error
-            ]
-            if blocked:
-                raise TransitionRefusedError(
-                    f"A record cannot go to {new_state.value} yet: {blocked[0].message}"
-                )
-        outcome = _outcome(current.summary, new_state, award, now)
-        try:
-            moved = queries.set_state(
-                session,
-                record_id,
-                expected_version=expected_version,
-                old_state=old_state,
-                new_state=new_state,
-                outcome=outcome,
-                now=now,
-                actor=admin,
-            )
-        except DBAPIError as error:
-            raise TransitionRefusedError(
-                f"The database refused {old_state.value} → {new_state.value}."
-            ) from error
-        if not moved:
-            theirs = queries.load_record(session, record_id)
-            assert theirs is not None
-            raise _conflict(theirs)
-        detail: dict[str, Any] = {"from": old_state.value, "to": new_state.value}
-        if award is not None and new_state in AWARDED_STATES:
-            detail.update(
-                amount_awarded_usd=award.amount_usd,
-                awarded_pool=award.pool.value,
-                credited_on=award.credited_on.isoformat(),
-            )
-        queries.add_audit_event(
-            session,
-            kind="record_state",
-            actor=admin,
-            at=now,
-            inquiry_id=current.summary.inquiry_id,
-            partner_id=current.summary.partner_id,
-            record_id=record_id,
-            detail=detail,
+        return transition_in(
+            session, record_id, new_state, expected_version, admin, award=award, at=at
         )
-        # The inquiry follows its records (filed on submission, credited when credits land)
-        # in this same transaction, so the queue never disagrees with the records.
-        inquiry_status.follow_record(
+
+
+def transition_in(
+    session: Session,
+    record_id: int,
+    new_state: RecordState,
+    expected_version: int,
+    admin: str,
+    *,
+    award: Award | None = None,
+    at: datetime | None = None,
+) -> TransitionResult:
+    """``transition`` inside the caller's transaction (the record importer replays a
+    record's history this way: all of it, or none)."""
+    now = utcnow() if at is None else at
+    current = queries.load_record(session, record_id)
+    if current is None:
+        raise RecordNotFoundError(record_id)
+    if current.version != expected_version:
+        raise _conflict(current)
+    if at is not None:
+        _check_history_time(current.summary, at)
+    old_state = current.summary.state
+    if not record_transition_allowed(old_state, new_state) or old_state == new_state:
+        raise TransitionRefusedError(
+            f"A record cannot go from {old_state.value} to {new_state.value}."
+        )
+    if new_state is RecordState.SUBMITTED:
+        opened = _open(session, record_id)
+        context = opened.context.model_copy(update={"today": now.date()})
+        findings = record_context.validate(opened.form, context)
+        if has_errors(findings):
+            raise SubmissionBlockedError(findings)
+    else:
+        blocked = [
+            f for f in record_context.stage_findings(form_of(current), new_state) if f.is_error
+        ]
+        if blocked:
+            raise TransitionRefusedError(
+                f"A record cannot go to {new_state.value} yet: {blocked[0].message}"
+            )
+    outcome = _outcome(current.summary, new_state, award, now)
+    try:
+        moved = queries.set_state(
             session,
-            current.summary.inquiry_id,
-            current.summary.partner_id,
             record_id,
-            new_state,
-            admin,
-            now,
+            expected_version=expected_version,
+            old_state=old_state,
+            new_state=new_state,
+            outcome=outcome,
+            now=now,
+            actor=admin,
         )
-        if new_state in DECIDED_STATES or old_state in DECIDED_STATES:
-            _refresh_routing(session, current.summary.partner_id)
-        updated = queries.load_record(session, record_id)
-        assert updated is not None
+    except DBAPIError as error:
+        raise TransitionRefusedError(
+            f"The database refused {old_state.value} → {new_state.value}."
+        ) from error
+    if not moved:
+        theirs = queries.load_record(session, record_id)
+        assert theirs is not None
+        raise _conflict(theirs)
+    detail: dict[str, Any] = {"from": old_state.value, "to": new_state.value}
+    if award is not None and new_state in AWARDED_STATES:
+        detail.update(
+            amount_awarded_usd=award.amount_usd,
+            awarded_pool=award.pool.value,
+            credited_on=award.credited_on.isoformat(),
+        )
+    queries.add_audit_event(
+        session,
+        kind="record_state",
+        actor=admin,
+        at=now,
+        inquiry_id=current.summary.inquiry_id,
+        partner_id=current.summary.partner_id,
+        record_id=record_id,
+        detail=detail,
+    )
+    # The inquiry follows its records (filed on submission, credited when credits land)
+    # in this same transaction, so the queue never disagrees with the records.
+    inquiry_status.follow_record(
+        session,
+        current.summary.inquiry_id,
+        current.summary.partner_id,
+        record_id,
+        new_state,
+        admin,
+        now,
+    )
+    if new_state in DECIDED_STATES or old_state in DECIDED_STATES:
+        _refresh_routing(session, current.summary.partner_id)
+    updated = queries.load_record(session, record_id)
+    assert updated is not None
     return TransitionResult(updated.summary, RECORD_TRANSITIONED)
 
 
