@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.services import drafts
-from cloudroute_desk.services.drafts import DraftStore
+from cloudroute_desk.services.drafts import DraftStore, DraftStoreError
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.records import (
     EditConflict,
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 AUTOSAVE_DELAY_MS = 400
 RETRY_OFFLINE_MS = 10_000
+RETRY_LOCAL_MS = 1_000
 
 
 class Autosave(QObject):
@@ -72,6 +73,10 @@ class Autosave(QObject):
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_OFFLINE_MS)
         self._retry.timeout.connect(self._on_retry_timeout)
+        self._local_retry = QTimer(self)
+        self._local_retry.setSingleShot(True)
+        self._local_retry.setInterval(RETRY_LOCAL_MS)
+        self._local_retry.timeout.connect(self.flush)
         app = QCoreApplication.instance()
         if app is not None:
             # Quitting must not cost the last keystrokes still waiting on the timer.
@@ -103,6 +108,7 @@ class Autosave(QObject):
         self._generation += 1
         self._timer.stop()
         self._retry.stop()
+        self._local_retry.stop()
         self._record_id = None
         self._form = None
         self._unsynced = None
@@ -138,9 +144,17 @@ class Autosave(QObject):
         self._timer.stop()
         if not self._dirty or self._record_id is None or self._form is None:
             return
-        self._unsynced = drafts.write_draft(
-            self._store, self._identity, self._record_id, self._form, self._version
-        )
+        try:
+            self._unsynced = drafts.write_draft(
+                self._store, self._identity, self._record_id, self._form, self._version
+            )
+        except DraftStoreError as error:
+            # The edits stay in memory (and go to the server from there); the draft file is
+            # tried again shortly, without ever waiting on it.
+            self._unsynced = drafts.form_json(self._form)
+            self.status_changed.emit(f"{error}. Your edits are kept in memory.")
+            self._local_retry.start()
+            return
         self._dirty = False
         self.status_changed.emit(f"Saved locally at {utcnow():%H:%M:%S} UTC")
 
@@ -263,6 +277,10 @@ class Autosave(QObject):
             return False
         self._syncing = False
         self._version = outcome.version
+        if self._dirty and self._form is not None and drafts.form_json(self._form) == text:
+            # Saved on the server before the draft file could take it: nothing left to keep.
+            self._dirty = False
+            self._local_retry.stop()
         if self._unsynced == text:
             self._unsynced = None
         else:

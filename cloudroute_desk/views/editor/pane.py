@@ -37,7 +37,7 @@ from cloudroute_desk.models.record_list_model import RecordListModel
 from cloudroute_desk.services import drafts, records
 from cloudroute_desk.services.ace_export_service import client_token
 from cloudroute_desk.services.changes import Changes
-from cloudroute_desk.services.drafts import DraftStore
+from cloudroute_desk.services.drafts import DraftStore, DraftStoreError
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError
 from cloudroute_desk.views.editor.autosave import Autosave
@@ -49,6 +49,11 @@ from cloudroute_desk.views.editor.lifecycle_bar import LifecycleBar
 from cloudroute_desk.views.editor.record_form import RecordForm
 from cloudroute_desk.views.tasks import spawn
 from cloudroute_desk.views.theme import status_colors
+
+SHARED_DRAFTS = (
+    "Another CloudRoute Desk on this computer uses the same drafts file: both keep their "
+    "edits, and the later save of a record wins."
+)
 
 
 class RecordEditorPane(QWidget):
@@ -67,6 +72,7 @@ class RecordEditorPane(QWidget):
         super().__init__(parent)
         self.executor = executor
         self.draft_store = draft_store
+        self._told_shared = False
         self.admin = admin or getpass.getuser()
         self.inquiry_id: int | None = None
         self.opened: OpenedRecord | None = None
@@ -237,8 +243,15 @@ class RecordEditorPane(QWidget):
             self.banner.show_message(str(error))
             return
         identity = drafts.database_identity(self.executor.database)
-        draft = drafts.read_draft(self.draft_store, identity, record_id)
+        try:
+            draft = drafts.read_draft(self.draft_store, identity, record_id)
+        except DraftStoreError as error:
+            draft = None
+            self.save_status.setText(str(error))
         self._show_record(opened)
+        if self.draft_store.shared and not self._told_shared:
+            self._told_shared = True
+            self.banner.show_message(SHARED_DRAFTS)
         if draft is not None and draft.form == opened.form:
             drafts.discard_draft(self.draft_store, identity, record_id)
             draft = None
