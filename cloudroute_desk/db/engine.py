@@ -10,8 +10,9 @@ answering and reconnects by itself.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,28 @@ _BUSY_OPTION = "cloudroute_sqlite_busy_ms"
 
 class DatabaseBusyError(Exception):
     """Another program holds the SQLite file's write lock longer than we wait."""
+
+
+_write_gates: dict[str, threading.Lock] = {}
+_write_gates_lock = threading.Lock()
+
+
+@contextmanager
+def _sqlite_write_gate(path: str) -> Iterator[None]:
+    """SQLite takes one writer at a time. Writers in this process queue on a lock (woken in
+    turn, no polling); only other programs' locks go through SQLite's busy timeout, whose
+    sleep-and-retry lets a busy neighbour starve a waiter past any bound."""
+    with _write_gates_lock:
+        gate = _write_gates.setdefault(path, threading.Lock())
+    if not gate.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        raise DatabaseBusyError(
+            f"{path} is busy with another write in this app "
+            f"(waited {SQLITE_BUSY_TIMEOUT_MS / 1000:g} s); try again in a moment."
+        )
+    try:
+        yield
+    finally:
+        gate.release()
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -136,7 +159,8 @@ class Database:
         ``lock_wait_ms`` (SQLite): wait less than usual for another program's write lock,
         for writes the caller can do without (``DatabaseBusyError`` sooner)."""
         self._ensure_answering()
-        with self.session_factory() as session:
+        gate = _sqlite_write_gate(str(self.url.database)) if self.backend == "sqlite" else None
+        with gate or nullcontext(), self.session_factory() as session:
             if self.backend == "sqlite":
                 options: dict[str, Any] = {_BEGIN_OPTION: "IMMEDIATE"}
                 if lock_wait_ms is not None:
