@@ -35,7 +35,8 @@ class ChangeKind(StrEnum):
     PARTNERS = "partners"
     """Partner rows added or edited (tier, capacity, regions, active)."""
     DATABASE = "database"
-    """Another database was opened: every id means something else now."""
+    """Anything may have changed: another database was opened (every id means something
+    else now) or the admin asked to refresh everything."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,4 +144,4 @@ EVERYTHING = Changes(
     records=ALL_ROWS,
     partners=ALL_ROWS,
 )
-"""Another database is open: every pane reloads from scratch."""
+"""Anything may have changed (another database, Refresh): every pane reloads."""
