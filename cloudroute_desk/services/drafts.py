@@ -84,6 +84,8 @@ class SyncOutcome:
     changes: Changes
     draft_cleared: bool
     """False when newer edits reached the draft store while the sync ran."""
+    form: AceForm
+    """The form the database now holds."""
 
 
 def sync_draft(
@@ -109,7 +111,7 @@ def sync_draft(
         # The server has the save; the editor still holds any newer edits in memory and
         # writes them (on the new version) when the draft file can be reached again.
         still_there = None
-    return SyncOutcome(result.version, result.updated_at, result.changes, still_there is None)
+    return SyncOutcome(result.version, result.updated_at, result.changes, still_there is None, form)
 
 
 @dataclass(frozen=True, slots=True)
