@@ -10,6 +10,7 @@ holds the inquiry.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,12 +18,12 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import assignment_queries as aq
 from cloudroute_desk.db import routing_queries as rq
-from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.engine import Database, DatabaseBusyError
 from cloudroute_desk.db.tables import InquiryRow, PartnerRow
 from cloudroute_desk.domain.catalog import InquiryStatus
 from cloudroute_desk.domain.clock import utcnow
@@ -34,7 +35,7 @@ from cloudroute_desk.domain.routing.batch import (
 )
 from cloudroute_desk.domain.routing.score import ranked_partner
 from cloudroute_desk.domain.routing.values import AssignmentEntry, Ranking
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import NOTHING, ChangeKind, Changes, Rows
 from cloudroute_desk.services.routing import (
     InquiryNotFoundError,
     ensure_index,
@@ -43,9 +44,21 @@ from cloudroute_desk.services.routing import (
     score_row,
 )
 
-ASSIGNED = Changes(queue=True, ranking=True, charts=True)
+
+def handed_over(inquiry_ids: Iterable[int], partner_ids: Iterable[int], admin: str) -> Changes:
+    """What an assignment, its undo, a re-route or a batch changed: the inquiries' status and
+    partner, and the loads of the partners they moved between."""
+    return Changes.of(
+        ChangeKind.INQUIRY_STATUS,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=Rows.among(inquiry_ids),
+        partners=Rows.among(partner_ids),
+        admin=admin,
+    )
+
 
 SQLITE_LOCK_ATTEMPTS = 3
+QUICK_BUSY_S = 0.5
 """SQLite's busy handler is not fair: under many writers one can wait out the whole busy
 timeout. The transaction rolled back completely, so trying again is safe."""
 
@@ -173,7 +186,7 @@ def assign(
             raise NotAssignableError(str(error)) from None
     decision = _decision(ranking, partner_id)
     _assign(database, inquiry_id, partner_id, admin, reason, decision, source="manual")
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def _assign(
@@ -186,16 +199,16 @@ def _assign(
     source: str,
 ) -> None:
     for attempt in range(1, SQLITE_LOCK_ATTEMPTS + 1):
+        started = time.monotonic()
         try:
             _assign_once(database, inquiry_id, partner_id, admin, reason, decision, source)
             return
-        except OperationalError as error:
-            if not _sqlite_locked(database, error) or attempt == SQLITE_LOCK_ATTEMPTS:
+        except DatabaseBusyError:
+            # Only an instant "busy" is worth another go; one that waited out the busy
+            # timeout means another program holds the lock, and the admin hears it now.
+            waited = time.monotonic() - started
+            if waited > QUICK_BUSY_S or attempt == SQLITE_LOCK_ATTEMPTS:
                 raise
-
-
-def _sqlite_locked(database: Database, error: OperationalError) -> bool:
-    return database.backend == "sqlite" and "database is locked" in str(error)
 
 
 def _assign_once(
@@ -291,7 +304,7 @@ def unassign(
                 "assignment_id": assignment_id,
             },
         )
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Changes:
@@ -330,7 +343,7 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
                 "reason": "did not connect: re-route",
             },
         )
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def undo_did_not_connect(
@@ -362,7 +375,7 @@ def undo_did_not_connect(
             )
     except (_LostRaceError, IntegrityError):
         raise _already_assigned(database, inquiry_id) from None
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def assignment_history(database: Database, inquiry_id: int) -> tuple[AssignmentEntry, ...]:
@@ -518,4 +531,9 @@ def accept_batch(
             assigned.append(item)
         if progress is not None:
             progress(done, len(chosen))
-    return BatchResult(tuple(assigned), tuple(lost), ASSIGNED if assigned else Changes())
+    changes = (
+        handed_over([i.inquiry_id for i in assigned], [i.partner_id for i in assigned], admin)
+        if assigned
+        else NOTHING
+    )
+    return BatchResult(tuple(assigned), tuple(lost), changes)
