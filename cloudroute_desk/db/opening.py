@@ -24,6 +24,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from cloudroute_desk.db.deadlines import statement_deadline_lifted
 from cloudroute_desk.db.engine import Database, DatabaseBusyError, database_for, shown_url
+from cloudroute_desk.db.invariants import broken_invariants
 from cloudroute_desk.db.server_link import ServerNotAnsweringError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -248,6 +249,8 @@ def open_database(target: str, *, on_upgrade: OnUpgrade | None = None) -> Databa
                 if len(state.current) > 1:
                     command.stamp(alembic_config(connection), newest_of(state.current), purge=True)
                 command.upgrade(alembic_config(connection), "head")
+        if path is None:
+            _check_invariants(database)
     except DatabaseOpenError:
         database.dispose()
         raise
@@ -263,6 +266,18 @@ def open_database(target: str, *, on_upgrade: OnUpgrade | None = None) -> Databa
         database.dispose()
         raise DatabaseOpenError(_describe_dbapi_error(url, exc)) from None
     return database
+
+
+def _check_invariants(database: Database) -> None:
+    with database.engine.connect() as connection:
+        problems = broken_invariants(connection)
+        connection.rollback()
+    if problems:
+        raise DatabaseOpenError(
+            f"The database at {database.where} has lost the safeguards that keep its data "
+            f"consistent ({'; '.join(problems)}); CloudRoute Desk will not use it until its "
+            "owner restores them."
+        )
 
 
 def _describe_dbapi_error(url: URL, exc: DBAPIError) -> str:
