@@ -95,8 +95,37 @@ class MainWindow(QMainWindow):
         )
         self.register_change_aware(self.partners.pane)
         self.queue.inquiry_selected.connect(self.partners.pane.set_inquiry)
-        self.queue.partner_dropped.connect(self.partners.controller.assign_dropped)
+        self.queue.partner_dropped.connect(self._on_partner_dropped_on_queue)
+        self.partners.controller.assigned.connect(self._on_assigned)
+        self._queue_drop: tuple[int, str, bool] | None = None
         self.inquiry_detail.partner_dropped.connect(self.partners.controller.assign_dropped)
+
+    def _on_partner_dropped_on_queue(self, inquiry_id: int, partner_id: int) -> None:
+        """Remember which row took the drop, to say so (with Undo) once it is assigned."""
+        row = self.queue.model.row_of_loaded(inquiry_id)
+        item = self.queue.model.row_object(row) if row is not None else None
+        company = item.company_name if item is not None else f"inquiry #{inquiry_id}"
+        self._queue_drop = (inquiry_id, company, inquiry_id != self.queue.selected_id)
+        self.partners.controller.assign_dropped(inquiry_id, partner_id)
+
+    def _on_assigned(self, inquiry_id: int, partner_name: str) -> None:
+        drop, self._queue_drop = self._queue_drop, None
+        if drop is None or drop[0] != inquiry_id:
+            return
+        _id, company, elsewhere = drop
+        where = " — not the selected inquiry" if elsewhere else ""
+        self.queue.drop_notice.show_result(
+            f"Assigned {partner_name} to {company} (#{inquiry_id}){where}.",
+            undo=lambda: self._undo_if_last(f"Assign {partner_name} to inquiry {inquiry_id}"),
+            select=(lambda: self.queue.select_inquiry(inquiry_id)) if elsewhere else None,
+        )
+
+    def _undo_if_last(self, text: str) -> None:
+        """Undo the step named ``text`` only if nothing was done since (else say so)."""
+        if self.undo_stack.canUndo() and self.undo_stack.undoText() == text:
+            self.undo_stack.undo()
+        else:
+            self.statusBar().showMessage("Not undone: other changes came after it.", 6000)
 
     def _build_editor(self) -> None:
         self.record_editor = RecordEditorPane(

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from cloudroute_desk.domain.ace import export as ace_export
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
 from cloudroute_desk.domain.findings import Severity
 from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel
@@ -226,11 +227,16 @@ class RecordEditorPane(QWidget):
             self.title_label.setText("No inquiry selected")
             self._update_buttons()
             return
-        items = await self.executor.run(lambda db: records.list_records(db, inquiry_id))
+        items, wanted = await self.executor.run(
+            lambda db: (records.list_records(db, inquiry_id), records.pools_wanted(db, inquiry_id))
+        )
         if inquiry_id != self.inquiry_id:
             return
         with QSignalBlocker(self.records_view.selectionModel()):
             self.records_model.set_items(items)
+        pool = records.suggested_pool(wanted, items)
+        if pool is not None:
+            self.pool_combo.setCurrentIndex(max(self.pool_combo.findData(pool.value), 0))
         self.title_label.setText(f"Inquiry {inquiry_id}: {len(items)} ACE record(s)")
         wanted = select if select is not None else (items[0].summary.id if items else None)
         row = self.records_model.row_of(wanted) if wanted is not None else None
@@ -287,6 +293,8 @@ class RecordEditorPane(QWidget):
         if opened is None:
             self.history_list.clear()
             self.form.set_context(None)
+            # An empty form, not the last record's values, when nothing is open.
+            self.form.set_form(AceForm())
             self.form.setEnabled(False)
             self.lifecycle.set_record(None, has_errors=False)
             self._update_buttons()
