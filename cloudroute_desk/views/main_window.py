@@ -14,10 +14,11 @@ import asyncio
 from typing import Protocol
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QVBoxLayout,
@@ -30,11 +31,13 @@ from cloudroute_desk.db.opening import DatabaseOpenError, open_database
 from cloudroute_desk.domain.chart_data import QueueFilterRequest, to_filter_request
 from cloudroute_desk.services.changes import EVERYTHING, Changes
 from cloudroute_desk.services.drafts import DraftStore
+from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.charts.panel import ChartsPanel
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
 from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.elided_label import ElidedLabel
+from cloudroute_desk.views.help import GuideDialog, ShortcutsDialog, shortcut_rows
 from cloudroute_desk.views.import_dialog import ImportController
 from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
@@ -284,6 +287,11 @@ class MainWindow(QMainWindow):
         self._add_window_wide_actions()
 
         help_menu = self.menuBar().addMenu("&Help")
+        self.guide_action = help_menu.addAction("User &guide", self.show_guide)
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.shortcuts_action = help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
+        help_menu.addSeparator()
         help_menu.addAction("&About CloudRoute Desk", self._on_about_triggered)
 
     def _add_window_wide_actions(self) -> None:
@@ -304,6 +312,34 @@ class MainWindow(QMainWindow):
     def _on_pop_out_triggered(self) -> None:
         self.review.pop_out()
         self.show_workspace(Workspace.TRIAGE)
+
+    def all_actions(self) -> list[QAction]:
+        """Every action of the menus (in menu order) and the window-wide ones."""
+        found: list[QAction] = []
+
+        def walk(actions: list[QAction]) -> None:
+            for action in actions:
+                menu = action.menu()
+                if isinstance(menu, QMenu):
+                    walk(menu.actions())
+                elif not action.isSeparator():
+                    found.append(action)
+
+        walk(self.menuBar().actions())
+        walk(self.actions())
+        return found
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(shortcut_rows(self.all_actions()), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_guide(self) -> GuideDialog:
+        dialog = GuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _saved_theme(self) -> Theme:
         value = self.context.settings.value("ui/theme", Theme.SYSTEM.value)
@@ -386,6 +422,7 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self) -> None:
         settings = self.context.settings
+        file_dialogs.restore(settings.value("dialogs/last_folder", ""))
         geometry = settings.value("window/geometry")
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
             self.setGeometry(default_geometry(self))
@@ -422,5 +459,6 @@ class MainWindow(QMainWindow):
             settings.setValue(f"window/splitters/{name}", splitter.saveState())
         settings.setValue("window/splitters/review", self.record_editor.body.saveState())
         settings.setValue("window/workspace", self.workspaces.current.value)
+        settings.setValue("dialogs/last_folder", file_dialogs.last_folder())
         self.review.bring_back()
         super().closeEvent(event)

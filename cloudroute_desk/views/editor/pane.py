@@ -41,6 +41,7 @@ from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError
+from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.editor.autosave import Autosave
 from cloudroute_desk.views.editor.award_dialog import AwardDialog
 from cloudroute_desk.views.editor.banner import Banner
@@ -385,9 +386,9 @@ class RecordEditorPane(QWidget):
 
     def ask_export_path(self, suggested: str) -> str:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export to Partner Central", suggested, "JSON (*.json)"
+            self, "Export to Partner Central", file_dialogs.start_path(suggested), "JSON (*.json)"
         )
-        return path
+        return file_dialogs.chosen(path)
 
     # ---- autosave outcomes -----------------------------------------------------------------
 

@@ -28,7 +28,9 @@ from cloudroute_desk.services import queue as queue_service
 from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.queue import Located, QueueSummary
+from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.queue.drop_notice import DropNotice
+from cloudroute_desk.views.queue.empty_state import EmptyQueue
 from cloudroute_desk.views.queue.export_runner import ExportRunner
 from cloudroute_desk.views.queue.filter_bar import FilterBar
 from cloudroute_desk.views.queue.queue_table_view import QueueTableView
@@ -89,6 +91,8 @@ class QueuePane(QWidget):
         self.request_chip.setToolTip("Show the whole queue again")
         self.request_chip.setVisible(False)
         self.drop_notice = DropNotice(self)
+        self.empty_state = EmptyQueue(self)
+        self.empty_state.hide()
         self.table = QueueTableView(self)
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(qm.COL_SLA, SlaDelegate(self.table))
@@ -132,6 +136,7 @@ class QueuePane(QWidget):
         layout.addWidget(self.filter_bar)
         layout.addWidget(self.drop_notice)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_state, 1)
 
         self._sla_timer = QTimer(self)
         self._sla_timer.setInterval(SLA_TICK_MS)
@@ -400,6 +405,11 @@ class QueuePane(QWidget):
         if request == self._summary_request:
             self._totals = summary
             self._show_summary()
+            # An empty database offers the ways to start instead of an empty table.
+            empty = summary.total == 0
+            self.empty_state.setVisible(empty)
+            self.table.setVisible(not empty)
+            self.filter_bar.setEnabled(not empty)
 
     def _show_summary(self) -> None:
         if self._totals is None or self.model.loading:
@@ -430,9 +440,12 @@ class QueuePane(QWidget):
         if self.exporter.running:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export view as CSV", "inquiries.csv", "CSV files (*.csv)"
+            self,
+            "Export view as CSV",
+            file_dialogs.start_path("inquiries.csv"),
+            "CSV files (*.csv)",
         )
-        if path:
+        if file_dialogs.chosen(path):
             self.export_to(Path(path))
 
     def _on_exporter_progressed(self, written: int) -> None:
