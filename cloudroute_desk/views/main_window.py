@@ -31,6 +31,7 @@ from cloudroute_desk.db.opening import DatabaseOpenError, open_database
 from cloudroute_desk.domain.chart_data import QueueFilterRequest, to_filter_request
 from cloudroute_desk.services.changes import EVERYTHING, Changes
 from cloudroute_desk.services.drafts import DraftStore
+from cloudroute_desk.services.importing import RowKind
 from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.charts.panel import ChartsPanel
 from cloudroute_desk.views.context import AppContext
@@ -247,6 +248,10 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(self.context, self)
         self.importer.add_actions(file_menu, before=self.file_import_separator)
         self.importer.imported.connect(self.apply_changes)
+        self.queue.empty_state.import_requested.connect(
+            lambda: self.importer.choose_and_import(RowKind.INQUIRY)
+        )
+        self.queue.empty_state.demo_requested.connect(self.open_demo)
         file_menu.insertAction(self.file_import_separator, self.queue.export_action)
         quit_action = file_menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -383,6 +388,19 @@ class MainWindow(QMainWindow):
         self.database_label.setText(f"Database: {self.database.display_name}")
 
     # ---- switching databases -------------------------------------------------------------
+
+    def open_demo(self) -> None:
+        """The empty queue's "Open the demo": the demo database in the user data folder."""
+        path = self.context.data_dir / "demo.sqlite"
+        if not path.exists():
+            QMessageBox.information(
+                self,
+                "Open the demo",
+                "The demo database is generated on first use: start CloudRoute Desk with "
+                "--demo once, then Open the demo switches to it.",
+            )
+            return
+        spawn(self.switch_database(str(path)))
 
     def _on_open_triggered(self) -> None:
         path = ask_sqlite_file(self, create=False)
