@@ -63,6 +63,7 @@ def test_new_record_defaults_to_the_first_wanted_pool_without_a_record(
     pool_editor.edited.emit()
     assert pane.form.form.title.endswith(POOLS[Pool.BEDROCK_POC].label)
     assert pane.form.editor("title").value() == pane.form.form.title
+    pane.autosave.stop()  # the edit's autosave would outlive this test's database
 
 
 def test_the_form_is_cleared_when_no_record_is_open(

@@ -34,7 +34,7 @@ from cloudroute_desk.domain.routing.batch import (
 )
 from cloudroute_desk.domain.routing.score import ranked_partner
 from cloudroute_desk.domain.routing.values import AssignmentEntry, Ranking
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import NOTHING, ChangeKind, Changes, Rows
 from cloudroute_desk.services.routing import (
     InquiryNotFoundError,
     ensure_index,
@@ -43,7 +43,18 @@ from cloudroute_desk.services.routing import (
     score_row,
 )
 
-ASSIGNED = Changes(queue=True, ranking=True, charts=True)
+
+def handed_over(inquiry_ids: Iterable[int], partner_ids: Iterable[int], admin: str) -> Changes:
+    """What an assignment, its undo, a re-route or a batch changed: the inquiries' status and
+    partner, and the loads of the partners they moved between."""
+    return Changes.of(
+        ChangeKind.INQUIRY_STATUS,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=Rows.among(inquiry_ids),
+        partners=Rows.among(partner_ids),
+        admin=admin,
+    )
+
 
 SQLITE_LOCK_ATTEMPTS = 3
 """SQLite's busy handler is not fair: under many writers one can wait out the whole busy
@@ -173,7 +184,7 @@ def assign(
             raise NotAssignableError(str(error)) from None
     decision = _decision(ranking, partner_id)
     _assign(database, inquiry_id, partner_id, admin, reason, decision, source="manual")
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def _assign(
@@ -291,7 +302,7 @@ def unassign(
                 "assignment_id": assignment_id,
             },
         )
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Changes:
@@ -330,7 +341,7 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
                 "reason": "did not connect: re-route",
             },
         )
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def undo_did_not_connect(
@@ -362,7 +373,7 @@ def undo_did_not_connect(
             )
     except (_LostRaceError, IntegrityError):
         raise _already_assigned(database, inquiry_id) from None
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def assignment_history(database: Database, inquiry_id: int) -> tuple[AssignmentEntry, ...]:
@@ -402,7 +413,7 @@ def suggest_batch(
         )
         total = len(rows)
         tried = rq.tried_partners_for(session, [row.id for row in rows])
-        competing = rq.competing_partners_for(session, rows)
+        holders = rq.record_holders_for(session, rows)
         scored_rows = []
         candidates = []
         for done, row in enumerate(rows, start=1):
@@ -419,7 +430,7 @@ def suggest_batch(
                 row,
                 network,
                 tried=tried.get(row.id, {}),
-                competing=competing.get(row.id, {}),
+                holders=holders.get(row.id, {}),
             )
             order = scored.order
             order = order[:BATCH_CANDIDATES]
@@ -518,4 +529,9 @@ def accept_batch(
             assigned.append(item)
         if progress is not None:
             progress(done, len(chosen))
-    return BatchResult(tuple(assigned), tuple(lost), ASSIGNED if assigned else Changes())
+    changes = (
+        handed_over([i.inquiry_id for i in assigned], [i.partner_id for i in assigned], admin)
+        if assigned
+        else NOTHING
+    )
+    return BatchResult(tuple(assigned), tuple(lost), changes)
