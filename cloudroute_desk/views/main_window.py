@@ -29,6 +29,7 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import DatabaseOpenError
 from cloudroute_desk.domain.chart_data import QueueFilterRequest, to_filter_request
 from cloudroute_desk.models.db_jobs import DbJobs
+from cloudroute_desk.models.server_status import ServerStatus
 from cloudroute_desk.services.changes import EVERYTHING, Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.importing import RowKind
@@ -44,6 +45,7 @@ from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
 from cloudroute_desk.views.queue.inquiry_facts import InquiryFacts
+from cloudroute_desk.views.server_banner import ServerBanner, ServerBoundActions
 from cloudroute_desk.views.theme import Theme, apply_theme
 from cloudroute_desk.views.window_fit import MINIMUM_SIZE, default_geometry, fit_to_screen
 from cloudroute_desk.views.workspaces import Workspace, Workspaces
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self._build_workspaces()
         self._build_menus()
         self._build_status_bar()
+        self._build_server_status()
         self._restore_state()
 
     # ---- panes ---------------------------------------------------------------------------
@@ -387,6 +390,45 @@ class MainWindow(QMainWindow):
     def database(self) -> Database:
         return self.context.executor.database
 
+    # ---- server link ---------------------------------------------------------------------
+
+    def _build_server_status(self) -> None:
+        """The banner above the workspace, its status-bar note, and the controls that need
+        the server, all following whether the server answers."""
+        self.server_status = ServerStatus(self)
+        self.server_banner = ServerBanner(self.server_status, self)
+        self.statusBar().addPermanentWidget(self.server_banner.status_label)
+        host = QWidget(self)
+        layout = QVBoxLayout(host)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.server_banner)
+        workspace = self.takeCentralWidget()
+        if workspace is not None:
+            layout.addWidget(workspace, 1)
+        self.setCentralWidget(host)
+        self.server_bound = ServerBoundActions(self.server_status, self)
+        pane = self.partners.pane
+        self.server_bound.add(
+            pane.assign_action,
+            pane.reroute_action,
+            self.partners.suggest_action,
+            self.partners.new_partner_action,
+            self.partners.edit_partner_action,
+            *self.importer.actions.values(),
+        )
+        for actions in (self.queue.status_actions, self.inquiry_detail.status_actions):
+            self.server_bound.add(actions.call_held_action, actions.decline_action)
+        self.server_bound.add_widgets(self.record_editor.lifecycle)
+        self.server_status.changed.connect(self._on_server_status_changed)
+        self.server_status.follow(self.database)
+
+    def _on_server_status_changed(self, answering: bool) -> None:
+        if answering:
+            # What other admins did meanwhile, and what failed to load while it was away.
+            self.statusBar().showMessage("Server answering again", 5000)
+            self.apply_changes(EVERYTHING)
+
     def _show_database_name(self) -> None:
         self.database_label.setText(f"Database: {self.database.display_name}")
 
@@ -439,6 +481,7 @@ class MainWindow(QMainWindow):
 
     def _on_database_opened(self, target: str, database: Database) -> None:
         self.context.executor.switch_to(database)
+        self.server_status.follow(database)
         self.undo_stack.clear()
         self.statusBar().showMessage("Database opened", 3000)
         self._show_database_name()

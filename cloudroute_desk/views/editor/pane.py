@@ -41,7 +41,7 @@ from cloudroute_desk.models.record_list_model import RecordListModel
 from cloudroute_desk.services import drafts, records
 from cloudroute_desk.services.ace_export_service import client_token
 from cloudroute_desk.services.changes import ChangeKind, Changes
-from cloudroute_desk.services.drafts import DraftStore
+from cloudroute_desk.services.drafts import DraftStore, DraftStoreError
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError, RecordItem
 from cloudroute_desk.views import file_dialogs
@@ -55,6 +55,10 @@ from cloudroute_desk.views.editor.record_form import RecordForm
 from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.theme import status_colors
 
+SHARED_DRAFTS = (
+    "Another CloudRoute Desk on this computer uses the same drafts file: both keep their "
+    "edits, and the later save of a record wins."
+)
 EDITOR_PANE = "editor"
 """The initiator name on this pane's writes."""
 RECORD_KINDS = (
@@ -96,6 +100,7 @@ class RecordEditorPane(QWidget):
         self.executor = executor
         self._jobs = DbJobs(executor, self)
         self.draft_store = draft_store
+        self._told_shared = False
         self.admin = admin or getpass.getuser()
         self.inquiry_id: int | None = None
         self.opened: OpenedRecord | None = None
@@ -320,8 +325,15 @@ class RecordEditorPane(QWidget):
     def _on_record_opened(self, opened: OpenedRecord) -> None:
         record_id = opened.record_id
         identity = drafts.database_identity(self.executor.database)
-        draft = drafts.read_draft(self.draft_store, identity, record_id)
+        try:
+            draft = drafts.read_draft(self.draft_store, identity, record_id)
+        except DraftStoreError as error:
+            draft = None
+            self.save_status.setText(str(error))
         self._show_record(opened)
+        if self.draft_store.shared and not self._told_shared:
+            self._told_shared = True
+            self.banner.show_message(SHARED_DRAFTS)
         if draft is not None and draft.form == opened.form:
             drafts.discard_draft(self.draft_store, identity, record_id)
             draft = None

@@ -286,6 +286,11 @@ class PartnerPane(QWidget):
                 f"Inquiry #{ranking.inquiry_id}: {total} ranked{shown}, "
                 f"{len(ranking.excluded)} excluded · index as of "
                 f"{ranking.as_of:%Y-%m-%d %H:%M} UTC"
+                + (
+                    " · from the last refresh (database locked)"
+                    if ranking.from_last_refresh
+                    else ""
+                )
             )
             threshold = f"{CLOSE_RATE_THRESHOLD * 100:.0f} %"
             self.banner_label.setText(
