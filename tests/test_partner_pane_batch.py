@@ -93,6 +93,9 @@ def test_suggest_then_accept_a_checked_subset(
     assert done.args[0].kinds == {ChangeKind.INQUIRY_STATUS, ChangeKind.ASSIGNMENTS}
     assert len(done.args[0].inquiries.ids) == 2
     assert "Assigned 2 inquiries." in dialog.summary_label.text()
+    # The suggestion left unticked stays in the preview, still to accept or leave.
+    assert [item.inquiry_id for item in dialog.model.items] == [skipped.inquiry_id]
+    assert "1 suggestion left to review." in dialog.summary_label.text()
     for item in suggestion.items:
         held = [e for e in assignment.assignment_history(database, item.inquiry_id) if e.active]
         if item.inquiry_id == skipped.inquiry_id:

@@ -15,9 +15,9 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from cloudroute_desk.db.draft_store import DraftStore
+from cloudroute_desk.db.draft_store import DISK_FULL, DraftStore, DraftStoreError
 
-__all__ = ["DraftStore"]
+__all__ = ["DISK_FULL", "DraftStore", "DraftStoreError"]
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.clock import utcnow
@@ -103,9 +103,14 @@ def sync_draft(
     form = AceForm.model_validate(json.loads(text))
     result = records.save_form(database, record_id, form, base_version, admin)
     store.discard(identity, record_id, text)
-    still_there = store.get(identity, record_id)
-    if still_there is not None:
-        store.rebase(identity, record_id, base_version, result.version)
+    try:
+        still_there = store.get(identity, record_id)
+        if still_there is not None:
+            store.rebase(identity, record_id, base_version, result.version)
+    except DraftStoreError:
+        # The server has the save; the editor still holds any newer edits in memory and
+        # writes them (on the new version) when the draft file can be reached again.
+        still_there = None
     return SyncOutcome(result.version, result.updated_at, result.changes, still_there is None, form)
 
 

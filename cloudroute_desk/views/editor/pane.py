@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from cloudroute_desk.domain.ace import export as ace_export
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.rules import ValidationContext
 from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
 from cloudroute_desk.domain.findings import Severity
@@ -40,9 +41,10 @@ from cloudroute_desk.models.record_list_model import RecordListModel
 from cloudroute_desk.services import drafts, records
 from cloudroute_desk.services.ace_export_service import client_token
 from cloudroute_desk.services.changes import ChangeKind, Changes
-from cloudroute_desk.services.drafts import DraftStore
+from cloudroute_desk.services.drafts import DraftStore, DraftStoreError
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError, RecordItem
+from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.editor.autosave import Autosave
 from cloudroute_desk.views.editor.award_dialog import AwardDialog
 from cloudroute_desk.views.editor.banner import Banner
@@ -53,6 +55,10 @@ from cloudroute_desk.views.editor.record_form import RecordForm
 from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.theme import status_colors
 
+SHARED_DRAFTS = (
+    "Another CloudRoute Desk on this computer uses the same drafts file: both keep their "
+    "edits, and the later save of a record wins."
+)
 EDITOR_PANE = "editor"
 """The initiator name on this pane's writes."""
 RECORD_KINDS = (
@@ -94,6 +100,7 @@ class RecordEditorPane(QWidget):
         self.executor = executor
         self._jobs = DbJobs(executor, self)
         self.draft_store = draft_store
+        self._told_shared = False
         self.admin = admin or getpass.getuser()
         self.inquiry_id: int | None = None
         self.opened: OpenedRecord | None = None
@@ -267,8 +274,8 @@ class RecordEditorPane(QWidget):
                 then()
             return
         self._jobs.run(
-            lambda db: records.list_records(db, inquiry_id),
-            on_done=lambda items: self._on_list_loaded(inquiry_id, select, items, then),
+            lambda db: (records.list_records(db, inquiry_id), records.pools_wanted(db, inquiry_id)),
+            on_done=lambda loaded: self._on_list_loaded(inquiry_id, select, *loaded, then),
             key="list",
         )
 
@@ -277,10 +284,14 @@ class RecordEditorPane(QWidget):
         inquiry_id: int,
         select: int | None,
         items: tuple[RecordItem, ...],
+        pools_wanted: tuple[Pool, ...],
         then: Callable[[], None] | None,
     ) -> None:
         with QSignalBlocker(self.records_view.selectionModel()):
             self.records_model.set_items(items)
+        pool = records.suggested_pool(pools_wanted, items)
+        if pool is not None:
+            self.pool_combo.setCurrentIndex(max(self.pool_combo.findData(pool.value), 0))
         self.title_label.setText(f"Inquiry {inquiry_id}: {len(items)} ACE record(s)")
         wanted = select if select is not None else (items[0].summary.id if items else None)
         row = self.records_model.row_of(wanted) if wanted is not None else None
@@ -314,8 +325,15 @@ class RecordEditorPane(QWidget):
     def _on_record_opened(self, opened: OpenedRecord) -> None:
         record_id = opened.record_id
         identity = drafts.database_identity(self.executor.database)
-        draft = drafts.read_draft(self.draft_store, identity, record_id)
+        try:
+            draft = drafts.read_draft(self.draft_store, identity, record_id)
+        except DraftStoreError as error:
+            draft = None
+            self.save_status.setText(str(error))
         self._show_record(opened)
+        if self.draft_store.shared and not self._told_shared:
+            self._told_shared = True
+            self.banner.show_message(SHARED_DRAFTS)
         if draft is not None and draft.form == opened.form:
             drafts.discard_draft(self.draft_store, identity, record_id)
             draft = None
@@ -343,6 +361,8 @@ class RecordEditorPane(QWidget):
         if opened is None:
             self.history_list.clear()
             self.form.set_context(None)
+            # An empty form, not the last record's values, when nothing is open.
+            self.form.set_form(AceForm())
             self.form.setEnabled(False)
             self.lifecycle.set_record(None, has_errors=False)
             self._update_buttons()
@@ -429,9 +449,9 @@ class RecordEditorPane(QWidget):
 
     def ask_export_path(self, suggested: str) -> str:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export to Partner Central", suggested, "JSON (*.json)"
+            self, "Export to Partner Central", file_dialogs.start_path(suggested), "JSON (*.json)"
         )
-        return path
+        return file_dialogs.chosen(path)
 
     # ---- autosave outcomes -----------------------------------------------------------------
 
