@@ -15,6 +15,7 @@ from typing import Protocol, cast
 
 from cloudroute_desk.cli import (
     assign_cmd,
+    db_cmd,
     demo_cmd,
     export_cmd,
     import_cmd,
@@ -42,6 +43,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     assign_cmd,
     reroute_cmd,
     record_cmd,
+    db_cmd,
 )
 
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from cloudroute_desk.domain.ace import export as ace_export
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.rules import ValidationContext
 from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
 from cloudroute_desk.domain.findings import Severity
@@ -43,6 +44,7 @@ from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.drafts import DraftStore, DraftStoreError
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError, RecordItem
+from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.editor.autosave import Autosave
 from cloudroute_desk.views.editor.award_dialog import AwardDialog
 from cloudroute_desk.views.editor.banner import Banner
@@ -272,8 +274,8 @@ class RecordEditorPane(QWidget):
                 then()
             return
         self._jobs.run(
-            lambda db: records.list_records(db, inquiry_id),
-            on_done=lambda items: self._on_list_loaded(inquiry_id, select, items, then),
+            lambda db: (records.list_records(db, inquiry_id), records.pools_wanted(db, inquiry_id)),
+            on_done=lambda loaded: self._on_list_loaded(inquiry_id, select, *loaded, then),
             key="list",
         )
 
@@ -282,10 +284,14 @@ class RecordEditorPane(QWidget):
         inquiry_id: int,
         select: int | None,
         items: tuple[RecordItem, ...],
+        pools_wanted: tuple[Pool, ...],
         then: Callable[[], None] | None,
     ) -> None:
         with QSignalBlocker(self.records_view.selectionModel()):
             self.records_model.set_items(items)
+        pool = records.suggested_pool(pools_wanted, items)
+        if pool is not None:
+            self.pool_combo.setCurrentIndex(max(self.pool_combo.findData(pool.value), 0))
         self.title_label.setText(f"Inquiry {inquiry_id}: {len(items)} ACE record(s)")
         wanted = select if select is not None else (items[0].summary.id if items else None)
         row = self.records_model.row_of(wanted) if wanted is not None else None
@@ -355,6 +361,8 @@ class RecordEditorPane(QWidget):
         if opened is None:
             self.history_list.clear()
             self.form.set_context(None)
+            # An empty form, not the last record's values, when nothing is open.
+            self.form.set_form(AceForm())
             self.form.setEnabled(False)
             self.lifecycle.set_record(None, has_errors=False)
             self._update_buttons()
@@ -441,9 +449,9 @@ class RecordEditorPane(QWidget):
 
     def ask_export_path(self, suggested: str) -> str:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export to Partner Central", suggested, "JSON (*.json)"
+            self, "Export to Partner Central", file_dialogs.start_path(suggested), "JSON (*.json)"
         )
-        return path
+        return file_dialogs.chosen(path)
 
     # ---- autosave outcomes -----------------------------------------------------------------
 
