@@ -67,7 +67,7 @@ def test_preview_model_passes_qtmodeltester_and_checks(qtmodeltester, qtbot) -> 
 
 def test_suggest_then_accept_a_checked_subset(
     qtbot, database: Database, executor: DbExecutor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     world = make_world(database)
     second = add_inquiry(database, company_name="Second Co", website="https://second.example")
     third = add_inquiry(database, company_name="Third Co", website="https://third.example")
@@ -106,7 +106,7 @@ def test_suggest_then_accept_a_checked_subset(
 
 def test_cancel_stops_the_run_and_suggests_nothing(
     qtbot, database: Database, executor: DbExecutor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     make_world(database)
     dialog = BatchSuggestDialog(executor, "ann")
     qtbot.addWidget(dialog)
