@@ -31,6 +31,7 @@ from cloudroute_desk.domain.catalog import (
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, Partner
 from cloudroute_desk.domain.findings import Finding, has_errors
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.text_safety import unsafe_fields
 from cloudroute_desk.services import inquiry_status, record_context
 from cloudroute_desk.services.changes import Changes
@@ -263,7 +264,7 @@ def _history_text(kind: str, detail: dict[str, Any]) -> str:
             pool = _pool_or(str(detail.get("awarded_pool", "")), None)
             label = POOLS[pool].label if pool else ""
             text += (
-                f": ${int(detail['amount_awarded_usd']):,} {label}, "
+                f": {money(int(detail['amount_awarded_usd']))} {label}, "
                 f"credits landed {detail.get('credited_on', '')}"
             )
         return text

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
+from cloudroute_desk.domain.formatting import THRESHOLD_LABEL
 from cloudroute_desk.domain.routing.values import ExcludedPartner, RankedPartner
 from cloudroute_desk.models.partner_ranking_model import Column, PartnerRankingModel
 from cloudroute_desk.services.changes import Changes
@@ -274,9 +274,8 @@ class PartnerPane(QWidget):
                 f"{len(ranking.excluded)} excluded · index as of "
                 f"{ranking.as_of:%Y-%m-%d %H:%M} UTC"
             )
-            threshold = f"{CLOSE_RATE_THRESHOLD * 100:.0f} %"
             self.banner_label.setText(
-                f"No partner is above the {threshold} close-rate threshold for this profile: "
+                f"No partner is above the {THRESHOLD_LABEL} close-rate threshold for this profile: "
                 "below-threshold partners are ranked by expected credit instead, and assigning "
                 "one asks for confirmation."
             )
