@@ -26,6 +26,11 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import InquiryRow, PartnerRow
 from cloudroute_desk.domain.catalog import InquiryStatus
 from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.routing.assignment_check import (
+    already_assigned,
+    at_capacity,
+    cannot_take,
+)
 from cloudroute_desk.domain.routing.batch import (
     BatchItem,
     BatchSuggestion,
@@ -61,7 +66,7 @@ class AlreadyAssigned(AssignmentError):  # noqa: N818 (the name the UI codes aga
     def __init__(
         self, partner_id: int, partner_name: str, assigned_by: str, assigned_at: datetime | None
     ) -> None:
-        super().__init__(f"already assigned to {partner_name} by {assigned_by}")
+        super().__init__(already_assigned(partner_name, assigned_by))
         self.partner_id = partner_id
         self.partner_name = partner_name
         self.assigned_by = assigned_by
@@ -74,6 +79,10 @@ class NotAssignableError(AssignmentError):
 
 class PartnerNotEligibleError(AssignmentError):
     """The partner fails a hard gate for this inquiry (the message says which)."""
+
+
+class PartnerExcludedError(PartnerNotEligibleError):
+    """The ranking excludes the partner; the message names the first gate it fails."""
 
 
 class NotAssignedError(AssignmentError):
@@ -121,7 +130,7 @@ def _decision(ranking: Ranking, partner_id: int) -> _Decision:
     )
     refusal = None
     if excluded is not None:
-        refusal = f"{excluded.partner_name} cannot take this inquiry: {excluded.reason}"
+        refusal = cannot_take(excluded.partner_name, excluded.reason)
     return _Decision(
         score=chosen.score if chosen else None,
         rank=chosen.rank if chosen else None,
@@ -214,15 +223,14 @@ def _assign_once(
             if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
                 raise _holder_error(session, inquiry_id)
             if decision.refusal is not None:
-                raise PartnerNotEligibleError(decision.refusal)
+                raise PartnerExcludedError(decision.refusal)
             partner = session.get(PartnerRow, partner_id)
             if partner is None:
                 raise PartnerNotEligibleError(f"no partner with id {partner_id}")
             load = rq.open_loads_for(session, partner_id)
             if load >= partner.capacity:
                 raise PartnerNotEligibleError(
-                    f"{partner.name} cannot take this inquiry: at capacity "
-                    f"({load}/{partner.capacity} open engagements)"
+                    cannot_take(partner.name, at_capacity(load, partner.capacity))
                 )
             aq.insert_assignment(
                 session, inquiry_id, partner_id, admin, now, decision.score, decision.rank

@@ -56,6 +56,8 @@ from cloudroute_desk.domain.catalog import (
     tier_may_file,
 )
 from cloudroute_desk.domain.entities import Inquiry
+from cloudroute_desk.domain.formatting import THRESHOLD_LABEL
+from cloudroute_desk.domain.routing.assignment_check import at_capacity
 from cloudroute_desk.domain.routing.stats import (
     ALL_AXIS,
     AMOUNT_PRIOR_STRENGTH,
@@ -384,7 +386,7 @@ def _excluded(scored: ScoredInquiry) -> tuple[ExcludedPartner, ...]:
                 f"holds a competing ACE record for this customer ({scored.competing[pid]})"
             )
         if load[k] >= capacity[k]:
-            reasons.append(f"at capacity ({load[k]}/{capacity[k]} open engagements)")
+            reasons.append(at_capacity(load[k], capacity[k]))
         excluded.append(
             ExcludedPartner(
                 partner_id=pid,
@@ -456,7 +458,7 @@ def ranked_partners(
     pool_amounts = scored.pool_amounts[sel].tolist()
     pool_days = scored.pool_days[sel].tolist()
     pool_labels = [POOLS[pool].label for pool in scored.credit_pools]
-    threshold = _percent(CLOSE_RATE_THRESHOLD)
+    threshold = THRESHOLD_LABEL
     prior = f"{_percent(PRIOR_MEAN)} with {PRIOR_STRENGTH:g} imaginary records per axis"
     region_yes = f"Region {inquiry.region.value}: files there"
     region_no = f"Region {inquiry.region.value}: not among the partner's regions"

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 from cloudroute_desk.domain.formatting import THRESHOLD_LABEL
 from cloudroute_desk.domain.routing.values import ExcludedPartner, RankedPartner
 from cloudroute_desk.models.partner_ranking_model import Column, PartnerRankingModel
+from cloudroute_desk.services.assignment_plan import InquiryRouting, load_routing
 from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.views.partners.assignment_controller import InquiryRouting, load_routing
 from cloudroute_desk.views.partners.background import JobRunner
 from cloudroute_desk.views.partners.compare_dialog import MAX_COMPARED, MIN_COMPARED, CompareDialog
 from cloudroute_desk.views.partners.why_view import WhyView
@@ -91,6 +91,8 @@ class PartnerPane(QWidget):
         self._wanted = 0
         self._inquiry_id: int | None = None
         self._routing: InquiryRouting | None = None
+        self._shown = 0
+        """The generation of the routing on screen (``_wanted`` when it is current)."""
         self._compare: CompareDialog | None = None
         self._columns_fitted = False
         self.shown_limit: int | None = SHOWN_LIMIT
@@ -224,6 +226,14 @@ class PartnerPane(QWidget):
     def routing(self) -> InquiryRouting | None:
         return self._routing
 
+    def current_routing(self, inquiry_id: int) -> InquiryRouting | None:
+        """The routing on screen for ``inquiry_id`` when no newer one is on its way (what an
+        assignment from this pane is judged on), else None."""
+        routing = self._routing
+        if routing is None or routing.ranking.inquiry_id != inquiry_id:
+            return None
+        return routing if self._shown == self._wanted else None
+
     def set_inquiry(self, inquiry_id: int | None) -> None:
         """Show ``inquiry_id``'s ranking (ranked off the GUI thread); None clears the pane."""
         self._inquiry_id = inquiry_id
@@ -247,6 +257,7 @@ class PartnerPane(QWidget):
     def _on_routing_loaded(self, generation: int, routing: InquiryRouting) -> None:
         if generation != self._wanted:
             return  # the admin has moved on to another inquiry
+        self._shown = generation
         self._show(routing)
         self.ranking_shown.emit(routing.ranking.inquiry_id)
 
