@@ -8,7 +8,6 @@ window to fan out.
 from __future__ import annotations
 
 import getpass
-import json
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, Signal
@@ -29,13 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain.ace import export as ace_export
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
 from cloudroute_desk.domain.findings import Severity
 from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel
 from cloudroute_desk.models.record_list_model import RecordListModel
-from cloudroute_desk.services import drafts, records
-from cloudroute_desk.services.ace_export_service import client_token
+from cloudroute_desk.services import ace_export_service, drafts, records
 from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.executor import DbExecutor
@@ -50,11 +49,15 @@ from cloudroute_desk.views.editor.record_form import RecordForm
 from cloudroute_desk.views.tasks import spawn
 from cloudroute_desk.views.theme import status_colors
 
+EXPORT_NEEDS_FIXES = "Fix the errors first: an exported request must pass Partner Central's checks."
+
 
 class RecordEditorPane(QWidget):
     changes_made = Signal(object)
     record_opened = Signal(int)
     """Emitted with the record id once a record (and any restored draft) is on screen."""
+    exported = Signal(str)
+    """The path a CreateOpportunity request was just written to."""
 
     def __init__(
         self,
@@ -337,22 +340,35 @@ class RecordEditorPane(QWidget):
             return
         self.form.validate_now()
         if self.form.has_errors():
-            self.banner.show_message(
-                "Fix the errors first: an exported request must pass Partner Central's checks."
-            )
+            self.banner.show_message(EXPORT_NEEDS_FIXES)
             return
         path = self.ask_export_path(f"ace-record-{self.opened.record_id}.json")
         if not path:
             return
-        # The same saved version always exports with the same idempotency key, as the CLI does.
-        token = client_token(self.opened.record_id, self.autosave.version)
-        payload = ace_export.to_create_opportunity(self.form.form, client_token=token)
+        spawn(self._export(self.opened.record_id, self.form.form, Path(path)))
+
+    async def _export(self, record_id: int, form: AceForm, path: Path) -> None:
+        """Export what is on screen, saved or not, through the command line's own service."""
+
+        def job(database: Database) -> ace_export_service.ExportResult:
+            result = ace_export_service.export_record(database, record_id, form=form)
+            if result.payload is not None:
+                ace_export_service.write_request(result.payload, path)
+            return result
+
         try:
-            Path(path).write_text(json.dumps(payload, indent=2, ensure_ascii=False), "utf-8")
+            result = await self.executor.run(job)
         except OSError as error:
             self.banner.show_message(f"Could not write {path}: {error.strerror or error}.")
             return
+        except RecordError as error:
+            self.banner.show_message(str(error))
+            return
+        if not result.ok:
+            self.banner.show_message(EXPORT_NEEDS_FIXES)
+            return
         self.save_status.setText(f"Exported CreateOpportunity request to {path}")
+        self.exported.emit(str(path))
 
     def ask_export_path(self, suggested: str) -> str:
         path, _ = QFileDialog.getSaveFileName(
