@@ -240,26 +240,13 @@ class RecordEditorPane(QWidget):
             self.banner.show_message(str(error))
             return
         identity = drafts.database_identity(self.executor.database)
-        draft = drafts.read_draft(self.draft_store, identity, record_id)
+        restore = drafts.restore_draft(self.draft_store, identity, opened)
         self._show_record(opened)
-        if draft is not None and draft.form == opened.form:
-            drafts.discard_draft(self.draft_store, identity, record_id)
-            draft = None
-        if draft is not None and opened.editable:
-            self.form.set_form(draft.form)
-            self.banner.show_message(
-                f"Restored unsaved changes from {draft.saved_at:%Y-%m-%d %H:%M:%S} UTC.",
-                revert=True,
-            )
-            self.autosave.start(identity, record_id, draft.base_version, draft.text)
-        else:
-            if draft is not None:
-                self.banner.show_message(
-                    f"Your local changes from {draft.saved_at:%Y-%m-%d %H:%M} UTC were not "
-                    f"saved: the record is now {opened.summary.state.value}.",
-                    revert=True,
-                )
-            self.autosave.start(identity, record_id, opened.version, None)
+        if restore.form is not None:
+            self.form.set_form(restore.form)
+        if restore.message is not None:
+            self.banner.show_message(restore.message, revert=True)
+        self.autosave.start(identity, record_id, restore.base_version, restore.pending_text)
         self.record_opened.emit(record_id)
 
     def _show_record(self, opened: OpenedRecord | None) -> None:
