@@ -16,11 +16,11 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from cloudroute_desk.db.assignment_queries import DID_NOT_CONNECT
 from cloudroute_desk.demo.drafts import draft_fields
 from cloudroute_desk.demo.partners import PartnerPlan, PartnerRouter
 from cloudroute_desk.demo.sampling import WeightedChoice, hours, money
 from cloudroute_desk.domain.catalog import (
+    END_DID_NOT_CONNECT,
     POOLS,
     STACKED_CEILING_USD,
     InquiryStatus,
@@ -221,15 +221,15 @@ class _Walk:
     def _end(
         self, assignment: dict[str, Any], partner: PartnerPlan, at: datetime, reason: str
     ) -> None:
-        """Ends ``assignment``: re-route when ``reason`` is DID_NOT_CONNECT, else declined."""
-        rerouted = reason == DID_NOT_CONNECT
+        """Ends ``assignment``: re-route when ``reason`` is END_DID_NOT_CONNECT, else declined."""
+        rerouted = reason == END_DID_NOT_CONNECT
         status = REROUTE if rerouted else DECLINED
         assignment["active"] = False
         assignment["ended_at"] = at
-        assignment["end_reason"] = DID_NOT_CONNECT if rerouted else DECLINED
+        assignment["end_reason"] = END_DID_NOT_CONNECT if rerouted else DECLINED
         detail: dict[str, Any] = {"partner_name": partner.name, "assignment_id": assignment["id"]}
         detail["reason"] = "re-route" if rerouted else reason
-        self._event(at, DID_NOT_CONNECT if rerouted else DECLINED, partner.id, detail)
+        self._event(at, END_DID_NOT_CONNECT if rerouted else DECLINED, partner.id, detail)
         self.inquiry["status"] = status
         self.inquiry["partner_id"] = None
         self.inquiry["assigned_at"] = None
@@ -257,7 +257,7 @@ class _Walk:
             rerouted_at = assigned_at + hours(rng.uniform(4 * 24, 12 * 24))
             if rerouted_at > now:
                 return
-            self._end(assignment, partner, rerouted_at, DID_NOT_CONNECT)
+            self._end(assignment, partner, rerouted_at, END_DID_NOT_CONNECT)
             again_at = rerouted_at + hours(rng.uniform(2.0, 30.0))
             if again_at > now:
                 return

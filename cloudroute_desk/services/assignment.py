@@ -16,15 +16,14 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import assignment_queries as aq
 from cloudroute_desk.db import routing_queries as rq
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.tables import InquiryRow, PartnerRow
-from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.db.tables import PartnerRow
+from cloudroute_desk.domain.catalog import END_DID_NOT_CONNECT, END_UNDONE, InquiryStatus
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.routing.assignment_check import (
     already_assigned,
@@ -269,7 +268,7 @@ def unassign(
     earlier partner did not connect. The partner does not count as tried."""
     now = utcnow()
     with database.writing() as session:
-        ended = aq.end_assignment(session, inquiry_id, partner_id, rq.UNDO_REASON, now)
+        ended = aq.end_assignment(session, inquiry_id, partner_id, END_UNDONE, now)
         if ended is None:
             raise NotAssignedError("that partner is no longer assigned to this inquiry")
         assignment_id, score, rank = ended
@@ -311,7 +310,7 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
         if holder is None:
             raise NotAssignedError("the inquiry has no active partner to re-route from")
         partner_id = holder[0]
-        ended = aq.end_assignment(session, inquiry_id, partner_id, aq.DID_NOT_CONNECT, now)
+        ended = aq.end_assignment(session, inquiry_id, partner_id, END_DID_NOT_CONNECT, now)
         released = aq.release_inquiry(
             session,
             inquiry_id,
@@ -349,7 +348,7 @@ def undo_did_not_connect(
     now = utcnow()
     try:
         with database.writing() as session:
-            assignment_id = aq.last_ended(session, inquiry_id, partner_id, aq.DID_NOT_CONNECT)
+            assignment_id = aq.last_ended(session, inquiry_id, partner_id, END_DID_NOT_CONNECT)
             if assignment_id is None:
                 raise NotAssignedError("there is no re-route of that partner to undo")
             if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
@@ -398,16 +397,7 @@ def suggest_batch(
     stored = ensure_index(database, as_of)
     with database.reading() as session:
         network = load_network(session, as_of, stored)
-        rows = list(
-            session.scalars(
-                select(InquiryRow)
-                .where(
-                    InquiryRow.partner_id.is_(None),
-                    InquiryRow.status.in_(aq.WAITING),
-                )
-                .order_by(InquiryRow.arrived_at, InquiryRow.id)
-            )
-        )
+        rows = aq.waiting_inquiries(session)
         total = len(rows)
         tried = rq.tried_partners_for(session, [row.id for row in rows])
         competing = rq.competing_partners_for(session, rows)

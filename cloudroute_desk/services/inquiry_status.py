@@ -16,6 +16,7 @@ from cloudroute_desk.db import assignment_queries as aq
 from cloudroute_desk.db import inquiry_status_queries as sq
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import (
+    END_DECLINED,
     INQUIRY_STATUS_LABELS,
     INQUIRY_TRANSITIONS,
     InquiryStatus,
@@ -31,7 +32,6 @@ DECLINED = Changes(queue=True, charts=True, ranking=True)
 DECLINABLE: frozenset[InquiryStatus] = frozenset(
     old for old, new in INQUIRY_TRANSITIONS if new is InquiryStatus.DECLINED
 )
-DECLINED_END_REASON = "declined"
 
 _Step = tuple[InquiryStatus, InquiryStatus, str]
 _CALL_HELD: _Step = (InquiryStatus.ASSIGNED, InquiryStatus.CONNECTED, "discovery_call_held")
@@ -106,7 +106,7 @@ def decline(
         partner_id = None
         if holder is not None:
             partner_id = holder[0]
-            ended = aq.end_assignment(session, inquiry_id, partner_id, DECLINED_END_REASON, now)
+            ended = aq.end_assignment(session, inquiry_id, partner_id, END_DECLINED, now)
             detail["partner_name"] = holder[1]
             if ended is not None:
                 detail.update(assignment_id=ended[0], score=ended[1], rank=ended[2])

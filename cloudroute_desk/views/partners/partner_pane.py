@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.domain.catalog import end_reason_label
 from cloudroute_desk.domain.formatting import THRESHOLD_LABEL
 from cloudroute_desk.domain.routing.values import ExcludedPartner, RankedPartner
 from cloudroute_desk.models.partner_ranking_model import Column, PartnerRankingModel
@@ -40,8 +41,6 @@ from cloudroute_desk.views.theme import status_colors
 SHOWN_LIMIT = 200
 """The pane lists the best 200 ranked partners (every excluded one on demand); nobody reads
 further, and 10,000 pydantic rows per selection would cost more than the ranking itself."""
-
-END_REASONS = {"did_not_connect": "did not connect", "undo": "undone"}
 
 
 def _plain(text: str = "") -> QLabel:
@@ -320,10 +319,7 @@ class PartnerPane(QWidget):
             return
         parts = []
         for entry in routing.history:
-            if entry.active:
-                state = "assigned now"
-            else:
-                state = END_REASONS.get(entry.end_reason or "", entry.end_reason or "ended")
+            state = "assigned now" if entry.active else end_reason_label(entry.end_reason)
             parts.append(
                 f"{entry.partner_name} — {state} (by {entry.assigned_by}, "
                 f"{entry.assigned_at:%Y-%m-%d %H:%M})"

@@ -27,6 +27,7 @@ from cloudroute_desk.domain.catalog import (
     INQUIRY_STATUS_LABELS,
     POOLS,
     RECORD_STATE_LABELS,
+    end_reason_label,
 )
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Contact
@@ -231,7 +232,7 @@ class InquiryDetailPanel(QWidget):
         history = self._section(layout, "Routing history")
         for entry in detail.assignments:
             state = "active" if entry.active else f"ended {_when(entry.ended_at)}"
-            reason = f" ({entry.end_reason})" if entry.end_reason else ""
+            reason = f" ({end_reason_label(entry.end_reason)})" if entry.end_reason else ""
             score = f" · score {entry.score:.2f}" if entry.score is not None else ""
             history.addRow(
                 plain_label(_when(entry.assigned_at)),
