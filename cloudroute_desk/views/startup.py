@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import logging
 import sys
 import traceback
@@ -27,6 +26,7 @@ from cloudroute_desk.assets import asset
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import DatabaseOpenError, open_database
 from cloudroute_desk.demo.generator import generate_demo
+from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.main_window import MainWindow
@@ -67,7 +67,7 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
             _report_refusal(str(error), headless)
             return 2
         executor = DbExecutor(database)
-        admin = args.admin or _default_admin()
+        admin = acting_admin(args.admin)
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
         if headless:
             window.resize(SCREENSHOT_SIZE)
@@ -95,13 +95,6 @@ def _theme(value: object) -> Theme:
         return Theme(str(value))
     except ValueError:
         return Theme.SYSTEM
-
-
-def _default_admin() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "admin"
 
 
 async def _first_database(args: argparse.Namespace, data_dir: Path, headless: bool) -> Database:

@@ -7,7 +7,6 @@ window to fan out.
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, Signal
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.ace.form import AceForm
+from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
 from cloudroute_desk.domain.findings import Severity
 from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel
@@ -70,7 +70,7 @@ class RecordEditorPane(QWidget):
         super().__init__(parent)
         self.executor = executor
         self.draft_store = draft_store
-        self.admin = admin or getpass.getuser()
+        self.admin = acting_admin(admin)
         self.inquiry_id: int | None = None
         self.opened: OpenedRecord | None = None
         self.conflict_dialog: ConflictDialog | None = None

@@ -8,7 +8,6 @@ changed the inquiry meanwhile) is shown in a message box, word for word.
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox, QWidget
 
+from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.domain.catalog import InquiryStatus
 from cloudroute_desk.models.future_relay import FutureRelay
 from cloudroute_desk.services import inquiry_status
@@ -38,7 +38,7 @@ class StatusActions(QObject):
         self._executor = executor
         self._owner = owner
         self._relay = FutureRelay(self)
-        self.admin = admin or getpass.getuser()
+        self.admin = acting_admin(admin)
         self._inquiry_id: int | None = None
         self._status: InquiryStatus | None = None
         self._company = ""
