@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
-from cloudroute_desk.db.tables import AssignmentRow, AuditEventRow, InquiryRow, PartnerRow
+from cloudroute_desk.db.tables import AssignmentRow, InquiryRow, PartnerRow
 from cloudroute_desk.domain.catalog import END_DID_NOT_CONNECT, WAITING_STATUSES, InquiryStatus
 from cloudroute_desk.domain.routing.values import AssignmentEntry
 
@@ -187,27 +187,6 @@ def was_rerouted(session: Session, inquiry_id: int) -> bool:
             .limit(1)
         )
         is not None
-    )
-
-
-def add_audit(
-    session: Session,
-    kind: str,
-    actor: str,
-    now: datetime,
-    inquiry_id: int,
-    partner_id: int | None,
-    detail: dict[str, Any],
-) -> None:
-    session.execute(
-        insert(AuditEventRow).values(
-            at=now,
-            actor=actor,
-            kind=kind,
-            inquiry_id=inquiry_id,
-            partner_id=partner_id,
-            detail=detail,
-        )
     )
 
 

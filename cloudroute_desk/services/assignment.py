@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import assignment_queries as aq
+from cloudroute_desk.db import audit
 from cloudroute_desk.db import routing_queries as rq
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import PartnerRow
@@ -234,14 +235,14 @@ def _assign_once(
             aq.insert_assignment(
                 session, inquiry_id, partner_id, admin, now, decision.score, decision.rank
             )
-            aq.add_audit(
+            audit.add_audit_event(
                 session,
-                "assigned",
-                admin,
-                now,
-                inquiry_id,
-                partner_id,
-                {
+                kind="assigned",
+                actor=admin,
+                at=now,
+                inquiry_id=inquiry_id,
+                partner_id=partner_id,
+                detail={
                     "partner_name": partner.name,
                     "score": decision.score,
                     "rank": decision.rank,
@@ -282,14 +283,14 @@ def unassign(
             raise NotAssignableError(
                 f"the assignment can no longer be undone: the inquiry is {status}"
             )
-        aq.add_audit(
+        audit.add_audit_event(
             session,
-            "unassigned",
-            admin,
-            now,
-            inquiry_id,
-            partner_id,
-            {
+            kind="unassigned",
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail={
                 "partner_name": aq.partner_name(session, partner_id),
                 "score": score,
                 "rank": rank,
@@ -322,14 +323,14 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
             status = aq.inquiry_status(session, inquiry_id)
             raise NotAssignableError(f"the inquiry can no longer be re-routed: it is {status}")
         assignment_id, score, rank = ended
-        aq.add_audit(
+        audit.add_audit_event(
             session,
-            "did_not_connect",
-            admin,
-            now,
-            inquiry_id,
-            partner_id,
-            {
+            kind="did_not_connect",
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail={
                 "partner_name": holder[1],
                 "score": score,
                 "rank": rank,
@@ -354,14 +355,14 @@ def undo_did_not_connect(
             if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
                 raise _LostRaceError()
             aq.reactivate_assignment(session, assignment_id)
-            aq.add_audit(
+            audit.add_audit_event(
                 session,
-                "did_not_connect_undone",
-                admin,
-                now,
-                inquiry_id,
-                partner_id,
-                {
+                kind="did_not_connect_undone",
+                actor=admin,
+                at=now,
+                inquiry_id=inquiry_id,
+                partner_id=partner_id,
+                detail={
                     "partner_name": aq.partner_name(session, partner_id),
                     "assignment_id": assignment_id,
                     "reason": "undo of did not connect",

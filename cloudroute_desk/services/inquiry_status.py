@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import assignment_queries as aq
+from cloudroute_desk.db import audit
 from cloudroute_desk.db import inquiry_status_queries as sq
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import (
@@ -78,7 +79,15 @@ def mark_discovery_call_held(
         detail: dict[str, Any] = {"reason": reason.strip(), "previous_status": old.value}
         if holder is not None:
             detail["partner_name"] = holder[1]
-        aq.add_audit(session, kind, admin, now, inquiry_id, holder[0] if holder else None, detail)
+        audit.add_audit_event(
+            session,
+            kind=kind,
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=holder[0] if holder else None,
+            detail=detail,
+        )
     return CONNECTED
 
 
@@ -110,7 +119,15 @@ def decline(
             detail["partner_name"] = holder[1]
             if ended is not None:
                 detail.update(assignment_id=ended[0], score=ended[1], rank=ended[2])
-        aq.add_audit(session, "declined", admin, now, inquiry_id, partner_id, detail)
+        audit.add_audit_event(
+            session,
+            kind="declined",
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail=detail,
+        )
     return DECLINED
 
 
@@ -150,6 +167,14 @@ def follow_record(
             "reason": f"ACE record {record_id} {new_state.value}",
             "previous_status": old.value,
         }
-        aq.add_audit(session, kind, admin, now, inquiry_id, partner_id, detail)
+        audit.add_audit_event(
+            session,
+            kind=kind,
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail=detail,
+        )
         moved.append(new)
     return tuple(moved)

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from cloudroute_desk.db import audit, routing_queries
 from cloudroute_desk.db import record_queries as queries
-from cloudroute_desk.db import routing_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.record_queries import Outcome, StoredRecord
 from cloudroute_desk.domain.ace.form import AceForm
@@ -304,7 +304,7 @@ def create_record(
             now=now,
             actor=admin,
         )
-        queries.add_audit_event(
+        audit.add_audit_event(
             session,
             kind="record_created",
             actor=admin,
@@ -446,7 +446,7 @@ def transition(
                 awarded_pool=award.pool.value,
                 credited_on=award.credited_on.isoformat(),
             )
-        queries.add_audit_event(
+        audit.add_audit_event(
             session,
             kind="record_state",
             actor=admin,
