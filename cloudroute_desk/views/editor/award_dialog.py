@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import AceRecordSummary
 from cloudroute_desk.domain.formatting import money
-from cloudroute_desk.services.records import Award
 from cloudroute_desk.views.editor.fields import MAX_USD
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
@@ -414,7 +415,7 @@ class RecordEditorPane(QWidget):
             return
         spawn(self._transition(state, None))
 
-    async def _transition(self, state: RecordState, award: records.Award | None) -> None:
+    async def _transition(self, state: RecordState, award: Award | None) -> None:
         opened = self.opened
         if opened is None:
             return
