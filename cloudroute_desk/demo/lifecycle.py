@@ -1,12 +1,13 @@
 """One demo inquiry's life up to "now": assignment, re-route, discovery call, ACE records.
 
-The timeline follows DOMAIN.md: an admin assigns a partner (typically 16-18 hours after
-arrival, some past the 24-hour SLA); the partner holds a discovery call a few days later (or
-the founder never connects and the inquiry is re-routed to a different partner); a few days
-after the call the partner files one record per pool the tier allows, within the pools'
-amount ranges and the $150K stacked ceiling; reviewers decide within each pool's turnaround
-band, approving with the partner's hidden probability on the inquiry's profile. Whatever has
-not happened by "now" is where the inquiry and its records stand today.
+The timeline follows the lifecycle in ``domain/catalog.py``: an admin assigns a partner
+(typically 16-18 hours after arrival, some past the 24-hour SLA); the partner holds a
+discovery call a few days later (or the founder never connects and the inquiry is re-routed
+to a different partner); a few days after the call the partner files one record per pool the
+tier allows, within the pools' amount ranges and the $150K stacked ceiling; reviewers decide
+within each pool's turnaround band, approving with the partner's hidden probability on the
+inquiry's profile. Whatever has not happened by "now" is where the inquiry and its records
+stand today.
 """
 
 from __future__ import annotations

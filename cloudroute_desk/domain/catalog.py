@@ -1,7 +1,7 @@
 """The business catalog: tiers, pools, states and the intake vocabularies, with their numbers.
 
-Everything here comes from the seed (``shared/seed``) as distilled in DOMAIN.md. It is the
-single place these rules live: the database migrations copy the transition tables from it
+It is the single place these business rules live (the README's "What an admin can do"
+describes them): the database migrations copy the transition tables from it
 (a test checks they still agree), and the editor, importer, CLI and router all read it.
 """
 
