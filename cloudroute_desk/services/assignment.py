@@ -39,7 +39,7 @@ from cloudroute_desk.domain.routing.batch import (
 )
 from cloudroute_desk.domain.routing.score import ranked_partner
 from cloudroute_desk.domain.routing.values import AssignmentEntry, Ranking
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import NOTHING, ChangeKind, Changes, Rows
 from cloudroute_desk.services.routing import (
     InquiryNotFoundError,
     ensure_index,
@@ -48,7 +48,18 @@ from cloudroute_desk.services.routing import (
     score_row,
 )
 
-ASSIGNED = Changes(queue=True, ranking=True, charts=True)
+
+def handed_over(inquiry_ids: Iterable[int], partner_ids: Iterable[int], admin: str) -> Changes:
+    """What an assignment, its undo, a re-route or a batch changed: the inquiries' status and
+    partner, and the loads of the partners they moved between."""
+    return Changes.of(
+        ChangeKind.INQUIRY_STATUS,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=Rows.among(inquiry_ids),
+        partners=Rows.among(partner_ids),
+        admin=admin,
+    )
+
 
 SQLITE_LOCK_ATTEMPTS = 3
 """SQLite's busy handler is not fair: under many writers one can wait out the whole busy
@@ -182,7 +193,7 @@ def assign(
             raise NotAssignableError(str(error)) from None
     decision = _decision(ranking, partner_id)
     _assign(database, inquiry_id, partner_id, admin, reason, decision, source="manual")
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def _assign(
@@ -299,7 +310,7 @@ def unassign(
                 "assignment_id": assignment_id,
             },
         )
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Changes:
@@ -338,7 +349,7 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
                 "reason": "did not connect: re-route",
             },
         )
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def undo_did_not_connect(
@@ -370,7 +381,7 @@ def undo_did_not_connect(
             )
     except (_LostRaceError, IntegrityError):
         raise _already_assigned(database, inquiry_id) from None
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def assignment_history(database: Database, inquiry_id: int) -> tuple[AssignmentEntry, ...]:
@@ -517,4 +528,9 @@ def accept_batch(
             assigned.append(item)
         if progress is not None:
             progress(done, len(chosen))
-    return BatchResult(tuple(assigned), tuple(lost), ASSIGNED if assigned else Changes())
+    changes = (
+        handed_over([i.inquiry_id for i in assigned], [i.partner_id for i in assigned], admin)
+        if assigned
+        else NOTHING
+    )
+    return BatchResult(tuple(assigned), tuple(lost), changes)

@@ -8,8 +8,6 @@ to assign them; the pane's actions (Ctrl+Return, context menu) ask for the same 
 
 from __future__ import annotations
 
-import itertools
-
 from PySide6.QtCore import QItemSelection, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QDrag, QKeySequence
 from PySide6.QtWidgets import (
@@ -29,11 +27,11 @@ from PySide6.QtWidgets import (
 from cloudroute_desk.domain.catalog import end_reason_label
 from cloudroute_desk.domain.formatting import THRESHOLD_LABEL
 from cloudroute_desk.domain.routing.values import ExcludedPartner, RankedPartner
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_ranking_model import Column, PartnerRankingModel
 from cloudroute_desk.services.assignment_plan import InquiryRouting, load_routing
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.views.partners.background import JobRunner
 from cloudroute_desk.views.partners.compare_dialog import MAX_COMPARED, MIN_COMPARED, CompareDialog
 from cloudroute_desk.views.partners.why_view import WhyView
 from cloudroute_desk.views.theme import status_colors
@@ -48,6 +46,16 @@ def _plain(text: str = "") -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label
+
+
+RANKING_JOB = "ranking"
+RANKING_INPUTS = (
+    ChangeKind.ASSIGNMENTS,
+    ChangeKind.PARTNERS,
+    ChangeKind.RECORD_STATES,
+    ChangeKind.RECORDS_ADDED,
+)
+"""Changes anywhere that can move any inquiry's ranking."""
 
 
 class PartnerTable(QTableView):
@@ -85,13 +93,11 @@ class PartnerPane(QWidget):
 
     def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._jobs = JobRunner(executor, self)
-        self._generation = itertools.count(1)
-        self._wanted = 0
+        self._jobs = DbJobs(executor, self)
         self._inquiry_id: int | None = None
         self._routing: InquiryRouting | None = None
-        self._shown = 0
-        """The generation of the routing on screen (``_wanted`` when it is current)."""
+        self._ranking = False
+        """A ranking is on its way: the one on screen is about to be replaced."""
         self._compare: CompareDialog | None = None
         self._columns_fitted = False
         self.shown_limit: int | None = SHOWN_LIMIT
@@ -231,38 +237,44 @@ class PartnerPane(QWidget):
         routing = self._routing
         if routing is None or routing.ranking.inquiry_id != inquiry_id:
             return None
-        return routing if self._shown == self._wanted else None
+        return None if self._ranking else routing
 
     def set_inquiry(self, inquiry_id: int | None) -> None:
         """Show ``inquiry_id``'s ranking (ranked off the GUI thread); None clears the pane."""
         self._inquiry_id = inquiry_id
-        generation = next(self._generation)
-        self._wanted = generation
         if inquiry_id is None:
+            self._jobs.cancel(RANKING_JOB)
+            self._ranking = False
             self._show(None)
             return
         self.header_label.setText(f"Inquiry #{inquiry_id}: ranking…")
+        self._ranking = True
         limit = self.shown_limit
         self._jobs.run(
             lambda db: load_routing(db, inquiry_id, limit=limit),
-            lambda routing: self._on_routing_loaded(generation, routing),
-            lambda error: self._on_routing_failed(generation, error),
+            on_done=self._on_routing_loaded,
+            on_error=self._on_routing_failed,
+            key=RANKING_JOB,  # the admin may have moved on to another inquiry meanwhile
         )
 
     def apply_changes(self, changes: Changes) -> None:
-        if (changes.ranking or changes.partners or changes.queue) and self._inquiry_id is not None:
-            self.set_inquiry(self._inquiry_id)
+        """Re-rank when an input of the score changed: partners, their loads, the routing
+        index (decided records), competing records, or this inquiry itself."""
+        shown = self._inquiry_id
+        if shown is None:
+            return
+        if changes.has(*RANKING_INPUTS) or (
+            changes.has(ChangeKind.INQUIRY_STATUS) and changes.inquiries.touches(shown)
+        ):
+            self.set_inquiry(shown)
 
-    def _on_routing_loaded(self, generation: int, routing: InquiryRouting) -> None:
-        if generation != self._wanted:
-            return  # the admin has moved on to another inquiry
-        self._shown = generation
+    def _on_routing_loaded(self, routing: InquiryRouting) -> None:
+        self._ranking = False
         self._show(routing)
         self.ranking_shown.emit(routing.ranking.inquiry_id)
 
-    def _on_routing_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._wanted:
-            return
+    def _on_routing_failed(self, error: BaseException) -> None:
+        self._ranking = False
         self._show(None)
         self.header_label.setText(f"Cannot rank inquiry #{self._inquiry_id}: {error}")
         self.ranking_failed.emit(str(error))
