@@ -304,7 +304,7 @@ def test_hostile_text_stored_only_through_the_boundary(executor, bad: str) -> No
 
 def test_mark_submitted_locks_the_form_and_export_passes_the_api_model(
     qtbot, executor, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import json
 
     from cloudroute_desk.domain.ace.api_model import check_request

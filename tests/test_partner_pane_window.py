@@ -33,7 +33,7 @@ def _menu_texts(window: MainWindow, title: str) -> list[str]:
 
 def test_queue_selection_drop_and_undo_in_the_window(
     qtbot, app_context, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     world = make_world(database)
     window = MainWindow(app_context)
     qtbot.addWidget(window)

@@ -16,6 +16,11 @@ from cloudroute_desk.services.routing import InquiryNotFoundError, rank_inquiry
 NAME = "route"
 HELP = "Rank every partner for one inquiry, with each factor and the excluded partners' reasons."
 
+FROM_LAST_REFRESH = (
+    "Scores are from the last routing index refresh: the database is locked by another "
+    "program, so the index could not be refreshed now."
+)
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", required=True, help="SQLite file path or postgresql:// URL")
@@ -55,6 +60,7 @@ def as_json(ranking: Ranking) -> dict[str, Any]:
         "threshold": CLOSE_RATE_THRESHOLD,
         "below_threshold_fallback": ranking.below_threshold_fallback,
         "total_ranked": ranking.total_ranked,
+        "from_last_refresh": ranking.from_last_refresh,
         "ranked": ranked,
         "excluded": [e.model_dump(mode="json") for e in ranking.excluded],
     }
@@ -65,6 +71,8 @@ def as_text(ranking: Ranking) -> str:
         f"Inquiry #{ranking.inquiry_id}: {ranking.total_ranked} partners ranked, "
         f"{len(ranking.excluded)} excluded (as of {ranking.as_of:%Y-%m-%d %H:%M} UTC)"
     ]
+    if ranking.from_last_refresh:
+        lines.append(FROM_LAST_REFRESH)
     if ranking.below_threshold_fallback:
         lines.append(
             f"No partner above the {THRESHOLD_LABEL} threshold fits: "

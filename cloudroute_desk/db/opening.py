@@ -22,7 +22,9 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from cloudroute_desk.db.engine import Database, database_for
+from cloudroute_desk.db.deadlines import statement_deadline_lifted
+from cloudroute_desk.db.engine import Database, DatabaseBusyError, database_for, shown_url
+from cloudroute_desk.db.server_link import ServerNotAnsweringError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = "cloudroute-desk"
@@ -241,13 +243,22 @@ def open_database(target: str, *, on_upgrade: OnUpgrade | None = None) -> Databa
                 _backup_sqlite(path, state.label)
             if on_upgrade is not None:
                 on_upgrade(state.label, "+".join(sorted(state.heads)))
-            with database.engine.begin() as connection:
+            with database.engine.begin() as connection, statement_deadline_lifted(connection):
+                # Building an index over a million rows may outlast the statement limit.
                 if len(state.current) > 1:
                     command.stamp(alembic_config(connection), newest_of(state.current), purge=True)
                 command.upgrade(alembic_config(connection), "head")
     except DatabaseOpenError:
         database.dispose()
         raise
+    except DatabaseBusyError as exc:
+        database.dispose()
+        raise DatabaseOpenError(str(exc)) from None
+    except ServerNotAnsweringError as exc:
+        database.dispose()
+        cause = exc.__cause__
+        detail = str(cause).strip().splitlines()[0] if cause is not None else "no answer"
+        raise DatabaseOpenError(f"Cannot reach the server at {shown_url(url)}: {detail}.") from None
     except DBAPIError as exc:
         database.dispose()
         raise DatabaseOpenError(_describe_dbapi_error(url, exc)) from None
@@ -262,7 +273,7 @@ def _describe_dbapi_error(url: URL, exc: DBAPIError) -> str:
         if "readonly" in message or "read-only" in message:
             return f"{url.database} is read-only."
         return f"{url.database} cannot be used: {message}."
-    where = url.render_as_string(hide_password=True)
+    where = shown_url(url)
     if "timeout" in message.lower() or "connect" in message.lower():
         return f"Cannot reach the server at {where}: {message}."
     return f"The server at {where} refused: {message}."

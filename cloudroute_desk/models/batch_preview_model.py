@@ -54,6 +54,19 @@ class BatchPreviewModel(QAbstractTableModel):
         self.endResetModel()
         self.checked_changed.emit(self.checked_count)
 
+    def remove_inquiries(self, inquiry_ids: set[int]) -> None:
+        """Drop the rows of these inquiries (accepted or lost); the rest stay as they were."""
+        kept = [
+            (item, on)
+            for item, on in zip(self._items, self._checked, strict=True)
+            if item.inquiry_id not in inquiry_ids
+        ]
+        self.beginResetModel()
+        self._items = [item for item, _on in kept]
+        self._checked = [on for _item, on in kept]
+        self.endResetModel()
+        self.checked_changed.emit(self.checked_count)
+
     @property
     def items(self) -> list[BatchItem]:
         return list(self._items)

@@ -10,19 +10,20 @@ holds the inquiry.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import assignment_queries as aq
 from cloudroute_desk.db import audit
 from cloudroute_desk.db import routing_queries as rq
-from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.engine import Database, DatabaseBusyError
 from cloudroute_desk.db.tables import PartnerRow
 from cloudroute_desk.domain.catalog import END_DID_NOT_CONNECT, END_UNDONE, InquiryStatus
 from cloudroute_desk.domain.clock import utcnow
@@ -62,6 +63,7 @@ def handed_over(inquiry_ids: Iterable[int], partner_ids: Iterable[int], admin: s
 
 
 SQLITE_LOCK_ATTEMPTS = 3
+QUICK_BUSY_S = 0.5
 """SQLite's busy handler is not fair: under many writers one can wait out the whole busy
 timeout. The transaction rolled back completely, so trying again is safe."""
 
@@ -206,16 +208,16 @@ def _assign(
     source: str,
 ) -> None:
     for attempt in range(1, SQLITE_LOCK_ATTEMPTS + 1):
+        started = time.monotonic()
         try:
             _assign_once(database, inquiry_id, partner_id, admin, reason, decision, source)
             return
-        except OperationalError as error:
-            if not _sqlite_locked(database, error) or attempt == SQLITE_LOCK_ATTEMPTS:
+        except DatabaseBusyError:
+            # Only an instant "busy" is worth another go; one that waited out the busy
+            # timeout means another program holds the lock, and the admin hears it now.
+            waited = time.monotonic() - started
+            if waited > QUICK_BUSY_S or attempt == SQLITE_LOCK_ATTEMPTS:
                 raise
-
-
-def _sqlite_locked(database: Database, error: OperationalError) -> bool:
-    return database.backend == "sqlite" and "database is locked" in str(error)
 
 
 def _assign_once(

@@ -9,6 +9,21 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from cloudroute_desk.db.engine import DatabaseBusyError
+from cloudroute_desk.db.server_link import ServerNotAnsweringError
+
+
+def worth_retrying(error: BaseException) -> bool:
+    """The database could not be used just now (unreachable, not answering, locked by
+    another program): the same work may well succeed in a moment."""
+    return isinstance(error, DBAPIError | ServerNotAnsweringError | DatabaseBusyError | OSError)
+
+
+def shown_elsewhere(error: BaseException) -> bool:
+    """Failures the window already reports in one place, so no dialog per failed job: the
+    server not answering (its banner and status note say so until it answers again)."""
+    return isinstance(error, ServerNotAnsweringError)
+
 
 def failure_sentence(error: BaseException) -> str:
     if isinstance(error, DBAPIError):

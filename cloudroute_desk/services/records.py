@@ -239,6 +239,22 @@ def list_records(database: Database, inquiry_id: int) -> tuple[RecordItem, ...]:
         return tuple(items)
 
 
+def suggested_pool(wanted: tuple[Pool, ...], records: tuple[RecordItem, ...]) -> Pool | None:
+    """The pool a new record defaults to: the first pool the startup asked for that a partner
+    files and that has no record yet."""
+    filed = {item.summary.pool for item in records}
+    for pool in wanted:
+        if POOLS[pool].partner_filed and pool not in filed:
+            return pool
+    return None
+
+
+def pools_wanted(database: Database, inquiry_id: int) -> tuple[Pool, ...]:
+    with database.reading() as session:
+        inquiry = queries.load_inquiry(session, inquiry_id)
+        return inquiry.pools_wanted if inquiry is not None else ()
+
+
 def open_record(database: Database, record_id: int) -> OpenedRecord:
     with database.reading() as session:
         return _open(session, record_id)

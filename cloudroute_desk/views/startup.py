@@ -29,7 +29,7 @@ from cloudroute_desk.demo.generator import generate_demo
 from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services.executor import DbExecutor, Job
-from cloudroute_desk.services.failures import failure_sentence
+from cloudroute_desk.services.failures import failure_sentence, shown_elsewhere
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.main_window import MainWindow
 from cloudroute_desk.views.theme import Theme, apply_theme
@@ -224,6 +224,9 @@ def _install_exception_hook(loop: asyncio.AbstractEventLoop, *, show_dialog: boo
     """Log every unexpected error and, in the GUI, show it instead of dying silently."""
 
     def show(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if shown_elsewhere(value):
+            log.info("%s", value)
+            return
         details = "".join(traceback.format_exception(kind, value, tb))
         log.error("Unexpected error\n%s", details)
         if not show_dialog:

@@ -66,6 +66,9 @@ class CloseRateChart(ChartView):
     def load_job(self, chart_filter: ChartFilter) -> Callable[[Database], Any]:
         return lambda database: charts.close_rate(database, chart_filter)
 
+    def has_data(self) -> bool:
+        return self.data.decided > 0
+
     def show_data(self, data: CloseRateData, chart_filter: ChartFilter) -> None:
         self.data = data
         self.chart_filter = chart_filter

@@ -139,6 +139,9 @@ class DaysChart(ChartView):
     def load_job(self, chart_filter: ChartFilter) -> Callable[[Database], Any]:
         return lambda database: charts.days_to_credit(database, chart_filter)
 
+    def has_data(self) -> bool:
+        return any(pool.records for pool in self.data.pools) or bool(self.data.trend)
+
     def show_data(self, data: DaysData, chart_filter: ChartFilter) -> None:
         self.data = data
         self.chart_filter = chart_filter

@@ -103,6 +103,9 @@ class PipelineChart(ChartView):
     def load_job(self, chart_filter: ChartFilter) -> Callable[[Database], Any]:
         return lambda database: charts.pipeline(database, chart_filter)
 
+    def has_data(self) -> bool:
+        return self.data.total_records > 0
+
     def show_data(self, data: PipelineData, chart_filter: ChartFilter) -> None:
         self.data = data
         self.chart_filter = chart_filter

@@ -68,6 +68,9 @@ class RoutingChart(ChartView):
     def load_job(self, chart_filter: ChartFilter) -> Callable[[Database], Any]:
         return lambda database: charts.routing(database, chart_filter)
 
+    def has_data(self) -> bool:
+        return self.data.measured > 0
+
     def show_data(self, data: RoutingData, chart_filter: ChartFilter) -> None:
         self.data = data
         self.chart_filter = chart_filter

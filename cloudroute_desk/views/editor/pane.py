@@ -43,6 +43,7 @@ from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError, RecordItem
+from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.editor.autosave import Autosave
 from cloudroute_desk.views.editor.award_dialog import AwardDialog
 from cloudroute_desk.views.editor.banner import Banner
@@ -54,7 +55,10 @@ from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.theme import status_colors
 
 EXPORT_NEEDS_FIXES = "Fix the errors first: an exported request must pass Partner Central's checks."
-
+SHARED_DRAFTS = (
+    "Another CloudRoute Desk on this computer uses the same drafts file: both keep their "
+    "edits, and the later save of a record wins."
+)
 EDITOR_PANE = "editor"
 """The initiator name on this pane's writes."""
 RECORD_KINDS = (
@@ -99,6 +103,7 @@ class RecordEditorPane(QWidget):
         self.executor = executor
         self._jobs = DbJobs(executor, self)
         self.draft_store = draft_store
+        self._told_shared = False
         self.admin = acting_admin(admin)
         self.inquiry_id: int | None = None
         self.opened: OpenedRecord | None = None
@@ -272,8 +277,8 @@ class RecordEditorPane(QWidget):
                 then()
             return
         self._jobs.run(
-            lambda db: records.list_records(db, inquiry_id),
-            on_done=lambda items: self._on_list_loaded(inquiry_id, select, items, then),
+            lambda db: (records.list_records(db, inquiry_id), records.pools_wanted(db, inquiry_id)),
+            on_done=lambda loaded: self._on_list_loaded(inquiry_id, select, *loaded, then),
             key="list",
         )
 
@@ -282,10 +287,14 @@ class RecordEditorPane(QWidget):
         inquiry_id: int,
         select: int | None,
         items: tuple[RecordItem, ...],
+        pools_wanted: tuple[Pool, ...],
         then: Callable[[], None] | None,
     ) -> None:
         with QSignalBlocker(self.records_view.selectionModel()):
             self.records_model.set_items(items)
+        pool = records.suggested_pool(pools_wanted, items)
+        if pool is not None:
+            self.pool_combo.setCurrentIndex(max(self.pool_combo.findData(pool.value), 0))
         self.title_label.setText(f"Inquiry {inquiry_id}: {len(items)} ACE record(s)")
         wanted = select if select is not None else (items[0].summary.id if items else None)
         row = self.records_model.row_of(wanted) if wanted is not None else None
@@ -321,6 +330,11 @@ class RecordEditorPane(QWidget):
         identity = drafts.database_identity(self.executor.database)
         restore = drafts.restore_draft(self.draft_store, identity, opened)
         self._show_record(opened)
+        if restore.unreadable is not None:
+            self.save_status.setText(restore.unreadable)
+        if self.draft_store.shared and not self._told_shared:
+            self._told_shared = True
+            self.banner.show_message(SHARED_DRAFTS)
         if restore.form is not None:
             self.form.set_form(restore.form)
         if restore.message is not None:
@@ -335,6 +349,8 @@ class RecordEditorPane(QWidget):
         if opened is None:
             self.history_list.clear()
             self.form.set_context(None)
+            # An empty form, not the last record's values, when nothing is open.
+            self.form.set_form(AceForm())
             self.form.setEnabled(False)
             self.lifecycle.set_record(None, has_errors=False)
             self._update_buttons()
@@ -439,9 +455,9 @@ class RecordEditorPane(QWidget):
 
     def ask_export_path(self, suggested: str) -> str:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export to Partner Central", suggested, "JSON (*.json)"
+            self, "Export to Partner Central", file_dialogs.start_path(suggested), "JSON (*.json)"
         )
-        return path
+        return file_dialogs.chosen(path)
 
     # ---- autosave outcomes -----------------------------------------------------------------
 

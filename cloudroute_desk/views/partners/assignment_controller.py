@@ -113,6 +113,8 @@ class AssignmentController(QObject):
     """A ``Changes`` after every assignment, undo, redo, re-route, and after a refusal."""
     status_reported = Signal(str)
     """A one-line outcome for the status bar."""
+    assigned = Signal(int, str)
+    """(inquiry id, partner name) once an assignment is made and on the undo stack."""
 
     def __init__(
         self,
@@ -168,6 +170,7 @@ class AssignmentController(QObject):
     def _on_assigned(self, changes: Changes, inquiry_id: int, partner_id: int, name: str) -> None:
         self.undo_stack.push(assign_command(self, inquiry_id, partner_id, name))
         self.status_reported.emit(f"Assigned {name} to inquiry {inquiry_id}.")
+        self.assigned.emit(inquiry_id, name)
         self.changes_made.emit(changes)
 
     # ---- re-route ------------------------------------------------------------------------

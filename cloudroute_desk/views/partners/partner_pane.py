@@ -100,6 +100,7 @@ class PartnerPane(QWidget):
         """A ranking is on its way: the one on screen is about to be replaced."""
         self._compare: CompareDialog | None = None
         self._columns_fitted = False
+        self._shown_inquiry_id: int | None = None
         self.shown_limit: int | None = SHOWN_LIMIT
         self.model = PartnerRankingModel(self)
         self._build()
@@ -160,9 +161,12 @@ class PartnerPane(QWidget):
         ):
             button = QToolButton()
             button.setDefaultAction(action)
+            button.setAccessibleName(action.text())
             tools.addWidget(button)
 
         self.table = PartnerTable()
+        self.table.setAccessibleName("Partners ranked for the inquiry")
+        self.table.setTabKeyNavigation(False)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -295,6 +299,11 @@ class PartnerPane(QWidget):
                 f"Inquiry #{ranking.inquiry_id}: {total} ranked{shown}, "
                 f"{len(ranking.excluded)} excluded · index as of "
                 f"{ranking.as_of:%Y-%m-%d %H:%M} UTC"
+                + (
+                    " · from the last refresh (database locked)"
+                    if ranking.from_last_refresh
+                    else ""
+                )
             )
             self.banner_label.setText(
                 f"No partner is above the {THRESHOLD_LABEL} close-rate threshold for this profile: "
@@ -306,6 +315,11 @@ class PartnerPane(QWidget):
         if ranking is not None and ranking.ranked and not self._columns_fitted:
             self._fit_columns()
         self._reselect(selected)
+        shown_id = ranking.inquiry_id if ranking is not None else None
+        if shown_id != self._shown_inquiry_id:
+            # A new inquiry starts at #1, not where the last one was scrolled to.
+            self._shown_inquiry_id = shown_id
+            self.table.scrollToTop()
         self._on_selection_changed()
 
     def _fit_columns(self) -> None:
