@@ -18,7 +18,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cloudroute_desk.cli.command_error import CommandError, open_or_fail
 from cloudroute_desk.cli.terminal_progress import TerminalProgress
+from cloudroute_desk.db.engine import DatabaseBusyError
+from cloudroute_desk.db.server_link import ServerNotAnsweringError
 from cloudroute_desk.domain.acting_admin import acting_admin
+from cloudroute_desk.services.failures import STOPPED_CONNECTION_LOST, connection_lost
 from cloudroute_desk.services.importing import FileFormat, ImportJob, IntakeFileError, RowKind
 
 NAME = "import"
@@ -63,9 +66,11 @@ def run(args: argparse.Namespace) -> int:
         while not job.finished:
             job.run_next_chunk(database)
             progress(job.done, job.total)
-    except (SQLAlchemyError, OSError) as error:
+    except (SQLAlchemyError, OSError, ServerNotAnsweringError, DatabaseBusyError) as error:
         # Chunks stored so far stay (each is whole); say what they were, then why it stopped.
         sys.stdout.write(job.report().render_text())
+        if connection_lost(error):
+            raise CommandError(f"the import {STOPPED_CONNECTION_LOST}", 2) from None
         raise CommandError(f"the import stopped: {_one_line(error)}", 2) from None
     finally:
         database.dispose()

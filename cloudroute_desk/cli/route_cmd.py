@@ -17,8 +17,8 @@ NAME = "route"
 HELP = "Rank every partner for one inquiry, with each factor and the excluded partners' reasons."
 
 FROM_LAST_REFRESH = (
-    "Scores are from the last routing index refresh: the database is locked by another "
-    "program, so the index could not be refreshed now."
+    "Scores are from the last routing index refresh: it could not be refreshed now (the "
+    "database is locked by another program, or this login may only read)."
 )
 
 

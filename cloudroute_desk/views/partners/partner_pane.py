@@ -300,7 +300,7 @@ class PartnerPane(QWidget):
                 f"{len(ranking.excluded)} excluded · index as of "
                 f"{ranking.as_of:%Y-%m-%d %H:%M} UTC"
                 + (
-                    " · from the last refresh (database locked)"
+                    " · from the last refresh (cannot refresh now)"
                     if ranking.from_last_refresh
                     else ""
                 )
