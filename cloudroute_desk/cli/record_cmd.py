@@ -14,6 +14,7 @@ from datetime import date
 
 from cloudroute_desk.cli.command_error import CommandError, open_or_fail
 from cloudroute_desk.cli.workflow_args import add_db_and_admin, admin_of, utc_time
+from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.catalog import Pool, RecordState
 from cloudroute_desk.services import records
 
@@ -37,12 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _award(args: argparse.Namespace, requested_pool: Pool) -> records.Award | None:
+def _award(args: argparse.Namespace, requested_pool: Pool) -> Award | None:
     if args.amount is None and args.credited_on is None and args.awarded_pool is None:
         return None
     if args.amount is None or args.credited_on is None:
         raise CommandError("an award needs both --amount and --credited-on", exit_code=2)
-    return records.Award(args.amount, args.awarded_pool or requested_pool, args.credited_on)
+    return Award(args.amount, args.awarded_pool or requested_pool, args.credited_on)
 
 
 def run(args: argparse.Namespace) -> int:

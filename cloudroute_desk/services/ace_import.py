@@ -20,8 +20,9 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cloudroute_desk.db import ace_queries, record_queries
+from cloudroute_desk.db import ace_queries, audit, record_queries
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.ace.record_rows import (
     DuplicateRecord,
     ParsedRecordRow,
@@ -184,7 +185,7 @@ def _store(session: Session, row: RecordRow, actor: str) -> DuplicateRecord | li
         now=created,
         actor=actor,
     )
-    record_queries.add_audit_event(
+    audit.add_audit_event(
         session,
         kind="record_imported",
         actor=actor,
@@ -210,7 +211,7 @@ def _replay_history(session: Session, record_id: int, row: RecordRow, actor: str
                     f"history[{index}]", "an award needs amount_awarded_usd and credited_on"
                 )
                 raise _RowRefusedError([refusal])
-            award = records.Award(
+            award = Award(
                 step.amount_awarded_usd, step.awarded_pool or row.record_pool, step.credited_on
             )
         try:
