@@ -16,6 +16,7 @@ from cloudroute_desk.db import record_queries as queries
 from cloudroute_desk.db import routing_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.record_queries import Outcome, StoredRecord
+from cloudroute_desk.db.server_clock import server_now
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.rules import ValidationContext
 from cloudroute_desk.domain.catalog import (
@@ -28,7 +29,6 @@ from cloudroute_desk.domain.catalog import (
     RecordState,
     record_transition_allowed,
 )
-from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, Partner
 from cloudroute_desk.domain.findings import Finding, has_errors
 from cloudroute_desk.domain.text_safety import unsafe_fields
@@ -281,8 +281,8 @@ def create_record(
     database: Database, inquiry_id: int, pool: Pool, admin: str, *, today: date | None = None
 ) -> tuple[OpenedRecord, Changes]:
     """A new draft for the inquiry's partner, prefilled from the intake (``from_inquiry``)."""
-    now = utcnow()
     with database.writing() as session:
+        now = server_now(session)
         inquiry = queries.load_inquiry(session, inquiry_id)
         if inquiry is None:
             raise RecordError(f"Inquiry {inquiry_id} no longer exists.")
@@ -331,13 +331,13 @@ def save_form(
     unsafe = unsafe_fields(form)
     if unsafe:
         raise UnstorableTextError(unsafe)
-    now = utcnow()
     fields = form_fields(form)
     pool = _pool_or(form.pool, None)
     # The column is a 32-bit integer on PostgreSQL; the validator reports absurd amounts,
     # the column only has to hold something both backends accept.
     amount = min(max(0, form.amount_requested_usd), MAX_COLUMN_USD)
     with database.writing() as session:
+        now = server_now(session)
         current = queries.load_record(session, record_id)
         if current is None:
             raise RecordNotFoundError(record_id)
@@ -401,8 +401,8 @@ def transition(
     a downgrade must award a different pool or less than requested. The database trigger
     refuses any transition the catalog does not list, even if this check were bypassed.
     """
-    now = utcnow()
     with database.writing() as session:
+        now = server_now(session)
         current = queries.load_record(session, record_id)
         if current is None:
             raise RecordNotFoundError(record_id)

@@ -99,6 +99,13 @@ GATE_TRIED = 4
 GATE_COMPETING = 5
 GATE_CAPACITY = 6
 
+AT_CAPACITY = "at capacity"
+"""How the capacity gate's reason starts (assignment re-checks capacity live, not from it)."""
+
+
+def is_capacity(reason: str) -> bool:
+    return reason.startswith(AT_CAPACITY)
+
 
 @dataclass(frozen=True)
 class PartnerTable:
@@ -384,7 +391,7 @@ def _excluded(scored: ScoredInquiry) -> tuple[ExcludedPartner, ...]:
                 f"holds a competing ACE record for this customer ({scored.competing[pid]})"
             )
         if load[k] >= capacity[k]:
-            reasons.append(f"at capacity ({load[k]}/{capacity[k]} open engagements)")
+            reasons.append(f"{AT_CAPACITY} ({load[k]}/{capacity[k]} open engagements)")
         excluded.append(
             ExcludedPartner(
                 partner_id=pid,
