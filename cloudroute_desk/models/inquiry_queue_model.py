@@ -29,7 +29,6 @@ from PySide6.QtCore import (
 )
 
 from cloudroute_desk.domain.catalog import INQUIRY_STATUS_LABELS
-from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.queue_filter import QueueFilter, SortKey, sla_deadline, sla_view
 from cloudroute_desk.models.future_relay import FutureRelay
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
@@ -146,11 +145,12 @@ class InquiryQueueModel(QAbstractTableModel):
         executor: DbExecutor,
         parent: QObject | None = None,
         *,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(parent)
         self._executor = executor
-        self._clock = clock
+        self._clock = clock or executor.now
+        """The server's time by default: the SLA text agrees with the stored times."""
         self._relay = FutureRelay(self)
         self._filter = QueueFilter()
         self._count = 0
@@ -158,7 +158,7 @@ class InquiryQueueModel(QAbstractTableModel):
         self._generation = 0
         self._in_flight: set[int] = set()
         self._wanted: OrderedDict[int, None] = OrderedDict()
-        self._query_now = clock()
+        self._query_now = self._clock()
         self._counts: OrderedDict[QueueFilter, tuple[int, float]] = OrderedDict()
         """Count per filter (sort excluded) and when it was taken (monotonic seconds)."""
         self._window_pending = False

@@ -11,9 +11,11 @@ import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from typing import Any, TypeVar
 
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.services.server_time import ServerClock
 
 T = TypeVar("T")
 
@@ -24,6 +26,9 @@ class DbExecutor:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudroute-db")
         self._pending = 0
         self._lock = threading.Lock()
+        self.clock = ServerClock()
+        """The server's time for what the views compute (the SLA countdown)."""
+        self._measure_clock()
 
     @property
     def idle(self) -> bool:
@@ -40,6 +45,18 @@ class DbExecutor:
         old = self._database
         self._database = database
         self._pool.submit(old.dispose)
+        self._measure_clock()
+
+    def now(self) -> datetime:
+        """The database server's current time; re-measures the offset when it is due."""
+        if self.clock.due:
+            self._measure_clock()
+        return self.clock.now()
+
+    def _measure_clock(self) -> None:
+        future = self.submit(self.clock.measure)
+        # A failed measurement keeps the previous offset; the next due check tries again.
+        future.add_done_callback(lambda done: done.exception())
 
     def submit(self, job: Callable[[Database], T]) -> Future[T]:
         database = self._database

@@ -28,7 +28,6 @@ from cloudroute_desk.domain.catalog import (
     POOLS,
     RECORD_STATE_LABELS,
 )
-from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Contact
 from cloudroute_desk.domain.queue_filter import sla_deadline, sla_view
 from cloudroute_desk.models.future_relay import FutureRelay
@@ -189,7 +188,9 @@ class InquiryDetailPanel(QWidget):
         font.setBold(True)
         title.setFont(font)
         layout.addWidget(title)
-        sla = sla_view(inquiry.status, inquiry.arrived_at, inquiry.assigned_at, utcnow())
+        sla = sla_view(
+            inquiry.status, inquiry.arrived_at, inquiry.assigned_at, self._executor.now()
+        )
         layout.addWidget(
             plain_label(f"{INQUIRY_STATUS_LABELS[inquiry.status]} · SLA {sla.text}", holder)
         )

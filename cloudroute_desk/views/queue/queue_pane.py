@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter
 from cloudroute_desk.models import inquiry_queue_model as qm
 from cloudroute_desk.models.future_relay import FutureRelay
@@ -199,7 +198,7 @@ class QueuePane(QWidget):
         if current is None and located is not None and located.row == row:
             after = located.key  # pressed again before the row's page arrived
         queue_filter = self.model.queue_filter
-        now = utcnow()
+        now = self._executor.now()
 
         def job(database: object) -> Located | None:
             return queue_service.next_breached(database, queue_filter, now, after)  # type: ignore[arg-type]
@@ -365,7 +364,7 @@ class QueuePane(QWidget):
         """Re-count the whole queue (the filtered count comes with every model reload)."""
         self._summary_request += 1
         request = self._summary_request
-        now = utcnow()
+        now = self._executor.now()
 
         def job(database: object) -> QueueSummary:
             return queue_service.summary(database, QueueFilter(), now)  # type: ignore[arg-type]
