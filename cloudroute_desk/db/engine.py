@@ -9,14 +9,17 @@ deadline so an unreachable server fails fast instead of hanging the app.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
+
+from cloudroute_desk.db import change_feed
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 CONNECT_TIMEOUT_S = 5
@@ -61,6 +64,14 @@ class Database:
     url: URL
     engine: Engine
     session_factory: sessionmaker[Session]
+    admin: str = ""
+    """Who the change feed names for this handle's writes (``signed_as``)."""
+    origin: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """This app instance, so it can tell its own changes in the feed from the others'."""
+
+    def signed_as(self, admin: str) -> Database:
+        """The same connections, with writes signed by ``admin`` in the change feed."""
+        return replace(self, admin=admin)
 
     @property
     def backend(self) -> str:
@@ -89,7 +100,9 @@ class Database:
             if self.backend == "sqlite":
                 session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE"})
             try:
+                change_feed.sign(session, self.admin, self.origin)
                 yield session
+                change_feed.unsign(session)
                 session.commit()
             except BaseException:
                 session.rollback()
