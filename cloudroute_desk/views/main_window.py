@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.record_editor.changes_made.connect(self.apply_changes)
         self.register_change_aware(self.record_editor)
         self.queue.inquiry_selected.connect(self.record_editor.set_inquiry)
-        self.inquiry_facts = InquiryFacts(self)
+        self.inquiry_facts = InquiryFacts(self.context.executor.now, self)
         self.inquiry_detail.detail_loaded.connect(
             lambda: self.inquiry_facts.show_detail(self.inquiry_detail.detail)
         )
@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
             QMessageBox.critical(self, "Cannot open database", str(error))
             return False
-        self.context.executor.switch_to(database)
+        self.context.executor.switch_to(database.signed_as(self.context.admin))
         self.undo_stack.clear()
         self.statusBar().showMessage("Database opened", 3000)
         self._show_database_name()

@@ -66,8 +66,8 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
         except DatabaseOpenError as error:
             _report_refusal(str(error), headless)
             return 2
-        executor = DbExecutor(database)
         admin = args.admin or _default_admin()
+        executor = DbExecutor(database.signed_as(admin))
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
         if args.window_size is not None:
             window.show_at_size(QSize(*args.window_size))
