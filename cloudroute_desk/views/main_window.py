@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from typing import Protocol
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +28,7 @@ from cloudroute_desk import __version__
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import DatabaseOpenError, open_database
 from cloudroute_desk.domain.chart_data import QueueFilterRequest, to_filter_request
+from cloudroute_desk.services.change_follow import RemoteChanges
 from cloudroute_desk.services.changes import EVERYTHING, Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.views.charts.panel import ChartsPanel
@@ -36,6 +37,7 @@ from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqli
 from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.import_dialog import ImportController
+from cloudroute_desk.views.live_updates import LiveUpdates
 from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
@@ -44,6 +46,9 @@ from cloudroute_desk.views.tasks import spawn
 from cloudroute_desk.views.theme import Theme, apply_theme
 from cloudroute_desk.views.window_fit import MINIMUM_SIZE, default_geometry, fit_to_screen
 from cloudroute_desk.views.workspaces import Workspace, Workspaces
+
+CHARTS_DEBOUNCE_MS = 3000
+"""Other admins' changes redraw the charts at most this often (each reload aggregates)."""
 
 
 class ChangeAware(Protocol):
@@ -66,6 +71,7 @@ class MainWindow(QMainWindow):
         self._build_workspaces()
         self._build_menus()
         self._build_status_bar()
+        self._build_live_updates()
         self._restore_state()
 
     # ---- panes ---------------------------------------------------------------------------
@@ -194,6 +200,34 @@ class MainWindow(QMainWindow):
     def register_change_aware(self, pane: ChangeAware) -> None:
         self._change_aware.append(pane)
 
+    # ---- the others' changes -------------------------------------------------------------
+
+    def _build_live_updates(self) -> None:
+        self.live = LiveUpdates(self.context.executor, self)
+        self.live.arrived.connect(self._on_live_arrived)
+        self._charts_pending = Changes()
+        self._charts_debounce = QTimer(self)
+        self._charts_debounce.setSingleShot(True)
+        self._charts_debounce.setInterval(CHARTS_DEBOUNCE_MS)
+        self._charts_debounce.timeout.connect(self._on_charts_debounce_timeout)
+        self.database_switched.connect(lambda _name: self.live.start())
+        self.live.start()
+
+    def _on_live_arrived(self, remote: RemoteChanges) -> None:
+        """Another admin's changes reach every pane like our own; the charts (whole-table
+        aggregates) at most once per ``CHARTS_DEBOUNCE_MS`` while changes keep coming."""
+        for pane in self._change_aware:
+            if pane is self.charts:
+                self._charts_pending = self._charts_pending | remote.changes
+                if not self._charts_debounce.isActive():
+                    self._charts_debounce.start()
+            else:
+                pane.apply_changes(remote.changes)
+
+    def _on_charts_debounce_timeout(self) -> None:
+        pending, self._charts_pending = self._charts_pending, Changes()
+        self.charts.apply_changes(pending)
+
     def apply_changes(self, changes: Changes) -> None:
         """Fan a use-case's Changes out to every pane; each reloads only what it shows."""
         if not changes.any:
@@ -270,6 +304,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """F5: every pane re-reads what it shows (another admin's work, a restored server)."""
         self.apply_changes(EVERYTHING)
+        if not self.live.following:
+            self.live.start()  # the database was unreachable when it was opened
         self.statusBar().showMessage("Refreshed", 2000)
 
     def _on_pop_out_triggered(self) -> None:
@@ -394,4 +430,5 @@ class MainWindow(QMainWindow):
         settings.setValue("window/splitters/review", self.record_editor.body.saveState())
         settings.setValue("window/workspace", self.workspaces.current.value)
         self.review.bring_back()
+        self.live.stop()
         super().closeEvent(event)

@@ -1,0 +1,113 @@
+"""Other admins' work, arriving by itself: follows the database's change feed and hands each
+batch of the others' changes to the window as ``arrived(RemoteChanges)``.
+
+PostgreSQL: the ``FeedListener`` thread wakes us on NOTIFY (and on every reconnect, which is
+the catch-up); a slow poll covers a connection that died silently. SQLite: a poll every
+second, only while the window is visible (a hidden app costs nothing), and one read as soon
+as it is shown again. Reads run on the DB executor, one at a time: a wake-up during a read
+asks for exactly one more read after it, so a burst of commits costs two reads, not one each.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.services.change_follow import FeedCursor, RemoteChanges
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.feed_listener import FeedListener
+
+SQLITE_POLL_MS = 1000
+POSTGRES_POLL_MS = 15_000
+
+
+class LiveUpdates(QObject):
+    arrived = Signal(object)
+    """RemoteChanges: what the others changed since the last read (never empty)."""
+
+    _woken = Signal()
+    """Emitted from the listener thread; Qt queues it to this object's (GUI) thread."""
+
+    def __init__(self, executor: DbExecutor, window: QWidget) -> None:
+        super().__init__(window)
+        self._executor = executor
+        self._window = window
+        self._relay = FutureRelay(self)
+        self._cursor: FeedCursor | None = None
+        self._reading = False
+        self._read_again = False
+        self._listener: FeedListener | None = None
+        self._generation = 0
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._woken.connect(self.read_now)
+        window.installEventFilter(self)
+
+    @property
+    def following(self) -> bool:
+        return self._cursor is not None
+
+    def start(self) -> None:
+        """Follow the current database from its newest change on (what is loaded now)."""
+        self.stop()
+        self._generation += 1
+        generation = self._generation
+        self._relay.watch(
+            self._executor.submit(FeedCursor.at_head),
+            lambda cursor: self._on_cursor_ready(generation, cursor),
+            lambda _error: None,  # unreachable now: F5 or the next open tries again
+        )
+
+    def stop(self) -> None:
+        self._generation += 1
+        self._cursor = None
+        self._timer.stop()
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+
+    def read_now(self) -> None:
+        if self._cursor is None:
+            return
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading = True
+        generation, cursor = self._generation, self._cursor
+        self._relay.watch(
+            self._executor.submit(cursor.read),
+            lambda remote: self._on_read(generation, remote),
+            lambda _error: self._on_read(generation, None),
+        )
+
+    def _on_cursor_ready(self, generation: int, cursor: FeedCursor) -> None:
+        if generation != self._generation:
+            return
+        self._cursor = cursor
+        database = self._executor.database
+        if database.backend == "postgresql":
+            self._listener = FeedListener(database.url, self._woken.emit)
+            self._listener.start()
+            self._timer.start(POSTGRES_POLL_MS)
+        else:
+            self._timer.start(SQLITE_POLL_MS)
+
+    def _on_read(self, generation: int, remote: RemoteChanges | None) -> None:
+        self._reading = False
+        if generation != self._generation:
+            return
+        if remote is not None and remote.changes.any:
+            self.arrived.emit(remote)
+        if self._read_again:
+            self._read_again = False
+            self.read_now()
+
+    def _on_timer_timeout(self) -> None:
+        if self._window.isVisible() and not self._window.isMinimized():
+            self.read_now()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Show:
+            self.read_now()  # back from hidden: catch up at once
+        return False

@@ -1,0 +1,95 @@
+"""Two app windows (two executors, two connections) on one database: what one admin does
+shows in the other's window by itself, on both backends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QSize
+
+from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.services import assignment, inquiry_status
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.views.context import AppContext
+from cloudroute_desk.views.main_window import MainWindow
+from tests.factories import add_inquiry, add_partner
+
+WAIT = 10_000
+SIZE = QSize(1280, 720)
+
+
+@pytest.fixture
+def windows(qtbot, db_target: str, tmp_path: Path) -> Iterator[dict[str, MainWindow]]:  # type: ignore[no-untyped-def]
+    opened: dict[str, MainWindow] = {}
+    executors = []
+    for admin in ("alice", "bob"):
+        executor = DbExecutor(open_database(db_target).signed_as(admin))
+        executors.append(executor)
+        folder = tmp_path / admin
+        folder.mkdir()
+        settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(AppContext(executor, admin, settings, folder))
+        qtbot.addWidget(window)
+        window.show_at_size(SIZE)
+        qtbot.waitExposed(window)
+        opened[admin] = window
+    yield opened
+    for window in opened.values():
+        window.close()
+    for executor in executors:
+        executor.shutdown()
+
+
+def _select(qtbot, window: MainWindow, inquiry: int) -> None:  # type: ignore[no-untyped-def]
+    queue = window.queue
+    qtbot.waitUntil(lambda: queue.model.row_of_loaded(inquiry) is not None, timeout=WAIT)
+    queue.select_row(queue.model.row_of_loaded(inquiry) or 0)
+    qtbot.waitUntil(lambda: window.inquiry_detail.detail is not None, timeout=WAIT)
+
+
+def _status_in_queue(window: MainWindow, inquiry: int) -> InquiryStatus | None:
+    row = window.queue.model.row_of_loaded(inquiry)
+    found = None if row is None else window.queue.model.row_object(row)
+    return None if found is None else found.status
+
+
+def test_a_change_in_one_window_appears_in_the_other(qtbot, windows, db_target: str) -> None:  # type: ignore[no-untyped-def]
+    alice, bob = windows["alice"], windows["bob"]
+    seed = open_database(db_target)
+    try:
+        partner = add_partner(seed, name="Lighthouse Cloud")
+        first = add_inquiry(seed, company_name="First Co")
+        second = add_inquiry(seed, company_name="Second Co")
+    finally:
+        seed.dispose()
+    for window in (alice, bob):
+        window.refresh()  # the rows were seeded after the windows opened
+    _select(qtbot, bob, first)
+    qtbot.waitUntil(lambda: alice.live.following and bob.live.following, timeout=WAIT)
+    selected_before = bob.queue.table.currentIndex().row()
+
+    alice.context.executor.call(lambda db: assignment.assign(db, first, partner, "alice"))
+
+    qtbot.waitUntil(lambda: _status_in_queue(bob, first) is InquiryStatus.ASSIGNED, timeout=WAIT)
+    detail = bob.inquiry_detail
+    qtbot.waitUntil(
+        lambda: (
+            detail.detail is not None
+            and detail.detail.inquiry.status is InquiryStatus.ASSIGNED
+            and detail.detail.partner_name == "Lighthouse Cloud"
+        ),
+        timeout=WAIT,
+    )
+    assert bob.queue.table.currentIndex().row() == selected_before  # the selection stayed
+
+    # And the other way round: bob declines the second inquiry, alice's queue follows.
+    bob.context.executor.call(
+        lambda db: inquiry_status.decline(db, second, "bob", expected=InquiryStatus.NEW)
+    )
+    qtbot.waitUntil(
+        lambda: _status_in_queue(alice, second) is InquiryStatus.DECLINED,
+        timeout=WAIT,
+    )
