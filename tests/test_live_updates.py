@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QSettings, QSize, Qt
 
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.models.inquiry_queue_model import COL_COMPANY
 from cloudroute_desk.services import assignment, inquiry_status
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
@@ -22,7 +23,20 @@ SIZE = QSize(1280, 720)
 
 
 @pytest.fixture
-def windows(qtbot, db_target: str, tmp_path: Path) -> Iterator[dict[str, MainWindow]]:  # type: ignore[no-untyped-def]
+def world(db_target: str) -> tuple[int, int, int]:
+    """A partner and two new inquiries, written before any window opens."""
+    seed = open_database(db_target)
+    try:
+        partner = add_partner(seed, name="Lighthouse Cloud")
+        first = add_inquiry(seed, company_name="First Co")
+        second = add_inquiry(seed, company_name="Second Co")
+    finally:
+        seed.dispose()
+    return partner, first, second
+
+
+@pytest.fixture
+def windows(qtbot, world, db_target: str, tmp_path: Path) -> Iterator[dict[str, MainWindow]]:  # type: ignore[no-untyped-def]
     opened: dict[str, MainWindow] = {}
     executors = []
     for admin in ("alice", "bob"):
@@ -56,17 +70,9 @@ def _status_in_queue(window: MainWindow, inquiry: int) -> InquiryStatus | None:
     return None if found is None else found.status
 
 
-def test_a_change_in_one_window_appears_in_the_other(qtbot, windows, db_target: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_change_in_one_window_appears_in_the_other(qtbot, windows, world) -> None:  # type: ignore[no-untyped-def]
     alice, bob = windows["alice"], windows["bob"]
-    seed = open_database(db_target)
-    try:
-        partner = add_partner(seed, name="Lighthouse Cloud")
-        first = add_inquiry(seed, company_name="First Co")
-        second = add_inquiry(seed, company_name="Second Co")
-    finally:
-        seed.dispose()
-    for window in (alice, bob):
-        window.refresh()  # the rows were seeded after the windows opened
+    partner, first, second = world
     _select(qtbot, bob, first)
     qtbot.waitUntil(lambda: alice.live.following and bob.live.following, timeout=WAIT)
     selected_before = bob.queue.table.currentIndex().row()
@@ -84,6 +90,18 @@ def test_a_change_in_one_window_appears_in_the_other(qtbot, windows, db_target: 
         timeout=WAIT,
     )
     assert bob.queue.table.currentIndex().row() == selected_before  # the selection stayed
+    model = bob.queue.model
+    row = model.row_of_loaded(first)
+    assert row is not None
+    cell = model.index(row, COL_COMPANY)
+    assert model.data(cell, Qt.ItemDataRole.BackgroundRole) is not None
+    assert model.data(cell, Qt.ItemDataRole.ToolTipRole).startswith("alice changed this at ")
+    untouched = model.index(model.row_of_loaded(second) or 0, COL_COMPANY)
+    assert model.data(untouched, Qt.ItemDataRole.BackgroundRole) is None
+    qtbot.waitUntil(
+        lambda: model.data(cell, Qt.ItemDataRole.BackgroundRole) is None, timeout=WAIT
+    )  # the mark is brief
+    assert alice.queue.model.remote_marks.get(first) is None  # no mark for her own change
 
     # And the other way round: bob declines the second inquiry, alice's queue follows.
     bob.context.executor.call(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -25,13 +25,17 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
+from PySide6.QtGui import QBrush, QColor
 
+from cloudroute_desk.db.change_feed import FeedEntry
 from cloudroute_desk.domain.catalog import INQUIRY_STATUS_LABELS
 from cloudroute_desk.domain.queue_filter import QueueFilter, SortKey, sla_deadline, sla_view
 from cloudroute_desk.models.future_relay import FutureRelay
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
+from cloudroute_desk.models.remote_marks import RemoteMarks
 from cloudroute_desk.services import queue as queue_service
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.queue import QueueRow
@@ -105,6 +109,7 @@ _ROLES = frozenset(
         Qt.ItemDataRole.DisplayRole,
         Qt.ItemDataRole.ToolTipRole,
         Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.BackgroundRole,
         SORT_ROLE,
         OBJECT_ROLE,
         SLA_ROLE,
@@ -163,6 +168,12 @@ class InquiryQueueModel(QAbstractTableModel):
         """Count per filter (sort excluded) and when it was taken (monotonic seconds)."""
         self._window_pending = False
         self._loading = False
+        self.remote_marks = RemoteMarks("inquiry")
+        self._mark_brush = QBrush(QColor(255, 196, 0, 56))
+        """A translucent amber: readable over either palette, distinct from selection."""
+        self._mark_timer = QTimer(self)
+        self._mark_timer.setSingleShot(True)
+        self._mark_timer.timeout.connect(self._on_mark_timer_timeout)
 
     # Public API -------------------------------------------------------------------------
 
@@ -262,12 +273,42 @@ class InquiryQueueModel(QAbstractTableModel):
             return row
         if role == SLA_ROLE and column == COL_SLA:
             return sla_view(row.status, row.arrived_at, row.assigned_at, self._clock())
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_SLA:
-            deadline = sla_deadline(row.arrived_at)
-            return f"Routing deadline {deadline:%Y-%m-%d %H:%M} UTC"
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole):
+            return self._remote_mark_data(row, column, role)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SPEND:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _remote_mark_data(self, row: QueueRow, column: int, role: int) -> Any:
+        mark = self.remote_marks.get(row.id)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return None if mark is None else self._mark_brush
+        tips = [] if mark is None else [mark.describe()]
+        if column == COL_SLA:
+            tips.append(f"Routing deadline {sla_deadline(row.arrived_at):%Y-%m-%d %H:%M} UTC")
+        return "\n".join(tips) or None
+
+    def mark_remote(self, entries: Iterable[FeedEntry]) -> None:
+        """Tint the rows another admin just changed for a few seconds (tooltip: who, when)."""
+        marked = set(self.remote_marks.mark(entries))
+        self._repaint_rows(marked)
+        self._schedule_mark_expiry()
+
+    def _on_mark_timer_timeout(self) -> None:
+        self._repaint_rows(set(self.remote_marks.expire()))
+        self._schedule_mark_expiry()
+
+    def _schedule_mark_expiry(self) -> None:
+        left = self.remote_marks.next_expiry_s
+        if left is not None:
+            self._mark_timer.start(int(left * 1000) + 10)
+
+    def _repaint_rows(self, inquiry_ids: set[int]) -> None:
+        last = self.columnCount() - 1
+        for inquiry_id in inquiry_ids:
+            row = self.row_of_loaded(inquiry_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_KEYS.get(column)

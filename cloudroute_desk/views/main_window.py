@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
                     self._charts_debounce.start()
             else:
                 pane.apply_changes(remote.changes)
+        self.queue.model.mark_remote(remote.entries)
 
     def _on_charts_debounce_timeout(self) -> None:
         pending, self._charts_pending = self._charts_pending, Changes()
