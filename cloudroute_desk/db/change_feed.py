@@ -82,3 +82,8 @@ def prune(session: Session, now: datetime) -> int:
     """Delete rows older than ``RETENTION``; returns how many went."""
     result = session.execute(delete(ChangeFeedRow).where(ChangeFeedRow.at < now - RETENTION))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def forget_all(session: Session) -> None:
+    """Empty the feed (a freshly generated demo database: nothing in it is news)."""
+    session.execute(delete(ChangeFeedRow))

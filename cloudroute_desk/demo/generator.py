@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
-from cloudroute_desk.db import bulk
+from cloudroute_desk.db import bulk, change_feed
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.demo import vocab
 from cloudroute_desk.demo.lifecycle import NEW, Lifecycle, Rows
@@ -115,6 +115,9 @@ def generate_demo(
             if progress is not None:
                 progress(done, inquiries)
         loader.finish()
+    with database.writing() as session:
+        # Demo rows are history, not news for anyone following: keep the feed small.
+        change_feed.forget_all(session)
     return DemoSummary(
         inquiries=counts["inquiries"],
         partners=len(partner_rows),
