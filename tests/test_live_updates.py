@@ -111,3 +111,26 @@ def test_a_change_in_one_window_appears_in_the_other(qtbot, windows, world) -> N
         lambda: _status_in_queue(alice, second) is InquiryStatus.DECLINED,
         timeout=WAIT,
     )
+
+
+def test_a_claim_shows_in_the_others_queue_row_and_detail_panel(qtbot, windows, world) -> None:  # type: ignore[no-untyped-def]
+    alice, bob = windows["alice"], windows["bob"]
+    _partner, first, second = world
+    _select(qtbot, alice, second)
+    qtbot.waitUntil(lambda: alice.live.following and bob.live.following, timeout=WAIT)
+    _select(qtbot, bob, first)  # bob starts triaging the first inquiry
+
+    model = alice.queue.model
+    company = model.index(model.row_of_loaded(first) or 0, COL_COMPANY)
+    qtbot.waitUntil(
+        lambda: model.data(company) == "First Co · bob is on this (0 min)", timeout=WAIT
+    )
+    assert model.data(model.index(model.row_of_loaded(second) or 0, COL_COMPANY)) == "Second Co"
+    assert alice.inquiry_detail.claim_label.isHidden()  # nobody else is on her inquiry
+    _select(qtbot, alice, first)
+    qtbot.waitUntil(lambda: not alice.inquiry_detail.claim_label.isHidden(), timeout=WAIT)
+    assert alice.inquiry_detail.claim_label.text() == "⚑ bob is on this (0 min)"
+    assert alice.partners.controller.claim_of(first) is not None
+
+    _select(qtbot, bob, second)  # bob moves on: his claim on the first inquiry ends
+    qtbot.waitUntil(lambda: model.data(company) == "First Co", timeout=WAIT)

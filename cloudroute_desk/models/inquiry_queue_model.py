@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -37,6 +37,7 @@ from cloudroute_desk.models.future_relay import FutureRelay
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
 from cloudroute_desk.models.remote_marks import RemoteMarks
 from cloudroute_desk.services import queue as queue_service
+from cloudroute_desk.services.claims import Claim
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.queue import QueueRow
 
@@ -168,6 +169,7 @@ class InquiryQueueModel(QAbstractTableModel):
         """Count per filter (sort excluded) and when it was taken (monotonic seconds)."""
         self._window_pending = False
         self._loading = False
+        self._claims: dict[int, Claim] = {}
         self.remote_marks = RemoteMarks("inquiry")
         self._mark_brush = QBrush(QColor(255, 196, 0, 56))
         """A translucent amber: readable over either palette, distinct from selection."""
@@ -288,6 +290,12 @@ class InquiryQueueModel(QAbstractTableModel):
             tips.append(f"Routing deadline {sla_deadline(row.arrived_at):%Y-%m-%d %H:%M} UTC")
         return "\n".join(tips) or None
 
+    def set_claims(self, claims: Mapping[int, Claim]) -> None:
+        """Other admins' claims: the company cell says "<admin> is on this (n min)"."""
+        touched = set(self._claims) | set(claims)
+        self._claims = dict(claims)
+        self._repaint_rows(touched)
+
     def mark_remote(self, entries: Iterable[FeedEntry]) -> None:
         """Tint the rows another admin just changed for a few seconds (tooltip: who, when)."""
         marked = set(self.remote_marks.mark(entries))
@@ -369,7 +377,10 @@ class InquiryQueueModel(QAbstractTableModel):
         if column == COL_SLA:
             return sla_view(row.status, row.arrived_at, row.assigned_at, self._clock()).text
         if column == COL_COMPANY:
-            return row.company_name
+            claim = self._claims.get(row.id)
+            if claim is None:
+                return row.company_name
+            return f"{row.company_name} · {claim.describe(self._clock())}"
         if column == COL_STAGE:
             return row.funding_stage.value
         if column == COL_REGION:

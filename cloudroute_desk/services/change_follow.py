@@ -30,6 +30,7 @@ _MEANING = {
     "inquiry": Changes(queue=True, ranking=True, charts=True),
     "record": Changes(records=True, queue=True, ranking=True, charts=True),
     "partner": Changes(partners=True, ranking=True),
+    "claim": Changes(),  # claims reload on their own (views/claim_keeper), not the panes
 }
 
 

@@ -97,7 +97,7 @@ class LiveUpdates(QObject):
         self._reading = False
         if generation != self._generation:
             return
-        if remote is not None and remote.changes.any:
+        if remote is not None and (remote.changes.any or remote.entries):
             self.arrived.emit(remote)
         if self._read_again:
             self._read_again = False

@@ -32,6 +32,7 @@ from cloudroute_desk.services.change_follow import RemoteChanges
 from cloudroute_desk.services.changes import EVERYTHING, Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.views.charts.panel import ChartsPanel
+from cloudroute_desk.views.claim_keeper import ClaimKeeper
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
 from cloudroute_desk.views.editor import RecordEditorPane
@@ -203,6 +204,12 @@ class MainWindow(QMainWindow):
     # ---- the others' changes -------------------------------------------------------------
 
     def _build_live_updates(self) -> None:
+        self.claims = ClaimKeeper(self.context.executor, self)
+        self.queue.inquiry_selected.connect(self.claims.on_inquiry_selected)
+        self.claims.claims_changed.connect(self._on_claims_changed)
+        self.inquiry_detail.detail_loaded.connect(self._on_claims_changed)
+        self.partners.controller.claim_of = self.claims.claim_of
+        self.claims.reload()
         self.live = LiveUpdates(self.context.executor, self)
         self.live.arrived.connect(self._on_live_arrived)
         self._charts_pending = Changes()
@@ -224,6 +231,12 @@ class MainWindow(QMainWindow):
             else:
                 pane.apply_changes(remote.changes)
         self.queue.model.mark_remote(remote.entries)
+        if any(entry.entity == "claim" for entry in remote.entries):
+            self.claims.reload()
+
+    def _on_claims_changed(self) -> None:
+        self.queue.model.set_claims(self.claims.others)
+        self.inquiry_detail.show_claim(self.claims.describe(self.inquiry_detail.inquiry_id))
 
     def _on_charts_debounce_timeout(self) -> None:
         pending, self._charts_pending = self._charts_pending, Changes()
@@ -432,4 +445,5 @@ class MainWindow(QMainWindow):
         settings.setValue("window/workspace", self.workspaces.current.value)
         self.review.bring_back()
         self.live.stop()
+        self.claims.release()
         super().closeEvent(event)

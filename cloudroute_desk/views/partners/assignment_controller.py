@@ -26,6 +26,7 @@ from cloudroute_desk.domain.routing.values import AssignmentEntry, Ranking
 from cloudroute_desk.services import assignment as assignment_service
 from cloudroute_desk.services.assignment import AlreadyAssigned, AssignmentError
 from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.claims import Claim
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.routing import InquiryNotFoundError, rank_inquiry
 from cloudroute_desk.views.partners.background import JobRunner
@@ -136,6 +137,8 @@ class AssignmentController(QObject):
         self.admin = admin
         self._confirm = confirm or self._ask
         self._notify = notify or self._warn
+        self.claim_of: Callable[[int], Claim | None] = lambda _inquiry_id: None
+        """Another admin's claim on an inquiry (the window's ClaimKeeper sets this)."""
 
     # ---- assigning -----------------------------------------------------------------------
 
@@ -167,6 +170,11 @@ class AssignmentController(QObject):
         chosen = ranking.find(partner_id)
         if chosen is None:
             self._notify("Partner not found", "That partner is no longer in the partner list.")
+            return
+        claim = self.claim_of(ranking.inquiry_id)
+        if claim is not None and not self._confirm(
+            "Someone is on this inquiry", f"{claim.admin} is working on it — assign anyway?"
+        ):
             return
         reason = ""
         if not chosen.above_threshold:

@@ -92,6 +92,11 @@ class InquiryDetailPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
+        self.claim_label = plain_label("", self)
+        self.claim_label.setObjectName("claimLabel")
+        self.claim_label.setContentsMargins(8, 4, 8, 0)
+        self.claim_label.hide()
+        layout.addWidget(self.claim_label)
         layout.addWidget(self._scroll)
         self._show_message("Select an inquiry to see its details.")
 
@@ -121,6 +126,11 @@ class InquiryDetailPanel(QWidget):
             lambda detail: self._on_detail(request, detail),
             lambda error: self._on_error(request, error),
         )
+
+    def show_claim(self, text: str | None) -> None:
+        """Another admin is triaging this inquiry: say so above the details."""
+        self.claim_label.setText(f"⚑ {text}" if text else "")
+        self.claim_label.setVisible(bool(text))
 
     def apply_changes(self, changes: Changes) -> None:
         if (changes.queue or changes.records) and self._inquiry_id is not None:
