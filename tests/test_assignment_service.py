@@ -9,6 +9,7 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import AssignmentRow, AuditEventRow, InquiryRow
 from cloudroute_desk.domain.catalog import InquiryStatus, RecordState, Tier
 from cloudroute_desk.services import assignment as svc
+from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 from cloudroute_desk.services.routing import rank_inquiry
 from tests.factories import add_inquiry, add_partner, add_record
 
@@ -46,7 +47,13 @@ def test_assign_writes_assignment_and_audit_with_score_rank_and_runner_up(
 ) -> None:
     inquiry, strong, weak = setup
     changes = svc.assign(database, inquiry, strong, "alice", reason="best fit")
-    assert changes.queue and changes.ranking
+    assert changes == Changes.of(
+        ChangeKind.INQUIRY_STATUS,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=Rows.of(inquiry),
+        partners=Rows.of(strong),
+        admin="alice",
+    )
     assert status(database, inquiry) == ("assigned", strong)
     (entry,) = svc.assignment_history(database, inquiry)
     assert (entry.partner_id, entry.partner_name, entry.active, entry.rank) == (
@@ -165,19 +172,25 @@ def test_declined_inquiry_cannot_be_assigned(database: Database) -> None:
         svc.assign(database, inquiry, partner, "alice")
 
 
-def test_competing_record_holder_cannot_be_assigned(database: Database) -> None:
+def test_only_the_customers_record_holder_can_be_assigned(database: Database) -> None:
     holder = add_partner(database, name="Holder")
-    inquiry = add_inquiry(database)
+    other = add_partner(database, name="Other")
+    earlier = add_inquiry(database, company_name="Orbit Labs Ltd", website="https://orbit.dev")
+    inquiry = add_inquiry(database, company_name="Orbit Labs", website="https://orbit.dev")
     add_record(
         database,
-        inquiry,
+        earlier,
         holder,
         state=RecordState.IDENTIFIED,
         decided_at=None,
         credited_at=None,
         amount_awarded_usd=None,
     )
-    with pytest.raises(svc.PartnerNotEligibleError, match="competing ACE record"):
-        svc.assign(database, inquiry, holder, "alice")
+    with pytest.raises(svc.PartnerNotEligibleError, match="rejected as competing"):
+        svc.assign(database, inquiry, other, "alice")
     with database.reading() as session:
         assert session.scalars(select(AssignmentRow)).all() == []
+    svc.assign(database, inquiry, holder, "alice")
+    with database.reading() as session:
+        (row,) = session.scalars(select(AssignmentRow)).all()
+        assert (row.inquiry_id, row.partner_id) == (inquiry, holder)

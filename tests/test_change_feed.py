@@ -16,8 +16,10 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.db.server_clock import server_now
 from cloudroute_desk.db.tables import InquiryRow
-from cloudroute_desk.services import assignment
+from cloudroute_desk.domain.catalog import InquiryStatus, Pool
+from cloudroute_desk.services import assignment, inquiry_status, partners, records
 from cloudroute_desk.services.change_follow import FeedCursor
+from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.feed_listener import APPLICATION_NAME, FeedListener
 from tests.factories import add_inquiry, add_partner
 
@@ -75,15 +77,45 @@ def test_a_cursor_sees_the_others_and_not_its_own_echo(
     partner = add_partner(alice)
     inquiry = add_inquiry(alice)
     alice_cursor, bob_cursor = FeedCursor.at_head(alice), FeedCursor.at_head(bob)
-    assignment.assign(alice, inquiry, partner, "alice")
+    assigned = assignment.assign(alice, inquiry, partner, "alice")
 
     seen_by_bob = bob_cursor.read(bob)
-    assert seen_by_bob.changes.queue and seen_by_bob.changes.ranking
+    assert seen_by_bob.changes == assigned  # the same value the use-case returned
     assert [(e.entity, e.entity_id, e.admin) for e in seen_by_bob.entries] == [
         ("inquiry", inquiry, "alice")
     ]
     assert not alice_cursor.read(alice).changes.any  # her own echo
     assert bob_cursor.read(bob).entries == ()  # nothing twice
+
+
+def test_the_feed_gives_back_each_use_cases_own_changes(
+    two_apps: tuple[Database, Database],
+) -> None:
+    alice, bob = two_apps
+    partner = add_partner(alice, name="Feed Partners")
+    first, second = add_inquiry(alice), add_inquiry(alice, company_name="Second Co")
+    cursor = FeedCursor.at_head(bob)
+
+    def read() -> Changes:
+        return cursor.read(bob).changes
+
+    assigned = assignment.assign(alice, first, partner, "alice")
+    assert read() == assigned
+    call_held = inquiry_status.mark_discovery_call_held(alice, first, "alice")
+    assert read() == call_held
+    opened, created = records.create_record(alice, first, Pool.PORTFOLIO, "alice")
+    assert read() == created
+    record_id = opened.summary.id or 0
+    form = opened.form.model_copy(update={"amount_requested_usd": 12_345})
+    saved = records.save_form(alice, record_id, form, opened.summary.version, "alice")
+    assert read() == saved.changes
+    assigned = assignment.assign(alice, second, partner, "alice")
+    assert read() == assigned
+    declined = inquiry_status.decline(alice, second, "alice", expected=InquiryStatus.ASSIGNED)
+    assert read() == declined
+    stored = partners.get_partner(alice, partner)
+    updated = partners.update_partner(alice, stored.model_copy(update={"capacity": 7}), "alice")
+    assert read() == updated.changes
 
 
 def test_a_commit_that_lands_after_a_newer_one_is_not_missed(

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import Region, Tier, Vertical
 from cloudroute_desk.services import partners
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes, Initiator, Rows
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.partner_dialog import PartnerDialog
 from tests.factories import add_partner
@@ -56,7 +56,11 @@ def test_new_partner_is_created(qtbot, executor: DbExecutor, database: Database)
     with qtbot.waitSignal(dialog.partner_saved, timeout=10_000) as saved:
         _save_button(dialog).click()
     result = saved.args[0]
-    assert result.changes == Changes(partners=True, ranking=True)
+    assert result.changes == Changes(
+        frozenset({ChangeKind.PARTNERS}),
+        partners=Rows.of(result.partner.id),
+        initiator=Initiator("ann"),
+    )
     stored = partners.get_partner(database, result.partner.id)
     assert (stored.name, stored.tier, stored.capacity) == ("Blue Harbor", Tier.PREMIER, 7)
     assert stored.regions == (Region.UK,)

@@ -22,6 +22,7 @@ from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.assignment_controller import AssignmentController
 from cloudroute_desk.views.partners.partner_pane import PartnerPane
 from cloudroute_desk.views.queue.queue_table_view import QueueTableView
+from tests.db_worker import settle
 from tests.factories import add_inquiry, add_partner
 from tests.partner_rankings import World, make_world
 
@@ -61,7 +62,7 @@ def _names(pane: PartnerPane) -> list[str]:
 
 
 def test_follows_the_selection_and_drops_stale_results(
-    qtbot, pane: PartnerPane, world: World
+    qtbot, pane: PartnerPane, world: World, executor: DbExecutor
 ) -> None:  # type: ignore[no-untyped-def]
     other = add_inquiry(world.database, company_name="Other Co", website="https://other.example")
     shown: list[int] = []
@@ -69,7 +70,7 @@ def test_follows_the_selection_and_drops_stale_results(
     pane.set_inquiry(world.inquiry)
     with qtbot.waitSignal(pane.ranking_shown, timeout=WAIT):
         pane.set_inquiry(other)
-    qtbot.wait(200)  # the first ranking has arrived too by now, and must have been dropped
+    settle(qtbot, executor)  # the first ranking is in too by now, and must have been dropped
     assert shown == [other]
     assert pane.model.ranking is not None and pane.model.ranking.inquiry_id == other
     assert pane.header_label.text().startswith(f"Inquiry #{other}: 2 ranked, 1 excluded")

@@ -15,10 +15,11 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import InquiryRow
 from cloudroute_desk.domain.catalog import InquiryStatus
 from cloudroute_desk.services import assignment
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 from cloudroute_desk.services.claims import Claim
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.assignment_controller import REFRESH, AssignmentController
+from tests.db_worker import settle
 from tests.partner_rankings import World, make_world
 
 WAIT = 15_000
@@ -84,7 +85,13 @@ def test_assign_then_undo_and_redo(
 ) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(controller.changes_made, timeout=WAIT) as done:
         controller.assign(world.inquiry, world.strong)
-    assert done.args[0].queue and done.args[0].ranking
+    assert done.args[0] == Changes.of(
+        ChangeKind.INQUIRY_STATUS,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=Rows.of(world.inquiry),
+        partners=Rows.of(world.strong),
+        admin="ann",
+    )
     assert dialogs.asked == []  # above threshold: no question
     assert _holder(world.database, world.inquiry) == ("Strong Cloud", "ann")
     stack = controller.undo_stack
@@ -104,14 +111,14 @@ def test_assign_then_undo_and_redo(
 
 
 def test_below_threshold_asks_and_cancel_assigns_nothing(
-    qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
+    qtbot, world: World, controller: AssignmentController, dialogs: Dialogs, executor: DbExecutor
 ) -> None:  # type: ignore[no-untyped-def]
     dialogs.answer = False
     controller.assign(world.inquiry, world.newcomer)
     qtbot.waitUntil(lambda: len(dialogs.asked) == 1, timeout=WAIT)
     assert "Newcomer is below the 70 % close-rate threshold" in dialogs.asked[0]
     assert "Strong Cloud is above it." in dialogs.asked[0]
-    qtbot.wait(100)
+    settle(qtbot, executor)
     assert _holder(world.database, world.inquiry) is None
     assert controller.undo_stack.count() == 0
 

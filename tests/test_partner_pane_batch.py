@@ -12,6 +12,7 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.routing.batch import BatchItem, BatchSuggestion
 from cloudroute_desk.models.batch_preview_model import BatchColumn, BatchPreviewModel
 from cloudroute_desk.services import assignment
+from cloudroute_desk.services.changes import ChangeKind
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.batch_dialog import BatchSuggestDialog
 from tests.factories import add_inquiry
@@ -89,7 +90,8 @@ def test_suggest_then_accept_a_checked_subset(
     )
     with qtbot.waitSignal(dialog.changes_made, timeout=WAIT) as done:
         dialog.accept_checked_button.click()
-    assert done.args[0].queue
+    assert done.args[0].kinds == {ChangeKind.INQUIRY_STATUS, ChangeKind.ASSIGNMENTS}
+    assert len(done.args[0].inquiries.ids) == 2
     assert "Assigned 2 inquiries." in dialog.summary_label.text()
     for item in suggestion.items:
         held = [e for e in assignment.assignment_history(database, item.inquiry_id) if e.active]

@@ -18,12 +18,15 @@ from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter, SlaTone
 from cloudroute_desk.models import inquiry_queue_model as qm
 from cloudroute_desk.models.partner_mime import PartnerDrag, encode_partner_drag
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ALL_ROWS, ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
 from cloudroute_desk.views.queue.sla_delegate import SlaDelegate, sla_color
 from cloudroute_desk.views.theme import dark_palette
 from tests.factories import add_inquiry, add_partner, add_record, make_inquiry
+
+ROWS_ADDED = Changes.of(ChangeKind.INQUIRIES_ADDED, inquiries=ALL_ROWS)
+"""What the seeding helpers did behind the pane's back."""
 
 
 @pytest.fixture
@@ -65,7 +68,7 @@ def pane(qtbot, executor: DbExecutor):  # type: ignore[no-untyped-def]
 
 def _reload(qtbot, pane: QueuePane) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
-        pane.apply_changes(Changes(queue=True))
+        pane.apply_changes(ROWS_ADDED)
 
 
 def _current_id(qtbot, pane: QueuePane) -> int:  # type: ignore[no-untyped-def]
@@ -140,7 +143,7 @@ def test_selection_survives_refresh_and_resort(qtbot, pane: QueuePane, database:
     add_inquiry(database, company_name="Newcomer", arrived_at=utcnow())
     with qtbot.assertNotEmitted(pane.inquiry_selected):
         with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
-            pane.apply_changes(Changes(queue=True))
+            pane.apply_changes(ROWS_ADDED)
         qtbot.waitUntil(lambda: pane.table.currentIndex().row() == 5)
     assert _current_id(qtbot, pane) == chosen
     with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):

@@ -100,7 +100,7 @@ def _slots(session: Session, partner_id: int, *, lock: bool) -> PartnerSlots | N
     row = session.execute(query.with_for_update(key_share=True) if lock else query).first()
     if row is None:
         return None
-    # The capacity trigger's count (migration 0006), so the two never disagree.
+    # The capacity trigger's count (migration 0007), so the two never disagree.
     held = session.scalar(
         select(func.count())
         .select_from(InquiryRow)

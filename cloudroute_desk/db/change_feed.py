@@ -1,6 +1,6 @@
 """Reading the change feed, and signing write transactions so its rows say who wrote.
 
-The rows are written by triggers (migration 0007); the app only signs, reads and prunes.
+The rows are written by triggers (migration 0008); the app only signs, reads and prunes.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ class FeedEntry:
     entity: str
     entity_id: int
     kind: str
+    kinds: tuple[str, ...]
+    inquiry_id: int | None
+    partner_ids: tuple[int, ...]
     admin: str
     origin: str
     at: datetime
@@ -70,7 +73,21 @@ def entries_after(session: Session, floor: int, limit: int = PAGE) -> list[FeedE
         .order_by(ChangeFeedRow.seq)
         .limit(limit)
     ).scalars()
-    return [FeedEntry(r.seq, r.entity, r.entity_id, r.kind, r.admin, r.origin, r.at) for r in rows]
+    return [
+        FeedEntry(
+            r.seq,
+            r.entity,
+            r.entity_id,
+            r.kind,
+            tuple(k for k in r.kinds.split(",") if k),
+            r.inquiry_id,
+            tuple(p for p in (r.partner_id, r.old_partner_id) if p is not None),
+            r.admin,
+            r.origin,
+            r.at,
+        )
+        for r in rows
+    ]
 
 
 def newest_seq(session: Session) -> int:

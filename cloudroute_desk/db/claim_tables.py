@@ -1,4 +1,4 @@
-"""Soft claims on inquiries (migration 0008): who is triaging which inquiry right now."""
+"""Soft claims on inquiries (migration 0009): who is triaging which inquiry right now."""
 
 from __future__ import annotations
 

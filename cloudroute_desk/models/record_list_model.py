@@ -57,6 +57,14 @@ class RecordListModel(QAbstractTableModel):
         self._items = list(items)
         self.endResetModel()
 
+    def replace_item(self, item: RecordItem) -> None:
+        """Show ``item`` in place of the row with its id (a save this editor made)."""
+        row = self.row_of(item.summary.id) if item.summary.id is not None else None
+        if row is None:
+            return
+        self._items[row] = item
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
     def item(self, row: int) -> RecordItem:
         return self._items[row]
 

@@ -32,10 +32,8 @@ from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.intake.schema import RowError
 from cloudroute_desk.domain.intake.values import show
 from cloudroute_desk.services import record_context
-from cloudroute_desk.services.changes import Changes
 
 MAX_FILE_BYTES = 50_000_000
-RECORDS_IMPORTED = Changes(records=True, charts=True, queue=True)
 
 
 class RecordFileError(Exception):

@@ -33,9 +33,9 @@ from cloudroute_desk.domain.routing.batch import (
     Candidates,
     optimal_assignment,
 )
-from cloudroute_desk.domain.routing.score import is_capacity, ranked_partner
-from cloudroute_desk.domain.routing.values import AssignmentEntry, Ranking
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.domain.routing.score import ranked_partner
+from cloudroute_desk.domain.routing.values import AssignmentEntry, ExclusionCode, Ranking
+from cloudroute_desk.services.changes import NOTHING, ChangeKind, Changes, Rows
 from cloudroute_desk.services.routing import (
     InquiryNotFoundError,
     ensure_index,
@@ -44,10 +44,21 @@ from cloudroute_desk.services.routing import (
     score_row,
 )
 
-ASSIGNED = Changes(queue=True, ranking=True, charts=True)
+
+def handed_over(inquiry_ids: Iterable[int], partner_ids: Iterable[int], admin: str) -> Changes:
+    """What an assignment, its undo, a re-route or a batch changed: the inquiries' status and
+    partner, and the loads of the partners they moved between."""
+    return Changes.of(
+        ChangeKind.INQUIRY_STATUS,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=Rows.among(inquiry_ids),
+        partners=Rows.among(partner_ids),
+        admin=admin,
+    )
+
 
 CAPACITY_TRIGGER = "partner_at_capacity"
-"""What the database's capacity trigger (migration 0006) says when it refuses a write."""
+"""What the database's capacity trigger (migration 0007) says when it refuses a write."""
 
 SQLITE_LOCK_ATTEMPTS = 3
 """SQLite's busy handler is not fair: under many writers one can wait out the whole busy
@@ -129,7 +140,15 @@ def _decision(ranking: Ranking, partner_id: int) -> _Decision:
     )
     refusal = None
     # Capacity is checked live inside the transaction, not from the ranking the admin saw.
-    gates = [] if excluded is None else [r for r in excluded.all_reasons if not is_capacity(r)]
+    gates = (
+        []
+        if excluded is None
+        else [
+            reason
+            for code, reason in zip(excluded.all_codes, excluded.all_reasons, strict=True)
+            if code is not ExclusionCode.CAPACITY
+        ]
+    )
     if excluded is not None and gates:
         refusal = f"{excluded.partner_name} cannot take this inquiry: {gates[0]}"
     return _Decision(
@@ -196,7 +215,7 @@ def assign(
             raise NotAssignableError(str(error)) from None
     decision = _decision(ranking, partner_id)
     _assign(database, inquiry_id, partner_id, admin, reason, decision, source="manual")
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def _assign(
@@ -316,7 +335,7 @@ def unassign(
                 "assignment_id": assignment_id,
             },
         )
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Changes:
@@ -355,7 +374,7 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
                 "reason": "did not connect: re-route",
             },
         )
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def undo_did_not_connect(
@@ -389,7 +408,7 @@ def undo_did_not_connect(
         raise _already_assigned(database, inquiry_id) from None
     except IntegrityError as error:
         raise _refusal(database, error, inquiry_id, partner_id) from None
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def assignment_history(database: Database, inquiry_id: int) -> tuple[AssignmentEntry, ...]:
@@ -429,7 +448,7 @@ def suggest_batch(
         )
         total = len(rows)
         tried = rq.tried_partners_for(session, [row.id for row in rows])
-        competing = rq.competing_partners_for(session, rows)
+        holders = rq.record_holders_for(session, rows)
         scored_rows = []
         candidates = []
         for done, row in enumerate(rows, start=1):
@@ -446,7 +465,7 @@ def suggest_batch(
                 row,
                 network,
                 tried=tried.get(row.id, {}),
-                competing=competing.get(row.id, {}),
+                holders=holders.get(row.id, {}),
             )
             order = scored.order
             order = order[:BATCH_CANDIDATES]
@@ -545,4 +564,9 @@ def accept_batch(
             assigned.append(item)
         if progress is not None:
             progress(done, len(chosen))
-    return BatchResult(tuple(assigned), tuple(lost), ASSIGNED if assigned else Changes())
+    changes = (
+        handed_over([i.inquiry_id for i in assigned], [i.partner_id for i in assigned], admin)
+        if assigned
+        else NOTHING
+    )
+    return BatchResult(tuple(assigned), tuple(lost), changes)

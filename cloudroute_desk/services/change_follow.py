@@ -19,19 +19,36 @@ from cloudroute_desk.db import change_feed
 from cloudroute_desk.db.change_feed import FeedEntry
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.server_clock import server_now
-from cloudroute_desk.services.changes import EVERYTHING, Changes
+from cloudroute_desk.services.changes import (
+    EVERYTHING,
+    NO_ROWS,
+    NOTHING,
+    ChangeKind,
+    Changes,
+    Rows,
+)
 
 SETTLE = timedelta(seconds=30)
 """Longer than any write transaction of the app takes between its first change and COMMIT."""
 
 PRUNE_EVERY = timedelta(hours=1)
 
-_MEANING = {
-    "inquiry": Changes(queue=True, ranking=True, charts=True),
-    "record": Changes(records=True, queue=True, ranking=True, charts=True),
-    "partner": Changes(partners=True, ranking=True),
-    "claim": Changes(),  # claims reload on their own (views/claim_keeper), not the panes
-}
+
+def changes_of(entry: FeedEntry) -> Changes:
+    """The ``Changes`` a feed row stands for: what the writing use-case returned itself."""
+    kinds = [ChangeKind(kind) for kind in entry.kinds if kind in _KINDS]
+    if not kinds:
+        return NOTHING  # a claim: the window re-reads claims on its own
+    return Changes.of(
+        *kinds,
+        inquiries=Rows.of(entry.inquiry_id),
+        records=Rows.of(entry.entity_id) if entry.entity == "record" else NO_ROWS,
+        partners=Rows.among(entry.partner_ids),
+        admin=entry.admin,
+    )
+
+
+_KINDS = frozenset(kind.value for kind in ChangeKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +88,9 @@ class FeedCursor:
         if away:
             return RemoteChanges(EVERYTHING, tuple(fresh))
         others = tuple(e for e in fresh if e.origin != database.origin)
-        changes = Changes()
+        changes = NOTHING
         for entry in others:
-            changes = changes | _MEANING.get(entry.entity, Changes())
+            changes = changes | changes_of(entry)
         self._prune_now_and_then(database, now)
         return RemoteChanges(changes, others)
 

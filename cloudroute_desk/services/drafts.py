@@ -84,6 +84,8 @@ class SyncOutcome:
     changes: Changes
     draft_cleared: bool
     """False when newer edits reached the draft store while the sync ran."""
+    form: AceForm
+    """The form the database now holds."""
 
 
 def sync_draft(
@@ -104,7 +106,7 @@ def sync_draft(
     still_there = store.get(identity, record_id)
     if still_there is not None:
         store.rebase(identity, record_id, base_version, result.version)
-    return SyncOutcome(result.version, result.updated_at, result.changes, still_there is None)
+    return SyncOutcome(result.version, result.updated_at, result.changes, still_there is None, form)
 
 
 @dataclass(frozen=True, slots=True)

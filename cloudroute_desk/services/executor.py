@@ -1,13 +1,14 @@
 """The single database worker thread (Anki's taskman pattern).
 
 All database work runs here, one unit of work at a time, so the GUI thread never waits on
-SQLite's disk or PostgreSQL's network, and sessions never cross threads. Jobs are plain
-functions of a ``Database`` that return plain values (pydantic models, tuples, ``Changes``).
+SQLite's disk or PostgreSQL's network, and sessions never cross threads. A ``Job`` is a plain
+function of the current ``Database`` that returns a plain value (pydantic models, tuples,
+``Changes``). Opening a database runs here too, so nothing else touches a database off the
+GUI thread. The GUI gets results back through ``models.db_jobs.DbJobs``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -15,16 +16,24 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.services.server_time import ServerClock
 
 T = TypeVar("T")
+Job = Callable[[Database], T]
+"""Work for the DB worker: gets the current database, returns a plain value."""
+
+
+class NoDatabaseError(RuntimeError):
+    """A job was submitted before any database was opened."""
 
 
 class DbExecutor:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database | None = None) -> None:
         self._database = database
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudroute-db")
         self._pending = 0
+        self._submitted = 0
         self._lock = threading.Lock()
         self.clock = ServerClock()
         """The server's time for what the views compute (the SLA countdown)."""
@@ -37,14 +46,23 @@ class DbExecutor:
             return self._pending == 0
 
     @property
+    def submitted(self) -> int:
+        """Jobs submitted since start (tests count the DB work an action causes)."""
+        with self._lock:
+            return self._submitted
+
+    @property
     def database(self) -> Database:
+        if self._database is None:
+            raise NoDatabaseError("No database is open.")
         return self._database
 
     def switch_to(self, database: Database) -> None:
         """Use another database from the next job on; the old one is closed after its jobs."""
         old = self._database
         self._database = database
-        self._pool.submit(old.dispose)
+        if old is not None and old is not database:
+            self._pool.submit(old.dispose)
         self._measure_clock()
 
     def now(self) -> datetime:
@@ -54,15 +72,29 @@ class DbExecutor:
         return self.clock.now()
 
     def _measure_clock(self) -> None:
-        future = self.submit(self.clock.measure)
+        database = self._database
+        if database is None:
+            return
+        # Housekeeping on the worker, not a job: it is not counted in ``submitted``.
+        self.clock.begin()
+        future = self._pool.submit(self.clock.measure, database)
         # A failed measurement keeps the previous offset; the next due check tries again.
         future.add_done_callback(lambda done: done.exception())
 
-    def submit(self, job: Callable[[Database], T]) -> Future[T]:
-        database = self._database
+    def submit(self, job: Job[T]) -> Future[T]:
+        database = self.database
+        return self._submit(lambda: job(database))
+
+    def submit_opening(self, target: str) -> Future[Database]:
+        """Open, check and migrate ``target`` on the worker (``open_database``); the current
+        database stays in use until ``switch_to``."""
+        return self._submit(lambda: open_database(target))
+
+    def _submit(self, work: Callable[[], T]) -> Future[T]:
         with self._lock:
             self._pending += 1
-        future = self._pool.submit(job, database)
+            self._submitted += 1
+        future = self._pool.submit(work)
         future.add_done_callback(self._on_job_done)
         return future
 
@@ -70,14 +102,11 @@ class DbExecutor:
         with self._lock:
             self._pending -= 1
 
-    async def run(self, job: Callable[[Database], T]) -> T:
-        """Await ``job(database)`` on the worker thread without blocking the event loop."""
-        return await asyncio.wrap_future(self.submit(job))
-
-    def call(self, job: Callable[[Database], T]) -> T:
+    def call(self, job: Job[T]) -> T:
         """Run a job and wait for it: for the CLI and tests, never from the GUI thread."""
         return self.submit(job).result()
 
     def shutdown(self) -> None:
-        self._pool.submit(self._database.dispose)
+        if self._database is not None:
+            self._pool.submit(self._database.dispose)
         self._pool.shutdown(wait=True)

@@ -22,11 +22,13 @@ from cloudroute_desk.domain.catalog import (
     InquiryStatus,
     RecordState,
 )
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 
-CONNECTED = Changes(queue=True, charts=True)
-DECLINED = Changes(queue=True, charts=True, ranking=True)
-"""A declined inquiry ends its partner's engagement, so the partner has room again."""
+
+def status_moved(inquiry_id: int, admin: str | None = None) -> Changes:
+    """The inquiry's status changed (and nothing else about it)."""
+    return Changes.of(ChangeKind.INQUIRY_STATUS, inquiries=Rows.of(inquiry_id), admin=admin)
+
 
 DECLINABLE: frozenset[InquiryStatus] = frozenset(
     old for old, new in INQUIRY_TRANSITIONS if new is InquiryStatus.DECLINED
@@ -79,7 +81,7 @@ def mark_discovery_call_held(
         if holder is not None:
             detail["partner_name"] = holder[1]
         aq.add_audit(session, kind, admin, now, inquiry_id, holder[0] if holder else None, detail)
-    return CONNECTED
+    return status_moved(inquiry_id, admin)
 
 
 def decline(
@@ -111,7 +113,16 @@ def decline(
             if ended is not None:
                 detail.update(assignment_id=ended[0], score=ended[1], rank=ended[2])
         aq.add_audit(session, "declined", admin, now, inquiry_id, partner_id, detail)
-    return DECLINED
+    if partner_id is None:
+        return status_moved(inquiry_id, admin)
+    # The declined inquiry ends its partner's engagement: the partner has room again.
+    return Changes.of(
+        ChangeKind.INQUIRY_STATUS,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=Rows.of(inquiry_id),
+        partners=Rows.of(partner_id),
+        admin=admin,
+    )
 
 
 def follow_record(

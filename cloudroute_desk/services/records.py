@@ -33,13 +33,23 @@ from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, Partner
 from cloudroute_desk.domain.findings import Finding, has_errors
 from cloudroute_desk.domain.text_safety import unsafe_fields
 from cloudroute_desk.services import inquiry_status, record_context
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import NO_ROWS, ChangeKind, Changes, Rows
 
-RECORD_EDITED = Changes(records=True)
-"""A draft's form changed; the charts too when its pool or requested amount did."""
+
+def record_changed(
+    record: AceRecordSummary, admin: str, *kinds: ChangeKind, partners: Rows = NO_ROWS
+) -> Changes:
+    """``record`` changed in the ways ``kinds`` name (its inquiry is named with it)."""
+    return Changes.of(
+        *kinds,
+        inquiries=Rows.of(record.inquiry_id),
+        records=Rows.of(record.id),
+        partners=partners,
+        admin=admin,
+    )
+
+
 MAX_COLUMN_USD = 2**31 - 1
-RECORD_CREATED = Changes(records=True, charts=True, queue=True)
-RECORD_TRANSITIONED = Changes(records=True, charts=True, ranking=True, queue=True)
 
 
 class RecordError(Exception):
@@ -194,6 +204,31 @@ def form_fields(form: AceForm) -> dict[str, Any]:
     return form.model_dump(mode="json")
 
 
+def record_title(fields: dict[str, Any], pool: Pool) -> str:
+    """What the record list calls a record: its title, or its pool until it has one."""
+    return str(fields.get("title") or "") or POOLS[pool].label
+
+
+def _columns(form: AceForm) -> tuple[Pool | None, int]:
+    """The pool and requested amount columns a form is stored with (pool None: unchanged)."""
+    # The column is a 32-bit integer on PostgreSQL; the validator reports absurd amounts,
+    # the column only has to hold something both backends accept.
+    return _pool_or(form.pool, None), min(max(0, form.amount_requested_usd), MAX_COLUMN_USD)
+
+
+def saved_item(
+    item: RecordItem, form: AceForm, version: int, updated_at: datetime, admin: str
+) -> RecordItem:
+    """``item``'s list row after ``form`` was saved as ``version``, without reading it back."""
+    pool, amount = _columns(form)
+    pool = pool or item.summary.pool
+    summary = item.summary.model_copy(
+        update={"pool": pool, "amount_requested_usd": amount, "version": version}
+    )
+    title = record_title(form_fields(form), pool)
+    return RecordItem(summary, title, item.partner_name, updated_at, admin)
+
+
 def list_records(database: Database, inquiry_id: int) -> tuple[RecordItem, ...]:
     with database.reading() as session:
         items = []
@@ -203,7 +238,7 @@ def list_records(database: Database, inquiry_id: int) -> tuple[RecordItem, ...]:
             if partner_id not in names:
                 partner = queries.load_partner(session, partner_id)
                 names[partner_id] = partner.name if partner else f"partner {partner_id}"
-            title = str(stored.fields.get("title") or "") or POOLS[stored.summary.pool].label
+            title = record_title(stored.fields, stored.summary.pool)
             items.append(
                 RecordItem(
                     stored.summary, title, names[partner_id], stored.updated_at, stored.updated_by
@@ -314,7 +349,7 @@ def create_record(
             detail={"pool": pool.value},
         )
         opened = _open(session, record_id)
-    return opened, RECORD_CREATED
+    return opened, record_changed(opened.summary, admin, ChangeKind.RECORDS_ADDED)
 
 
 def save_form(
@@ -332,10 +367,7 @@ def save_form(
     if unsafe:
         raise UnstorableTextError(unsafe)
     fields = form_fields(form)
-    pool = _pool_or(form.pool, None)
-    # The column is a 32-bit integer on PostgreSQL; the validator reports absurd amounts,
-    # the column only has to hold something both backends accept.
-    amount = min(max(0, form.amount_requested_usd), MAX_COLUMN_USD)
+    pool, amount = _columns(form)
     with database.writing() as session:
         now = server_now(session)
         current = queries.load_record(session, record_id)
@@ -362,8 +394,10 @@ def save_form(
     columns_changed = (
         pool is not None and pool != current.summary.pool
     ) or amount != current.summary.amount_requested_usd
-    changes = RECORD_EDITED | Changes(charts=True) if columns_changed else RECORD_EDITED
-    return SaveResult(expected_version + 1, now, changes)
+    kinds = [ChangeKind.RECORD_FIELDS]
+    if columns_changed:
+        kinds.append(ChangeKind.RECORD_FIGURES)
+    return SaveResult(expected_version + 1, now, record_changed(current.summary, admin, *kinds))
 
 
 def _conflict(theirs: StoredRecord) -> EditConflict:
@@ -457,7 +491,7 @@ def transition(
         )
         # The inquiry follows its records (filed on submission, credited when credits land)
         # in this same transaction, so the queue never disagrees with the records.
-        inquiry_status.follow_record(
+        inquiry_moved = inquiry_status.follow_record(
             session,
             current.summary.inquiry_id,
             current.summary.partner_id,
@@ -466,11 +500,19 @@ def transition(
             admin,
             now,
         )
-        if new_state in DECIDED_STATES or old_state in DECIDED_STATES:
+        index_moved = new_state in DECIDED_STATES or old_state in DECIDED_STATES
+        if index_moved:
             _refresh_routing(session, current.summary.partner_id)
         updated = queries.load_record(session, record_id)
         assert updated is not None
-    return TransitionResult(updated.summary, RECORD_TRANSITIONED)
+    kinds = [ChangeKind.RECORD_STATES]
+    if inquiry_moved:
+        kinds.append(ChangeKind.INQUIRY_STATUS)
+    if new_state in AWARDED_STATES:
+        kinds.append(ChangeKind.RECORD_FIGURES)
+    partners = Rows.of(updated.summary.partner_id) if index_moved else NO_ROWS
+    changes = record_changed(updated.summary, admin, *kinds, partners=partners)
+    return TransitionResult(updated.summary, changes)
 
 
 def _outcome(

@@ -23,6 +23,7 @@ class ServerClock:
     def __init__(self) -> None:
         self._offset = timedelta(0)
         self._measured_at: float | None = None
+        self._measuring = False
         self._lock = threading.Lock()
 
     @property
@@ -32,10 +33,23 @@ class ServerClock:
 
     @property
     def due(self) -> bool:
-        """True when never measured, or the last measurement is older than ``REFRESH``."""
+        """True when no measurement is under way and there was none in the last ``REFRESH``."""
         with self._lock:
+            if self._measuring:
+                return False
             measured = self._measured_at
         return measured is None or time.monotonic() - measured > REFRESH.total_seconds()
+
+    @property
+    def measured(self) -> bool:
+        """True once a measurement has finished (well or not)."""
+        with self._lock:
+            return self._measured_at is not None and not self._measuring
+
+    def begin(self) -> None:
+        """A measurement is on its way (so ``due`` does not ask for a second one)."""
+        with self._lock:
+            self._measuring = True
 
     def now(self) -> datetime:
         """The server's current time (naive UTC), without a round trip."""
@@ -43,11 +57,14 @@ class ServerClock:
 
     def measure(self, database: Database) -> timedelta:
         """Read the server's clock once and keep the offset (half the round trip counted)."""
-        with self._lock:
-            self._measured_at = time.monotonic()
-        with database.reading() as session:
-            before = utcnow()
-            server = server_now(session)
-            after = utcnow()
-        self._offset = server - (before + (after - before) / 2)
-        return self._offset
+        try:
+            with database.reading() as session:
+                before = utcnow()
+                server = server_now(session)
+                after = utcnow()
+            self._offset = server - (before + (after - before) / 2)
+            return self._offset
+        finally:
+            with self._lock:
+                self._measuring = False
+                self._measured_at = time.monotonic()

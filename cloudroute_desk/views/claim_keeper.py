@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services import claims
 from cloudroute_desk.services.claims import Claim
 from cloudroute_desk.services.executor import DbExecutor
@@ -28,7 +28,7 @@ class ClaimKeeper(QObject):
         super().__init__(window)
         self._executor = executor
         self._window = window
-        self._relay = FutureRelay(self)
+        self._jobs = DbJobs(executor, self)
         self._inquiry_id: int | None = None
         self.others: dict[int, Claim] = {}
         self._timer = QTimer(self)
@@ -51,8 +51,8 @@ class ClaimKeeper(QObject):
         self._write(lambda db: claims.claim(db, inquiry_id))
 
     def reload(self) -> None:
-        self._relay.watch(
-            self._executor.submit(claims.others), self._on_others, lambda _error: None
+        self._jobs.run(
+            claims.others, on_done=self._on_others, on_error=lambda _error: None, key="others"
         )
 
     def release(self) -> None:
@@ -63,7 +63,7 @@ class ClaimKeeper(QObject):
 
     def _write(self, job: Callable[[Database], None]) -> None:
         # A claim is a courtesy: failing to write one (server away) must not bother the admin.
-        self._relay.watch(self._executor.submit(job), lambda _none: None, lambda _error: None)
+        self._jobs.run(job, on_done=lambda _none: None, on_error=lambda _error: None)
 
     def _on_others(self, others: dict[int, Claim]) -> None:
         self.others = others

@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services.change_follow import FeedCursor, RemoteChanges
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.feed_listener import FeedListener
@@ -33,7 +33,7 @@ class LiveUpdates(QObject):
         super().__init__(window)
         self._executor = executor
         self._window = window
-        self._relay = FutureRelay(self)
+        self._jobs = DbJobs(executor, self)
         self._cursor: FeedCursor | None = None
         self._reading = False
         self._read_again = False
@@ -53,10 +53,10 @@ class LiveUpdates(QObject):
         self.stop()
         self._generation += 1
         generation = self._generation
-        self._relay.watch(
-            self._executor.submit(FeedCursor.at_head),
-            lambda cursor: self._on_cursor_ready(generation, cursor),
-            lambda _error: None,  # unreachable now: F5 or the next open tries again
+        self._jobs.run(
+            FeedCursor.at_head,
+            on_done=lambda cursor: self._on_cursor_ready(generation, cursor),
+            on_error=lambda _error: None,  # unreachable now: F5 or the next open tries again
         )
 
     def stop(self) -> None:
@@ -75,10 +75,10 @@ class LiveUpdates(QObject):
             return
         self._reading = True
         generation, cursor = self._generation, self._cursor
-        self._relay.watch(
-            self._executor.submit(cursor.read),
-            lambda remote: self._on_read(generation, remote),
-            lambda _error: self._on_read(generation, None),
+        self._jobs.run(
+            cursor.read,
+            on_done=lambda remote: self._on_read(generation, remote),
+            on_error=lambda _error: self._on_read(generation, None),
         )
 
     def _on_cursor_ready(self, generation: int, cursor: FeedCursor) -> None:

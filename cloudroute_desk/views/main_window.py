@@ -10,7 +10,6 @@ pane can grow it, and its default and restored geometry are kept on the screen.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Protocol
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
@@ -26,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from cloudroute_desk import __version__
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.opening import DatabaseOpenError, open_database
+from cloudroute_desk.db.opening import DatabaseOpenError
 from cloudroute_desk.domain.chart_data import QueueFilterRequest, to_filter_request
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services.change_follow import RemoteChanges
 from cloudroute_desk.services.changes import EVERYTHING, Changes
 from cloudroute_desk.services.drafts import DraftStore
@@ -43,7 +43,6 @@ from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
 from cloudroute_desk.views.queue.inquiry_facts import InquiryFacts
-from cloudroute_desk.views.tasks import spawn
 from cloudroute_desk.views.theme import Theme, apply_theme
 from cloudroute_desk.views.window_fit import MINIMUM_SIZE, default_geometry, fit_to_screen
 from cloudroute_desk.views.workspaces import Workspace, Workspaces
@@ -59,12 +58,15 @@ class ChangeAware(Protocol):
 class MainWindow(QMainWindow):
     database_switched = Signal(str)
     """Emitted with the new database's display name after File → Open / Connect."""
+    database_refused = Signal(str)
+    """Emitted with the one-sentence reason when a database to switch to cannot be used."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.undo_stack = QUndoStack(self)
         self._change_aware: list[ChangeAware] = []
+        self._jobs = DbJobs(context.executor, self)
         self._fit_on_show = True
         self.setWindowTitle("CloudRoute Desk")
         self.setMinimumSize(MINIMUM_SIZE)
@@ -223,7 +225,7 @@ class MainWindow(QMainWindow):
     def _on_live_arrived(self, remote: RemoteChanges) -> None:
         """Another admin's changes reach every pane like our own; the charts (whole-table
         aggregates) at most once per ``CHARTS_DEBOUNCE_MS`` while changes keep coming."""
-        for pane in self._change_aware:
+        for pane in self._change_aware if remote.changes.any else ():
             if pane is self.charts:
                 self._charts_pending = self._charts_pending | remote.changes
                 if not self._charts_debounce.isActive():
@@ -243,7 +245,8 @@ class MainWindow(QMainWindow):
         self.charts.apply_changes(pending)
 
     def apply_changes(self, changes: Changes) -> None:
-        """Fan a use-case's Changes out to every pane; each reloads only what it shows."""
+        """Fan a use-case's Changes out to every pane; each decides from the kinds and ids
+        what, if anything, it reloads."""
         if not changes.any:
             return
         for pane in self._change_aware:
@@ -372,28 +375,36 @@ class MainWindow(QMainWindow):
     def _on_open_triggered(self) -> None:
         path = ask_sqlite_file(self, create=False)
         if path:
-            spawn(self.switch_database(path))
+            self.switch_database(path)
 
     def _on_new_triggered(self) -> None:
         path = ask_sqlite_file(self, create=True)
         if path:
-            spawn(self.switch_database(path))
+            self.switch_database(path)
 
     def _on_connect_triggered(self) -> None:
         dialog = ConnectServerDialog(self)
         if dialog.exec() == ConnectServerDialog.DialogCode.Accepted:
-            spawn(self.switch_database(dialog.url()))
+            self.switch_database(dialog.url())
 
-    async def switch_database(self, target: str) -> bool:
-        """Open ``target`` off the GUI thread; on success every pane reloads from it."""
+    def switch_database(self, target: str) -> None:
+        """Open ``target`` on the DB worker; on success every pane reloads from it
+        (``database_switched``), on a refusal the reason is shown (``database_refused``)."""
         self.statusBar().showMessage("Opening database…")
-        loop = asyncio.get_running_loop()
-        try:
-            database = await loop.run_in_executor(None, open_database, target)
-        except DatabaseOpenError as error:
-            self.statusBar().clearMessage()
-            QMessageBox.critical(self, "Cannot open database", str(error))
-            return False
+        self._jobs.open(
+            target,
+            on_done=lambda database: self._on_database_opened(target, database),
+            on_error=self._on_database_refused,
+        )
+
+    def _on_database_refused(self, error: BaseException) -> None:
+        if not isinstance(error, DatabaseOpenError):
+            raise error
+        self.statusBar().clearMessage()
+        QMessageBox.critical(self, "Cannot open database", str(error))
+        self.database_refused.emit(str(error))
+
+    def _on_database_opened(self, target: str, database: Database) -> None:
         self.context.executor.switch_to(database.signed_as(self.context.admin))
         self.undo_stack.clear()
         self.statusBar().showMessage("Database opened", 3000)
@@ -401,7 +412,6 @@ class MainWindow(QMainWindow):
         self.context.settings.setValue("database/last", target if "://" not in target else "")
         self.apply_changes(EVERYTHING)
         self.database_switched.emit(database.display_name)
-        return True
 
     # ---- window state --------------------------------------------------------------------
 

@@ -169,6 +169,11 @@ class RecordForm(QScrollArea):
     def schedule_validation(self) -> None:
         self._validate_timer.start()
 
+    @property
+    def validation_pending(self) -> bool:
+        """True while an edit waits for the debounced validation."""
+        return self._validate_timer.isActive()
+
     def validate_now(self) -> None:
         self._validate_timer.stop()
         findings = [] if self._context is None else validate(self._form, self._context)

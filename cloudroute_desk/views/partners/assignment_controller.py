@@ -23,15 +23,20 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
 from cloudroute_desk.domain.routing.values import AssignmentEntry, Ranking
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services import assignment as assignment_service
 from cloudroute_desk.services.assignment import AlreadyAssigned, AssignmentError
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ALL_ROWS, ChangeKind, Changes
 from cloudroute_desk.services.claims import Claim
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.routing import InquiryNotFoundError, rank_inquiry
-from cloudroute_desk.views.partners.background import JobRunner
 
-REFRESH = Changes(queue=True, ranking=True)
+REFRESH = Changes.of(
+    ChangeKind.INQUIRY_STATUS,
+    ChangeKind.ASSIGNMENTS,
+    inquiries=ALL_ROWS,
+    partners=ALL_ROWS,
+)
 """What panes reload after a refusal: someone else changed the inquiry under us."""
 
 Confirm = Callable[[str, str], bool]
@@ -132,7 +137,7 @@ class AssignmentController(QObject):
     ) -> None:
         super().__init__(parent)
         self._window = parent
-        self._jobs = JobRunner(executor, self)
+        self._jobs = DbJobs(executor, self)
         self.undo_stack = undo_stack
         self.admin = admin
         self._confirm = confirm or self._ask
@@ -146,8 +151,8 @@ class AssignmentController(QObject):
         """Check, maybe confirm, then assign; the outcome arrives as ``changes_made``."""
         self._jobs.run(
             lambda db: load_routing(db, inquiry_id),
-            lambda routing: self._on_routing_loaded(routing, partner_id),
-            self._on_failed,
+            on_done=lambda routing: self._on_routing_loaded(routing, partner_id),
+            on_error=self._on_failed,
         )
 
     def assign_dropped(self, inquiry_id: int, partner_id: int) -> None:
@@ -199,8 +204,8 @@ class AssignmentController(QObject):
             lambda db: assignment_service.assign(
                 db, inquiry_id, partner_id, admin, reason=reason, ranking=ranking
             ),
-            lambda changes: self._on_assigned(changes, inquiry_id, partner_id, name),
-            self._on_failed,
+            on_done=lambda changes: self._on_assigned(changes, inquiry_id, partner_id, name),
+            on_error=self._on_failed,
         )
 
     def _on_assigned(self, changes: Changes, inquiry_id: int, partner_id: int, name: str) -> None:
@@ -215,8 +220,8 @@ class AssignmentController(QObject):
         partner, and the previous one is excluded from its ranking from now on."""
         self._jobs.run(
             lambda db: assignment_service.assignment_history(db, inquiry_id),
-            lambda history: self._on_history_loaded(inquiry_id, history),
-            self._on_failed,
+            on_done=lambda history: self._on_history_loaded(inquiry_id, history),
+            on_error=self._on_failed,
         )
 
     def _on_history_loaded(self, inquiry_id: int, history: tuple[AssignmentEntry, ...]) -> None:
@@ -234,8 +239,8 @@ class AssignmentController(QObject):
         admin = self.admin
         self._jobs.run(
             lambda db: assignment_service.mark_did_not_connect(db, inquiry_id, admin),
-            lambda changes: self._on_rerouted(changes, inquiry_id, active),
-            self._on_failed,
+            on_done=lambda changes: self._on_rerouted(changes, inquiry_id, active),
+            on_error=self._on_failed,
         )
 
     def _on_rerouted(self, changes: Changes, inquiry_id: int, previous: AssignmentEntry) -> None:
@@ -251,8 +256,8 @@ class AssignmentController(QObject):
         """Run an undo/redo write; a refusal is reported and every pane refreshes."""
         self._jobs.run(
             job,
-            lambda changes: self._on_written(changes, what),
-            self._on_failed,
+            on_done=lambda changes: self._on_written(changes, what),
+            on_error=self._on_failed,
         )
 
     def _on_written(self, changes: Changes, what: str) -> None:

@@ -8,8 +8,6 @@ to assign them; the pane's actions (Ctrl+Return, context menu) ask for the same 
 
 from __future__ import annotations
 
-import itertools
-
 from PySide6.QtCore import QItemSelection, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QDrag, QKeySequence
 from PySide6.QtWidgets import (
@@ -28,11 +26,11 @@ from PySide6.QtWidgets import (
 
 from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
 from cloudroute_desk.domain.routing.values import ExcludedPartner, RankedPartner
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_ranking_model import Column, PartnerRankingModel
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.assignment_controller import InquiryRouting, load_routing
-from cloudroute_desk.views.partners.background import JobRunner
 from cloudroute_desk.views.partners.compare_dialog import MAX_COMPARED, MIN_COMPARED, CompareDialog
 from cloudroute_desk.views.partners.why_view import WhyView
 from cloudroute_desk.views.theme import status_colors
@@ -49,6 +47,16 @@ def _plain(text: str = "") -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label
+
+
+RANKING_JOB = "ranking"
+RANKING_INPUTS = (
+    ChangeKind.ASSIGNMENTS,
+    ChangeKind.PARTNERS,
+    ChangeKind.RECORD_STATES,
+    ChangeKind.RECORDS_ADDED,
+)
+"""Changes anywhere that can move any inquiry's ranking."""
 
 
 class PartnerTable(QTableView):
@@ -86,9 +94,7 @@ class PartnerPane(QWidget):
 
     def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._jobs = JobRunner(executor, self)
-        self._generation = itertools.count(1)
-        self._wanted = 0
+        self._jobs = DbJobs(executor, self)
         self._inquiry_id: int | None = None
         self._routing: InquiryRouting | None = None
         self._compare: CompareDialog | None = None
@@ -227,32 +233,35 @@ class PartnerPane(QWidget):
     def set_inquiry(self, inquiry_id: int | None) -> None:
         """Show ``inquiry_id``'s ranking (ranked off the GUI thread); None clears the pane."""
         self._inquiry_id = inquiry_id
-        generation = next(self._generation)
-        self._wanted = generation
         if inquiry_id is None:
+            self._jobs.cancel(RANKING_JOB)
             self._show(None)
             return
         self.header_label.setText(f"Inquiry #{inquiry_id}: ranking…")
         limit = self.shown_limit
         self._jobs.run(
             lambda db: load_routing(db, inquiry_id, limit=limit),
-            lambda routing: self._on_routing_loaded(generation, routing),
-            lambda error: self._on_routing_failed(generation, error),
+            on_done=self._on_routing_loaded,
+            on_error=self._on_routing_failed,
+            key=RANKING_JOB,  # the admin may have moved on to another inquiry meanwhile
         )
 
     def apply_changes(self, changes: Changes) -> None:
-        if (changes.ranking or changes.partners or changes.queue) and self._inquiry_id is not None:
-            self.set_inquiry(self._inquiry_id)
+        """Re-rank when an input of the score changed: partners, their loads, the routing
+        index (decided records), competing records, or this inquiry itself."""
+        shown = self._inquiry_id
+        if shown is None:
+            return
+        if changes.has(*RANKING_INPUTS) or (
+            changes.has(ChangeKind.INQUIRY_STATUS) and changes.inquiries.touches(shown)
+        ):
+            self.set_inquiry(shown)
 
-    def _on_routing_loaded(self, generation: int, routing: InquiryRouting) -> None:
-        if generation != self._wanted:
-            return  # the admin has moved on to another inquiry
+    def _on_routing_loaded(self, routing: InquiryRouting) -> None:
         self._show(routing)
         self.ranking_shown.emit(routing.ranking.inquiry_id)
 
-    def _on_routing_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._wanted:
-            return
+    def _on_routing_failed(self, error: BaseException) -> None:
         self._show(None)
         self.header_label.setText(f"Cannot rank inquiry #{self._inquiry_id}: {error}")
         self.ranking_failed.emit(str(error))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import (
     INQUIRY_STATUS_LABELS,
     POOLS,
@@ -30,13 +31,23 @@ from cloudroute_desk.domain.catalog import (
 )
 from cloudroute_desk.domain.entities import Contact
 from cloudroute_desk.domain.queue_filter import sla_deadline, sla_view
-from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_mime import decode_partner_drag
 from cloudroute_desk.services import queue as queue_service
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.failures import failure_sentence
 from cloudroute_desk.services.queue import InquiryDetail
 from cloudroute_desk.views.queue.status_actions import StatusActions
+
+DETAIL_JOB = "detail"
+SHOWN_KINDS = (
+    ChangeKind.INQUIRY_STATUS,
+    ChangeKind.ASSIGNMENTS,
+    ChangeKind.RECORDS_ADDED,
+    ChangeKind.RECORD_FIGURES,
+    ChangeKind.RECORD_STATES,
+)
 
 
 def plain_label(text: str, parent: QWidget | None = None) -> QLabel:
@@ -67,10 +78,8 @@ class InquiryDetailPanel(QWidget):
 
     def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._executor = executor
-        self._relay = FutureRelay(self)
+        self._jobs = DbJobs(executor, self)
         self._inquiry_id: int | None = None
-        self._request = 0
         self._detail: InquiryDetail | None = None
         self.setAcceptDrops(True)
         self.setObjectName("inquiryDetailPanel")
@@ -110,22 +119,17 @@ class InquiryDetailPanel(QWidget):
 
     def show_inquiry(self, inquiry_id: int | None) -> None:
         self._inquiry_id = inquiry_id
-        self._request += 1
-        request = self._request
         if inquiry_id is None:
+            self._jobs.cancel(DETAIL_JOB)
             self.status_actions.set_inquiry(None, None)
             self._detail = None
             self._show_message("Select an inquiry to see its details.")
             return
 
-        def job(database: object) -> InquiryDetail | None:
-            return queue_service.inquiry_detail(database, inquiry_id)  # type: ignore[arg-type]
+        def job(database: Database) -> InquiryDetail | None:
+            return queue_service.inquiry_detail(database, inquiry_id)
 
-        self._relay.watch(
-            self._executor.submit(job),
-            lambda detail: self._on_detail(request, detail),
-            lambda error: self._on_error(request, error),
-        )
+        self._jobs.run(job, on_done=self._on_detail, on_error=self._on_error, key=DETAIL_JOB)
 
     def show_claim(self, text: str | None) -> None:
         """Another admin is triaging this inquiry: say so above the details."""
@@ -133,8 +137,11 @@ class InquiryDetailPanel(QWidget):
         self.claim_label.setVisible(bool(text))
 
     def apply_changes(self, changes: Changes) -> None:
-        if (changes.queue or changes.records) and self._inquiry_id is not None:
-            self.show_inquiry(self._inquiry_id)
+        """Reload when something the panel shows about its inquiry changed (its status,
+        routing history, or its records' pools, amounts and states; not a draft's text)."""
+        shown = self._inquiry_id
+        if shown is not None and changes.inquiries.touches(shown) and changes.has(*SHOWN_KINDS):
+            self.show_inquiry(shown)
 
     # Drops ---------------------------------------------------------------------------------
 
@@ -160,9 +167,7 @@ class InquiryDetailPanel(QWidget):
 
     # Rendering -----------------------------------------------------------------------------
 
-    def _on_detail(self, request: int, detail: InquiryDetail | None) -> None:
-        if request != self._request:
-            return
+    def _on_detail(self, detail: InquiryDetail | None) -> None:
         self._detail = detail
         inquiry = detail.inquiry if detail is not None else None
         self.status_actions.set_inquiry(
@@ -176,9 +181,8 @@ class InquiryDetailPanel(QWidget):
             self._render(detail)
         self.detail_loaded.emit()
 
-    def _on_error(self, request: int, error: BaseException) -> None:
-        if request == self._request:
-            self._show_message(f"Could not load the inquiry: {error}")
+    def _on_error(self, error: BaseException) -> None:
+        self._show_message(f"Could not load the inquiry: {failure_sentence(error)}")
 
     def _show_message(self, text: str) -> None:
         holder = QWidget()
@@ -199,11 +203,13 @@ class InquiryDetailPanel(QWidget):
         title.setFont(font)
         layout.addWidget(title)
         sla = sla_view(
-            inquiry.status, inquiry.arrived_at, inquiry.assigned_at, self._executor.now()
+            inquiry.status, inquiry.arrived_at, inquiry.assigned_at, self._jobs.executor.now()
         )
         layout.addWidget(
             plain_label(f"{INQUIRY_STATUS_LABELS[inquiry.status]} · SLA {sla.text}", holder)
         )
+        for other_id, why in detail.same_customer:
+            layout.addWidget(plain_label(f"Same customer as inquiry #{other_id} ({why})", holder))
 
         intake = self._section(layout, "Intake")
         for label, value in (

@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter, SortKey
 from cloudroute_desk.models import inquiry_queue_model as qm
-from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.inquiry_queue_model import InquiryQueueModel
 from cloudroute_desk.services import queue as queue_service
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.queue import Located, QueueSummary
 from cloudroute_desk.views.queue.export_runner import ExportRunner
@@ -64,14 +65,12 @@ class QueuePane(QWidget):
 
     def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._executor = executor
-        self._relay = FutureRelay(self)
+        self._jobs = DbJobs(executor, self)
         self._selected_id: int | None = None
         self._pending_row: int | None = None
         self._restore_top: int | None = None
         self._extra = QueueFilter()
         self._extra_description = ""
-        self._summary_request = 0
         self._totals: QueueSummary | None = None
         self._located: Located | None = None
 
@@ -174,9 +173,20 @@ class QueuePane(QWidget):
         self.filter_bar.set_queue_filter(wanted)
 
     def apply_changes(self, changes: Changes) -> None:
-        if changes.queue:
+        """Re-count after any inquiry's status moved; re-read the rows only when the change
+        can show on screen: a loaded row changed, rows were added, or the filter or sort
+        depends on status (a row elsewhere may move in or out)."""
+        if not changes.has(ChangeKind.INQUIRIES_ADDED, ChangeKind.INQUIRY_STATUS):
+            return
+        self._refresh_summary()
+        queue_filter = self.model.queue_filter
+        if (
+            changes.has(ChangeKind.INQUIRIES_ADDED)
+            or not queue_filter.is_unfiltered
+            or queue_filter.sort in (SortKey.STATUS, SortKey.PARTNER)
+            or changes.inquiries.touches_any(self.model.loaded_ids())
+        ):
             self.refresh()
-            self._refresh_summary()
 
     def refresh(self) -> None:
         """Re-read what is on screen, keeping the scroll position and the selection."""
@@ -201,12 +211,12 @@ class QueuePane(QWidget):
         if current is None and located is not None and located.row == row:
             after = located.key  # pressed again before the row's page arrived
         queue_filter = self.model.queue_filter
-        now = self._executor.now()
+        now = self._jobs.executor.now()
 
-        def job(database: object) -> Located | None:
-            return queue_service.next_breached(database, queue_filter, now, after)  # type: ignore[arg-type]
+        def job(database: Database) -> Located | None:
+            return queue_service.next_breached(database, queue_filter, now, after)
 
-        self._relay.watch(self._executor.submit(job), self._on_next_breached)
+        self._jobs.run(job, on_done=self._on_next_breached, key="next_breached")
 
     def export_to(self, path: Path) -> None:
         self.exporter.start(path, self.model.queue_filter)
@@ -286,8 +296,8 @@ class QueuePane(QWidget):
         queue_filter = self.model.queue_filter
         now = self.model.query_now()
 
-        def job(database: object) -> int | None:
-            return queue_service.locate(database, queue_filter, now, wanted)  # type: ignore[arg-type]
+        def job(database: Database) -> int | None:
+            return queue_service.locate(database, queue_filter, now, wanted)
 
         def located(found: int | None) -> None:
             if self._selected_id != wanted or queue_filter != self.model.queue_filter:
@@ -298,7 +308,7 @@ class QueuePane(QWidget):
             else:
                 self._select_silently(found)
 
-        self._relay.watch(self._executor.submit(job), located)
+        self._jobs.run(job, on_done=located, key="locate")
 
     def _select_silently(self, row: int) -> None:
         """Select ``row`` as the restored selection (its id is already the selected one)."""
@@ -365,23 +375,17 @@ class QueuePane(QWidget):
 
     def _refresh_summary(self) -> None:
         """Re-count the whole queue (the filtered count comes with every model reload)."""
-        self._summary_request += 1
-        request = self._summary_request
-        now = self._executor.now()
+        now = self._jobs.executor.now()
 
-        def job(database: object) -> QueueSummary:
-            return queue_service.summary(database, QueueFilter(), now)  # type: ignore[arg-type]
+        def job(database: Database) -> QueueSummary:
+            return queue_service.summary(database, QueueFilter(), now)
 
-        self._relay.watch(
-            self._executor.submit(job),
-            lambda summary: self._on_summary(request, summary),
-            lambda _error: None,
-        )
+        # The header keeps its last totals when a count fails; the next tick tries again.
+        self._jobs.run(job, on_done=self._on_summary, on_error=lambda _error: None, key="summary")
 
-    def _on_summary(self, request: int, summary: QueueSummary) -> None:
-        if request == self._summary_request:
-            self._totals = summary
-            self._show_summary()
+    def _on_summary(self, summary: QueueSummary) -> None:
+        self._totals = summary
+        self._show_summary()
 
     def _show_summary(self) -> None:
         if self._totals is None or self.model.loading:

@@ -9,16 +9,16 @@ so the second one counts the first one's committed slot. SQLite serialises write
 count is always current. INSERTs are not checked: only imports of history insert inquiries
 that already hold a partner.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
