@@ -20,7 +20,7 @@ from cloudroute_desk.domain.catalog import InquiryStatus, Pool
 from cloudroute_desk.services import assignment, inquiry_status, partners, records
 from cloudroute_desk.services.change_follow import FeedCursor
 from cloudroute_desk.services.changes import Changes
-from cloudroute_desk.services.feed_listener import APPLICATION_NAME, FeedListener
+from cloudroute_desk.services.feed_watch import APPLICATION_NAME, FeedWatcher
 from tests.factories import add_inquiry, add_partner
 
 
@@ -156,7 +156,7 @@ def test_listener_wakes_on_commit_and_catches_up_after_a_dropped_connection(
     first, second = add_inquiry(alice), add_inquiry(alice, company_name="Second Co")
     cursor = FeedCursor.at_head(bob)
     woken = threading.Event()
-    listener = FeedListener(bob.url, woken.set)
+    listener = FeedWatcher(bob, woken.set)
     listener.start()
     try:
         _wait(woken, "the first connect")  # connecting is a catch-up too

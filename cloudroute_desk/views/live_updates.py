@@ -1,25 +1,24 @@
 """Other admins' work, arriving by itself: follows the database's change feed and hands each
 batch of the others' changes to the window as ``arrived(RemoteChanges)``.
 
-PostgreSQL: the ``FeedListener`` thread wakes us on NOTIFY (and on every reconnect, which is
-the catch-up); a slow poll covers a connection that died silently. SQLite: a poll every
-second, only while the window is visible (a hidden app costs nothing), and one read as soon
-as it is shown again. Reads run on the DB executor, one at a time: a wake-up during a read
-asks for exactly one more read after it, so a burst of commits costs two reads, not one each.
+The ``FeedWatcher`` thread (LISTEN on PostgreSQL, a one-second probe on SQLite while the
+window is shown) wakes us when someone else committed, and after every reconnect, which is
+the catch-up; showing the window again reads at once. Reads run on the DB executor, one at a
+time: a wake-up during a read asks for exactly one more read after it, so a burst of commits
+costs two reads, not one each. The app's own writes wake nothing.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+import contextlib
+
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services.change_follow import FeedCursor, RemoteChanges
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.services.feed_listener import FeedListener
-
-SQLITE_POLL_MS = 1000
-POSTGRES_POLL_MS = 15_000
+from cloudroute_desk.services.feed_watch import FeedWatcher
 
 
 class LiveUpdates(QObject):
@@ -37,10 +36,8 @@ class LiveUpdates(QObject):
         self._cursor: FeedCursor | None = None
         self._reading = False
         self._read_again = False
-        self._listener: FeedListener | None = None
+        self._watcher: FeedWatcher | None = None
         self._generation = 0
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._on_timer_timeout)
         self._woken.connect(self.read_now)
         window.installEventFilter(self)
 
@@ -62,10 +59,9 @@ class LiveUpdates(QObject):
     def stop(self) -> None:
         self._generation += 1
         self._cursor = None
-        self._timer.stop()
-        if self._listener is not None:
-            self._listener.stop()
-            self._listener = None
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
 
     def read_now(self) -> None:
         if self._cursor is None:
@@ -85,13 +81,14 @@ class LiveUpdates(QObject):
         if generation != self._generation:
             return
         self._cursor = cursor
-        database = self._executor.database
-        if database.backend == "postgresql":
-            self._listener = FeedListener(database.url, self._woken.emit)
-            self._listener.start()
-            self._timer.start(POSTGRES_POLL_MS)
-        else:
-            self._timer.start(SQLITE_POLL_MS)
+        self._watcher = FeedWatcher(self._executor.database, self._wake_from_thread)
+        self._watcher.set_active(self._window.isVisible())
+        self._watcher.start()
+
+    def _wake_from_thread(self) -> None:
+        # RuntimeError: this object was deleted while the watcher was still stopping.
+        with contextlib.suppress(RuntimeError):
+            self._woken.emit()
 
     def _on_read(self, generation: int, remote: RemoteChanges | None) -> None:
         self._reading = False
@@ -103,11 +100,11 @@ class LiveUpdates(QObject):
             self._read_again = False
             self.read_now()
 
-    def _on_timer_timeout(self) -> None:
-        if self._window.isVisible() and not self._window.isMinimized():
-            self.read_now()
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window and event.type() == QEvent.Type.Show:
-            self.read_now()  # back from hidden: catch up at once
+        if watched is self._window and self._watcher is not None:
+            if event.type() == QEvent.Type.Show:
+                self._watcher.set_active(True)
+                self.read_now()  # back from hidden: catch up at once
+            elif event.type() == QEvent.Type.Hide:
+                self._watcher.set_active(False)
         return False

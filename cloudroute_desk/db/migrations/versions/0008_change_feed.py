@@ -10,7 +10,8 @@ pruning). ``admin`` and ``origin`` say who wrote: the app signs each write trans
 the one-row ``change_actor`` table, filled and emptied inside the transaction, which is exact
 because SQLite has one writer at a time). A writer that does not sign is recorded as its
 database user (PostgreSQL) or as ''. ``at`` is the server's clock when the row was written.
-PostgreSQL also sends NOTIFY cloudroute_changes (an empty payload, so one per transaction).
+PostgreSQL also sends NOTIFY cloudroute_changes with the writer's origin (one per transaction),
+so an app instance can ignore its own commits.
 The PostgreSQL trigger function is SECURITY DEFINER: the admins' role needs only SELECT and
 DELETE (pruning) on ``change_feed``.
 
@@ -166,7 +167,7 @@ BEGIN
         coalesce(nullif(current_setting('cloudroute.admin', true), ''), session_user),
         coalesce(current_setting('cloudroute.origin', true), ''),
         timezone('UTC', clock_timestamp()));
-    PERFORM pg_notify('cloudroute_changes', '');
+    PERFORM pg_notify('cloudroute_changes', coalesce(current_setting('cloudroute.origin', true), ''));
     RETURN NULL;
 END $$"""
 

@@ -36,7 +36,7 @@ BEGIN
         coalesce(nullif(current_setting('cloudroute.admin', true), ''), session_user),
         coalesce(current_setting('cloudroute.origin', true), ''),
         timezone('UTC', clock_timestamp()));
-    PERFORM pg_notify('cloudroute_changes', '');
+    PERFORM pg_notify('cloudroute_changes', coalesce(current_setting('cloudroute.origin', true), ''));
     RETURN NULL;
 END $$"""
 
