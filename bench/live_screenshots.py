@@ -1,5 +1,6 @@
-"""Render what another admin's work looks like in an open window: docs/live-highlight.png
-(a row bob just assigned, tinted, with its tooltip) at 1280x720.
+"""Render what another admin's work looks like in an open window at 1280x720:
+docs/live-highlight.png (a row bob just assigned, tinted, with its tooltip) and
+docs/live-claim.png (bob is triaging another inquiry: its row and alice's detail panel say so).
 
 Usage (from the repository root): ``python bench/live_screenshots.py`` (builds a small demo
 database in a temporary folder; the window follows it as the app does).
@@ -25,7 +26,7 @@ from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.db.tables import InquiryRow, PartnerRow
 from cloudroute_desk.demo.generator import generate_demo
 from cloudroute_desk.models.inquiry_queue_model import COL_COMPANY
-from cloudroute_desk.services import assignment
+from cloudroute_desk.services import assignment, claims
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.main_window import MainWindow
@@ -80,7 +81,6 @@ def main() -> None:
     inquiry = model.row_object(target_row)
     assert inquiry is not None and partner is not None
     assignment.assign(bob, inquiry.id, partner, "bob")
-    bob.dispose()
     _pump(app, 10, lambda: model.remote_marks.get(inquiry.id) is not None)
     _pump(app, 1.0)
 
@@ -101,6 +101,20 @@ def main() -> None:
     DOCS.mkdir(exist_ok=True)
     shot.save(str(DOCS / "live-highlight.png"))
     print(f"wrote {DOCS / 'live-highlight.png'} ({model.data(model.index(target_row, 0), 3)!r})")
+    QToolTip.hideText()
+
+    claimed_row = rows[2] if len(rows) > 2 else rows[0]
+    claimed = model.row_object(claimed_row)
+    assert claimed is not None
+    claims.claim(bob, claimed.id)
+    bob.dispose()
+    company = model.index(claimed_row, COL_COMPANY)
+    _pump(app, 10, lambda: "bob is on this" in str(model.data(company)))
+    window.queue.select_row(claimed_row)
+    _pump(app, 10, lambda: not window.inquiry_detail.claim_label.isHidden())
+    _pump(app, 1.0)
+    window.grab().save(str(DOCS / "live-claim.png"))
+    print(f"wrote {DOCS / 'live-claim.png'} ({model.data(company)!r})")
     window.close()
     executor.shutdown()
 
