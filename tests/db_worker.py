@@ -7,8 +7,11 @@ not a guess about how loaded the machine is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pytestqt.qtbot import QtBot
 
+from cloudroute_desk.db.engine import Database
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services.executor import DbExecutor
 
@@ -19,12 +22,16 @@ def settle(qtbot: QtBot, executor: DbExecutor, timeout_ms: int = 10_000) -> None
     # The worker runs jobs in order and results reach the GUI thread in order, so once a
     # no-op submitted now is answered, everything submitted before it has been answered.
     jobs = DbJobs(executor)
+    answered: list[int] = []
+
+    def no_op(number: int) -> Callable[[Database], int]:
+        return lambda _database: number
+
     try:
-        answered: list[int] = []
-        for round_ in range(ROUNDS):
+        for number in range(ROUNDS):
             before = executor.submitted
-            jobs.run(lambda _database, n=round_: n, on_done=answered.append)
-            qtbot.waitUntil(lambda n=round_: n in answered, timeout=timeout_ms)
+            jobs.run(no_op(number), on_done=answered.append)
+            qtbot.waitUntil(lambda: number in answered, timeout=timeout_ms)  # noqa: B023
             if executor.submitted == before + 1:
                 return  # no result started another job meanwhile
         raise AssertionError(f"the DB worker was still busy after {ROUNDS} rounds")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QSpinBox
 from pytest import MonkeyPatch
 from pytestqt.qtbot import QtBot
 
@@ -108,6 +109,7 @@ def test_one_autosave_pause_is_one_write(
     jobs = _recording(monkeypatch, executor)
 
     widget = editor.form.editor("use_case").widget
+    assert isinstance(widget, QPlainTextEdit)
     widget.setFocus()
     widget.moveCursor(QTextCursor.MoveOperation.End)
     with qtbot.waitSignal(editor.autosave.synced, timeout=WAIT_MS):
@@ -148,6 +150,7 @@ def test_a_draft_amount_reloads_only_the_panes_that_show_it(
     jobs = _recording(monkeypatch, executor)
 
     amount = editor.form.editor("amount_requested_usd").widget
+    assert isinstance(amount, QSpinBox)
     with qtbot.waitSignal(editor.autosave.synced, timeout=WAIT_MS):
         amount.setValue(42_000)
     settle(qtbot, executor)

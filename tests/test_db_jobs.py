@@ -190,3 +190,17 @@ def test_a_job_before_any_database_is_refused_at_once() -> None:
             idle.submit(lambda database: database.backend)
     finally:
         idle.shutdown()
+
+
+def test_after_shutdown_a_late_result_starts_nothing(qtbot: QtBot, database: Database) -> None:
+    """Closing the app stops the worker; a result delivered afterwards may ask for more work,
+    which is refused quietly instead of raising into whatever runs next."""
+    stopped = DbExecutor(database)
+    jobs = DbJobs(stopped)
+    stopped.shutdown()
+    shown: list[str] = []
+    future = jobs.run(lambda _db: "never", on_done=shown.append)
+    assert future.cancelled() and jobs.pending == 0
+    with pytest.raises(RuntimeError, match="stopped"):
+        stopped.submit(lambda _db: None)
+    assert shown == []

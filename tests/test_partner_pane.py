@@ -63,7 +63,7 @@ def _names(pane: PartnerPane) -> list[str]:
 
 def test_follows_the_selection_and_drops_stale_results(
     qtbot, pane: PartnerPane, world: World, executor: DbExecutor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     other = add_inquiry(world.database, company_name="Other Co", website="https://other.example")
     shown: list[int] = []
     pane.ranking_shown.connect(shown.append)
@@ -87,7 +87,7 @@ def test_follows_the_selection_and_drops_stale_results(
 
 def test_banner_when_only_below_threshold_partners_fit(
     qtbot, pane: PartnerPane, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     add_partner(database, name="Fresh One")
     add_partner(database, name="Fresh Two")
     _show(qtbot, pane, add_inquiry(database))
@@ -159,7 +159,7 @@ def test_ctrl_return_and_context_menu_ask_to_assign(qtbot, pane: PartnerPane, wo
 
 def test_assigned_inquiry_shows_history_and_offers_reroute(
     qtbot, pane: PartnerPane, world: World
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assignment.assign(world.database, world.inquiry, world.strong, "bea")
     _show(qtbot, pane, world.inquiry)
     assert pane.history_label.text().startswith("Routing history: Strong Cloud — assigned now")
@@ -178,7 +178,7 @@ def test_assigned_inquiry_shows_history_and_offers_reroute(
 
 def test_a_tier_change_takes_effect_in_the_ranking_at_once(
     qtbot, pane: PartnerPane, world: World
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _show(qtbot, pane, world.inquiry)
     assert _names(pane)[0] == "Strong Cloud"
     strong = partners.get_partner(world.database, world.strong)
@@ -200,7 +200,7 @@ def _queue(qtbot, executor: DbExecutor) -> InquiryQueueModel:  # type: ignore[no
 
 def test_drag_and_drop_at_model_level(
     qtbot, pane: PartnerPane, world: World, executor: DbExecutor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _show(qtbot, pane, world.inquiry)
     queue = _queue(qtbot, executor)
     row = queue.row_of_loaded(world.inquiry)
@@ -216,7 +216,7 @@ def test_drag_and_drop_at_model_level(
 
 def test_drag_end_to_end_with_real_mouse_events(
     qtbot, monkeypatch, world: World, executor: DbExecutor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Real mouse press/move on the pane's table start the drag through Qt's own item-view
     logic (selection, drag distance, startDrag, the model's mimeData). The offscreen platform
     has no drag loop (QDrag.exec returns at once), so the patched exec plays the platform's

@@ -82,7 +82,7 @@ def _holder(database: Database, inquiry_id: int) -> tuple[str, str] | None:
 
 def test_assign_then_undo_and_redo(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with qtbot.waitSignal(controller.changes_made, timeout=WAIT) as done:
         controller.assign(world.inquiry, world.strong)
     assert done.args[0] == Changes.of(
@@ -112,7 +112,7 @@ def test_assign_then_undo_and_redo(
 
 def test_below_threshold_asks_and_cancel_assigns_nothing(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs, executor: DbExecutor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     dialogs.answer = False
     controller.assign(world.inquiry, world.newcomer)
     qtbot.waitUntil(lambda: len(dialogs.asked) == 1, timeout=WAIT)
@@ -125,7 +125,7 @@ def test_below_threshold_asks_and_cancel_assigns_nothing(
 
 def test_below_threshold_confirmed_is_assigned(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with qtbot.waitSignal(controller.changes_made, timeout=WAIT):
         controller.assign(world.inquiry, world.newcomer)
     assert len(dialogs.asked) == 1
@@ -135,7 +135,7 @@ def test_below_threshold_confirmed_is_assigned(
 
 def test_already_assigned_is_said_and_panes_refresh(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assignment.assign(world.database, world.inquiry, world.strong, "bea")
     with qtbot.waitSignal(controller.changes_made, timeout=WAIT) as done:
         controller.assign(world.inquiry, world.newcomer)
@@ -147,7 +147,7 @@ def test_already_assigned_is_said_and_panes_refresh(
 
 def test_losing_the_race_after_the_check_says_who_won(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # While ann reads the confirmation, bea assigns the inquiry from another machine.
     dialogs.before_answer.append(
         lambda: assignment.assign(world.database, world.inquiry, world.strong, "bea")
@@ -162,7 +162,7 @@ def test_losing_the_race_after_the_check_says_who_won(
 
 def test_excluded_partner_is_refused_with_its_reason(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     controller.assign(world.inquiry, world.select)
     qtbot.waitUntil(lambda: bool(dialogs.told), timeout=WAIT)
     assert dialogs.told[0].startswith("Select Systems cannot take this inquiry: Select tier")
@@ -171,7 +171,7 @@ def test_excluded_partner_is_refused_with_its_reason(
 
 def test_did_not_connect_reroutes_keeps_history_and_undoes(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assignment.assign(world.database, world.inquiry, world.strong, "bea")
     with qtbot.waitSignal(controller.changes_made, timeout=WAIT) as done:
         controller.mark_did_not_connect(world.inquiry)
@@ -192,7 +192,7 @@ def test_did_not_connect_reroutes_keeps_history_and_undoes(
 
 def test_reroute_without_a_partner_is_refused(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with qtbot.waitSignal(controller.changes_made, timeout=WAIT) as done:
         controller.mark_did_not_connect(world.inquiry)
     assert done.args[0] == REFRESH

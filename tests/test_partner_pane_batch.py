@@ -67,7 +67,7 @@ def test_preview_model_passes_qtmodeltester_and_checks(qtmodeltester, qtbot) -> 
 
 def test_suggest_then_accept_a_checked_subset(
     qtbot, database: Database, executor: DbExecutor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     world = make_world(database)
     second = add_inquiry(database, company_name="Second Co", website="https://second.example")
     third = add_inquiry(database, company_name="Third Co", website="https://third.example")
@@ -93,6 +93,9 @@ def test_suggest_then_accept_a_checked_subset(
     assert done.args[0].kinds == {ChangeKind.INQUIRY_STATUS, ChangeKind.ASSIGNMENTS}
     assert len(done.args[0].inquiries.ids) == 2
     assert "Assigned 2 inquiries." in dialog.summary_label.text()
+    # The suggestion left unticked stays in the preview, still to accept or leave.
+    assert [item.inquiry_id for item in dialog.model.items] == [skipped.inquiry_id]
+    assert "1 suggestion left to review." in dialog.summary_label.text()
     for item in suggestion.items:
         held = [e for e in assignment.assignment_history(database, item.inquiry_id) if e.active]
         if item.inquiry_id == skipped.inquiry_id:
@@ -103,7 +106,7 @@ def test_suggest_then_accept_a_checked_subset(
 
 def test_cancel_stops_the_run_and_suggests_nothing(
     qtbot, database: Database, executor: DbExecutor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     make_world(database)
     dialog = BatchSuggestDialog(executor, "ann")
     qtbot.addWidget(dialog)

@@ -23,6 +23,7 @@ from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
 from cloudroute_desk.views.queue.sla_delegate import SlaDelegate, sla_color
 from cloudroute_desk.views.theme import dark_palette
+from tests.db_worker import settle
 from tests.factories import add_inquiry, add_partner, add_record, make_inquiry
 
 ROWS_ADDED = Changes.of(ChangeKind.INQUIRIES_ADDED, inquiries=ALL_ROWS)
@@ -102,7 +103,7 @@ def test_keyboard_moves(qtbot, pane: QueuePane, database: Database) -> None:  # 
 
 def test_ctrl_f_focuses_search_and_search_is_debounced(
     qtbot, pane: QueuePane, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _seed(database, 12)
     _reload(qtbot, pane)
     pane.table.setFocus()
@@ -208,7 +209,7 @@ def test_chart_request_and_chip(qtbot, pane: QueuePane, database: Database) -> N
 
 def test_export_view_escapes_formulas(
     qtbot, pane: QueuePane, database: Database, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for name in ("=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "Plain Co"):
         add_inquiry(database, company_name=name)
     _reload(qtbot, pane)
@@ -232,7 +233,7 @@ def test_export_view_escapes_formulas(
 
 def test_detail_panel_shows_everything_as_plain_text(
     qtbot, executor: DbExecutor, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     partner = add_partner(database)
     inquiry_id = add_inquiry(
         database,
@@ -300,12 +301,13 @@ def test_detail_panel_accepts_partner_drop(qtbot, executor: DbExecutor, database
 
 
 def test_unsortable_column_keeps_the_real_sort_arrow(
-    qtbot, pane: QueuePane, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot, pane: QueuePane, database: Database, executor: DbExecutor
+) -> None:
     _seed(database, 5)
     _reload(qtbot, pane)
     header = pane.table.horizontalHeader()
-    with qtbot.assertNotEmitted(pane.model.first_rows_loaded, wait=100):
+    with qtbot.assertNotEmitted(pane.model.first_rows_loaded):
         pane.table.sortByColumn(qm.COL_POOLS, Qt.SortOrder.AscendingOrder)
+        settle(qtbot, executor)
     assert header.sortIndicatorSection() == qm.COL_ARRIVED
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder

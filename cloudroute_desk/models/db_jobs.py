@@ -30,7 +30,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QObject, Qt, Signal
 
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.services.executor import DbExecutor, Job
+from cloudroute_desk.services.executor import DbExecutor, ExecutorClosedError, Job
 
 T = TypeVar("T")
 
@@ -53,6 +53,12 @@ class _Ticket(Generic[T]):
             self.on_error(error)
         else:
             raise error
+
+
+def _never() -> Future[Any]:
+    future: Future[Any] = Future()
+    future.cancel()
+    return future
 
 
 class DbJobs(QObject):
@@ -86,7 +92,11 @@ class DbJobs(QObject):
         key: Hashable | None = None,
     ) -> Future[T]:
         """Run ``job(database)`` on the DB worker; ``on_done(result)`` here later."""
-        return self._watch(self._executor.submit(job), on_done, on_error, key)
+        try:
+            future = self._executor.submit(job)
+        except ExecutorClosedError:
+            return _never()  # the application is closing: a late result starts nothing
+        return self._watch(future, on_done, on_error, key)
 
     def open(
         self,
@@ -98,7 +108,11 @@ class DbJobs(QObject):
     ) -> Future[Database]:
         """Open (check, migrate) the database at ``target`` on the DB worker; switching to
         it is the caller's decision (``DbExecutor.switch_to``)."""
-        return self._watch(self._executor.submit_opening(target), on_done, on_error, key)
+        try:
+            future = self._executor.submit_opening(target)
+        except ExecutorClosedError:
+            return _never()
+        return self._watch(future, on_done, on_error, key)
 
     def cancel(self, key: Hashable | None = None) -> None:
         """Drop the results of pending jobs with ``key`` (every pending job when None); those

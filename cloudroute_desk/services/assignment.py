@@ -10,23 +10,27 @@ holds the inquiry.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import assignment_queries as aq
+from cloudroute_desk.db import audit
 from cloudroute_desk.db import routing_queries as rq
-from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.engine import Database, DatabaseBusyError
 from cloudroute_desk.db.server_clock import server_now
-from cloudroute_desk.db.tables import InquiryRow
-from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.domain.catalog import END_DID_NOT_CONNECT, END_UNDONE, InquiryStatus
 from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.routing.assignment_check import (
+    already_assigned,
+    cannot_take,
+)
 from cloudroute_desk.domain.routing.batch import (
     BatchItem,
     BatchSuggestion,
@@ -61,6 +65,7 @@ CAPACITY_TRIGGER = "partner_at_capacity"
 """What the database's capacity trigger (migration 0007) says when it refuses a write."""
 
 SQLITE_LOCK_ATTEMPTS = 3
+QUICK_BUSY_S = 0.5
 """SQLite's busy handler is not fair: under many writers one can wait out the whole busy
 timeout. The transaction rolled back completely, so trying again is safe."""
 
@@ -76,7 +81,7 @@ class AlreadyAssigned(AssignmentError):  # noqa: N818 (the name the UI codes aga
     def __init__(
         self, partner_id: int, partner_name: str, assigned_by: str, assigned_at: datetime | None
     ) -> None:
-        super().__init__(f"already assigned to {partner_name} by {assigned_by}")
+        super().__init__(already_assigned(partner_name, assigned_by))
         self.partner_id = partner_id
         self.partner_name = partner_name
         self.assigned_by = assigned_by
@@ -89,6 +94,10 @@ class NotAssignableError(AssignmentError):
 
 class PartnerNotEligibleError(AssignmentError):
     """The partner fails a hard gate for this inquiry (the message says which)."""
+
+
+class PartnerExcludedError(PartnerNotEligibleError):
+    """The ranking excludes the partner; the message names the first gate it fails."""
 
 
 class PartnerAtCapacityError(PartnerNotEligibleError):
@@ -150,7 +159,7 @@ def _decision(ranking: Ranking, partner_id: int) -> _Decision:
         ]
     )
     if excluded is not None and gates:
-        refusal = f"{excluded.partner_name} cannot take this inquiry: {gates[0]}"
+        refusal = cannot_take(excluded.partner_name, gates[0])
     return _Decision(
         score=chosen.score if chosen else None,
         rank=chosen.rank if chosen else None,
@@ -228,16 +237,16 @@ def _assign(
     source: str,
 ) -> None:
     for attempt in range(1, SQLITE_LOCK_ATTEMPTS + 1):
+        started = time.monotonic()
         try:
             _assign_once(database, inquiry_id, partner_id, admin, reason, decision, source)
             return
-        except OperationalError as error:
-            if not _sqlite_locked(database, error) or attempt == SQLITE_LOCK_ATTEMPTS:
+        except DatabaseBusyError:
+            # Only an instant "busy" is worth another go; one that waited out the busy
+            # timeout means another program holds the lock, and the admin hears it now.
+            waited = time.monotonic() - started
+            if waited > QUICK_BUSY_S or attempt == SQLITE_LOCK_ATTEMPTS:
                 raise
-
-
-def _sqlite_locked(database: Database, error: OperationalError) -> bool:
-    return database.backend == "sqlite" and "database is locked" in str(error)
 
 
 def _assign_once(
@@ -257,7 +266,7 @@ def _assign_once(
                 # Only decides which refusal the admin reads; the claim below is the arbiter.
                 raise _holder_error(session, inquiry_id)
             if decision.refusal is not None:
-                raise PartnerNotEligibleError(decision.refusal)
+                raise PartnerExcludedError(decision.refusal)
             # The partner's row lock comes first: concurrent assigners of one partner count
             # its open slots one after another (the capacity trigger is the backstop).
             slots = aq.lock_partner_slots(session, partner_id)
@@ -271,14 +280,14 @@ def _assign_once(
             aq.insert_assignment(
                 session, inquiry_id, partner_id, admin, now, decision.score, decision.rank
             )
-            aq.add_audit(
+            audit.add_audit_event(
                 session,
-                "assigned",
-                admin,
-                now,
-                inquiry_id,
-                partner_id,
-                {
+                kind="assigned",
+                actor=admin,
+                at=now,
+                inquiry_id=inquiry_id,
+                partner_id=partner_id,
+                detail={
                     "partner_name": partner_name,
                     "score": decision.score,
                     "rank": decision.rank,
@@ -305,7 +314,7 @@ def unassign(
     earlier partner did not connect. The partner does not count as tried."""
     with database.writing() as session:
         now = server_now(session)
-        ended = aq.end_assignment(session, inquiry_id, partner_id, rq.UNDO_REASON, now)
+        ended = aq.end_assignment(session, inquiry_id, partner_id, END_UNDONE, now)
         if ended is None:
             raise NotAssignedError("that partner is no longer assigned to this inquiry")
         assignment_id, score, rank = ended
@@ -319,14 +328,14 @@ def unassign(
             raise NotAssignableError(
                 f"the assignment can no longer be undone: the inquiry is {status}"
             )
-        aq.add_audit(
+        audit.add_audit_event(
             session,
-            "unassigned",
-            admin,
-            now,
-            inquiry_id,
-            partner_id,
-            {
+            kind="unassigned",
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail={
                 "partner_name": aq.partner_name(session, partner_id),
                 "score": score,
                 "rank": rank,
@@ -347,7 +356,7 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
         if holder is None:
             raise NotAssignedError("the inquiry has no active partner to re-route from")
         partner_id = holder[0]
-        ended = aq.end_assignment(session, inquiry_id, partner_id, aq.DID_NOT_CONNECT, now)
+        ended = aq.end_assignment(session, inquiry_id, partner_id, END_DID_NOT_CONNECT, now)
         released = aq.release_inquiry(
             session,
             inquiry_id,
@@ -359,14 +368,14 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
             status = aq.inquiry_status(session, inquiry_id)
             raise NotAssignableError(f"the inquiry can no longer be re-routed: it is {status}")
         assignment_id, score, rank = ended
-        aq.add_audit(
+        audit.add_audit_event(
             session,
-            "did_not_connect",
-            admin,
-            now,
-            inquiry_id,
-            partner_id,
-            {
+            kind="did_not_connect",
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail={
                 "partner_name": holder[1],
                 "score": score,
                 "rank": rank,
@@ -385,20 +394,20 @@ def undo_did_not_connect(
     try:
         with database.writing() as session:
             now = server_now(session)
-            assignment_id = aq.last_ended(session, inquiry_id, partner_id, aq.DID_NOT_CONNECT)
+            assignment_id = aq.last_ended(session, inquiry_id, partner_id, END_DID_NOT_CONNECT)
             if assignment_id is None:
                 raise NotAssignedError("there is no re-route of that partner to undo")
             if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
                 raise _LostRaceError()
             aq.reactivate_assignment(session, assignment_id)
-            aq.add_audit(
+            audit.add_audit_event(
                 session,
-                "did_not_connect_undone",
-                admin,
-                now,
-                inquiry_id,
-                partner_id,
-                {
+                kind="did_not_connect_undone",
+                actor=admin,
+                at=now,
+                inquiry_id=inquiry_id,
+                partner_id=partner_id,
+                detail={
                     "partner_name": aq.partner_name(session, partner_id),
                     "assignment_id": assignment_id,
                     "reason": "undo of did not connect",
@@ -436,16 +445,7 @@ def suggest_batch(
     stored = ensure_index(database, as_of)
     with database.reading() as session:
         network = load_network(session, as_of, stored)
-        rows = list(
-            session.scalars(
-                select(InquiryRow)
-                .where(
-                    InquiryRow.partner_id.is_(None),
-                    InquiryRow.status.in_(aq.WAITING),
-                )
-                .order_by(InquiryRow.arrived_at, InquiryRow.id)
-            )
-        )
+        rows = aq.waiting_inquiries(session)
         total = len(rows)
         tried = rq.tried_partners_for(session, [row.id for row in rows])
         holders = rq.record_holders_for(session, rows)

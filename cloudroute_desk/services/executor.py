@@ -28,12 +28,17 @@ class NoDatabaseError(RuntimeError):
     """A job was submitted before any database was opened."""
 
 
+class ExecutorClosedError(RuntimeError):
+    """A job was submitted after ``shutdown`` (the application is closing)."""
+
+
 class DbExecutor:
     def __init__(self, database: Database | None = None) -> None:
         self._database = database
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudroute-db")
         self._pending = 0
         self._submitted = 0
+        self._closed = False
         self._lock = threading.Lock()
         self.clock = ServerClock()
         """The server's time for what the views compute (the SLA countdown)."""
@@ -92,6 +97,8 @@ class DbExecutor:
 
     def _submit(self, work: Callable[[], T]) -> Future[T]:
         with self._lock:
+            if self._closed:
+                raise ExecutorClosedError("The database worker has stopped.")
             self._pending += 1
             self._submitted += 1
         future = self._pool.submit(work)
@@ -107,6 +114,9 @@ class DbExecutor:
         return self.submit(job).result()
 
     def shutdown(self) -> None:
+        """Run what is queued, close the database, and refuse any later job."""
+        with self._lock:
+            self._closed = True
         if self._database is not None:
             self._pool.submit(self._database.dispose)
         self._pool.shutdown(wait=True)

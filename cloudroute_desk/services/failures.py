@@ -9,6 +9,32 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from cloudroute_desk.db.engine import DatabaseBusyError
+from cloudroute_desk.db.server_link import ServerNotAnsweringError
+
+
+def connection_lost(error: BaseException) -> bool:
+    """The link to the server failed (not an answer from it): the outcome of work in flight
+    is the server's to tell, so "stopped", never "cancelled" or "refused"."""
+    if isinstance(error, ServerNotAnsweringError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+STOPPED_CONNECTION_LOST = "stopped: the server connection was lost"
+
+
+def worth_retrying(error: BaseException) -> bool:
+    """The database could not be used just now (unreachable, not answering, locked by
+    another program): the same work may well succeed in a moment."""
+    return isinstance(error, DBAPIError | ServerNotAnsweringError | DatabaseBusyError | OSError)
+
+
+def shown_elsewhere(error: BaseException) -> bool:
+    """Failures the window already reports in one place, so no dialog per failed job: the
+    server not answering (its banner and status note say so until it answers again)."""
+    return isinstance(error, ServerNotAnsweringError)
+
 
 def failure_sentence(error: BaseException) -> str:
     if isinstance(error, DBAPIError):

@@ -31,15 +31,19 @@ from PySide6.QtWidgets import (
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.intake.report import ImportReport
 from cloudroute_desk.models.db_jobs import DbJobs
-from cloudroute_desk.services.failures import failure_sentence
+from cloudroute_desk.services.failures import (
+    STOPPED_CONNECTION_LOST,
+    connection_lost,
+    failure_sentence,
+)
 from cloudroute_desk.services.importing import CHUNK_ROWS, ImportJob, IntakeFileError, RowKind
+from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.context import AppContext
 
 TITLES = {RowKind.INQUIRY: "Import inquiries", RowKind.PARTNER: "Import partners"}
 FILE_FILTER = (
     "CSV or JSON files (*.csv *.json);;CSV files (*.csv);;JSON files (*.json);;All files (*)"
 )
-LAST_FOLDER_KEY = "import/last_folder"
 
 
 def _rows(count: int) -> str:
@@ -165,12 +169,10 @@ class ImportController(QObject):
         return self.progress_dialog is not None
 
     def choose_and_import(self, kind: RowKind) -> None:
-        folder = str(self._context.settings.value(LAST_FOLDER_KEY, str(Path.home())))
         path, _filter = QFileDialog.getOpenFileName(
-            self._window, f"{TITLES[kind]} from…", folder, FILE_FILTER
+            self._window, f"{TITLES[kind]} from…", file_dialogs.start_path(), FILE_FILTER
         )
-        if path:
-            self._context.settings.setValue(LAST_FOLDER_KEY, str(Path(path).parent))
+        if file_dialogs.chosen(path):
             self.start(Path(path), kind)
 
     # ---- running -------------------------------------------------------------------------
@@ -272,8 +274,11 @@ class ImportController(QObject):
             message = f"{path.name} cannot be imported: {error}\n\nNothing was written."
         else:
             done = job.report().summary() if job is not None else "nothing was written"
-            reason = failure_sentence(error)
-            message = f"The import of {path.name} stopped: {reason}\n\nSo far: {done}."
+            if connection_lost(error):
+                stopped = STOPPED_CONNECTION_LOST
+            else:
+                stopped = f"stopped: {failure_sentence(error)}"
+            message = f"The import of {path.name} {stopped}\n\nSo far: {done}."
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Import failed",

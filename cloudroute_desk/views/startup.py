@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import logging
 import sys
 import traceback
@@ -27,9 +26,10 @@ from cloudroute_desk.assets import asset
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import DatabaseOpenError
 from cloudroute_desk.demo.generator import generate_demo
+from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services.executor import DbExecutor, Job
-from cloudroute_desk.services.failures import failure_sentence
+from cloudroute_desk.services.failures import failure_sentence, shown_elsewhere
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.main_window import MainWindow
 from cloudroute_desk.views.theme import Theme, apply_theme
@@ -71,7 +71,7 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
             _report_refusal(str(error), headless)
             executor.shutdown()
             return 2
-        admin = args.admin or _default_admin()
+        admin = acting_admin(args.admin)
         executor.switch_to(database.signed_as(admin))
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
         if args.window_size is not None:
@@ -103,13 +103,6 @@ def _theme(value: object) -> Theme:
         return Theme(str(value))
     except ValueError:
         return Theme.SYSTEM
-
-
-def _default_admin() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "admin"
 
 
 async def _first_database(
@@ -231,6 +224,9 @@ def _install_exception_hook(loop: asyncio.AbstractEventLoop, *, show_dialog: boo
     """Log every unexpected error and, in the GUI, show it instead of dying silently."""
 
     def show(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if shown_elsewhere(value):
+            log.info("%s", value)
+            return
         details = "".join(traceback.format_exception(kind, value, tb))
         log.error("Unexpected error\n%s", details)
         if not show_dialog:

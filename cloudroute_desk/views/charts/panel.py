@@ -7,6 +7,7 @@ the older one, so quick filter changes never paint old data.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -29,6 +30,8 @@ from cloudroute_desk.views.charts.routing_chart import RoutingChart
 
 CHARTED_KINDS = tuple(kind for kind in ChangeKind if kind is not ChangeKind.RECORD_FIELDS)
 """Every change but a draft's text moves some chart."""
+
+log = logging.getLogger(__name__)
 
 
 class ChartsPanel(QWidget):
@@ -150,12 +153,14 @@ class ChartsPanel(QWidget):
     ) -> None:
         loaded = time.perf_counter()
         chart.show_data(data, chart_filter)
+        chart.show_empty_state()
         drawn = time.perf_counter()
+        # Kept for the benchmark and the log; admins see what they can do, not timings.
         data_ms, render_ms = (loaded - started) * 1000, (drawn - loaded) * 1000
         self.timings[chart.slug] = (data_ms, render_ms)
+        log.debug("%s: data %.0f ms, drawn in %.0f ms", chart.slug, data_ms, render_ms)
         self.status.setText(
-            f"{chart.title}: data {data_ms:.0f} ms · drawn in {render_ms:.0f} ms · "
-            "click a bar to show its inquiries in the queue"
+            "" if chart.is_empty else "Click a bar to show its inquiries in the queue."
         )
         self.chart_refreshed.emit(chart.slug)
 

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services import drafts
-from cloudroute_desk.services.drafts import DraftStore
+from cloudroute_desk.services.drafts import DraftStore, DraftStoreError
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.failures import worth_retrying
 from cloudroute_desk.services.records import (
     EditConflict,
     RecordError,
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 AUTOSAVE_DELAY_MS = 400
 RETRY_OFFLINE_MS = 10_000
+RETRY_LOCAL_MS = 1_000
 
 
 class Autosave(QObject):
@@ -73,6 +74,10 @@ class Autosave(QObject):
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_OFFLINE_MS)
         self._retry.timeout.connect(self._on_retry_timeout)
+        self._local_retry = QTimer(self)
+        self._local_retry.setSingleShot(True)
+        self._local_retry.setInterval(RETRY_LOCAL_MS)
+        self._local_retry.timeout.connect(self.flush)
         app = QCoreApplication.instance()
         if app is not None:
             # Quitting must not cost the last keystrokes still waiting on the timer.
@@ -107,6 +112,7 @@ class Autosave(QObject):
         self._answer_waiting(False)
         self._timer.stop()
         self._retry.stop()
+        self._local_retry.stop()
         self._record_id = None
         self._form = None
         self._unsynced = None
@@ -142,9 +148,17 @@ class Autosave(QObject):
         self._timer.stop()
         if not self._dirty or self._record_id is None or self._form is None:
             return
-        self._unsynced = drafts.write_draft(
-            self._store, self._identity, self._record_id, self._form, self._version
-        )
+        try:
+            self._unsynced = drafts.write_draft(
+                self._store, self._identity, self._record_id, self._form, self._version
+            )
+        except DraftStoreError as error:
+            # The edits stay in memory (and go to the server from there); the draft file is
+            # tried again shortly, without ever waiting on it.
+            self._unsynced = drafts.form_json(self._form)
+            self.status_changed.emit(f"{error}. Your edits are kept in memory.")
+            self._local_retry.start()
+            return
         self._dirty = False
         self.status_changed.emit(f"Saved locally at {utcnow():%H:%M:%S} UTC")
 
@@ -234,7 +248,7 @@ class Autosave(QObject):
         store, identity, admin = self._store, self._identity, self._admin
 
         def kept(error: BaseException) -> None:
-            if not isinstance(error, RecordError | DBAPIError | OSError | ValueError):
+            if not (isinstance(error, RecordError | ValueError) or worth_retrying(error)):
                 raise error
             log.info("Draft of record %s kept locally: %s", record_id, error)
 
@@ -255,11 +269,19 @@ class Autosave(QObject):
         elif isinstance(error, RecordLockedError | RecordNotFoundError):
             self._paused = True
             self.locked.emit(str(error))
-        elif isinstance(error, OperationalError | DBAPIError | OSError | RecordError):
+        elif isinstance(error, RecordError) or worth_retrying(error):
             log.info("Draft sync failed, will retry: %s", error)
-            self.status_changed.emit(
-                f"Saved locally at {utcnow():%H:%M:%S} UTC; the database is unreachable, retrying"
-            )
+            if self._dirty:
+                # The draft file refused too: say where the edits are.
+                self.status_changed.emit(
+                    "Not saved: the database is unreachable and the drafts file cannot be "
+                    "written; your edits are kept in memory, retrying"
+                )
+            else:
+                self.status_changed.emit(
+                    f"Saved locally at {utcnow():%H:%M:%S} UTC; the database is unreachable, "
+                    "retrying"
+                )
             self._retry.start()
         else:
             self._answer_waiting(False)
@@ -269,6 +291,10 @@ class Autosave(QObject):
     def _on_synced(self, text: str, outcome: drafts.SyncOutcome) -> None:
         self._syncing = False
         self._version = outcome.version
+        if self._dirty and self._form is not None and drafts.form_json(self._form) == text:
+            # Saved on the server before the draft file could take it: nothing left to keep.
+            self._dirty = False
+            self._local_retry.stop()
         if self._unsynced == text:
             self._unsynced = None
         self.status_changed.emit(f"Saved at {_hms(outcome.updated_at)} UTC")

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.routing.batch import BatchItem, BatchSuggestion
 from cloudroute_desk.models.batch_preview_model import BatchColumn, BatchPreviewModel
 from cloudroute_desk.models.db_jobs import DbJobs
-from cloudroute_desk.models.partner_ranking_model import money
 from cloudroute_desk.services import assignment as assignment_service
 from cloudroute_desk.services.assignment import BatchResult
 from cloudroute_desk.services.executor import DbExecutor
@@ -213,8 +213,15 @@ class BatchSuggestDialog(QDialog):
             lines += [f"  #{loss.inquiry_id}: {loss.message}" for loss in result.lost[:20]]
             if len(result.lost) > 20:
                 lines.append(f"  … and {len(result.lost) - 20} more")
+        # The suggestions not accepted stay, to accept later or leave; only the decided go.
+        self.model.remove_inquiries(
+            {item.inquiry_id for item in result.assigned}
+            | {loss.inquiry_id for loss in result.lost}
+        )
+        if self.model.rowCount():
+            left = self.model.rowCount()
+            lines.append(f"{left} suggestion{'' if left == 1 else 's'} left to review.")
         self.summary_label.setText("\n".join(lines))
-        self.model.set_suggestion(None)
         self.batch_accepted.emit(result)
         self.changes_made.emit(result.changes)
 

@@ -28,6 +28,9 @@ from cloudroute_desk.services import queue as queue_service
 from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.queue import Located, QueueSummary
+from cloudroute_desk.views import file_dialogs
+from cloudroute_desk.views.queue.drop_notice import DropNotice
+from cloudroute_desk.views.queue.empty_state import EmptyQueue
 from cloudroute_desk.views.queue.export_runner import ExportRunner
 from cloudroute_desk.views.queue.filter_bar import FilterBar
 from cloudroute_desk.views.queue.queue_table_view import QueueTableView
@@ -85,6 +88,9 @@ class QueuePane(QWidget):
         self.request_chip = QToolButton(self)
         self.request_chip.setToolTip("Show the whole queue again")
         self.request_chip.setVisible(False)
+        self.drop_notice = DropNotice(self)
+        self.empty_state = EmptyQueue(self)
+        self.empty_state.hide()
         self.table = QueueTableView(self)
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(qm.COL_SLA, SlaDelegate(self.table))
@@ -126,7 +132,9 @@ class QueuePane(QWidget):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(top)
         layout.addWidget(self.filter_bar)
+        layout.addWidget(self.drop_notice)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_state, 1)
 
         self._sla_timer = QTimer(self)
         self._sla_timer.setInterval(SLA_TICK_MS)
@@ -137,6 +145,7 @@ class QueuePane(QWidget):
 
         self.filter_bar.filter_changed.connect(self._on_filter_bar_filter_changed)
         self.request_chip.clicked.connect(self._on_request_chip_clicked)
+        self.filter_bar.cleared.connect(self._forget_chart_request)
         self.model.first_rows_loaded.connect(self._on_model_first_rows_loaded)
         self.model.window_loaded.connect(self._on_model_window_loaded)
         self.model.rows_loaded.connect(self._on_model_rows_loaded)
@@ -203,6 +212,13 @@ class QueuePane(QWidget):
         self.table.setCurrentIndex(index)
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
 
+    def select_inquiry(self, inquiry_id: int) -> bool:
+        row = self.model.row_of_loaded(inquiry_id)
+        if row is None:
+            return False
+        self.select_row(row)
+        return True
+
     def select_next_breached(self) -> None:
         row = self.table.currentIndex().row()
         current = self.model.row_object(row)
@@ -246,6 +262,7 @@ class QueuePane(QWidget):
         )
         self._restore_top = None
         self.model.set_filter(merged)
+        self._refresh_summary()
 
     def _on_header_sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
         if column in qm.SORT_KEYS:
@@ -261,10 +278,14 @@ class QueuePane(QWidget):
         header.blockSignals(False)
 
     def _on_request_chip_clicked(self) -> None:
+        self._forget_chart_request()
+        self._on_filter_bar_filter_changed()
+
+    def _forget_chart_request(self) -> None:
+        """Clear filters clears everything, the chart's drill-down included."""
         self._extra = QueueFilter()
         self._extra_description = ""
         self._update_chip()
-        self._on_filter_bar_filter_changed()
 
     def _update_chip(self) -> None:
         shown = self._extra != QueueFilter()
@@ -374,11 +395,12 @@ class QueuePane(QWidget):
         self.table.viewport().update(rect)
 
     def _refresh_summary(self) -> None:
-        """Re-count the whole queue (the filtered count comes with every model reload)."""
+        """Re-count the header: the whole queue, and when filtered what the filter shows."""
         now = self._jobs.executor.now()
+        queue_filter = self.model.queue_filter
 
         def job(database: Database) -> QueueSummary:
-            return queue_service.summary(database, QueueFilter(), now)
+            return queue_service.summary(database, queue_filter, now)
 
         # The header keeps its last totals when a count fails; the next tick tries again.
         self._jobs.run(job, on_done=self._on_summary, on_error=lambda _error: None, key="summary")
@@ -386,12 +408,19 @@ class QueuePane(QWidget):
     def _on_summary(self, summary: QueueSummary) -> None:
         self._totals = summary
         self._show_summary()
+        # An empty database offers the ways to start instead of an empty table.
+        empty = summary.total == 0
+        self.empty_state.setVisible(empty)
+        self.table.setVisible(not empty)
+        self.filter_bar.setEnabled(not empty)
 
     def _show_summary(self) -> None:
         if self._totals is None or self.model.loading:
             return
-        filtered = not self.model.queue_filter.is_unfiltered
-        summary = replace(self._totals, matching=self.model.rowCount() if filtered else None)
+        summary = self._totals
+        if summary.matching is not None:
+            # The model's count is the freshest for what is on screen.
+            summary = replace(summary, matching=self.model.rowCount())
         if summary.text != self.summary_label.text():
             self.summary_label.setText(summary.text)
             self.summary_changed.emit(summary.text)
@@ -414,9 +443,12 @@ class QueuePane(QWidget):
         if self.exporter.running:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export view as CSV", "inquiries.csv", "CSV files (*.csv)"
+            self,
+            "Export view as CSV",
+            file_dialogs.start_path("inquiries.csv"),
+            "CSV files (*.csv)",
         )
-        if path:
+        if file_dialogs.chosen(path):
             self.export_to(Path(path))
 
     def _on_exporter_progressed(self, written: int) -> None:
