@@ -441,3 +441,15 @@ def test_derived_data_built_after_the_load_equals_what_the_triggers_write(
             assert all(_search(database, words).values())
     finally:
         copy.dispose()
+
+
+def test_demo_companies_are_distinct_customers(database: Database) -> None:
+    """Every demo inquiry is its own customer (domain/customer.py): no shared normalised name
+    or registrable domain, so the demo's independent routing never creates competing records."""
+    _generate(database, inquiries=2_000)
+    inquiries = _rows(database, InquiryRow)
+    names = Counter(i.customer_name_key for i in inquiries)
+    domains = Counter(i.customer_domain_key for i in inquiries)
+    assert all(domains)
+    assert names.most_common(1)[0][1] == 1
+    assert domains.most_common(1)[0][1] == 1

@@ -69,9 +69,12 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
         executor = DbExecutor(database)
         admin = args.admin or _default_admin()
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
-        if headless:
-            window.resize(SCREENSHOT_SIZE)
-        window.show()
+        if args.window_size is not None:
+            window.show_at_size(QSize(*args.window_size))
+        elif headless:
+            window.show_at_size(SCREENSHOT_SIZE)
+        else:
+            window.show()
         try:
             if headless:
                 code: int = loop.run_until_complete(_screenshot(window, executor, args.screenshot))
