@@ -143,14 +143,14 @@ class DaysChart(ChartView):
         super().showEvent(event)
         if not self._warming:
             self._warming = True
-            QTimer.singleShot(0, self._build_one_panel)
+            QTimer.singleShot(0, self, self._build_one_panel)
 
     def _build_one_panel(self) -> None:
         missing = [pool for pool in LIKELY_POOLS if pool not in self.panels]
         if not missing:
             return
         self.panels[missing[0]] = _PoolPanel(self, missing[0])
-        QTimer.singleShot(0, self._build_one_panel)
+        QTimer.singleShot(0, self, self._build_one_panel)
 
     @property
     def histograms(self) -> dict[Pool, pg.BarGraphItem]:
