@@ -29,8 +29,9 @@ from cloudroute_desk.views.charts.chart_view import ChartView, CsvTable
 from cloudroute_desk.views.charts.formatting import days, percent, plural
 
 MAX_PANELS = 4
-LIKELY_POOLS = tuple(pool for pool in Pool if POOLS[pool].band_days is not None)[:MAX_PANELS]
-"""Pools whose panels are built ahead of the data: shown first, they carry the seed's bands."""
+LIKELY_POOLS = tuple(pool for pool in Pool if POOLS[pool].band_days is not None)
+"""Pools whose panels are built ahead of the data: the shown ones are picked among these
+(those with the seed's bands) by record count, which only the data tells."""
 """Histograms side by side; at 1280 px each keeps ~290 px, enough for its labels."""
 
 
