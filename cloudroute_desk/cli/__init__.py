@@ -13,8 +13,15 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Protocol, cast
 
-from cloudroute_desk.cli import demo_cmd, export_cmd, import_cmd, route_cmd, validate_cmd
-from cloudroute_desk.cli.command_error import CommandError
+from cloudroute_desk.cli import (
+    db_cmd,
+    demo_cmd,
+    export_cmd,
+    import_cmd,
+    route_cmd,
+    validate_cmd,
+)
+from cloudroute_desk.cli.command_error import UNUSABLE_NOW, CommandError
 
 
 class Command(Protocol):
@@ -30,6 +37,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     validate_cmd,
     export_cmd,
     route_cmd,
+    db_cmd,
 )
 
 
@@ -52,6 +60,9 @@ def main(argv: Sequence[str]) -> int:
     except CommandError as error:
         print(f"cloudroute-desk {args.command}: {error}", file=sys.stderr)
         return error.exit_code
+    except UNUSABLE_NOW as error:
+        print(f"cloudroute-desk {args.command}: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"cloudroute-desk {args.command}: interrupted", file=sys.stderr)
         return 130

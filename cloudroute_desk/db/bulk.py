@@ -19,6 +19,7 @@ from sqlalchemy import JSON, Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import bulk_rebuild
+from cloudroute_desk.db.deadlines import statement_deadline_lifted
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.schema import metadata
 from cloudroute_desk.db.tables import (
@@ -219,7 +220,10 @@ def bulk_loader(database: Database, *, into_empty: bool = False) -> Iterator[Bul
                 suspended = bulk_rebuild.suspend(connection)
         loader = BulkLoader(connection, suspended)
         try:
-            yield loader
+            # A chunk of COPY or an ANALYZE over millions of rows may take longer than the
+            # statement limit the app's interactive work lives under.
+            with statement_deadline_lifted(connection):
+                yield loader
         finally:
             if connection.in_transaction():
                 connection.rollback()

@@ -1,22 +1,21 @@
 """GUI start-up: QApplication, the qasync loop, the exception dialog, the first database.
 
 The first database opens before the window exists (a refusal is a plain message, not a
-traceback). ``--demo`` generates the demo database on first use behind a progress dialog,
-into a temporary file that is renamed only when complete, so an interrupted generation never
-leaves a half-filled demo behind.
+traceback), on the DB worker like every other database job. ``--demo`` generates the demo
+database on first use behind a progress dialog, into a temporary file that is renamed only
+when complete, so an interrupted generation never leaves a half-filled demo behind.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import logging
 import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import qasync
 from PySide6.QtCore import QSettings, QSize, Qt
@@ -25,15 +24,18 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from cloudroute_desk.assets import asset
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.opening import DatabaseOpenError, open_database
+from cloudroute_desk.db.opening import DatabaseOpenError
 from cloudroute_desk.demo.generator import generate_demo
-from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.domain.acting_admin import acting_admin
+from cloudroute_desk.models.db_jobs import DbJobs
+from cloudroute_desk.services.executor import DbExecutor, Job
+from cloudroute_desk.services.failures import failure_sentence, shown_elsewhere
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.main_window import MainWindow
-from cloudroute_desk.views.tasks import running_tasks
 from cloudroute_desk.views.theme import Theme, apply_theme
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEMO_INQUIRIES = 20_000
 DEMO_PARTNERS = 400
@@ -60,14 +62,17 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     _install_exception_hook(loop, show_dialog=not headless)
+    executor = DbExecutor()
+    jobs = DbJobs(executor)
     with loop:
         try:
-            database = loop.run_until_complete(_first_database(args, data_dir, headless))
+            database = loop.run_until_complete(_first_database(jobs, args, data_dir, headless))
         except DatabaseOpenError as error:
             _report_refusal(str(error), headless)
+            executor.shutdown()
             return 2
-        executor = DbExecutor(database)
-        admin = args.admin or _default_admin()
+        executor.switch_to(database)
+        admin = acting_admin(args.admin)
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
         if args.window_size is not None:
             window.show_at_size(QSize(*args.window_size))
@@ -100,28 +105,35 @@ def _theme(value: object) -> Theme:
         return Theme.SYSTEM
 
 
-def _default_admin() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "admin"
-
-
-async def _first_database(args: argparse.Namespace, data_dir: Path, headless: bool) -> Database:
+async def _first_database(
+    jobs: DbJobs, args: argparse.Namespace, data_dir: Path, headless: bool
+) -> Database:
     if args.db:
-        return await _open(args.db, headless)
+        return await _open(jobs, args.db, headless)
     if args.demo:
         path = data_dir / "demo.sqlite"
         if not path.exists():
-            await _generate_demo(path, headless)
-        return await _open(str(path), headless)
-    return await _open(str(data_dir / "cloudroute.sqlite"), headless)
+            await _generate_demo(jobs, path, headless)
+        return await _open(jobs, str(path), headless)
+    return await _open(jobs, str(data_dir / "cloudroute.sqlite"), headless)
 
 
-async def _open(target: str, headless: bool) -> Database:
-    """Open off the GUI thread; a slow open (a big file's integrity check, a far server)
+async def _opened(jobs: DbJobs, target: str) -> Database:
+    """``target`` opened on the DB worker, awaited (start-up runs inside the loop)."""
+    result: asyncio.Future[Database] = asyncio.get_running_loop().create_future()
+    jobs.open(target, on_done=result.set_result, on_error=result.set_exception)
+    return await result
+
+
+async def _ran(jobs: DbJobs, job: Job[T]) -> T:
+    result: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+    jobs.run(job, on_done=result.set_result, on_error=result.set_exception)
+    return await result
+
+
+async def _open(jobs: DbJobs, target: str, headless: bool) -> Database:
+    """Open on the DB worker; a slow open (a big file's integrity check, a far server)
     shows a busy dialog after half a second instead of nothing."""
-    loop = asyncio.get_running_loop()
     dialog: QProgressDialog | None = None
     if not headless:
         dialog = QProgressDialog("Opening the database…", "", 0, 0)
@@ -129,13 +141,13 @@ async def _open(target: str, headless: bool) -> Database:
         dialog.setCancelButton(None)
         dialog.setMinimumDuration(OPEN_FEEDBACK_MS)
     try:
-        return await loop.run_in_executor(None, open_database, target)
+        return await _opened(jobs, target)
     finally:
         if dialog is not None:
             dialog.close()
 
 
-async def _generate_demo(path: Path, headless: bool) -> None:
+async def _generate_demo(jobs: DbJobs, path: Path, headless: bool) -> None:
     loop = asyncio.get_running_loop()
     partial = path.with_name(path.name + ".partial")
     for leftover in (partial, partial.with_name(partial.name + "-wal")):
@@ -154,8 +166,7 @@ async def _generate_demo(path: Path, headless: bool) -> None:
             percent = min(100, done * 100 // total)
             loop.call_soon_threadsafe(dialog.setValue, percent)
 
-    def build() -> None:
-        database = open_database(str(partial))
+    def build(database: Database) -> None:
         try:
             generate_demo(
                 database,
@@ -167,10 +178,12 @@ async def _generate_demo(path: Path, headless: bool) -> None:
             with database.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
+            # Closed before the rename, so no connection keeps the partial name's WAL.
             database.dispose()
 
     try:
-        await loop.run_in_executor(None, build)
+        jobs.executor.switch_to(await _opened(jobs, str(partial)))
+        await _ran(jobs, build)
         partial.replace(path)
     finally:
         if dialog is not None:
@@ -179,7 +192,7 @@ async def _generate_demo(path: Path, headless: bool) -> None:
 
 async def _screenshot(window: MainWindow, executor: DbExecutor, path: Path) -> int:
     """Load the queue, select its first inquiry so every pane has something to show, wait
-    until the panes have loaded (DB worker and tasks quiet), then grab the window."""
+    until the panes have loaded (the DB worker quiet for a while), then grab the window."""
     await _wait_until_quiet(executor)
     window.queue.select_row(0)
     await _wait_until_quiet(executor)
@@ -197,7 +210,7 @@ async def _wait_until_quiet(executor: DbExecutor) -> None:
     while quiet_checks < 5 and loop.time() < deadline:
         # Sleeping hands control back to the Qt loop, which paints and delivers results.
         await asyncio.sleep(0.05)
-        busy = not executor.idle or running_tasks() > 0
+        busy = not executor.idle
         quiet_checks = 0 if busy else quiet_checks + 1
 
 
@@ -211,13 +224,14 @@ def _install_exception_hook(loop: asyncio.AbstractEventLoop, *, show_dialog: boo
     """Log every unexpected error and, in the GUI, show it instead of dying silently."""
 
     def show(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if shown_elsewhere(value):
+            log.info("%s", value)
+            return
         details = "".join(traceback.format_exception(kind, value, tb))
         log.error("Unexpected error\n%s", details)
         if not show_dialog:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Critical, "Unexpected error", str(value) or kind.__name__
-        )
+        box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error", failure_sentence(value))
         box.setInformativeText("Your data is safe; the action that failed was not completed.")
         box.setDetailedText(details)
         box.exec()
