@@ -14,10 +14,13 @@ from types import ModuleType
 from typing import Protocol, cast
 
 from cloudroute_desk.cli import (
+    assign_cmd,
     db_cmd,
     demo_cmd,
     export_cmd,
     import_cmd,
+    record_cmd,
+    reroute_cmd,
     route_cmd,
     validate_cmd,
 )
@@ -37,6 +40,9 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     validate_cmd,
     export_cmd,
     route_cmd,
+    assign_cmd,
+    reroute_cmd,
+    record_cmd,
     db_cmd,
 )
 

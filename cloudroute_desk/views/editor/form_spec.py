@@ -190,6 +190,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         (
             FieldSpec("target_close_date", "Target close date", DateField),
             FieldSpec("opportunity_type", "Opportunity type", _enum("OpportunityType", None)),
+            FieldSpec("related_opportunity_identifier", "Renews opportunity", _line("O…")),
             FieldSpec(
                 "involvement_type",
                 "Involvement type",
