@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.domain.formatting import NO_VALUE
+
 MAX_USD = 2_000_000_000
 
 
@@ -208,7 +210,7 @@ class ChoiceField(FieldEditor):
         with QSignalBlocker(self.combo):
             index = self.combo.findData(value)
             if index < 0:
-                self.combo.addItem(f"{value} (not in the list)" if value else "—", value)
+                self.combo.addItem(f"{value} (not in the list)" if value else NO_VALUE, value)
                 index = self.combo.count() - 1
             self.combo.setCurrentIndex(index)
         self._current = value
