@@ -30,7 +30,13 @@ from cloudroute_desk.demo.generator import generate_demo
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.main_window import MainWindow
-from cloudroute_desk.views.tasks import running_tasks
+from cloudroute_desk.views.startup_milestones import (
+    PANES_QUIET,
+    WINDOW_SHOWN,
+    FirstRowsPaint,
+    milestone,
+    wait_until_quiet,
+)
 from cloudroute_desk.views.theme import Theme, apply_theme
 
 log = logging.getLogger(__name__)
@@ -39,6 +45,7 @@ DEMO_INQUIRIES = 20_000
 DEMO_PARTNERS = 400
 DEMO_SEED = 7
 SCREENSHOT_TIMEOUT_S = 30.0
+QUIET_TIMEOUT_S = 120.0
 SCREENSHOT_SIZE = QSize(1440, 900)
 OPEN_FEEDBACK_MS = 500
 
@@ -71,11 +78,14 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
         if headless:
             window.resize(SCREENSHOT_SIZE)
+        FirstRowsPaint(window.queue.table.viewport(), window.queue.model.first_rows_loaded)
         window.show()
+        milestone(WINDOW_SHOWN)
         try:
             if headless:
                 code: int = loop.run_until_complete(_screenshot(window, executor, args.screenshot))
                 return code
+            after_start = loop.create_task(_after_start(executor))
             closed: asyncio.Future[None] = loop.create_future()
 
             def _on_app_about_to_quit() -> None:
@@ -84,6 +94,7 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
 
             app.aboutToQuit.connect(_on_app_about_to_quit)
             loop.run_until_complete(closed)
+            after_start.cancel()
             return 0
         finally:
             window.close()
@@ -174,28 +185,25 @@ async def _generate_demo(path: Path, headless: bool) -> None:
             dialog.close()
 
 
+async def _after_start(executor: DbExecutor) -> None:
+    quiet_since = await wait_until_quiet(executor, QUIET_TIMEOUT_S)
+    if quiet_since is not None:
+        milestone(PANES_QUIET, quiet_since)
+
+
 async def _screenshot(window: MainWindow, executor: DbExecutor, path: Path) -> int:
     """Load the queue, select its first inquiry so every pane has something to show, wait
     until the panes have loaded (DB worker and tasks quiet), then grab the window."""
-    await _wait_until_quiet(executor)
+    await wait_until_quiet(executor, SCREENSHOT_TIMEOUT_S)
     window.queue.select_row(0)
-    await _wait_until_quiet(executor)
+    quiet_since = await wait_until_quiet(executor, SCREENSHOT_TIMEOUT_S)
+    if quiet_since is not None:
+        milestone(PANES_QUIET, quiet_since)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(path)):
         print(f"cloudroute-desk: cannot write screenshot {path}", file=sys.stderr)
         return 1
     return 0
-
-
-async def _wait_until_quiet(executor: DbExecutor) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + SCREENSHOT_TIMEOUT_S
-    quiet_checks = 0
-    while quiet_checks < 5 and loop.time() < deadline:
-        # Sleeping hands control back to the Qt loop, which paints and delivers results.
-        await asyncio.sleep(0.05)
-        busy = not executor.idle or running_tasks() > 0
-        quiet_checks = 0 if busy else quiet_checks + 1
 
 
 def _report_refusal(message: str, headless: bool) -> None:
