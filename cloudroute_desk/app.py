@@ -15,6 +15,7 @@ from pathlib import Path
 import platformdirs
 
 from cloudroute_desk import __version__, cli
+from cloudroute_desk.system_libraries import xcb_problem
 
 log = logging.getLogger("cloudroute_desk")
 
@@ -64,6 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.setLevel(args.log_level.upper())
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Before Qt loads its platform plugin, which aborts the process when a library is missing.
+    problem = xcb_problem()
+    if problem is not None:
+        print(f"cloudroute-desk: {problem}", file=sys.stderr)
+        return 2
     from cloudroute_desk.views.startup import run_gui
 
     return run_gui(args, data_dir())
