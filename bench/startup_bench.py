@@ -28,7 +28,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-MILESTONE = re.compile(r"(window shown|queue painted with rows|panes quiet|floor painted) at=([\d.]+)")
+MILESTONE = re.compile(
+    r"(window shown|queue painted with rows|panes quiet|floor painted) at=([\d.]+)"
+)
 COLUMNS = {"window shown": "window", "queue painted with rows": "rows", "panes quiet": "quiet"}
 RUN_TIMEOUT_S = 120.0
 

@@ -22,7 +22,7 @@ from cloudroute_desk.system_libraries import (
 
 DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n'
 UBUNTU = "ID=ubuntu\nID_LIKE=debian\n"
-FEDORA = 'ID=fedora\nVERSION_ID=40\n'
+FEDORA = "ID=fedora\nVERSION_ID=40\n"
 CURSOR = next(lib for lib in XCB_LIBRARIES if lib.soname == "libxcb-cursor.so.0")
 SIMULATED = "libcloudroute-simulated-missing.so.0"
 
