@@ -19,10 +19,10 @@ from cloudroute_desk.domain.catalog import DECIDED_STATES, Pool, RecordState, Re
 from cloudroute_desk.domain.chart_data import ChartFilter, QueueFilterRequest
 from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.views.charts import ChartsPanel
 from cloudroute_desk.views.charts.bar_hits import BarHit
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_view import ChartView
+from cloudroute_desk.views.charts.panel import ChartsPanel
 from cloudroute_desk.views.theme import dark_palette
 from tests.factories import add_record
 from tests.test_charts_data import Sample, build_sample

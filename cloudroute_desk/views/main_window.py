@@ -28,7 +28,7 @@ from cloudroute_desk.db.opening import DatabaseOpenError, open_database
 from cloudroute_desk.domain.chart_data import QueueFilterRequest, to_filter_request
 from cloudroute_desk.services.changes import EVERYTHING, Changes
 from cloudroute_desk.services.drafts import DraftStore
-from cloudroute_desk.views.charts.panel import ChartsPanel
+from cloudroute_desk.views.charts.deferred_panel import DeferredChartsPanel
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
 from cloudroute_desk.views.editor import RecordEditorPane
@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         self.editor_dock = self._dock("ACE records", "dock_ace_records", self.record_editor)
 
     def _build_charts_dock(self) -> None:
-        self.charts = ChartsPanel(self.context.executor, self)
+        self.charts = DeferredChartsPanel(self.context.executor, self)
         self.register_change_aware(self.charts)
         self.charts.queue_filter_requested.connect(self._on_charts_queue_filter_requested)
         self.database_switched.connect(lambda _name: self.charts.set_database_changed())

@@ -1,9 +1,10 @@
 """GUI start-up: QApplication, the qasync loop, the exception dialog, the first database.
 
-The first database opens before the window exists (a refusal is a plain message, not a
-traceback). ``--demo`` generates the demo database on first use behind a progress dialog,
-into a temporary file that is renamed only when complete, so an interrupted generation never
-leaves a half-filled demo behind.
+The order is what makes the first paint quick. The first database opens before the window
+exists (a refusal is a plain message, not a traceback), without SQLite's full-file integrity
+check; the window's modules load only then (``--demo`` on first use shows its progress dialog
+before them); the integrity check runs in the background once every pane is quiet, and a
+failure is shown (and closes the app) instead of being skipped.
 """
 
 from __future__ import annotations
@@ -14,22 +15,22 @@ import getpass
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qasync
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from cloudroute_desk.assets import asset
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.opening import DatabaseOpenError, open_database
-from cloudroute_desk.demo.generator import generate_demo
+from cloudroute_desk.db.opening import DatabaseOpenError, integrity_problem, open_database
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
-from cloudroute_desk.views.main_window import MainWindow
+from cloudroute_desk.views.demo_first_use import generate_demo_on_first_use
 from cloudroute_desk.views.startup_milestones import (
     PANES_QUIET,
     WINDOW_SHOWN,
@@ -39,15 +40,17 @@ from cloudroute_desk.views.startup_milestones import (
 )
 from cloudroute_desk.views.theme import Theme, apply_theme
 
+if TYPE_CHECKING:
+    from cloudroute_desk.views.main_window import MainWindow
+
 log = logging.getLogger(__name__)
 
-DEMO_INQUIRIES = 20_000
-DEMO_PARTNERS = 400
-DEMO_SEED = 7
 SCREENSHOT_TIMEOUT_S = 30.0
 QUIET_TIMEOUT_S = 120.0
 SCREENSHOT_SIZE = QSize(1440, 900)
 OPEN_FEEDBACK_MS = 500
+EXIT_REFUSED = 2
+EXIT_CANCELLED = 1
 
 
 def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
@@ -72,7 +75,13 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
             database = loop.run_until_complete(_first_database(args, data_dir, headless))
         except DatabaseOpenError as error:
             _report_refusal(str(error), headless)
-            return 2
+            return EXIT_REFUSED
+        if database is None:
+            print("cloudroute-desk: demo generation cancelled; nothing was kept.", file=sys.stderr)
+            return EXIT_CANCELLED
+        # The window's modules load after the database opened (see the module docstring).
+        from cloudroute_desk.views.main_window import MainWindow
+
         executor = DbExecutor(database)
         admin = args.admin or _default_admin()
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
@@ -85,17 +94,17 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
             if headless:
                 code: int = loop.run_until_complete(_screenshot(window, executor, args.screenshot))
                 return code
-            after_start = loop.create_task(_after_start(executor))
-            closed: asyncio.Future[None] = loop.create_future()
+            closed: asyncio.Future[int] = loop.create_future()
 
-            def _on_app_about_to_quit() -> None:
+            def close_with(code: int) -> None:
                 if not closed.done():
-                    closed.set_result(None)
+                    closed.set_result(code)
 
-            app.aboutToQuit.connect(_on_app_about_to_quit)
-            loop.run_until_complete(closed)
+            app.aboutToQuit.connect(lambda: close_with(0))
+            after_start = loop.create_task(_after_start(window, executor, close_with))
+            code = loop.run_until_complete(closed)
             after_start.cancel()
-            return 0
+            return code
         finally:
             window.close()
             executor.shutdown()
@@ -115,20 +124,25 @@ def _default_admin() -> str:
         return "admin"
 
 
-async def _first_database(args: argparse.Namespace, data_dir: Path, headless: bool) -> Database:
+async def _first_database(
+    args: argparse.Namespace, data_dir: Path, headless: bool
+) -> Database | None:
+    """The database to open, or None when the admin cancelled creating the demo."""
     if args.db:
         return await _open(args.db, headless)
     if args.demo:
         path = data_dir / "demo.sqlite"
-        if not path.exists():
-            await _generate_demo(path, headless)
+        if not path.exists() and not await generate_demo_on_first_use(
+            path, show_dialog=not headless
+        ):
+            return None
         return await _open(str(path), headless)
     return await _open(str(data_dir / "cloudroute.sqlite"), headless)
 
 
 async def _open(target: str, headless: bool) -> Database:
-    """Open off the GUI thread; a slow open (a big file's integrity check, a far server)
-    shows a busy dialog after half a second instead of nothing."""
+    """Open off the GUI thread; a slow open (a far server, an upgrade) shows a busy dialog
+    after half a second instead of nothing."""
     loop = asyncio.get_running_loop()
     dialog: QProgressDialog | None = None
     if not headless:
@@ -137,68 +151,55 @@ async def _open(target: str, headless: bool) -> Database:
         dialog.setCancelButton(None)
         dialog.setMinimumDuration(OPEN_FEEDBACK_MS)
     try:
-        return await loop.run_in_executor(None, open_database, target)
+        return await loop.run_in_executor(None, _open_deferring_integrity, target)
     finally:
         if dialog is not None:
             dialog.close()
 
 
-async def _generate_demo(path: Path, headless: bool) -> None:
+def _open_deferring_integrity(target: str) -> Database:
+    return open_database(target, check_integrity=False)
+
+
+async def _integrity(executor: DbExecutor) -> str | None:
+    """The deferred integrity check, on a pool thread with its own read-only connection, so
+    the DB worker keeps serving the panes while SQLite reads the whole file."""
     loop = asyncio.get_running_loop()
-    partial = path.with_name(path.name + ".partial")
-    for leftover in (partial, partial.with_name(partial.name + "-wal")):
-        leftover.unlink(missing_ok=True)
-    dialog: QProgressDialog | None = None
-    if not headless:
-        dialog = QProgressDialog("Generating the demo database…", "", 0, 100)
-        dialog.setWindowTitle("CloudRoute Desk")
-        dialog.setCancelButton(None)
-        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-        dialog.setMinimumDuration(0)
-        dialog.show()
-
-    def progress(done: int, total: int) -> None:
-        if dialog is not None and total > 0:
-            percent = min(100, done * 100 // total)
-            loop.call_soon_threadsafe(dialog.setValue, percent)
-
-    def build() -> None:
-        database = open_database(str(partial))
-        try:
-            generate_demo(
-                database,
-                inquiries=DEMO_INQUIRIES,
-                partners=DEMO_PARTNERS,
-                seed=DEMO_SEED,
-                progress=progress,
-            )
-            with database.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            database.dispose()
-
-    try:
-        await loop.run_in_executor(None, build)
-        partial.replace(path)
-    finally:
-        if dialog is not None:
-            dialog.close()
+    return await loop.run_in_executor(None, integrity_problem, executor.database)
 
 
-async def _after_start(executor: DbExecutor) -> None:
+async def _after_start(
+    window: MainWindow, executor: DbExecutor, close_with: Callable[[int], None]
+) -> None:
     quiet_since = await wait_until_quiet(executor, QUIET_TIMEOUT_S)
     if quiet_since is not None:
         milestone(PANES_QUIET, quiet_since)
+    problem = await _integrity(executor)
+    if problem is None:
+        return
+    print(f"cloudroute-desk: {problem}", file=sys.stderr)
+    box = QMessageBox(QMessageBox.Icon.Critical, "Database damaged", problem, parent=window)
+    box.setInformativeText(
+        "CloudRoute Desk will close so that nothing more is written to it. Restore the file "
+        "from a backup, or open another database."
+    )
+    box.finished.connect(lambda _result: close_with(EXIT_REFUSED))
+    box.open()
 
 
 async def _screenshot(window: MainWindow, executor: DbExecutor, path: Path) -> int:
     """Load the queue, select its first inquiry so every pane has something to show, wait
-    until the panes have loaded (DB worker and tasks quiet), then grab the window."""
+    until the panes have loaded (DB worker and tasks quiet), check the file's integrity, then
+    grab the window."""
     await wait_until_quiet(executor, SCREENSHOT_TIMEOUT_S)
     window.queue.select_row(0)
     quiet_since = await wait_until_quiet(executor, SCREENSHOT_TIMEOUT_S)
     if quiet_since is not None:
         milestone(PANES_QUIET, quiet_since)
+    problem = await _integrity(executor)
+    if problem is not None:
+        print(f"cloudroute-desk: {problem}", file=sys.stderr)
+        return EXIT_REFUSED
     path.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(path)):
         print(f"cloudroute-desk: cannot write screenshot {path}", file=sys.stderr)
