@@ -31,7 +31,7 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="cloudroute-desk",
         description="CloudRoute Desk. Commands: "
-        + ", ".join(sorted(cli.commands()))
+        + ", ".join(sorted(cli.COMMAND_NAMES))
         + " (see cloudroute-desk COMMAND --help).",
     )
     where = parser.add_mutually_exclusive_group()
