@@ -88,9 +88,8 @@ def main() -> int:
         shot = data_dir / "window.png"
         started = time.perf_counter()
         result = run(executable, "--demo", "--screenshot", str(shot), data_dir=data_dir)
-        print(
-            f"--demo --screenshot: exit {result.returncode} in {time.perf_counter() - started:.0f} s"
-        )
+        seconds = time.perf_counter() - started
+        print(f"--demo --screenshot: exit {result.returncode} in {seconds:.0f} s")
         if result.returncode != 0:
             failures.append(f"the app exited {result.returncode}: {result.stderr.strip()[-2000:]}")
         elif not shot.exists():
