@@ -3,8 +3,9 @@
 The order is what makes the first paint quick. The first database opens before the window
 exists (a refusal is a plain message, not a traceback), without SQLite's full-file integrity
 check; the window's modules load only then (``--demo`` on first use shows its progress dialog
-before them); the integrity check runs in the background once every pane is quiet, and a
-failure is shown (and closes the app) instead of being skipped.
+before them); once every pane is quiet, botocore's service model (the editor's picklists)
+loads and the integrity check runs, both off the GUI thread; an integrity failure is shown
+(and closes the app) instead of being skipped.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from cloudroute_desk.assets import asset
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import DatabaseOpenError, integrity_problem, open_database
+from cloudroute_desk.domain.ace.api_model import service_model
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.demo_first_use import generate_demo_on_first_use
@@ -174,6 +176,10 @@ async def _after_start(
     quiet_since = await wait_until_quiet(executor, QUIET_TIMEOUT_S)
     if quiet_since is not None:
         milestone(PANES_QUIET, quiet_since)
+    loop = asyncio.get_running_loop()
+    # The editor's picklists and rules come from botocore's service model; load it now, off
+    # the GUI thread, so opening the first record does not wait for it.
+    await loop.run_in_executor(None, service_model)
     problem = await _integrity(executor)
     if problem is None:
         return
