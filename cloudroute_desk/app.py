@@ -27,6 +27,17 @@ def data_dir() -> Path:
     return path
 
 
+def window_size(text: str) -> tuple[int, int]:
+    """``1280x720`` → (1280, 720); argparse turns the ValueError into a usage message."""
+    width, separator, height = text.lower().partition("x")
+    if not separator or not width.isdigit() or not height.isdigit():
+        raise ValueError(text)
+    size = (int(width), int(height))
+    if not (320 <= size[0] <= 10_000 and 240 <= size[1] <= 10_000):
+        raise ValueError(text)
+    return size
+
+
 def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="cloudroute-desk",
@@ -46,6 +57,12 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
         metavar="PNG",
         type=Path,
         help="render the main window offscreen to PNG and exit",
+    )
+    parser.add_argument(
+        "--window-size",
+        metavar="WxH",
+        type=window_size,
+        help="open the window at this size, e.g. 1280x720 (the --screenshot size)",
     )
     parser.add_argument("--theme", choices=["system", "light", "dark"], help="colour theme")
     parser.add_argument("--admin", default=None, help="name written into the audit log")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.catalog import InquiryStatus
 from cloudroute_desk.domain.routing.batch import Candidates, optimal_assignment
 from cloudroute_desk.services import assignment as svc
 from tests.factories import add_inquiry, add_partner, add_record
@@ -79,9 +80,12 @@ def test_suggestion_respects_capacity_and_accepting_assigns(database: Database) 
     for item in suggestion.items:
         by_partner.setdefault(item.partner_id, []).append(item.inquiry_id)
     assert len(by_partner.get(strong, [])) == 1
-    # History's own records make both partners competing holders of its customer.
-    assert history in suggestion.unmatched
-    assert {i.inquiry_id for i in suggestion.items} == set(open_ids)
+    # History's own records make both partners its customer's holders: only they may take it.
+    assert {i.inquiry_id for i in suggestion.items} == {*open_ids, history}
+    assert next(i.partner_id for i in suggestion.items if i.inquiry_id == history) in {
+        strong,
+        weak,
+    }
     assert suggestion.total_score == pytest.approx(sum(i.score for i in suggestion.items))
 
     first = suggestion.items[0]
@@ -98,7 +102,12 @@ def test_suggestion_respects_capacity_and_accepting_assigns(database: Database) 
 def test_batch_prefers_above_threshold_partners(database: Database) -> None:
     proven = add_partner(database, name="Proven", capacity=1)
     unknown = add_partner(database, name="Unknown", capacity=5)
-    history = add_inquiry(database, company_name="Earlier Co", website="https://earlier.example")
+    history = add_inquiry(
+        database,
+        company_name="Earlier Co",
+        website="https://earlier.example",
+        status=InquiryStatus.CREDITED,
+    )
     for _ in range(15):
         add_record(database, history, proven)
     a = add_inquiry(database, company_name="A")

@@ -165,19 +165,25 @@ def test_declined_inquiry_cannot_be_assigned(database: Database) -> None:
         svc.assign(database, inquiry, partner, "alice")
 
 
-def test_competing_record_holder_cannot_be_assigned(database: Database) -> None:
+def test_only_the_customers_record_holder_can_be_assigned(database: Database) -> None:
     holder = add_partner(database, name="Holder")
-    inquiry = add_inquiry(database)
+    other = add_partner(database, name="Other")
+    earlier = add_inquiry(database, company_name="Orbit Labs Ltd", website="https://orbit.dev")
+    inquiry = add_inquiry(database, company_name="Orbit Labs", website="https://orbit.dev")
     add_record(
         database,
-        inquiry,
+        earlier,
         holder,
         state=RecordState.IDENTIFIED,
         decided_at=None,
         credited_at=None,
         amount_awarded_usd=None,
     )
-    with pytest.raises(svc.PartnerNotEligibleError, match="competing ACE record"):
-        svc.assign(database, inquiry, holder, "alice")
+    with pytest.raises(svc.PartnerNotEligibleError, match="rejected as competing"):
+        svc.assign(database, inquiry, other, "alice")
     with database.reading() as session:
         assert session.scalars(select(AssignmentRow)).all() == []
+    svc.assign(database, inquiry, holder, "alice")
+    with database.reading() as session:
+        (row,) = session.scalars(select(AssignmentRow)).all()
+        assert (row.inquiry_id, row.partner_id) == (inquiry, holder)

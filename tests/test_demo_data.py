@@ -358,3 +358,15 @@ def test_cli_force_never_deletes_a_file_that_is_not_sqlite(
     assert main(["demo", "--db", str(notes), "--inquiries", "5", "--force"]) == 2
     assert notes.read_text() == "my notes\n"
     assert "not a SQLite database" in capsys.readouterr().err
+
+
+def test_demo_companies_are_distinct_customers(database: Database) -> None:
+    """Every demo inquiry is its own customer (domain/customer.py): no shared normalised name
+    or registrable domain, so the demo's independent routing never creates competing records."""
+    _generate(database, inquiries=2_000)
+    inquiries = _rows(database, InquiryRow)
+    names = Counter(i.customer_name_key for i in inquiries)
+    domains = Counter(i.customer_domain_key for i in inquiries)
+    assert all(domains)
+    assert names.most_common(1)[0][1] == 1
+    assert domains.most_common(1)[0][1] == 1

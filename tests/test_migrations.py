@@ -76,9 +76,13 @@ def test_a_database_at_each_revision_upgrades_to_head(
     assert upgraded[0] == fresh[0]
 
 
-def test_a_stamp_from_the_branched_history_is_read_as_its_newest_revision(db_target: str) -> None:
-    """Before the history was made one line, a database carried one row per branch head."""
-    database = database_for(parse_target(db_target))
+def test_a_stamp_from_the_branched_history_is_read_as_its_newest_revision(
+    empty_db_target: str,
+) -> None:
+    """Before the history was made one line, a database carried one row per branch head
+    (the last of them 0005); it upgrades from there like any 0005 database."""
+    _migrate_to(empty_db_target, "0005")
+    database = database_for(parse_target(empty_db_target))
     try:
         with database.engine.begin() as connection:
             connection.execute(text("DELETE FROM alembic_version"))
@@ -89,6 +93,6 @@ def test_a_stamp_from_the_branched_history_is_read_as_its_newest_revision(db_tar
     finally:
         database.dispose()
 
-    open_database(db_target).dispose()
+    open_database(empty_db_target).dispose()
 
-    assert _shape(db_target)[1] == {_scripts()[0]}
+    assert _shape(empty_db_target)[1] == {_scripts()[0]}

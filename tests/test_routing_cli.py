@@ -40,7 +40,9 @@ def test_route_json(database: Database, db_target: str, capsys: pytest.CaptureFi
             "partner_id": select_tier,
             "partner_name": "Selective",
             "tier": "Select",
+            "code": "tier",
             "reason": "Select tier is routable only for MAP / basic engagements, not credit pools",
+            "all_codes": ["tier", "rights"],
             "all_reasons": [
                 "Select tier is routable only for MAP / basic engagements, not credit pools",
                 "Select tier may not file Activate Portfolio",

@@ -161,14 +161,23 @@ def test_refresh_partner_index_is_callable_inside_a_write(database: Database) ->
         assert session.scalar(select(func.count()).select_from(RoutingIndexDirtyRow)) == 0
 
 
-def test_competing_record_on_another_inquiry_of_the_same_customer(database: Database) -> None:
+def test_a_record_on_another_inquiry_of_the_customer_routes_only_to_its_holder(
+    database: Database,
+) -> None:
+    """DOMAIN.md: the customer, not the inquiry, competes. The target is the same customer
+    as the earlier inquiry by normalised name ("Lumen Analytics, Inc." vs "LUMEN ANALYTICS
+    LLC") even with another website."""
     holder = add_partner(database, name="Holder")
     other = add_partner(database, name="Other", tier=Tier.PREMIER)
-    duplicate = add_inquiry(database)  # same company and website as the target
-    target = add_inquiry(database)
+    earlier = add_inquiry(
+        database, company_name="Lumen Analytics, Inc.", website="https://lumen.io"
+    )
+    target = add_inquiry(
+        database, company_name="LUMEN ANALYTICS LLC", website="https://lumen-analytics.dev"
+    )
     add_record(
         database,
-        duplicate,
+        earlier,
         holder,
         state=RecordState.SUBMITTED,
         decided_at=None,
@@ -176,10 +185,35 @@ def test_competing_record_on_another_inquiry_of_the_same_customer(database: Data
         amount_awarded_usd=None,
     )
     ranking = rank_inquiry(database, target)
-    assert [p.partner_id for p in ranking.ranked] == [other]
+    assert [p.partner_id for p in ranking.ranked] == [holder]
     (excluded,) = ranking.excluded
-    assert excluded.partner_id == holder
-    assert excluded.reason.startswith("holds a competing ACE record for this customer (record #")
+    assert (excluded.partner_id, excluded.code) == (other, "competing")
+    assert excluded.reason == (
+        "Holder already has an open ACE record for this customer; a second partner's record "
+        "would be rejected as competing"
+    )
+
+
+@pytest.mark.parametrize("state", [RecordState.REJECTED, RecordState.CLOSED])
+def test_a_rejected_or_closed_record_holds_nothing(database: Database, state: RecordState) -> None:
+    holder = add_partner(database, name="Holder")
+    other = add_partner(database, name="Other")
+    earlier = add_inquiry(database, company_name="Kite Pay", website="https://kite.io")
+    target = add_inquiry(database, company_name="Kite Payments", website="https://www.kite.io/x")
+    add_record(database, earlier, holder, state=state)
+    ranking = rank_inquiry(database, target)
+    assert sorted(p.partner_id for p in ranking.ranked) == sorted([holder, other])
+
+
+def test_different_customers_do_not_hold_each_other(database: Database) -> None:
+    holder = add_partner(database, name="Holder")
+    other = add_partner(database, name="Other")
+    earlier = add_inquiry(database, company_name="Kite Pay", website="https://kite.co.uk")
+    target = add_inquiry(database, company_name="Beam Health", website="https://beam.co.uk")
+    add_record(database, earlier, holder, state=RecordState.SUBMITTED, decided_at=None,
+               credited_at=None, amount_awarded_usd=None)  # fmt: skip
+    ranking = rank_inquiry(database, target)
+    assert sorted(p.partner_id for p in ranking.ranked) == sorted([holder, other])
 
 
 @pytest.mark.timeout(120)

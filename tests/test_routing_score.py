@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cloudroute_desk.domain.catalog import (
     DOWNGRADE_WEIGHT,
@@ -33,7 +36,7 @@ from cloudroute_desk.domain.routing.stats import (
     shrunk_rate,
     tally,
 )
-from cloudroute_desk.domain.routing.values import AXES
+from cloudroute_desk.domain.routing.values import AXES, RankedPartner
 
 AS_OF = datetime(2026, 6, 1)
 
@@ -157,7 +160,72 @@ def test_below_threshold_partners_are_a_flagged_fallback() -> None:
     ranking = rank(partners, entries, target)
     assert ranking.below_threshold_fallback
     assert [p.partner_id for p in ranking.ranked] == [2, 1]
-    assert "below the 70 % threshold" in ranking.ranked[0].reasons[0]
+    assert "— below 70 %" in ranking.ranked[0].reasons[0]
+
+
+def test_sixteen_of_twenty_is_above_threshold_while_the_estimate_stays_lower() -> None:
+    """Seed IX: the threshold is on the trailing-12-month close rate, not on the shrunk
+    estimate (16/20 = 80 % shrinks to (96 + 30) / (120 + 60) = 70 %)."""
+    target = inquiry()
+    partners = table((1, Tier.ADVANCED))
+    (partner,) = rank(partners, entries_for(1, target, 16, 20), target).ranked
+    assert partner.close_rate == pytest.approx(0.8)
+    assert (partner.profile_approved, partner.profile_decided) == (16, 20)
+    assert partner.close_estimate == pytest.approx(126 / 180)
+    assert partner.above_threshold
+    assert partner.reasons[0].startswith(
+        "Close rate 80 % · 16/20 on this profile (trailing 12 months, per axis) — above 70 %;"
+        " ranking estimate 70 %"
+    )
+
+
+@pytest.mark.parametrize(
+    ("approved", "decided", "above"),
+    [(7, 10, False), (8, 10, True), (9, 9, False), (71, 100, True), (70, 100, False)],
+)
+def test_threshold_needs_more_than_70_percent_over_ten_decided(
+    approved: int, decided: int, above: bool
+) -> None:
+    target = inquiry()
+    partners = table((1, Tier.ADVANCED))
+    (partner,) = rank(partners, entries_for(1, target, approved, decided), target).ranked
+    assert partner.above_threshold is above
+
+
+def test_too_few_records_say_so_in_why() -> None:
+    target = inquiry()
+    (partner,) = rank(table((1, Tier.ADVANCED)), entries_for(1, target, 9, 9), target).ranked
+    assert "fewer than 10 decided records, so not yet above 70 %" in partner.reasons[0]
+
+
+def test_ranking_follows_the_displayed_score_not_500_dollar_bands() -> None:
+    """The issue's example: $39,401 ranks above $39,019 whatever the tiers; only an exact
+    tie to the dollar lets Premier first."""
+    target = inquiry()
+    partners = table((1, Tier.PREMIER), (2, Tier.ADVANCED))
+    entries = entries_for(1, target, 80, 100, award=60_000) + entries_for(
+        2, target, 80, 100, award=60_500
+    )
+    ranking = rank(partners, entries, target)
+    premier, advanced = ranking.find(1), ranking.find(2)
+    assert premier is not None and advanced is not None
+    assert 0 < advanced.score - premier.score < 500
+    assert [p.partner_id for p in ranking.ranked] == [2, 1]
+
+
+def test_exact_ties_fall_back_to_premier_then_close_rate_then_id() -> None:
+    target = inquiry(pools_wanted=(Pool.MAP,))  # no credit amount: every score is $0
+    partners = table((4, Tier.ADVANCED), (3, Tier.ADVANCED), (2, Tier.PREMIER), (1, Tier.ADVANCED))
+    entries = (
+        entries_for(4, target, 9, 10)
+        + entries_for(3, target, 8, 10)
+        + entries_for(2, target, 8, 10)
+        + entries_for(1, target, 8, 10)
+    )
+    ranking = rank(partners, entries, target)
+    assert {p.score for p in ranking.ranked} == {0.0}
+    assert all(p.above_threshold for p in ranking.ranked)
+    assert [p.partner_id for p in ranking.ranked] == [2, 4, 1, 3]
 
 
 def test_premier_breaks_a_tie_but_does_not_beat_a_better_score() -> None:
@@ -226,20 +294,44 @@ def test_capacity_gate_at_and_below_capacity() -> None:
     assert ranking.excluded[0].reason == "at capacity (3/3 open engagements)"
 
 
-def test_tried_and_competing_gates_keep_their_reasons() -> None:
-    partners = table((1, Tier.ADVANCED), (2, Tier.ADVANCED), (3, Tier.ADVANCED))
-    ranking = rank(
-        partners,
-        [],
-        tried={1: "did not connect on 2026-05-30"},
-        competing={2: "record #7, portfolio, submitted"},
+def test_tried_gate_keeps_its_reason_and_code() -> None:
+    partners = table((1, Tier.ADVANCED), (2, Tier.ADVANCED))
+    ranking = rank(partners, [], tried={1: "did not connect on 2026-05-30"})
+    assert [p.partner_id for p in ranking.ranked] == [2]
+    (excluded,) = ranking.excluded
+    assert excluded.reason == "already tried for this inquiry (did not connect on 2026-05-30)"
+    assert excluded.code == "tried"
+
+
+def test_the_customers_record_holder_is_the_only_partner_routed() -> None:
+    """Seed IX: two partners' competing records for one customer are both rejected, so the
+    partner already holding a record is the only one the inquiry may go to."""
+    partners = table((1, Tier.ADVANCED), (2, Tier.PREMIER), (3, Tier.ADVANCED))
+    target = inquiry()
+    # The competitors have far better track records: they must still not be ranked.
+    entries = entries_for(2, target, 190, 200) + entries_for(3, target, 180, 200)
+    ranking = rank(partners, entries, target, holders={1: "P1"})
+    assert [p.partner_id for p in ranking.ranked] == [1]
+    assert {e.partner_id: e.code for e in ranking.excluded} == {2: "competing", 3: "competing"}
+    assert ranking.excluded[0].reason == (
+        "P1 already has an open ACE record for this customer; a second partner's record "
+        "would be rejected as competing"
     )
-    assert [p.partner_id for p in ranking.ranked] == [3]
-    reasons = {e.partner_id: e.reason for e in ranking.excluded}
-    assert reasons[1] == "already tried for this inquiry (did not connect on 2026-05-30)"
-    assert reasons[2] == (
-        "holds a competing ACE record for this customer (record #7, portfolio, submitted)"
-    )
+
+
+def test_a_holder_failing_another_gate_leaves_nobody_ranked() -> None:
+    partners = table((1, Tier.ADVANCED), (2, Tier.ADVANCED), active={1: False})
+    ranking = rank(partners, [], holders={1: "P1"})
+    assert ranking.ranked == ()
+    codes = {e.partner_id: e.code for e in ranking.excluded}
+    assert codes == {1: "inactive", 2: "competing"}
+
+
+def test_a_full_holder_is_excluded_for_capacity_not_replaced() -> None:
+    partners = table((1, Tier.ADVANCED), (2, Tier.ADVANCED), capacity={1: 2}, load={1: 2})
+    ranking = rank(partners, [], holders={1: "P1"})
+    assert ranking.ranked == ()
+    assert {e.partner_id: e.code for e in ranking.excluded} == {1: "capacity", 2: "competing"}
 
 
 def test_every_failed_gate_is_kept_first_one_as_the_reason() -> None:
@@ -247,6 +339,7 @@ def test_every_failed_gate_is_kept_first_one_as_the_reason() -> None:
     (excluded,) = rank(partners, [], tried={1: "did not connect"}).excluded
     assert excluded.reason == "inactive"
     assert len(excluded.all_reasons) == 5
+    assert excluded.all_codes == ("inactive", "tier", "rights", "tried", "capacity")
     assert excluded.all_reasons[-1].startswith("at capacity")
 
 
@@ -287,3 +380,43 @@ def test_launched_record_with_another_awarded_pool_was_downgraded() -> None:
     assert record_outcome(RecordState.LAUNCHED, Pool.PORTFOLIO, Pool.FOUNDERS) == Outcome.DOWNGRADED
     assert record_outcome(RecordState.CLOSED, Pool.PORTFOLIO, None) == Outcome.APPROVED
     assert record_outcome(RecordState.VALIDATED, Pool.PORTFOLIO, None) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([Tier.ADVANCED, Tier.PREMIER]),
+            st.integers(0, 60),
+            st.integers(0, 60),
+            st.integers(5_000, 100_000),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_ranked_order_is_monotone_in_the_displayed_score(
+    specs: list[tuple[Tier, int, int, int]],
+) -> None:
+    """Inside each threshold group the list never shows a higher score below a lower one;
+    every above-threshold partner precedes every below-threshold one."""
+    target = inquiry()
+    partners = table(*((pid, tier) for pid, (tier, _, _, _) in enumerate(specs, start=1)))
+    entries = [
+        e
+        for pid, (_, approved, extra, award) in enumerate(specs, start=1)
+        for e in entries_for(pid, target, approved, approved + extra, award=award)
+    ]
+    ranked = rank(partners, entries, target).ranked
+    groups = [p.above_threshold for p in ranked]
+    assert groups == sorted(groups, reverse=True)
+    for first, second in itertools.pairwise(ranked):
+        if first.above_threshold != second.above_threshold:
+            continue
+        assert round(first.score) >= round(second.score)
+        if round(first.score) == round(second.score):
+            assert _tie_key(first) > _tie_key(second)
+
+
+def _tie_key(p: RankedPartner) -> tuple[bool, float, int]:
+    return (p.faster_review, -1.0 if p.close_rate is None else p.close_rate, -p.partner_id)

@@ -17,6 +17,7 @@ from cloudroute_desk.domain.catalog import (
     Tier,
     Vertical,
 )
+from cloudroute_desk.domain.customer import normalised_company_name, registrable_domain
 from cloudroute_desk.domain.entities import AceRecordSummary, Contact, Inquiry, Partner, SpendLine
 
 
@@ -71,6 +72,15 @@ def inquiry_columns(inquiry: Inquiry) -> dict[str, Any]:
         "partner_id": inquiry.partner_id,
         "assigned_at": inquiry.assigned_at,
         "version": inquiry.version,
+        **customer_columns(inquiry.company_name, inquiry.website),
+    }
+
+
+def customer_columns(company_name: str, website: str) -> dict[str, str]:
+    """The stored customer keys of an inquiry (see ``domain.customer``)."""
+    return {
+        "customer_name_key": normalised_company_name(company_name),
+        "customer_domain_key": registrable_domain(website),
     }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from cloudroute_desk.db.customer_queries import CHUNK, customer_records
 from cloudroute_desk.db.mapping import inquiry_from_row, partner_from_row, record_summary_from_row
 from cloudroute_desk.db.tables import (
     AceRecordRow,
@@ -21,6 +22,7 @@ from cloudroute_desk.db.tables import (
     PartnerRow,
 )
 from cloudroute_desk.domain.catalog import Pool, RecordState
+from cloudroute_desk.domain.customer import aws_account_key
 from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, Partner, SpendLine
 
 
@@ -79,9 +81,27 @@ def load_record(session: Session, record_id: int) -> StoredRecord | None:
 
 
 def other_records(session: Session, inquiry_id: int, exclude_id: int | None) -> list[StoredRecord]:
-    """The same customer's other records (one inquiry is one customer), for the ceiling and
-    the competing-partner rules."""
-    return [r for r in list_records(session, inquiry_id) if r.summary.id != exclude_id]
+    """The customer's other records, on this inquiry and on every other inquiry of the same
+    customer (``customer_queries``), for the stacked ceiling and the competing-partner rules."""
+    inquiry = session.get(InquiryRow, inquiry_id)
+    if inquiry is None:
+        return []
+    ids = [i for i in customer_records(session, inquiry).record_ids if i != exclude_id]
+    rows: list[AceRecordRow] = []
+    for start in range(0, len(ids), CHUNK):
+        rows.extend(
+            session.scalars(
+                select(AceRecordRow).where(AceRecordRow.id.in_(ids[start : start + CHUNK]))
+            )
+        )
+    return [_stored(row) for row in sorted(rows, key=lambda r: (r.created_at, r.id))]
+
+
+def account_id_column(fields: dict[str, Any]) -> str:
+    """The stored ``aws_account_id`` of a record with these form fields."""
+    customer = fields.get("customer")
+    value = customer.get("aws_account_id") if isinstance(customer, dict) else None
+    return aws_account_key(value if isinstance(value, str) else None)
 
 
 def load_inquiry(session: Session, inquiry_id: int) -> Inquiry | None:
@@ -128,6 +148,7 @@ def insert_record(
                 amount_requested_usd=amount_requested_usd,
                 created_at=now,
                 fields=fields,
+                aws_account_id=account_id_column(fields),
                 updated_at=now,
                 updated_by=actor,
                 version=1,
@@ -162,6 +183,7 @@ def save_fields(
         )
         .values(
             fields=fields,
+            aws_account_id=account_id_column(fields),
             pool=pool.value,
             amount_requested_usd=amount_requested_usd,
             version=AceRecordRow.version + 1,

@@ -30,6 +30,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
+from cloudroute_desk.db.customer_queries import customer_records_for, standing_records
 from cloudroute_desk.db.routing_tables import (
     RoutingIndexDirtyRow,
     RoutingIndexRow,
@@ -349,44 +350,35 @@ def tried_partners_for(session: Session, inquiry_ids: Sequence[int]) -> dict[int
     return tried
 
 
-def competing_partners(session: Session, inquiry: InquiryRow) -> dict[int, str]:
-    """Partners other than the inquiry's own holding a standing ACE record for this customer
-    (on this inquiry, or on another inquiry with the same company name: an indexed lookup;
-    the intake form keeps the legal name as typed, so a duplicate inquiry repeats it)."""
-    return competing_partners_for(session, [inquiry]).get(inquiry.id, {})
+def record_holders(session: Session, inquiry: InquiryRow) -> dict[int, str]:
+    """Partners holding an open or awarded ACE record for this inquiry's customer, on any of
+    the customer's inquiries (id -> name): when there are any, only they may be routed."""
+    return record_holders_for(session, [inquiry]).get(inquiry.id, {})
 
 
-def competing_partners_for(
+def record_holders_for(
     session: Session, inquiries: Sequence[InquiryRow]
 ) -> dict[int, dict[int, str]]:
-    """``competing_partners`` for many inquiries at once (inquiry id -> partner id -> why)."""
-    by_name: dict[str, list[InquiryRow]] = {}
-    for inquiry in inquiries:
-        by_name.setdefault(inquiry.company_name, []).append(inquiry)
-    names = list(by_name)
-    competing: dict[int, dict[int, str]] = {}
-    for start in range(0, len(names), CHUNK):
-        # Records on an inquiry of the same company name include the inquiry's own.
-        rows = session.execute(
-            select(
-                InquiryRow.company_name,
-                AceRecordRow.partner_id,
-                AceRecordRow.id,
-                AceRecordRow.state,
-                AceRecordRow.pool,
+    """``record_holders`` for many inquiries at once (inquiry id -> partner id -> name)."""
+    customers = customer_records_for(session, inquiries)
+    standing = standing_records(
+        session,
+        {rid for c in customers.values() for rid in c.record_ids},
+        COMPETING_STATES,
+    )
+    partner_of = {r.id: r.partner_id for r in standing}
+    names = {
+        pid: name
+        for pid, name in session.execute(
+            select(PartnerRow.id, PartnerRow.name).where(
+                PartnerRow.id.in_(sorted(set(partner_of.values())))
             )
-            .join(InquiryRow, InquiryRow.id == AceRecordRow.inquiry_id)
-            .where(
-                InquiryRow.company_name.in_(names[start : start + CHUNK]),
-                AceRecordRow.state.in_(COMPETING_STATES),
-            )
-            .order_by(AceRecordRow.id)
-        ).all()
-        for name, pid, record_id, state, pool in rows:
-            for inquiry in by_name[name]:
-                if pid == inquiry.partner_id:
-                    continue
-                competing.setdefault(inquiry.id, {}).setdefault(
-                    int(pid), f"record #{record_id}, {pool}, {state}"
-                )
-    return competing
+        )
+    }
+    holders: dict[int, dict[int, str]] = {}
+    for inquiry_id, customer in customers.items():
+        for record_id in customer.record_ids:
+            pid = partner_of.get(record_id)
+            if pid is not None:
+                holders.setdefault(inquiry_id, {})[int(pid)] = str(names.get(pid, pid))
+    return holders

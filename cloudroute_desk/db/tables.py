@@ -79,6 +79,10 @@ class InquiryRow(Base):
     )
     assigned_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    customer_name_key: Mapped[str] = mapped_column(String(200), index=True, default="")
+    """``domain.customer.normalised_company_name(company_name)``."""
+    customer_domain_key: Mapped[str] = mapped_column(String(255), index=True, default="")
+    """``domain.customer.registrable_domain(website)``; "" when none."""
 
 
 class InquirySpendRow(Base):
@@ -146,6 +150,8 @@ class AceRecordRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     updated_by: Mapped[str] = mapped_column(String(120), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
+    aws_account_id: Mapped[str] = mapped_column(String(12), index=True, default="")
+    """The form's 12-digit AWS account id (``domain.customer.aws_account_key``); "" if none."""
 
     __table_args__ = (Index("ix_ace_records_partner_decided", "partner_id", "decided_at"),)
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from cloudroute_desk.db import bulk
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.mapping import customer_columns
 from cloudroute_desk.demo import vocab
 from cloudroute_desk.demo.lifecycle import NEW, Lifecycle, Rows
 from cloudroute_desk.demo.partners import (
@@ -281,7 +282,9 @@ class _InquiryMaker:
             tld = vocab.AI_TLD
         else:
             tld = rng.choice(vocab.WEB_TLDS[region])
-        host = f"{head}{tail}{stem}" if rng.random() < 0.7 else f"{head}{tail}"
+        # The stem keeps the domain as distinct as the name: two demo companies never share a
+        # registrable domain, so they are never one customer (domain/customer.py).
+        host = f"{head}{tail}{stem}"
         domain = f"{host.lower()}.{tld}"
         website = f"https://www.{domain}" if rng.random() < 0.5 else f"https://{domain}"
         return name, website, domain
@@ -393,6 +396,7 @@ class _InquiryMaker:
             "partner_id": None,
             "assigned_at": None,
             "version": 1,
+            **customer_columns(name, website),
         }
         rows["inquiries"].append(inquiry)
         rows["inquiry_spend"].extend(spend)

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cloudroute_desk.db.assignment_queries import DID_NOT_CONNECT
+from cloudroute_desk.db.record_queries import account_id_column
 from cloudroute_desk.demo.drafts import draft_fields
 from cloudroute_desk.demo.partners import PartnerPlan, PartnerRouter
 from cloudroute_desk.demo.sampling import WeightedChoice, hours, money
@@ -342,6 +343,7 @@ class _Walk:
             "decided_at": None,
             "days_to_credit": None,
             "fields": {},
+            "aws_account_id": "",
             "updated_at": created,
             "updated_by": self.admin,
             "version": 1,
@@ -352,6 +354,7 @@ class _Walk:
         self._advance(row, partner, pool, requested, created)
         if row["state"] == IDENTIFIED:
             row["fields"] = draft_fields(self.rng, self.inquiry, self.spend, partner, row)
+            row["aws_account_id"] = account_id_column(row["fields"])
         return row
 
     def _record_event(

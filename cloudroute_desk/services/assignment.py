@@ -402,7 +402,7 @@ def suggest_batch(
         )
         total = len(rows)
         tried = rq.tried_partners_for(session, [row.id for row in rows])
-        competing = rq.competing_partners_for(session, rows)
+        holders = rq.record_holders_for(session, rows)
         scored_rows = []
         candidates = []
         for done, row in enumerate(rows, start=1):
@@ -419,7 +419,7 @@ def suggest_batch(
                 row,
                 network,
                 tried=tried.get(row.id, {}),
-                competing=competing.get(row.id, {}),
+                holders=holders.get(row.id, {}),
             )
             order = scored.order
             order = order[:BATCH_CANDIDATES]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cloudroute_desk.db import assignment_queries
+from cloudroute_desk.db import assignment_queries, customer_queries
 from cloudroute_desk.db import queue_queries as q
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.mapping import inquiry_from_row, record_summary_from_row
@@ -209,6 +209,8 @@ class InquiryDetail:
     audit: tuple[AuditEntry, ...]
     records: tuple[AceRecordSummary, ...]
     record_partner_names: dict[int, str]
+    same_customer: tuple[tuple[int, str], ...] = ()
+    """Other inquiries of the same customer (id, why), oldest first (``domain.customer``)."""
 
 
 def inquiry_detail(database: Database, inquiry_id: int) -> InquiryDetail | None:
@@ -246,4 +248,7 @@ def inquiry_detail(database: Database, inquiry_id: int) -> InquiryDetail | None:
             ),
             records=tuple(record_summary_from_row(r) for r in record_rows),
             record_partner_names={r.partner_id: names.get(r.partner_id, "") for r in record_rows},
+            same_customer=tuple(
+                sorted(customer_queries.customer_records(session, row).same_customer.items())
+            ),
         )

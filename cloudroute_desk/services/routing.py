@@ -144,15 +144,15 @@ def score_row(
     network: Network,
     *,
     tried: dict[int, str] | None = None,
-    competing: dict[int, str] | None = None,
+    holders: dict[int, str] | None = None,
 ) -> ScoredInquiry:
-    """Score one inquiry row; ``tried`` / ``competing`` when fetched in bulk beforehand."""
+    """Score one inquiry row; ``tried`` / ``holders`` when fetched in bulk beforehand."""
     return score_inquiry(
         inquiry_from_row(row),
         network.partners,
         network.stats,
         tried=q.tried_partners(session, row.id) if tried is None else tried,
-        competing=q.competing_partners(session, row) if competing is None else competing,
+        holders=q.record_holders(session, row) if holders is None else holders,
     )
 
 

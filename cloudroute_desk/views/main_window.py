@@ -1,8 +1,11 @@
 """The main window: menus, status bar, the panes, and the fan-out of what changed.
 
-Panes are built in ``_build_panes``; each reacts to ``apply_changes(Changes)`` and reloads
-only what it shows. Database switches (File menu) open the new database off the GUI thread
-and, only once it opened cleanly, point the DB executor at it.
+Panes are built in ``_build_panes`` and placed in three full-window workspaces (Triage,
+Review, Charts; ``workspaces.py``) by ``_build_workspaces``; each pane reacts to
+``apply_changes(Changes)`` and reloads only what it shows. Database switches (File menu) open
+the new database off the GUI thread and, only once it opened cleanly, point the DB executor
+at it. The window fits small screens (``window_fit.py``): its minimum size is fixed, so no
+pane can grow it, and its default and restored geometry are kept on the screen.
 """
 
 from __future__ import annotations
@@ -10,15 +13,14 @@ from __future__ import annotations
 import asyncio
 from typing import Protocol
 
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtGui import QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
-    QDockWidget,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -32,11 +34,16 @@ from cloudroute_desk.views.charts.deferred_panel import DeferredChartsPanel
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
 from cloudroute_desk.views.editor import RecordEditorPane
+from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.import_dialog import ImportController
 from cloudroute_desk.views.partners.partner_dock import PartnerDock
+from cloudroute_desk.views.pop_out import PopOutHost
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
+from cloudroute_desk.views.queue.inquiry_facts import InquiryFacts
 from cloudroute_desk.views.tasks import spawn
 from cloudroute_desk.views.theme import Theme, apply_theme
+from cloudroute_desk.views.window_fit import MINIMUM_SIZE, default_geometry, fit_to_screen
+from cloudroute_desk.views.workspaces import Workspace, Workspaces
 
 
 class ChangeAware(Protocol):
@@ -52,9 +59,11 @@ class MainWindow(QMainWindow):
         self.context = context
         self.undo_stack = QUndoStack(self)
         self._change_aware: list[ChangeAware] = []
+        self._fit_on_show = True
         self.setWindowTitle("CloudRoute Desk")
-        self.resize(1440, 900)
+        self.setMinimumSize(MINIMUM_SIZE)
         self._build_panes()
+        self._build_workspaces()
         self._build_menus()
         self._build_status_bar()
         self._restore_state()
@@ -62,25 +71,15 @@ class MainWindow(QMainWindow):
     # ---- panes ---------------------------------------------------------------------------
 
     def _build_panes(self) -> None:
-        """Create every pane, dock it, and connect the panes to each other."""
-        self.view_menu_actions: list[QAction] = []
+        """Create every pane and connect the panes to each other."""
         self._build_queue()
-        self._build_partner_dock()
-        self._build_editor_dock()
-        self._build_charts_dock()
-        self._arrange_default_layout()
+        self._build_partners()
+        self._build_editor()
+        self._build_charts()
 
     def _build_queue(self) -> None:
         self.queue = QueuePane(self.context.executor, self)
         self.inquiry_detail = InquiryDetailPanel(self.context.executor, self)
-        queue_splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        queue_splitter.setObjectName("queue_splitter")
-        queue_splitter.addWidget(self.queue)
-        queue_splitter.addWidget(self.inquiry_detail)
-        queue_splitter.setStretchFactor(0, 3)
-        queue_splitter.setStretchFactor(1, 1)
-        queue_splitter.setSizes([720, 300])
-        self.setCentralWidget(queue_splitter)
         self.queue.inquiry_selected.connect(self.inquiry_detail.show_inquiry)
         self.queue.status_message.connect(self._on_queue_status_message)
         self.queue.changes_made.connect(self.apply_changes)
@@ -90,17 +89,16 @@ class MainWindow(QMainWindow):
         self.register_change_aware(self.queue)
         self.register_change_aware(self.inquiry_detail)
 
-    def _build_partner_dock(self) -> None:
+    def _build_partners(self) -> None:
         self.partners = PartnerDock(
             self, self.context.executor, self.context.admin, self.undo_stack, self.apply_changes
         )
         self.register_change_aware(self.partners.pane)
-        self.view_menu_actions.append(self.partners.view_action)
         self.queue.inquiry_selected.connect(self.partners.pane.set_inquiry)
         self.queue.partner_dropped.connect(self.partners.controller.assign_dropped)
         self.inquiry_detail.partner_dropped.connect(self.partners.controller.assign_dropped)
 
-    def _build_editor_dock(self) -> None:
+    def _build_editor(self) -> None:
         self.record_editor = RecordEditorPane(
             self.context.executor,
             DraftStore(self.context.data_dir / "drafts.sqlite"),
@@ -110,32 +108,82 @@ class MainWindow(QMainWindow):
         self.record_editor.changes_made.connect(self.apply_changes)
         self.register_change_aware(self.record_editor)
         self.queue.inquiry_selected.connect(self.record_editor.set_inquiry)
-        self.editor_dock = self._dock("ACE records", "dock_ace_records", self.record_editor)
+        self.inquiry_facts = InquiryFacts(self)
+        self.inquiry_detail.detail_loaded.connect(
+            lambda: self.inquiry_facts.show_detail(self.inquiry_detail.detail)
+        )
+        self.queue.inquiry_selected.connect(self._on_inquiry_selected_for_facts)
 
-    def _build_charts_dock(self) -> None:
+    def _on_inquiry_selected_for_facts(self, inquiry_id: int | None) -> None:
+        if inquiry_id is None:
+            self.inquiry_facts.show_detail(None)
+
+    def _build_charts(self) -> None:
         self.charts = DeferredChartsPanel(self.context.executor, self)
         self.register_change_aware(self.charts)
         self.charts.queue_filter_requested.connect(self._on_charts_queue_filter_requested)
         self.database_switched.connect(lambda _name: self.charts.set_database_changed())
-        self.charts_dock = self._dock("Charts", "dock_charts", self.charts)
 
-    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        self.view_menu_actions.append(dock.toggleViewAction())
-        return dock
+    # ---- workspaces ----------------------------------------------------------------------
 
-    def _arrange_default_layout(self) -> None:
-        """Queue on top, partners to its right, records and charts as tabs below.
-
-        Saved window state (``_restore_state``) replaces this once the admin rearranges.
+    def _build_workspaces(self) -> None:
+        """Triage: the queue over the partner ranking, the inquiry's detail on the right.
+        Review: the inquiry's key facts over its records and the editor. Charts: the charts.
         """
-        self.tabifyDockWidget(self.editor_dock, self.charts_dock)
-        self.editor_dock.raise_()
-        self.resizeDocks([self.editor_dock], [380], Qt.Orientation.Vertical)
-        self.resizeDocks([self.partners.dock], [470], Qt.Orientation.Horizontal)
+        self.workspaces = Workspaces(self)
+        self._splitters: dict[str, tuple[QSplitter, tuple[int, ...]]] = {}
+        left = self._splitter("triage_left", Qt.Orientation.Vertical, (55, 45))
+        left.addWidget(self.queue)
+        left.addWidget(self.partners.pane)
+        triage = self._splitter("triage_splitter", Qt.Orientation.Horizontal, (70, 30))
+        triage.addWidget(left)
+        triage.addWidget(self.inquiry_detail)
+        self.workspaces.add_page(Workspace.TRIAGE, triage)
+
+        review_content = QWidget()
+        review_layout = QVBoxLayout(review_content)
+        review_layout.setContentsMargins(6, 6, 6, 0)
+        review_layout.setSpacing(0)
+        review_layout.addWidget(self.inquiry_facts)
+        review_layout.addWidget(self.record_editor, 1)
+        self.review = PopOutHost(review_content, "Review", self)
+        self.workspaces.add_page(Workspace.REVIEW, self.review)
+        self.workspaces.add_page(Workspace.CHARTS, self.charts)
+
+        self.setCentralWidget(self.workspaces)
+        self.side_bar = self.workspaces.side_bar()
+        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.side_bar)
+        self._reset_splitters()
+
+    def _splitter(
+        self, name: str, orientation: Qt.Orientation, default: tuple[int, ...]
+    ) -> QSplitter:
+        splitter = QSplitter(orientation, self)
+        splitter.setObjectName(name)
+        splitter.setChildrenCollapsible(False)
+        self._splitters[name] = (splitter, default)
+        return splitter
+
+    def _reset_splitters(self) -> None:
+        for splitter, default in self._splitters.values():
+            # Relative weights: the splitter shares out whatever length it has in proportion.
+            splitter.setSizes([part * 100 for part in default])
+        self.record_editor.reset_layout()
+
+    def show_workspace(self, workspace: Workspace) -> None:
+        self.workspaces.show_workspace(workspace)
+
+    def reset_layout(self) -> None:
+        """View → Reset layout: default pane sizes, Triage shown, the window on screen."""
+        self.review.bring_back()
+        self.partners.pane.why_action.setChecked(False)
+        self._reset_splitters()
+        self.show_workspace(Workspace.TRIAGE)
+        if not self.isMaximized() and not self.isFullScreen():
+            self.setGeometry(default_geometry(self))
+        for key in ("window/geometry", "window/splitters", "window/workspace"):
+            self.context.settings.remove(key)
+        self.statusBar().showMessage("Layout reset", 3000)
 
     def _on_charts_queue_filter_requested(self, request: QueueFilterRequest) -> None:
         self.queue.apply_filter_request(to_filter_request(request))
@@ -181,8 +229,18 @@ class MainWindow(QMainWindow):
         self.edit_menu = edit_menu
 
         self.view_menu = self.menuBar().addMenu("&View")
-        for action in self.view_menu_actions:
+        for action in self.workspaces.actions_by_workspace.values():
             self.view_menu.addAction(action)
+        self.pop_out_action = self.view_menu.addAction(
+            "Review in its own &window", self._on_pop_out_triggered
+        )
+        self.pop_out_action.setStatusTip("Open the record editor beside the window, for Triage")
+        self.view_menu.addSeparator()
+        self.refresh_action = self.view_menu.addAction("&Refresh", self.refresh)
+        self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.setStatusTip("Reload every pane from the database")
+        self.reset_layout_action = self.view_menu.addAction("Reset &layout", self.reset_layout)
+        self.view_menu.addSeparator()
         theme_menu = self.view_menu.addMenu("&Theme")
         self.theme_actions = QActionGroup(self)
         self.theme_actions.setExclusive(True)
@@ -194,9 +252,29 @@ class MainWindow(QMainWindow):
             self.theme_actions.addAction(action)
 
         self.partners.add_menus(self.menuBar())
+        self._add_window_wide_actions()
 
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction("&About CloudRoute Desk", self._on_about_triggered)
+
+    def _add_window_wide_actions(self) -> None:
+        """Shortcuts that work from any pane and workspace; those that act on the queue
+        bring Triage forward first."""
+        for action in (self.queue.find_action, self.queue.next_breached_action):
+            self.addAction(action)
+            action.triggered.connect(lambda _=False: self.show_workspace(Workspace.TRIAGE))
+        for action in self.workspaces.actions_by_workspace.values():
+            self.addAction(action)
+        self.addAction(self.refresh_action)
+
+    def refresh(self) -> None:
+        """F5: every pane re-reads what it shows (another admin's work, a restored server)."""
+        self.apply_changes(EVERYTHING)
+        self.statusBar().showMessage("Refreshed", 2000)
+
+    def _on_pop_out_triggered(self) -> None:
+        self.review.pop_out()
+        self.show_workspace(Workspace.TRIAGE)
 
     def _saved_theme(self) -> Theme:
         value = self.context.settings.value("ui/theme", Theme.SYSTEM.value)
@@ -223,10 +301,11 @@ class MainWindow(QMainWindow):
     # ---- status bar ----------------------------------------------------------------------
 
     def _build_status_bar(self) -> None:
-        self.database_label = QLabel()
-        self.database_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.admin_label = QLabel(f"Signed in as {self.context.admin}")
-        self.admin_label.setTextFormat(Qt.TextFormat.PlainText)
+        # Elided labels: a long server URL or admin name must not widen the window.
+        self.database_label = ElidedLabel()
+        self.admin_label = ElidedLabel(f"Signed in as {self.context.admin}")
+        self.admin_label.setMaximumWidth(240)
+        self.statusBar().setSizeGripEnabled(True)
         self.statusBar().addWidget(self.database_label, 1)
         self.statusBar().addPermanentWidget(self.admin_label)
         self._show_database_name()
@@ -277,14 +356,42 @@ class MainWindow(QMainWindow):
     # ---- window state --------------------------------------------------------------------
 
     def _restore_state(self) -> None:
-        geometry = self.context.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        state = self.context.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        settings = self.context.settings
+        geometry = settings.value("window/geometry")
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self.setGeometry(default_geometry(self))
+        fit_to_screen(self)
+        for name, (splitter, _default) in self._splitters.items():
+            state = settings.value(f"window/splitters/{name}")
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+        editor_state = settings.value("window/splitters/review")
+        if isinstance(editor_state, QByteArray):
+            self.record_editor.body.restoreState(editor_state)
+        try:
+            self.show_workspace(Workspace(int(settings.value("window/workspace", 0))))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            self.show_workspace(Workspace.TRIAGE)
+
+    def show_at_size(self, size: QSize) -> None:
+        """Show at exactly ``size`` (screenshots, tests), whatever the screen."""
+        self._fit_on_show = False
+        self.resize(size)
+        self.show()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_on_show:
+            # Only now is the frame (title bar, borders) known: keep all of it on screen.
+            self._fit_on_show = False
+            fit_to_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.context.settings.setValue("window/geometry", self.saveGeometry())
-        self.context.settings.setValue("window/state", self.saveState())
+        settings = self.context.settings
+        settings.setValue("window/geometry", self.saveGeometry())
+        for name, (splitter, _default) in self._splitters.items():
+            settings.setValue(f"window/splitters/{name}", splitter.saveState())
+        settings.setValue("window/splitters/review", self.record_editor.body.saveState())
+        settings.setValue("window/workspace", self.workspaces.current.value)
+        self.review.bring_back()
         super().closeEvent(event)

@@ -87,10 +87,13 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
         executor = DbExecutor(database)
         admin = args.admin or _default_admin()
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
-        if headless:
-            window.resize(SCREENSHOT_SIZE)
         FirstRowsPaint(window.queue.table.viewport(), window.queue.model.first_rows_loaded)
-        window.show()
+        if args.window_size is not None:
+            window.show_at_size(QSize(*args.window_size))
+        elif headless:
+            window.show_at_size(SCREENSHOT_SIZE)
+        else:
+            window.show()
         milestone(WINDOW_SHOWN)
         try:
             if headless:

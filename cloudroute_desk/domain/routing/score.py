@@ -6,21 +6,28 @@ audit row of an assignment and the batch suggestion.
 
 Formula
 -------
-1. **Hard gates**, in this order; a partner failing any is excluded and keeps every reason:
-   inactive; tier (Registered never; Select only when the inquiry wants MAP alone: only
-   Advanced and Premier file credit pools); filing rights (``catalog.tier_may_file`` for each
-   wanted partner-filed pool); already tried for this inquiry (an earlier assignment that was
-   not undone); holds a competing ACE record for this customer (an open or awarded record
-   on this inquiry, or on another inquiry of the same company); at capacity (open
-   assignments >= capacity).
+1. **Hard gates**, in this order; a partner failing any is excluded and keeps every reason
+   (each with a stable code, ``GateCode``): inactive; tier (Registered never; Select only when
+   the inquiry wants MAP alone: only Advanced and Premier file credit pools); filing rights
+   (``catalog.tier_may_file`` for each wanted partner-filed pool); already tried for this
+   inquiry (an earlier assignment that was not undone); competing (the customer's records:
+   when a partner already holds an open or awarded ACE record for this customer, on any of
+   the customer's inquiries (``domain.customer``), that partner is the only one that may be
+   routed; every other partner's record would compete, and AWS rejects both); at capacity
+   (open assignments >= capacity). The holder itself still meets the other gates: when it is
+   inactive or full the ranking is empty and says why, and the admin decides.
 2. **Close estimate on the inquiry's profile**: the partner's decided and approved counts on
    the inquiry's funding stage, region, vertical, service profile, engagement type and wanted
    pools (trailing 12 months) are pooled over the six axes and shrunk with one Beta prior per
    axis (``routing_stats``): ``p = (sum approved + 6 * 10 * 0.5) / (sum decided + 6 * 10)``.
    The six axes are weighted by their sample sizes, so an axis with many records speaks
-   louder than one with few, and a partner without history sits at 50 %.
-3. **Threshold**: ``p > 70 %`` is above threshold. Above-threshold partners rank ahead of all
-   others; below-threshold partners rank after them, and when no above-threshold partner
+   louder than one with few, and a partner without history sits at 50 %. ``p`` ranks.
+3. **Threshold** (seed, section IX): decided on the plain trailing-12-month close rate on the
+   profile, ``sum approved / sum decided`` over the six axes, never on the shrunk ``p``. The
+   counts are shown per axis (the pooled counts / 6: a partner whose 20 decided records all
+   match the profile shows "16/20"), and at least ``MIN_DECIDED_FOR_THRESHOLD`` decided records
+   per axis are needed before a rate above 70 % counts. Above-threshold partners rank ahead of
+   all others; below-threshold partners rank after them, and when no above-threshold partner
    passes the gates the ranking says so (``below_threshold_fallback``).
 4. **Score** (USD) = ``p x A x 2 ** (-D / 60)``:
    ``A`` = expected award over the wanted credit pools, each pool's mean approved amount
@@ -28,11 +35,12 @@ Formula
    capped at the $150K stacked ceiling; ``p x A`` is the expected credit landed.
    ``D`` = expected days from submission to credit: per pool, the partner's median shrunk
    towards the pool's band midpoint by 3 imaginary records, weighted by the pools' amounts.
+   Premier's faster review is part of ``D`` through its own observed days.
    ``2 ** (-D / 60)`` discounts credit by wall-clock time: 60 days' wait halves its worth, so
    a 14-day record keeps 85 % and a 28-day one 72 %.
-5. **Ties**: scores in the same $500 band (``floor(score / 500)``) count as tied; Premier's
-   faster reviewer turnaround breaks the tie, then the exact score, the higher close
-   estimate, and the lower partner id.
+5. **Order**: inside each threshold group, strictly by the displayed score (whole dollars);
+   only an exact tie to the dollar falls back to Premier, then the higher plain close rate,
+   then the lower partner id.
 """
 
 from __future__ import annotations
@@ -72,6 +80,7 @@ from cloudroute_desk.domain.routing.values import (
     AXIS_LABELS,
     AxisRate,
     ExcludedPartner,
+    ExclusionCode,
     RankedPartner,
     Ranking,
 )
@@ -79,8 +88,9 @@ from cloudroute_desk.domain.routing.values import (
 DAYS_HALF_LIFE = 60.0
 """Days of waiting that halve the worth of landed credit in the score."""
 
-TIE_BAND_USD = 500.0
-"""Scores this close count as tied (Premier breaks the tie)."""
+MIN_DECIDED_FOR_THRESHOLD = 10
+"""Decided records per axis of the profile a partner needs before its close rate can count as
+above the 70 % threshold (fewer say too little, however good they look)."""
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -98,6 +108,15 @@ GATE_RIGHTS = 3
 GATE_TRIED = 4
 GATE_COMPETING = 5
 GATE_CAPACITY = 6
+
+
+def competing_reason(holders: Mapping[int, str]) -> str:
+    """Why a partner other than the customer's record holder(s) is excluded."""
+    names = " and ".join(holders.values())
+    return (
+        f"{names} already has an open ACE record for this customer; a second partner's record "
+        "would be rejected as competing"
+    )
 
 
 @dataclass(frozen=True)
@@ -242,7 +261,12 @@ class ScoredInquiry:
     expected_days: F64
     score: F64
     tried: Mapping[int, str]
-    competing: Mapping[int, str]
+    holders: Mapping[int, str]
+    profile_approved: F64
+    """Approvals on the profile per axis (the pooled counts / 6)."""
+    profile_decided: F64
+    close_rate: F64
+    """Plain close rate on the profile (NaN with nothing decided); decides the threshold."""
 
 
 def score_inquiry(
@@ -251,15 +275,16 @@ def score_inquiry(
     stats: IndexStats,
     *,
     tried: Mapping[int, str] | None = None,
-    competing: Mapping[int, str] | None = None,
+    holders: Mapping[int, str] | None = None,
 ) -> ScoredInquiry:
     """Gate and score every partner for ``inquiry`` (see the module docstring).
 
-    ``tried`` and ``competing`` map partner ids to a short description of the earlier
-    assignment or the competing record, which becomes part of the exclusion reason.
+    ``tried`` maps partner ids to a short description of the earlier assignment. ``holders``
+    maps the partners holding an open or awarded record for this customer to their names (as
+    the exclusion reason names them): when not empty, only they may be routed.
     """
     tried = tried or {}
-    competing = competing or {}
+    holders = holders or {}
     pools = routed_pools(inquiry)
     count = len(partners)
 
@@ -268,9 +293,11 @@ def score_inquiry(
     gate = np.zeros(count, dtype=np.int8)
     # Applied last-to-first so the earliest failing gate's code is the one left standing.
     gate[partners.load >= partners.capacity] = GATE_CAPACITY
-    for mapping, code in ((competing, GATE_COMPETING), (tried, GATE_TRIED)):
-        positions = [partners.position[p] for p in mapping if p in partners.position]
-        gate[positions] = code
+    if holders:
+        competing = np.ones(count, dtype=np.bool_)
+        competing[[partners.position[p] for p in holders if p in partners.position]] = False
+        gate[competing] = GATE_COMPETING
+    gate[[partners.position[p] for p in tried if p in partners.position]] = GATE_TRIED
     gate[~rights_ok[partners.tier_codes]] = GATE_RIGHTS
     gate[~tier_ok[partners.tier_codes]] = GATE_TIER
     gate[~partners.active] = GATE_INACTIVE
@@ -287,7 +314,13 @@ def score_inquiry(
     approved = stats.approved[:, cols].sum(axis=1)
     decided = stats.decided[:, cols].sum(axis=1)
     estimate = shrunk_rates(approved, decided, axes=len(AXES))
-    above = estimate > CLOSE_RATE_THRESHOLD
+    profile_approved = approved / len(AXES)
+    profile_decided = decided / len(AXES)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        close_rate = np.where(decided > 0, approved / np.where(decided > 0, decided, 1), np.nan)
+    above = (profile_decided >= MIN_DECIDED_FOR_THRESHOLD) & (
+        np.nan_to_num(close_rate, nan=0.0) > CLOSE_RATE_THRESHOLD
+    )
 
     credit_pools = tuple(p for p in pools if POOLS[p].min_usd is not None)
     if credit_pools:
@@ -314,12 +347,12 @@ def score_inquiry(
 
     eligible = np.flatnonzero(gate == 0)
     faster = np.array([TIERS[t].faster_review for t in TIER_ORDER])[partners.tier_codes]
+    # np.lexsort sorts by the last key first.
     keys = (
         partners.ids[eligible],
-        -estimate[eligible],
-        -score[eligible],
+        -np.nan_to_num(close_rate[eligible], nan=-1.0),
         -faster[eligible].astype(np.int8),
-        -np.floor(score[eligible] / TIE_BAND_USD),
+        -displayed_score(score[eligible]),
         -above[eligible].astype(np.int8),
     )
     order = eligible[np.lexsort(keys)]
@@ -343,8 +376,16 @@ def score_inquiry(
         expected_days=expected_days,
         score=score,
         tried=tried,
-        competing=competing,
+        holders=holders,
+        profile_approved=profile_approved,
+        profile_decided=profile_decided,
+        close_rate=close_rate,
     )
+
+
+def displayed_score(score: F64) -> F64:
+    """The score as the ranking shows and orders it: whole dollars."""
+    return np.round(score)
 
 
 def _percent(value: float) -> str:
@@ -361,8 +402,11 @@ def _excluded(scored: ScoredInquiry) -> tuple[ExcludedPartner, ...]:
     positions = np.flatnonzero(scored.gate != 0)
     tier_reasons = {
         code: tuple(
-            r
-            for r in (tier_gate(tier, scored.pools), rights_gate(tier, scored.pools))
+            (reason_code, r)
+            for reason_code, r in (
+                (ExclusionCode.TIER, tier_gate(tier, scored.pools)),
+                (ExclusionCode.RIGHTS, rights_gate(tier, scored.pools)),
+            )
             if r is not None
         )
         for code, tier in enumerate(TIER_ORDER)
@@ -372,29 +416,59 @@ def _excluded(scored: ScoredInquiry) -> tuple[ExcludedPartner, ...]:
     active = p.active[positions].tolist()
     load = p.load[positions].tolist()
     capacity = p.capacity[positions].tolist()
+    competing = competing_reason(scored.holders) if scored.holders else ""
     excluded = []
     for k, i in enumerate(positions.tolist()):
         pid = ids[k]
-        reasons: list[str] = [] if active[k] else ["inactive"]
+        reasons: list[tuple[ExclusionCode, str]] = (
+            [] if active[k] else [(ExclusionCode.INACTIVE, "inactive")]
+        )
         reasons.extend(tier_reasons[codes[k]])
         if pid in scored.tried:
-            reasons.append(f"already tried for this inquiry ({scored.tried[pid]})")
-        if pid in scored.competing:
             reasons.append(
-                f"holds a competing ACE record for this customer ({scored.competing[pid]})"
+                (ExclusionCode.TRIED, f"already tried for this inquiry ({scored.tried[pid]})")
             )
+        if scored.holders and pid not in scored.holders:
+            reasons.append((ExclusionCode.COMPETING, competing))
         if load[k] >= capacity[k]:
-            reasons.append(f"at capacity ({load[k]}/{capacity[k]} open engagements)")
+            reasons.append(
+                (ExclusionCode.CAPACITY, f"at capacity ({load[k]}/{capacity[k]} open engagements)")
+            )
         excluded.append(
             ExcludedPartner(
                 partner_id=pid,
                 partner_name=p.names[i],
                 tier=TIER_ORDER[codes[k]],
-                reason=reasons[0],
-                all_reasons=tuple(reasons),
+                code=reasons[0][0],
+                reason=reasons[0][1],
+                all_codes=tuple(c for c, _ in reasons),
+                all_reasons=tuple(r for _, r in reasons),
             )
         )
     return tuple(excluded)
+
+
+def _count(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def threshold_verdict(rate: float | None, approved: float, decided: float, above: bool) -> str:
+    """E.g. "Close rate 80 % · 16/20 on this profile (trailing 12 months) — above 70 %"."""
+    threshold = _percent(CLOSE_RATE_THRESHOLD)
+    if rate is None:
+        return f"Close rate on this profile: no decided records — not above {threshold}"
+    head = (
+        f"Close rate {_percent(rate)} · {_count(approved)}/{_count(decided)} on this profile"
+        " (trailing 12 months, per axis)"
+    )
+    if above:
+        return f"{head} — above {threshold}"
+    if rate > CLOSE_RATE_THRESHOLD:
+        return (
+            f"{head} — fewer than {MIN_DECIDED_FOR_THRESHOLD} decided records,"
+            f" so not yet above {threshold}"
+        )
+    return f"{head} — below {threshold}"
 
 
 def _axis_rate(axis: str, value: str, approved: float, decided: float) -> AxisRate:
@@ -448,6 +522,8 @@ def ranked_partners(
     region_match = ((p.region_bits[sel] & region_bit) != 0).tolist()
     approved = scored.approved[sel].tolist()
     decided = scored.decided[sel].tolist()
+    profile_approved = scored.profile_approved[sel].tolist()
+    profile_decided = scored.profile_decided[sel].tolist()
     estimates = scored.estimate[sel].tolist()
     above = scored.above[sel].tolist()
     awards = scored.expected_award[sel].tolist()
@@ -456,7 +532,6 @@ def ranked_partners(
     pool_amounts = scored.pool_amounts[sel].tolist()
     pool_days = scored.pool_days[sel].tolist()
     pool_labels = [POOLS[pool].label for pool in scored.credit_pools]
-    threshold = _percent(CLOSE_RATE_THRESHOLD)
     prior = f"{_percent(PRIOR_MEAN)} with {PRIOR_STRENGTH:g} imaginary records per axis"
     region_yes = f"Region {inquiry.region.value}: files there"
     region_no = f"Region {inquiry.region.value}: not among the partner's regions"
@@ -470,10 +545,8 @@ def ranked_partners(
             for a, (axis, value) in enumerate(zip(AXES, axis_values, strict=True))
         )
         reasons = [
-            f"Close rate on this profile: {_percent(raw) if raw is not None else 'no history'}"
-            f" ({approved[k]:g} approved of {decided[k]:g} decided, pooled over {len(AXES)}"
-            f" axes); {_percent(estimates[k])} after shrinking towards {prior}: "
-            f"{'above' if above[k] else 'below'} the {threshold} threshold"
+            f"{threshold_verdict(raw, profile_approved[k], profile_decided[k], above[k])};"
+            f" ranking estimate {_percent(estimates[k])} (shrunk towards {prior})"
         ]
         reasons.extend(
             f"{AXIS_LABELS[r.axis]} {r.value}: {r.label}, estimate {_percent(r.estimate)}"
@@ -510,6 +583,8 @@ def ranked_partners(
                 score=scores[k],
                 above_threshold=above[k],
                 close_rate=raw,
+                profile_approved=profile_approved[k],
+                profile_decided=profile_decided[k],
                 close_estimate=estimates[k],
                 decided=int(whole_decided[k]),
                 axes=axes,

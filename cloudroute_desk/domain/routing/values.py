@@ -7,6 +7,7 @@ holds the plain values every layer passes around (service -> pane, CLI, batch su
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
@@ -68,9 +69,14 @@ class RankedPartner(_Frozen):
     """Time-discounted expected credit landed, in USD (see routing_score)."""
     above_threshold: bool
     close_rate: float | None
-    """Raw close rate on the inquiry's profile (all axes pooled); None with no history."""
+    """Plain trailing-12-month close rate on the inquiry's profile (all axes pooled); None
+    with no history. Decides ``above_threshold``."""
+    profile_approved: float = 0.0
+    """Approvals on the profile per axis (pooled over the six axes, / 6)."""
+    profile_decided: float = 0.0
+    """Decided records on the profile per axis; the threshold needs at least 10."""
     close_estimate: float
-    """Sample-size-aware close rate on the inquiry's profile; compared to the 70 % threshold."""
+    """Sample-size-aware close rate on the inquiry's profile; ranks (3/3 never beats 180/200)."""
     decided: int
     """Decided records on the partner's whole trailing-12-month history."""
     axes: tuple[AxisRate, ...]
@@ -90,14 +96,28 @@ class RankedPartner(_Frozen):
     """Human-readable "why" lines, one per factor."""
 
 
+class ExclusionCode(StrEnum):
+    """Stable codes of the routing gates (part of ``route --json``'s contract, docs/cli.md)."""
+
+    INACTIVE = "inactive"
+    TIER = "tier"
+    RIGHTS = "rights"
+    TRIED = "tried"
+    COMPETING = "competing"
+    CAPACITY = "capacity"
+
+
 class ExcludedPartner(_Frozen):
     partner_id: int
     partner_name: str
     tier: Tier
+    code: ExclusionCode
+    """The first gate the partner failed, as a stable code."""
     reason: str
-    """The first gate the partner failed."""
+    """The first gate the partner failed, in words."""
+    all_codes: tuple[ExclusionCode, ...] = ()
     all_reasons: tuple[str, ...] = ()
-    """Every gate the partner failed, first one included."""
+    """Every gate the partner failed, first one included (parallel to ``all_codes``)."""
 
 
 class Ranking(_Frozen):

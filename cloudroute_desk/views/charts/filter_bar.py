@@ -42,7 +42,8 @@ class ChartFilterBar(QWidget):
         self.partner = QComboBox()
         self.partner.setEditable(True)
         self.partner.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.partner.setMinimumContentsLength(24)
+        self.partner.setMinimumContentsLength(12)
+        self.partner.setAccessibleName("Partner")
         self.partner.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
@@ -92,6 +93,10 @@ class ChartFilterBar(QWidget):
 
     def _combo(self, everything: str, items: Sequence[tuple[str, Any]]) -> QComboBox:
         combo = QComboBox()
+        # Sized for a short label, not the longest choice, so the bar fits a laptop screen.
+        combo.setMinimumContentsLength(7)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setAccessibleName(everything)
         combo.addItem(everything, None)
         for text, value in items:
             combo.addItem(text, value)

@@ -47,6 +47,7 @@ from cloudroute_desk.views.editor.conflict_dialog import ConflictDialog
 from cloudroute_desk.views.editor.form_spec import label_for
 from cloudroute_desk.views.editor.lifecycle_bar import LifecycleBar
 from cloudroute_desk.views.editor.record_form import RecordForm
+from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.tasks import spawn
 from cloudroute_desk.views.theme import status_colors
 
@@ -80,19 +81,25 @@ class RecordEditorPane(QWidget):
     # ---- layout ---------------------------------------------------------------------------
 
     def _build(self) -> None:
+        """Header and banner over three columns: the inquiry's records, the open record's
+        form, and its lifecycle, findings and history (the Review workspace's whole width)."""
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
         header = QHBoxLayout()
-        self.title_label = QLabel("No inquiry selected")
-        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.title_label = ElidedLabel("No inquiry selected")
         header.addWidget(self.title_label, 1)
         self.pool_combo = QComboBox()
+        self.pool_combo.setAccessibleName("Pool of the new record")
+        self.pool_combo.setToolTip("The credit pool a new record applies to")
         for pool, spec in POOLS.items():
             if spec.partner_filed:
                 self.pool_combo.addItem(spec.label, pool.value)
         self.new_button = QPushButton("New record")
         self.revert_button = QPushButton("Revert")
         self.revert_button.setToolTip("Discard unsaved changes and reload the saved record")
-        self.export_button = QPushButton("Export to Partner Central…")
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Export to Partner Central: a CreateOpportunity request")
+        self.export_button.setAccessibleName("Export to Partner Central")
         for widget in (self.pool_combo, self.new_button, self.revert_button, self.export_button):
             header.addWidget(widget)
         layout.addLayout(header)
@@ -102,15 +109,19 @@ class RecordEditorPane(QWidget):
 
         self.records_model = RecordListModel(self)
         self.records_view = QTableView()
+        self.records_view.setObjectName("recordsView")
+        self.records_view.setAccessibleName("ACE records of the inquiry")
         self.records_view.setModel(self.records_model)
         self.records_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.records_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.records_view.setTabKeyNavigation(False)
         self.records_view.verticalHeader().setVisible(False)
         self.records_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.records_view.setMaximumHeight(120)
+        self.records_view.setMinimumWidth(160)
 
         self.form = RecordForm()
         side = QWidget()
+        side.setMinimumWidth(220)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
         self.lifecycle = LifecycleBar()
@@ -124,23 +135,33 @@ class RecordEditorPane(QWidget):
         side_layout.addWidget(self.findings_count)
         self.findings_model = FindingsModel(label_for, self._severity_color, self)
         self.findings_view = QListView()
+        self.findings_view.setAccessibleName("Findings")
         self.findings_view.setModel(self.findings_model)
         self.findings_view.setWordWrap(True)
         self.findings_view.setUniformItemSizes(False)
-        side_layout.addWidget(self.findings_view, 1)
+        side_layout.addWidget(self.findings_view, 3)
         history_label = QLabel("History")
         side_layout.addWidget(history_label)
         self.history_list = QListWidget()
-        self.history_list.setMaximumHeight(110)
-        side_layout.addWidget(self.history_list)
+        self.history_list.setAccessibleName("Record history")
+        history_label.setBuddy(self.history_list)
+        side_layout.addWidget(self.history_list, 2)
 
-        body = QSplitter(Qt.Orientation.Horizontal)
-        body.addWidget(self.form)
-        body.addWidget(side)
-        body.setStretchFactor(0, 3)
-        body.setStretchFactor(1, 2)
-        layout.addWidget(self.records_view)
-        layout.addWidget(body, 1)
+        self.body = QSplitter(Qt.Orientation.Horizontal)
+        self.body.setObjectName("review_splitter")
+        self.body.setChildrenCollapsible(False)
+        self.body.addWidget(self.records_view)
+        self.body.addWidget(self.form)
+        self.body.addWidget(side)
+        self.body.setStretchFactor(0, 1)
+        self.body.setStretchFactor(1, 4)
+        self.body.setStretchFactor(2, 2)
+        layout.addWidget(self.body, 1)
+
+    DEFAULT_SPLIT = (240, 640, 380)
+
+    def reset_layout(self) -> None:
+        self.body.setSizes(list(self.DEFAULT_SPLIT))
 
     def _connect(self) -> None:
         self.records_view.selectionModel().selectionChanged.connect(

@@ -1,5 +1,6 @@
-"""Puts the partner pane, the assignment controller and the partner/routing menus into the
-main window, so the window itself only needs a few lines to host them."""
+"""Hosts the partner pane, the assignment controller and the partner/routing menus for the
+main window, so the window itself only needs a few lines to place the pane in its Triage
+workspace."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QMainWindow, QMenu, QMenuBar, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMenuBar, QMessageBox
 
 from cloudroute_desk.domain.entities import Partner
 from cloudroute_desk.services import partners as partner_service
@@ -47,21 +48,12 @@ class PartnerDock(QObject):
         self.pane.reroute_requested.connect(self.controller.mark_did_not_connect)
         self.pane.edit_partner_requested.connect(self.edit_partner)
 
-        self.dock = QDockWidget("Partners", window)
-        self.dock.setObjectName("dock_partners")
-        self.dock.setWidget(self.pane)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-
         self.suggest_action = QAction("&Suggest for all new inquiries…", self)
         self.suggest_action.triggered.connect(self.show_batch_dialog)
         self.new_partner_action = QAction("&New partner…", self)
         self.new_partner_action.triggered.connect(lambda: self.open_partner_dialog(None))
         self.edit_partner_action = QAction("&Edit partner…", self)
         self.edit_partner_action.triggered.connect(self._on_edit_partner_triggered)
-
-    @property
-    def view_action(self) -> QAction:
-        return self.dock.toggleViewAction()
 
     def add_menus(self, menu_bar: QMenuBar, before: QAction | None = None) -> tuple[QMenu, QMenu]:
         routing = QMenu("&Routing", menu_bar)

@@ -193,6 +193,8 @@ class InquiryDetailPanel(QWidget):
         layout.addWidget(
             plain_label(f"{INQUIRY_STATUS_LABELS[inquiry.status]} · SLA {sla.text}", holder)
         )
+        for other_id, why in detail.same_customer:
+            layout.addWidget(plain_label(f"Same customer as inquiry #{other_id} ({why})", holder))
 
         intake = self._section(layout, "Intake")
         for label, value in (

@@ -83,7 +83,8 @@ class ChoiceButton(QToolButton, Generic[E]):
         chosen = [a.text() for a in self._actions.values() if a.isChecked()]
         self.setToolTip("\n".join(chosen) if chosen else f"{self._title}: any")
         if not chosen:
-            self.setText(f"{self._title}: any")
+            # The bare title keeps the bar narrow; the tooltip says "any".
+            self.setText(self._title)
         elif len(chosen) == 1:
             label = self.fontMetrics().elidedText(
                 chosen[0], Qt.TextElideMode.ElideRight, MAX_CHOICE_TEXT_PX
@@ -122,7 +123,8 @@ class FilterBar(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search company, website or contact  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(200)
+        self.search.setMinimumWidth(150)
+        self.search.setAccessibleName("Search inquiries")
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -101,14 +101,17 @@ class QueuePane(QWidget):
         self.next_breached_action.setShortcuts(
             [QKeySequence("Ctrl+B"), QKeySequence(Qt.Key.Key_F8)]
         )
-        self.next_breached_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.next_breached_action.triggered.connect(self.select_next_breached)
-        self.addAction(self.next_breached_action)
+        # Window-wide: the main window also adds these actions to itself, so they work from
+        # any pane (a QAction fires once however many widgets it is added to).
+        self.find_action = QAction("Find inquiry", self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.filter_bar.focus_search)
+        for action in (self.next_breached_action, self.find_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._on_table_context_menu_requested)
-        search_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
-        search_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        search_shortcut.activated.connect(self.filter_bar.focus_search)
 
         self.status_actions = StatusActions(executor, self)
         self.status_actions.changes_made.connect(self.changes_made)

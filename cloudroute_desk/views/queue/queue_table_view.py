@@ -15,6 +15,8 @@ class QueueTableView(QTableView):
         self.setSortingEnabled(True)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
+        # Tab moves focus to the next control, as everywhere else; arrows move between cells.
+        self.setTabKeyNavigation(False)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setDropIndicatorShown(True)
         self.setAcceptDrops(True)

@@ -1,0 +1,209 @@
+"""A TCP proxy on 127.0.0.1 for fault tests: forward, black-hole, add latency, reset after COMMIT.
+
+Put it between a client and the test PostgreSQL server and change its behaviour while the
+client is connected::
+
+    with NetProxy.in_front_of(pg_url) as proxy:
+        url = proxy.proxied(pg_url)   # the same database, reached through 127.0.0.1:proxy.port
+        ...
+        proxy.blackhole()        # bytes stop flowing both ways; nothing is closed or reset
+        proxy.restore()          # forwarding resumes (held bytes are dropped, as a link would)
+        proxy.set_latency(0.2)   # every chunk waits 200 ms before it is forwarded
+        proxy.reset_after(b"COMMIT")  # forward the next chunk holding COMMIT, then reset
+                                      # the client with an RST before the server's answer
+
+A black-holed link keeps every socket open and answers nothing, so a client without its own
+deadline waits forever: exactly what a dropped Wi-Fi or a silent firewall does. Threads, not
+asyncio, so the proxy never touches the test's event loop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import select
+import socket
+import struct
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy.engine import URL
+
+_CHUNK = 65536
+_POLL_S = 0.05
+
+
+Upstream = tuple[str, int] | Path
+"""A TCP (host, port), or the path of a Unix socket (pgserver listens only on one)."""
+
+
+class NetProxy:
+    def __init__(self, upstream: Upstream) -> None:
+        self._upstream = upstream
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(_POLL_S)
+        self._lock = threading.Lock()
+        self._blackholed = False
+        self._latency_s = 0.0
+        self._reset_pattern: bytes | None = None
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._sockets: set[socket.socket] = set()
+        self.connections_accepted = 0
+        self.resets_sent = 0
+
+    @classmethod
+    def in_front_of(cls, url: URL) -> NetProxy:
+        """A proxy to the server of a PostgreSQL URL (TCP host or ``?host=/socket/dir``)."""
+        port = url.port or 5432
+        host = url.host or url.query.get("host") or "/tmp"
+        if isinstance(host, tuple):
+            host = host[0]
+        if host.startswith("/"):
+            return cls(Path(host) / f".s.PGSQL.{port}")
+        return cls((host, port))
+
+    def proxied(self, url: URL) -> URL:
+        """``url`` pointed at this proxy instead of the server."""
+        query = {key: value for key, value in url.query.items() if key != "host"}
+        return url.set(host=self.host, port=self.port, query=query)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        return "127.0.0.1"
+
+    @property
+    def port(self) -> int:
+        return int(self._listener.getsockname()[1])
+
+    def start(self) -> NetProxy:
+        self._spawn(self._accept_loop)
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        for thread in list(self._threads):
+            thread.join(timeout=2)
+        with self._lock:
+            for sock in self._sockets:
+                with contextlib.suppress(OSError):
+                    sock.close()
+            self._sockets.clear()
+        self._listener.close()
+
+    def __enter__(self) -> NetProxy:
+        return self.start()
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _value: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- faults ----------------------------------------------------------------------------
+
+    def blackhole(self) -> None:
+        """Drop every byte in both directions, on open and new connections, without closing."""
+        with self._lock:
+            self._blackholed = True
+
+    def restore(self) -> None:
+        with self._lock:
+            self._blackholed = False
+
+    def set_latency(self, seconds: float) -> None:
+        with self._lock:
+            self._latency_s = seconds
+
+    def reset_after(self, pattern: bytes = b"COMMIT") -> None:
+        """Once: forward the next client chunk containing ``pattern`` to the server, then
+        reset the client connection (RST) so it never sees the server's answer."""
+        with self._lock:
+            self._reset_pattern = pattern
+
+    def reset_all(self) -> None:
+        """Reset every open connection now (a server restart or a NAT timeout)."""
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _send_reset(sock)
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _spawn(self, target: object, *args: object) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True)  # type: ignore[arg-type]
+        self._threads.append(thread)
+        thread.start()
+
+    def _accept_loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections_accepted += 1
+            try:
+                server = self._connect_upstream()
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets.update((client, server))
+            self._spawn(self._pump, client, server, True)
+            self._spawn(self._pump, server, client, False)
+
+    def _connect_upstream(self) -> socket.socket:
+        if isinstance(self._upstream, Path):
+            server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            server.settimeout(5)
+            server.connect(str(self._upstream))
+        else:
+            server = socket.create_connection(self._upstream, timeout=5)
+        server.settimeout(None)
+        return server
+
+    def _pump(self, source: socket.socket, target: socket.socket, from_client: bool) -> None:
+        try:
+            while not self._stopping.is_set():
+                readable, _, _ = select.select([source], [], [], _POLL_S)
+                if not readable:
+                    continue
+                data = source.recv(_CHUNK)
+                if not data:
+                    break
+                with self._lock:
+                    blackholed = self._blackholed
+                    latency = self._latency_s
+                    pattern = self._reset_pattern if from_client else None
+                    if pattern is not None and pattern in data:
+                        self._reset_pattern = None
+                    else:
+                        pattern = None
+                if blackholed:
+                    continue
+                if latency:
+                    time.sleep(latency)
+                target.sendall(data)
+                if pattern is not None:
+                    self.resets_sent += 1
+                    _send_reset(source)
+                    break
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                target.shutdown(socket.SHUT_WR)
+
+
+def _send_reset(sock: socket.socket) -> None:
+    """Close with SO_LINGER 0: the kernel answers with an RST instead of a FIN."""
+    with contextlib.suppress(OSError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
