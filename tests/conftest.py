@@ -19,11 +19,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="crd-xdg-"))
 
 import pytest
+from PySide6.QtCore import QSettings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.views.context import AppContext
 
 BACKENDS = ("sqlite", "postgresql")
 _counter = itertools.count()
@@ -119,39 +122,16 @@ def database(db_target: str) -> Iterator[Database]:
     database.dispose()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def qasync_loop(qapp: object) -> Iterator[object]:
-    """The app's asyncio-on-Qt loop, marked running so panes' coroutines advance whenever
-    Qt processes events (``qtbot.waitUntil``, ``qtbot.waitSignal``), as they do in the app."""
-    import asyncio
-
-    import qasync
-
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    asyncio.events._set_running_loop(loop)
-    yield loop
-    asyncio.events._set_running_loop(None)
-    loop.close()
-    asyncio.set_event_loop(None)
-
-
 @pytest.fixture
-def executor(database: Database) -> Iterator[object]:
+def executor(database: Database) -> Iterator[DbExecutor]:
     """The DB worker thread over this test's database."""
-    from cloudroute_desk.services.executor import DbExecutor
-
     worker = DbExecutor(database)
     yield worker
     worker.shutdown()
 
 
 @pytest.fixture
-def app_context(executor: object, tmp_path: Path) -> object:
+def app_context(executor: DbExecutor, tmp_path: Path) -> AppContext:
     """What MainWindow and panes are given, with settings in a throwaway file."""
-    from PySide6.QtCore import QSettings
-
-    from cloudroute_desk.views.context import AppContext
-
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    return AppContext(executor, "tester", settings, tmp_path)  # type: ignore[arg-type]
+    return AppContext(executor, "tester", settings, tmp_path)

@@ -22,7 +22,7 @@ def seed_record(database: Database, pool: Pool = Pool.PORTFOLIO) -> tuple[int, i
 
 
 def open_pane(
-    qtbot,  # type: ignore[no-untyped-def]
+    qtbot,
     executor: DbExecutor,
     store_path: Path,
     inquiry_id: int,

@@ -67,8 +67,6 @@ def test_unknown_command_line_option_is_a_usage_error(tmp_path: Path) -> None:
 def test_refused_switch_shows_a_message_and_keeps_the_current_database(
     qtbot, app_context, tmp_path: Path, monkeypatch
 ) -> None:
-    import asyncio
-
     from PySide6.QtWidgets import QMessageBox
 
     shown: list[str] = []
@@ -78,9 +76,12 @@ def test_refused_switch_shows_a_message_and_keeps_the_current_database(
     before = app_context.executor.database
     bogus = tmp_path / "bogus.sqlite"
     bogus.write_text("hello")
-    task = asyncio.ensure_future(window.switch_database(str(bogus)))
-    qtbot.waitUntil(task.done, timeout=10_000)
-    assert task.result() is False
+    with (
+        qtbot.assertNotEmitted(window.database_switched),
+        qtbot.waitSignal(window.database_refused, timeout=10_000) as refused,
+    ):
+        window.switch_database(str(bogus))
+    assert refused.args == [f"{bogus} is not a SQLite database."]
     assert shown == [f"{bogus} is not a SQLite database."]
     assert app_context.executor.database is before
 
@@ -88,15 +89,15 @@ def test_refused_switch_shows_a_message_and_keeps_the_current_database(
 def test_switching_to_another_database_repoints_the_window(
     qtbot, app_context, sqlite_template: Path, tmp_path: Path
 ) -> None:
-    import asyncio
-
     other = tmp_path / "other.sqlite"
     shutil.copyfile(sqlite_template, other)
     window = MainWindow(app_context)
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.database_switched, timeout=10_000):
-        task = asyncio.ensure_future(window.switch_database(str(other)))
-    assert task.result() is True
+    with (
+        qtbot.assertNotEmitted(window.database_refused),
+        qtbot.waitSignal(window.database_switched, timeout=10_000),
+    ):
+        window.switch_database(str(other))
     assert str(other) in window.database_label.text()
     assert app_context.executor.database.url.database == str(other)
 

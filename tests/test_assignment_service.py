@@ -9,6 +9,7 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import AssignmentRow, AuditEventRow, InquiryRow
 from cloudroute_desk.domain.catalog import InquiryStatus, RecordState, Tier
 from cloudroute_desk.services import assignment as svc
+from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 from cloudroute_desk.services.routing import rank_inquiry
 from tests.factories import add_inquiry, add_partner, add_record
 
@@ -46,7 +47,13 @@ def test_assign_writes_assignment_and_audit_with_score_rank_and_runner_up(
 ) -> None:
     inquiry, strong, weak = setup
     changes = svc.assign(database, inquiry, strong, "alice", reason="best fit")
-    assert changes.queue and changes.ranking
+    assert changes == Changes.of(
+        ChangeKind.INQUIRY_STATUS,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=Rows.of(inquiry),
+        partners=Rows.of(strong),
+        admin="alice",
+    )
     assert status(database, inquiry) == ("assigned", strong)
     (entry,) = svc.assignment_history(database, inquiry)
     assert (entry.partner_id, entry.partner_name, entry.active, entry.rank) == (

@@ -10,20 +10,22 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QFontMetrics, QImage, QPalette
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import DECIDED_STATES, Pool, RecordState, Region
 from cloudroute_desk.domain.chart_data import ChartFilter, QueueFilterRequest
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.charts.bar_hits import BarHit
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_view import ChartView
 from cloudroute_desk.views.charts.panel import ChartsPanel
 from cloudroute_desk.views.theme import dark_palette
+from tests.db_worker import settle
 from tests.factories import add_record
 from tests.test_charts_data import Sample, build_sample
 
@@ -178,7 +180,7 @@ def test_close_rate_for_a_partner_and_its_click(
     )
 
 
-def test_hover_shows_exact_values(qtbot: QtBot, panel: ChartsPanel) -> None:
+def test_hover_shows_exact_values(qtbot: QtBot, panel: ChartsPanel, tmp_path: Path) -> None:
     chart = panel.pipeline
     hit = next(h for h in chart.hits.hits if "Closed" in h.text)
     scene_point = chart.plot.vb.mapViewToScene(hit.center)
@@ -191,6 +193,49 @@ def test_hover_shows_exact_values(qtbot: QtBot, panel: ChartsPanel) -> None:
     assert "Bedrock POC · Closed" in text
     assert "1 record\n" in text
     assert "$50,000 requested · $40,000 approved" in text
+    # The label never reaches an exported PNG, and goes once the mouse leaves the chart.
+    png = tmp_path / "hovered.png"
+    chart.export_png(png)
+    assert not chart.hits.label.isVisible()
+    qtbot.mouseMove(chart.canvas.viewport(), target + QPoint(40, 40))
+    qtbot.mouseMove(chart.canvas.viewport(), target)
+    qtbot.waitUntil(lambda: chart.hits.label.isVisible(), timeout=WAIT_MS)
+    QApplication.sendEvent(chart.canvas, QEvent(QEvent.Type.Leave))
+    assert not chart.hits.label.isVisible()
+
+
+def test_png_export_offers_twice_the_size_for_slides(
+    qtbot: QtBot, panel: ChartsPanel, tmp_path: Path
+) -> None:
+    chart = panel.pipeline
+    chart.export_png(tmp_path / "one.png")
+    chart.export_png(tmp_path / "two.png", scale=2)
+    one, two = QImage(str(tmp_path / "one.png")), QImage(str(tmp_path / "two.png"))
+    assert (two.width(), two.height()) == (one.width() * 2, one.height() * 2)
+    assert [a.text() for a in chart.png_button.menu().actions()] == [
+        "At screen size…",
+        "At 2× size, for slides…",
+    ]
+    assert "ms" not in panel.status.text()
+
+
+def test_an_empty_database_says_no_data_yet(qtbot: QtBot, executor: DbExecutor) -> None:
+    widget = ChartsPanel(executor)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    for chart in widget.charts:
+        with qtbot.waitSignal(
+            widget.chart_refreshed,
+            timeout=WAIT_MS,
+            check_params_cb=lambda slug, c=chart: slug == c.slug,
+        ):
+            if chart is widget.pipeline:
+                widget.show()
+            else:
+                widget.tabs.setCurrentWidget(chart)
+        assert chart.is_empty and chart.empty_label.isVisible(), chart.slug
+        assert chart.empty_label.text() == "No data yet"
+        assert not chart.png_button.isEnabled()
 
 
 def test_each_chart_exports_png_and_csv(qtbot: QtBot, panel: ChartsPanel, tmp_path: Path) -> None:
@@ -233,7 +278,7 @@ def test_dark_palette_restyles_the_charts(qtbot: QtBot, panel: ChartsPanel) -> N
 
 
 def test_apply_changes_reloads_the_visible_chart(
-    qtbot: QtBot, panel: ChartsPanel, database: Database, sample: Sample
+    qtbot: QtBot, panel: ChartsPanel, database: Database, sample: Sample, executor: DbExecutor
 ) -> None:
     add_record(
         database,
@@ -248,10 +293,12 @@ def test_apply_changes_reloads_the_visible_chart(
         credited_at=None,
     )
     with qtbot.waitSignal(panel.chart_refreshed, timeout=WAIT_MS):
-        panel.apply_changes(Changes(records=True, charts=True))
+        panel.apply_changes(Changes.of(ChangeKind.RECORDS_ADDED, inquiries=Rows.of(sample.i4)))
     assert heights(panel.pipeline.bar_items[Pool.BUILD_FOR_STARTUPS])[0] == 1
-    with qtbot.assertNotEmitted(panel.chart_refreshed, wait=300):
-        panel.apply_changes(Changes(ranking=True))
+    with qtbot.assertNotEmitted(panel.chart_refreshed):
+        # A draft's text is in no chart.
+        panel.apply_changes(Changes.of(ChangeKind.RECORD_FIELDS, inquiries=Rows.of(sample.i4)))
+        settle(qtbot, executor)
 
 
 def test_filter_bar_round_trips_and_lists_partners(
@@ -265,17 +312,30 @@ def test_filter_bar_round_trips_and_lists_partners(
     assert panel.filter_bar.partner.currentText() == "Beta Builders"
 
 
-def test_category_axis_thins_labels_so_they_never_overlap(qtbot: QtBot) -> None:
+def test_category_axis_wraps_labels_and_never_overlaps_them(qtbot: QtBot) -> None:
     axis = CategoryAxis("bottom")
     labels = [f"{month} {year}" for year in (24, 25, 26) for month in ("Jan", "Feb", "Mar")] * 4
     axis.set_labels(labels)
     metrics = QFontMetrics(axis.font())
-    widest = max(metrics.horizontalAdvance(label) for label in labels)
     for pixels in (300, 600, 1200, 5000):
         [(_spacing, shown)] = axis.tickValues(0, len(labels) - 1, pixels)
+        strings = axis.tickStrings(shown, 1, 1)
+        widest = max(metrics.horizontalAdvance(line) for s in strings for line in s.split("\n"))
         slot = pixels / len(labels)  # pixels per category
         gaps = [(b - a) * slot for a, b in pairwise(shown)]
         assert all(gap >= widest for gap in gaps), (pixels, gaps, widest)
         assert shown[0] == 0
     assert len(axis.tickValues(0, len(labels) - 1, 5000)[0][1]) == len(labels)
+    # Twelve months in 600 px: every one labelled, on two lines.
+    axis.set_labels(labels[:12])
+    [(_spacing, shown)] = axis.tickValues(0, 11, 600)
+    assert len(shown) == 12
+    assert axis.tickStrings([0.0, 3.0], 1, 1) == ["Jan\n24", "Jan\n25"]
+    axis.tickValues(0, 11, 5000)
     assert axis.tickStrings([0.0, 3.0], 1, 1) == ["Jan 24", "Jan 25"]
+    # The funnel's six steps at a laptop's chart width: all labelled, wrapped where needed.
+    steps = ["Filed", "Submitted (99.7%)", "Decided (95.6%)", "Credited (80.6%)"]
+    axis.set_labels([*steps, "Launched (62.0%)", "Closed (45.0%)"])
+    [(_spacing, shown)] = axis.tickValues(0, 5, 600)
+    assert len(shown) == 6
+    assert axis.tickStrings([1.0], 1, 1) == ["Submitted\n(99.7%)"]

@@ -60,7 +60,7 @@ def test_autosave_writes_locally_then_syncs(qtbot, executor, tmp_path: Path) -> 
 
 def test_offline_edits_survive_a_dropped_widget(
     qtbot, executor, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     inquiry_id, record_id = seed_record(executor.database)
     store_path = tmp_path / "drafts.sqlite"
     monkeypatch.setattr(autosave_module.drafts, "sync_draft", _offline)
@@ -153,7 +153,7 @@ _CHILD = textwrap.dedent(
 
 def test_sigkilled_editor_loses_at_most_the_last_second(
     qtbot, executor, db_target: str, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     inquiry_id, record_id = seed_record(executor.database)
     store_path = tmp_path / "drafts.sqlite"
     child = subprocess.Popen(
@@ -178,7 +178,7 @@ def test_sigkilled_editor_loses_at_most_the_last_second(
 @pytest.mark.parametrize("choice", ["keep_mine", "take_theirs"])
 def test_two_admins_conflict_is_shown_and_resolved(
     qtbot, executor, db_target: str, tmp_path: Path, choice: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     inquiry_id, record_id = seed_record(executor.database)
     bob_executor = DbExecutor(open_database(db_target))  # a second connection, a second admin
     try:

@@ -19,6 +19,7 @@ from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel
 from cloudroute_desk.models.record_list_model import OBJECT_ROLE, RecordListModel
 from cloudroute_desk.services import records
+from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 from cloudroute_desk.views.editor.fields import LineField, TextField
 from cloudroute_desk.views.editor.form_spec import LABELS, SECTIONS, label_for, owner_path
 from cloudroute_desk.views.editor.record_form import RecordForm
@@ -79,7 +80,8 @@ def test_validation_is_debounced(qtbot) -> None:  # type: ignore[no-untyped-def]
     form.findings_changed.connect(lambda f: calls.append(len(f)))
     title = form.editor("title").widget
     qtbot.keyClicks(title, "Lumen")  # five edits
-    qtbot.wait(400)
+    assert form.validation_pending and calls == []
+    qtbot.waitUntil(lambda: not form.validation_pending, timeout=5000)
     assert len(calls) == 1
 
 
@@ -179,7 +181,9 @@ def test_new_record_is_prefilled_from_the_intake(qtbot, executor, tmp_path: Path
     assert pane.form.form.customer.company_name == "Lumen Analytics Inc."
     assert pane.form.findChild(QGroupBox, "section_poc").isVisibleTo(pane.form)
     assert any(f.field.startswith("poc.") for f in pane.form.findings)
-    assert any(c.records for c in emitted)
+    created = [c for c in emitted if c.has(ChangeKind.RECORDS_ADDED)]
+    assert len(created) == 1 and created[0].records == Rows.of(pane.opened.record_id)
+    assert created[0].echoes("editor") and created[0].inquiries == Rows.of(inquiry_id)
 
 
 def test_lifecycle_buttons_and_award_dialog(qtbot, executor, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -213,7 +217,12 @@ def test_lifecycle_buttons_and_award_dialog(qtbot, executor, tmp_path: Path) -> 
     assert summary.state is RecordState.DOWNGRADED
     assert (summary.awarded_pool, summary.amount_awarded_usd) == (Pool.FOUNDERS, 25_000)
     assert summary.days_to_credit == pytest.approx(12, abs=0.01)
-    assert all(c.records and c.charts and c.ranking for c in emitted) and len(emitted) == 2
+    assert [c.kinds for c in emitted] == [
+        {ChangeKind.RECORD_STATES},
+        {ChangeKind.RECORD_STATES, ChangeKind.RECORD_FIGURES},  # the inquiry was not filed
+    ]
+    assert all(c.records == Rows.of(record_id) and c.echoes("editor") for c in emitted)
+    assert emitted[1].partners == Rows.of(partner_id), "the routing index moved"
     newest = pane.history_list.item(0).text()
     assert "Validated → Downgraded: $25,000 Founders (partner-filed)" in newest
     assert "alice" in newest
@@ -295,10 +304,11 @@ def test_hostile_text_stored_only_through_the_boundary(executor, bad: str) -> No
 
 def test_mark_submitted_locks_the_form_and_export_passes_the_api_model(
     qtbot, executor, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import json
 
     from cloudroute_desk.domain.ace.api_model import check_request
+    from cloudroute_desk.services.ace_export_service import client_token
     from tests.test_records_service import _fixed_form
 
     inquiry_id, record_id = seed_record(executor.database)
@@ -310,9 +320,13 @@ def test_mark_submitted_locks_the_form_and_export_passes_the_api_model(
     pane.autosave.edited(fixed)  # as if typed: it must reach the database before submitting
     target = tmp_path / "export.json"
     monkeypatch.setattr(pane, "ask_export_path", lambda suggested: str(target))
-    pane.export_button.click()
+    with qtbot.waitSignal(pane.exported, timeout=10_000):
+        pane.export_button.click()
     payload = json.loads(target.read_text("utf-8"))
     assert check_request(payload) == []
+    # What was on screen (saved or not) is what the key stands for.
+    assert payload["ClientToken"] == client_token(record_id, payload)
+    assert payload["Project"]["CustomerBusinessProblem"] == fixed.use_case
     assert payload["Customer"]["Account"]["CompanyName"] == "Lumen Analytics Inc."
     with qtbot.waitSignal(pane.record_opened, timeout=10_000):
         pane.lifecycle.buttons[RecordState.SUBMITTED].click()
@@ -324,15 +338,13 @@ def test_mark_submitted_locks_the_form_and_export_passes_the_api_model(
 
 
 def test_other_records_changing_revalidates_the_open_one(qtbot, executor, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from cloudroute_desk.services.changes import Changes
-
     database = executor.database
     inquiry_id, _ = seed_record(database)
     pane = open_pane(qtbot, executor, tmp_path / "drafts.sqlite", inquiry_id)
     assert not any(f.rule == "customer.competing_partner" for f in pane.form.findings)
     rival = add_partner(database, name="Rival Cloud")
     add_record(database, inquiry_id, rival, state=RecordState.SUBMITTED, pool=Pool.FOUNDERS)
-    pane.apply_changes(Changes(records=True))
+    pane.apply_changes(Changes.of(ChangeKind.RECORDS_ADDED, inquiries=Rows.of(inquiry_id)))
     qtbot.waitUntil(
         lambda: any(f.rule == "customer.competing_partner" for f in pane.form.findings),
         timeout=5000,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import InquiryRow
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ALL_ROWS, ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.importing import ImportReport, RowKind
 from cloudroute_desk.views.context import AppContext
@@ -83,7 +83,13 @@ def test_rejected_rows_are_listed_as_plain_text(
     )
     with qtbot.waitSignal(controller.imported, timeout=30_000) as changed:
         report = run_import(qtbot, controller, path)
-    assert changed.args[0] == Changes(queue=True, partners=True, ranking=True, charts=True)
+    assert changed.args[0] == Changes.of(
+        ChangeKind.INQUIRIES_ADDED,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=ALL_ROWS,
+        partners=ALL_ROWS,
+        admin="tester",
+    )
     assert (report.accepted, report.rejected) == (1, 2)
     assert stored(database) == 1
     assert controller.progress_dialog is None
@@ -168,7 +174,7 @@ def test_main_window_file_menu_imports(
     applied: list[Changes] = []
     window.importer.imported.connect(applied.append)
     report = run_import(qtbot, window.importer, EXAMPLES / "inquiries.json")
-    assert report.accepted == 2 and applied and applied[0].queue
+    assert report.accepted == 2 and applied and applied[0].has(ChangeKind.INQUIRIES_ADDED)
     assert stored(database) == 2
 
 

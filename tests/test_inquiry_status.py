@@ -9,11 +9,12 @@ from sqlalchemy import select, update
 from cloudroute_desk.db import assignment_queries as aq
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import AssignmentRow, AuditEventRow, InquiryRow
+from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.catalog import InquiryStatus, Pool, RecordState
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.services import inquiry_status, records
+from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 from cloudroute_desk.services.inquiry_status import InquiryStatusError
-from cloudroute_desk.services.records import Award
 from tests.factories import T0, add_inquiry, add_partner, add_record
 from tests.test_records_service import _error_free
 
@@ -52,7 +53,9 @@ def test_discovery_call_held_moves_assigned_to_connected(database: Database) -> 
     inquiry_id, partner_id = _assigned(database)
     before = _status(database, inquiry_id)
     changes = inquiry_status.mark_discovery_call_held(database, inquiry_id, "alice")
-    assert changes.queue and changes.charts
+    assert changes == Changes.of(
+        ChangeKind.INQUIRY_STATUS, inquiries=Rows.of(inquiry_id), admin="alice"
+    )
     status, partner, version = _status(database, inquiry_id)
     assert (status, partner, version) == ("connected", partner_id, before[2] + 1)
     [(kind, actor, detail)] = _events(database, inquiry_id)
@@ -77,7 +80,13 @@ def test_decline_ends_the_assignment_and_frees_the_partner(database: Database) -
     changes = inquiry_status.decline(
         database, inquiry_id, "bob", expected=InquiryStatus.CONNECTED, reason="  not eligible "
     )
-    assert changes.queue and changes.charts and changes.ranking
+    assert changes == Changes.of(
+        ChangeKind.INQUIRY_STATUS,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=Rows.of(inquiry_id),
+        partners=Rows.of(partner_id),
+        admin="bob",
+    )
     status, partner, _ = _status(database, inquiry_id)
     assert (status, partner) == ("declined", None)
     with database.reading() as session:
@@ -138,7 +147,8 @@ def test_submitting_a_record_files_an_assigned_inquiry(database: Database) -> No
     result = records.transition(
         database, ready.record_id, RecordState.SUBMITTED, ready.version, "alice"
     )
-    assert result.changes.queue
+    assert result.changes.kinds == {ChangeKind.RECORD_STATES, ChangeKind.INQUIRY_STATUS}
+    assert result.changes.inquiries == Rows.of(inquiry_id)
     assert _status(database, inquiry_id)[0] == "filed"
     moves = [(k, d["previous_status"]) for k, _, d in _events(database, inquiry_id)]
     assert moves == [("discovery_call_held", "assigned"), ("records_filed", "connected")]
@@ -185,7 +195,8 @@ def test_downgrade_credits_a_filed_inquiry(database: Database) -> None:
     )
     founders = Award(amount_usd=25_000, pool=Pool.FOUNDERS, credited_on=utcnow().date())
     result = records.transition(database, rid, RecordState.DOWNGRADED, 1, "bob", award=founders)
-    assert result.changes.queue
+    assert ChangeKind.INQUIRY_STATUS in result.changes.kinds
+    assert result.changes.partners == Rows.of(partner_id)
     assert _status(database, inquiry_id)[0] == "credited"
     assert [kind for kind, _, _ in _events(database, inquiry_id)] == ["credited"]
 

@@ -65,7 +65,7 @@ def test_minimum_size_fits_a_small_laptop(qtbot, app_context) -> None:  # type: 
 
 def test_every_button_and_the_status_bar_are_inside_the_window_at_1280x720(
     qtbot, app_context, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     window, _inquiry = _open_window(qtbot, app_context, database)
     for workspace in Workspace:
         window.show_workspace(workspace)
@@ -82,7 +82,7 @@ def test_every_button_and_the_status_bar_are_inside_the_window_at_1280x720(
 
 def test_why_a_banner_compare_and_long_texts_leave_the_window_size_alone(
     qtbot, app_context, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     window, _inquiry = _open_window(qtbot, app_context, database)
     pane = window.partners.pane
     pane.table.selectRow(0)

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QDialogButtonBox
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import Region, Tier, Vertical
 from cloudroute_desk.services import partners
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes, Initiator, Rows
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.partner_dialog import PartnerDialog
+from tests.db_worker import settle
 from tests.factories import add_partner
 
 
@@ -56,7 +57,11 @@ def test_new_partner_is_created(qtbot, executor: DbExecutor, database: Database)
     with qtbot.waitSignal(dialog.partner_saved, timeout=10_000) as saved:
         _save_button(dialog).click()
     result = saved.args[0]
-    assert result.changes == Changes(partners=True, ranking=True)
+    assert result.changes == Changes(
+        frozenset({ChangeKind.PARTNERS}),
+        partners=Rows.of(result.partner.id),
+        initiator=Initiator("ann"),
+    )
     stored = partners.get_partner(database, result.partner.id)
     assert (stored.name, stored.tier, stored.capacity) == ("Blue Harbor", Tier.PREMIER, 7)
     assert stored.regions == (Region.UK,)
@@ -66,7 +71,7 @@ def test_new_partner_is_created(qtbot, executor: DbExecutor, database: Database)
 
 def test_edit_keeps_fields_and_saves_a_tier_change(
     qtbot, executor: DbExecutor, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     partner_id = add_partner(database, name="Cirrus", tier=Tier.ADVANCED)
     dialog = PartnerDialog(executor, "ann", partners.get_partner(database, partner_id))
     qtbot.addWidget(dialog)
@@ -81,7 +86,7 @@ def test_edit_keeps_fields_and_saves_a_tier_change(
 
 def test_stale_edit_shows_the_conflict_and_stays_open(
     qtbot, executor: DbExecutor, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     partner_id = add_partner(database, name="Cirrus", capacity=10)
     dialog = PartnerDialog(executor, "ann", partners.get_partner(database, partner_id))
     qtbot.addWidget(dialog)
@@ -89,9 +94,10 @@ def test_stale_edit_shows_the_conflict_and_stays_open(
     colleague = partners.get_partner(database, partner_id).model_copy(update={"capacity": 4})
     partners.update_partner(database, colleague, "bea")
     dialog.capacity_spin.setValue(20)
-    with qtbot.assertNotEmitted(dialog.partner_saved, wait=200):
+    with qtbot.assertNotEmitted(dialog.partner_saved):
         _save_button(dialog).click()
         qtbot.waitUntil(dialog.save_error_label.isVisible, timeout=10_000)
+        settle(qtbot, executor)
     assert "changed by someone else" in dialog.save_error_label.text()
     assert dialog.isVisible()
     assert partners.get_partner(database, partner_id).capacity == 4

@@ -22,6 +22,7 @@ from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.assignment_controller import AssignmentController
 from cloudroute_desk.views.partners.partner_pane import PartnerPane
 from cloudroute_desk.views.queue.queue_table_view import QueueTableView
+from tests.db_worker import settle
 from tests.factories import add_inquiry, add_partner
 from tests.partner_rankings import World, make_world
 
@@ -61,15 +62,15 @@ def _names(pane: PartnerPane) -> list[str]:
 
 
 def test_follows_the_selection_and_drops_stale_results(
-    qtbot, pane: PartnerPane, world: World
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot, pane: PartnerPane, world: World, executor: DbExecutor
+) -> None:
     other = add_inquiry(world.database, company_name="Other Co", website="https://other.example")
     shown: list[int] = []
     pane.ranking_shown.connect(shown.append)
     pane.set_inquiry(world.inquiry)
     with qtbot.waitSignal(pane.ranking_shown, timeout=WAIT):
         pane.set_inquiry(other)
-    qtbot.wait(200)  # the first ranking has arrived too by now, and must have been dropped
+    settle(qtbot, executor)  # the first ranking is in too by now, and must have been dropped
     assert shown == [other]
     assert pane.model.ranking is not None and pane.model.ranking.inquiry_id == other
     assert pane.header_label.text().startswith(f"Inquiry #{other}: 2 ranked, 1 excluded")
@@ -86,7 +87,7 @@ def test_follows_the_selection_and_drops_stale_results(
 
 def test_banner_when_only_below_threshold_partners_fit(
     qtbot, pane: PartnerPane, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     add_partner(database, name="Fresh One")
     add_partner(database, name="Fresh Two")
     _show(qtbot, pane, add_inquiry(database))
@@ -158,7 +159,7 @@ def test_ctrl_return_and_context_menu_ask_to_assign(qtbot, pane: PartnerPane, wo
 
 def test_assigned_inquiry_shows_history_and_offers_reroute(
     qtbot, pane: PartnerPane, world: World
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assignment.assign(world.database, world.inquiry, world.strong, "bea")
     _show(qtbot, pane, world.inquiry)
     assert pane.history_label.text().startswith("Routing history: Strong Cloud — assigned now")
@@ -177,7 +178,7 @@ def test_assigned_inquiry_shows_history_and_offers_reroute(
 
 def test_a_tier_change_takes_effect_in_the_ranking_at_once(
     qtbot, pane: PartnerPane, world: World
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _show(qtbot, pane, world.inquiry)
     assert _names(pane)[0] == "Strong Cloud"
     strong = partners.get_partner(world.database, world.strong)
@@ -199,7 +200,7 @@ def _queue(qtbot, executor: DbExecutor) -> InquiryQueueModel:  # type: ignore[no
 
 def test_drag_and_drop_at_model_level(
     qtbot, pane: PartnerPane, world: World, executor: DbExecutor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _show(qtbot, pane, world.inquiry)
     queue = _queue(qtbot, executor)
     row = queue.row_of_loaded(world.inquiry)
@@ -215,7 +216,7 @@ def test_drag_and_drop_at_model_level(
 
 def test_drag_end_to_end_with_real_mouse_events(
     qtbot, monkeypatch, world: World, executor: DbExecutor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Real mouse press/move on the pane's table start the drag through Qt's own item-view
     logic (selection, drag distance, startDrag, the model's mimeData). The offscreen platform
     has no drag loop (QDrag.exec returns at once), so the patched exec plays the platform's

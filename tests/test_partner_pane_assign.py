@@ -14,9 +14,10 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import InquiryRow
 from cloudroute_desk.domain.catalog import InquiryStatus
 from cloudroute_desk.services import assignment
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.assignment_controller import REFRESH, AssignmentController
+from tests.db_worker import settle
 from tests.partner_rankings import World, make_world
 
 WAIT = 15_000
@@ -79,10 +80,16 @@ def _holder(database: Database, inquiry_id: int) -> tuple[str, str] | None:
 
 def test_assign_then_undo_and_redo(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with qtbot.waitSignal(controller.changes_made, timeout=WAIT) as done:
         controller.assign(world.inquiry, world.strong)
-    assert done.args[0].queue and done.args[0].ranking
+    assert done.args[0] == Changes.of(
+        ChangeKind.INQUIRY_STATUS,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=Rows.of(world.inquiry),
+        partners=Rows.of(world.strong),
+        admin="ann",
+    )
     assert dialogs.asked == []  # above threshold: no question
     assert _holder(world.database, world.inquiry) == ("Strong Cloud", "ann")
     stack = controller.undo_stack
@@ -102,21 +109,21 @@ def test_assign_then_undo_and_redo(
 
 
 def test_below_threshold_asks_and_cancel_assigns_nothing(
-    qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot, world: World, controller: AssignmentController, dialogs: Dialogs, executor: DbExecutor
+) -> None:
     dialogs.answer = False
     controller.assign(world.inquiry, world.newcomer)
     qtbot.waitUntil(lambda: len(dialogs.asked) == 1, timeout=WAIT)
     assert "Newcomer is below the 70 % close-rate threshold" in dialogs.asked[0]
     assert "Strong Cloud is above it." in dialogs.asked[0]
-    qtbot.wait(100)
+    settle(qtbot, executor)
     assert _holder(world.database, world.inquiry) is None
     assert controller.undo_stack.count() == 0
 
 
 def test_below_threshold_confirmed_is_assigned(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with qtbot.waitSignal(controller.changes_made, timeout=WAIT):
         controller.assign(world.inquiry, world.newcomer)
     assert len(dialogs.asked) == 1
@@ -126,7 +133,7 @@ def test_below_threshold_confirmed_is_assigned(
 
 def test_already_assigned_is_said_and_panes_refresh(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assignment.assign(world.database, world.inquiry, world.strong, "bea")
     with qtbot.waitSignal(controller.changes_made, timeout=WAIT) as done:
         controller.assign(world.inquiry, world.newcomer)
@@ -138,7 +145,7 @@ def test_already_assigned_is_said_and_panes_refresh(
 
 def test_losing_the_race_after_the_check_says_who_won(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     # While ann reads the confirmation, bea assigns the inquiry from another machine.
     dialogs.before_answer.append(
         lambda: assignment.assign(world.database, world.inquiry, world.strong, "bea")
@@ -153,7 +160,7 @@ def test_losing_the_race_after_the_check_says_who_won(
 
 def test_excluded_partner_is_refused_with_its_reason(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     controller.assign(world.inquiry, world.select)
     qtbot.waitUntil(lambda: bool(dialogs.told), timeout=WAIT)
     assert dialogs.told[0].startswith("Select Systems cannot take this inquiry: Select tier")
@@ -162,7 +169,7 @@ def test_excluded_partner_is_refused_with_its_reason(
 
 def test_did_not_connect_reroutes_keeps_history_and_undoes(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assignment.assign(world.database, world.inquiry, world.strong, "bea")
     with qtbot.waitSignal(controller.changes_made, timeout=WAIT) as done:
         controller.mark_did_not_connect(world.inquiry)
@@ -183,7 +190,7 @@ def test_did_not_connect_reroutes_keeps_history_and_undoes(
 
 def test_reroute_without_a_partner_is_refused(
     qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     with qtbot.waitSignal(controller.changes_made, timeout=WAIT) as done:
         controller.mark_did_not_connect(world.inquiry)
     assert done.args[0] == REFRESH

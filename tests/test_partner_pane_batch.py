@@ -12,6 +12,7 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.routing.batch import BatchItem, BatchSuggestion
 from cloudroute_desk.models.batch_preview_model import BatchColumn, BatchPreviewModel
 from cloudroute_desk.services import assignment
+from cloudroute_desk.services.changes import ChangeKind
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.batch_dialog import BatchSuggestDialog
 from tests.factories import add_inquiry
@@ -66,7 +67,7 @@ def test_preview_model_passes_qtmodeltester_and_checks(qtmodeltester, qtbot) -> 
 
 def test_suggest_then_accept_a_checked_subset(
     qtbot, database: Database, executor: DbExecutor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     world = make_world(database)
     second = add_inquiry(database, company_name="Second Co", website="https://second.example")
     third = add_inquiry(database, company_name="Third Co", website="https://third.example")
@@ -89,8 +90,12 @@ def test_suggest_then_accept_a_checked_subset(
     )
     with qtbot.waitSignal(dialog.changes_made, timeout=WAIT) as done:
         dialog.accept_checked_button.click()
-    assert done.args[0].queue
+    assert done.args[0].kinds == {ChangeKind.INQUIRY_STATUS, ChangeKind.ASSIGNMENTS}
+    assert len(done.args[0].inquiries.ids) == 2
     assert "Assigned 2 inquiries." in dialog.summary_label.text()
+    # The suggestion left unticked stays in the preview, still to accept or leave.
+    assert [item.inquiry_id for item in dialog.model.items] == [skipped.inquiry_id]
+    assert "1 suggestion left to review." in dialog.summary_label.text()
     for item in suggestion.items:
         held = [e for e in assignment.assignment_history(database, item.inquiry_id) if e.active]
         if item.inquiry_id == skipped.inquiry_id:
@@ -101,7 +106,7 @@ def test_suggest_then_accept_a_checked_subset(
 
 def test_cancel_stops_the_run_and_suggests_nothing(
     qtbot, database: Database, executor: DbExecutor
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     make_world(database)
     dialog = BatchSuggestDialog(executor, "ann")
     qtbot.addWidget(dialog)

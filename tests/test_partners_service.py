@@ -10,13 +10,15 @@ from cloudroute_desk.db.tables import AuditEventRow
 from cloudroute_desk.domain.catalog import Region, Tier
 from cloudroute_desk.domain.entities import Contact
 from cloudroute_desk.services import partners
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 from tests.factories import add_partner, make_partner
 
 
 def test_create_then_get_and_list(database: Database) -> None:
     saved = partners.create_partner(database, make_partner(name="  Zeta Cloud "), "ann")
-    assert saved.changes == Changes(partners=True, ranking=True)
+    assert saved.changes == Changes.of(
+        ChangeKind.PARTNERS, partners=Rows.of(saved.partner.id), admin="ann"
+    )
     assert saved.partner.id is not None
     assert saved.partner.name == "Zeta Cloud"
     assert saved.partner.version == 1

@@ -24,6 +24,7 @@ from cloudroute_desk.models.inquiry_queue_model import (
 )
 from cloudroute_desk.models.partner_mime import PartnerDrag, encode_partner_drag
 from cloudroute_desk.services.executor import DbExecutor
+from tests.db_worker import settle
 from tests.queue_helpers import NOW, seed_queue
 
 
@@ -60,7 +61,7 @@ def _ids(qtbot, model: InquiryQueueModel) -> list[int]:  # type: ignore[no-untyp
 
 def test_passes_qtmodeltester(
     qtbot, qtmodeltester, executor: DbExecutor, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     seed_queue(database, 35)
     model = _model(qtbot, executor)
     qtmodeltester.check(model, force_py=True)
@@ -70,7 +71,7 @@ def test_passes_qtmodeltester(
 
 def test_unloaded_rows_show_placeholder_then_values(
     qtbot, executor: DbExecutor, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     seed_queue(database, 35)
     model = _model(qtbot, executor)
     assert model.rowCount() == 35
@@ -85,7 +86,7 @@ def test_unloaded_rows_show_placeholder_then_values(
 
 def test_paging_boundaries_and_window_eviction(
     qtbot, executor: DbExecutor, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     ids = seed_queue(database, 35)
     model = _model(qtbot, executor)
     # Newest first: row r is the (r+1)-th newest inquiry, across page edges 9/10 and the tail.
@@ -116,8 +117,9 @@ def test_sort_requeries_in_sql(qtbot, executor: DbExecutor, database: Database) 
         _load(qtbot, model, row)
         spends.append(model.data(model.index(row, COL_SPEND), SORT_ROLE))
     assert spends == sorted(spends)
-    with qtbot.assertNotEmitted(model.window_loaded, wait=50):
+    with qtbot.assertNotEmitted(model.window_loaded):
         model.sort(COL_POOLS, Qt.SortOrder.AscendingOrder)
+        settle(qtbot, executor)
     with qtbot.waitSignal(model.window_loaded, timeout=10_000):
         model.sort(COL_SLA, Qt.SortOrder.AscendingOrder)
     first = model.data(model.index(0, COL_ARRIVED), SORT_ROLE)
@@ -153,7 +155,7 @@ def test_sla_role_and_tooltip(qtbot, executor: DbExecutor, database: Database) -
 
 def test_partner_drop_emits_and_foreign_mime_is_refused(
     qtbot, executor: DbExecutor, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     ids = seed_queue(database, 5)
     model = _model(qtbot, executor)
     mime = encode_partner_drag(PartnerDrag(partner_id=42, partner_name="P", inquiry_id=None))
@@ -189,7 +191,7 @@ def test_refresh_sees_new_rows(qtbot, executor: DbExecutor, database: Database) 
 
 def test_resort_reuses_the_count_and_a_recount_corrects_it(
     qtbot, executor: DbExecutor, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     seed_queue(database, 12)
     model = _model(qtbot, executor)
     assert model.rowCount() == 12
@@ -208,14 +210,14 @@ def test_resort_reuses_the_count_and_a_recount_corrects_it(
 
 def test_fresh_count_is_reused_without_recounting(
     qtbot, executor: DbExecutor, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     seed_queue(database, 12)
     model = _model(qtbot, executor)
     seed_queue(database, 3)  # unknown to the model: within COUNT_FRESH_S it keeps 12
     with qtbot.waitSignal(model.window_loaded, timeout=10_000):
         model.sort(COL_COMPANY, Qt.SortOrder.AscendingOrder)
-    with qtbot.assertNotEmitted(model.rowsInserted, wait=200):
-        pass
+    with qtbot.assertNotEmitted(model.rowsInserted):
+        settle(qtbot, executor)
     assert model.rowCount() == 12
     with qtbot.waitSignal(model.window_loaded, timeout=10_000):
         model.refresh()

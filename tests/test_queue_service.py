@@ -135,6 +135,14 @@ def test_sla_filters_and_summary(database: Database) -> None:
     assert summary.text.startswith("70 inquiries · ")
     filtered = svc.summary(database, QueueFilter(statuses=frozenset({InquiryStatus.NEW})), NOW)
     assert filtered.matching == summary.new
+    # Filtered, every count describes what is shown.
+    new_ids = {r.id for r in rows if r.status is InquiryStatus.NEW}
+    assert (filtered.new, filtered.past_sla) == (summary.new, len(breached & new_ids))
+    assert filtered.text.startswith(f"{filtered.matching:,} of 70 inquiries shown · ")
+    assigned_only = svc.summary(
+        database, QueueFilter(statuses=frozenset({InquiryStatus.ASSIGNED})), NOW
+    )
+    assert assigned_only.new == 0
 
 
 def test_next_breached_walks_forward_and_wraps(database: Database) -> None:

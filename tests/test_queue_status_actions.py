@@ -14,9 +14,10 @@ from cloudroute_desk.db import assignment_queries as aq
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import InquiryStatus
 from cloudroute_desk.services import inquiry_status, queue
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
+from tests.db_worker import settle
 from tests.factories import T0, add_inquiry, add_partner
 
 
@@ -101,7 +102,9 @@ def test_call_held_button_moves_the_inquiry(
     panel = _panel(qtbot, executor, inquiry_id)
     with qtbot.waitSignal(panel.changes_made, timeout=10_000) as emitted:
         qtbot.mouseClick(_button(panel, "Discovery call held"), Qt.MouseButton.LeftButton)
-    assert emitted.args[0].queue and emitted.args[0].charts
+    assert emitted.args[0] == Changes.of(
+        ChangeKind.INQUIRY_STATUS, inquiries=Rows.of(inquiry_id), admin="carol"
+    )
     assert _status(database, inquiry_id) is InquiryStatus.CONNECTED
     with qtbot.waitSignal(panel.detail_loaded, timeout=10_000):
         panel.apply_changes(emitted.args[0])
@@ -117,16 +120,24 @@ def test_decline_asks_reason_and_confirmation(
     asked = _answers(monkeypatch, "duplicate inquiry", ok=True, confirm=False)
     _button(panel, "Decline…").click()
     assert len(asked) == 2 and "Lumen Analytics Inc." in asked[1]
-    qtbot.wait(100)
+    settle(qtbot, executor)
     assert _status(database, inquiry_id) is InquiryStatus.ASSIGNED  # said No: nothing written
     _answers(monkeypatch, "", ok=False, confirm=True)
     _button(panel, "Decline…").click()
-    qtbot.wait(100)
+    settle(qtbot, executor)
     assert _status(database, inquiry_id) is InquiryStatus.ASSIGNED  # cancelled the reason
     _answers(monkeypatch, "duplicate inquiry", ok=True, confirm=True)
     with qtbot.waitSignal(panel.changes_made, timeout=10_000) as emitted:
         _button(panel, "Decline…").click()
-    assert emitted.args[0] == Changes(queue=True, charts=True, ranking=True)
+    holder = emitted.args[0].partners
+    assert emitted.args[0] == Changes.of(
+        ChangeKind.INQUIRY_STATUS,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=Rows.of(inquiry_id),
+        partners=holder,
+        admin="carol",
+    )
+    assert len(holder.ids) == 1, "the released partner is named"
     assert _status(database, inquiry_id) is InquiryStatus.DECLINED
     detail = queue.inquiry_detail(database, inquiry_id)
     assert detail is not None
@@ -145,7 +156,7 @@ def test_refusal_is_shown_and_the_view_refreshed(
     )
     with qtbot.waitSignal(panel.changes_made, timeout=10_000) as emitted:
         _button(panel, "Discovery call held").click()
-    assert emitted.args[0] == Changes(queue=True)
+    assert emitted.args[0] == Changes.of(ChangeKind.INQUIRY_STATUS, inquiries=Rows.of(inquiry_id))
     assert warnings == ['The inquiry changed meanwhile: it is now "discovery call held".']
 
 
@@ -176,7 +187,7 @@ def test_queue_context_menu_offers_the_moves(
     assert "Export view as CSV…" in shown[-1]
     with qtbot.waitSignal(pane.changes_made, timeout=10_000) as emitted:
         pane.status_actions.call_held_action.trigger()
-    assert emitted.args[0].queue and warnings == []
+    assert emitted.args[0].has(ChangeKind.INQUIRY_STATUS) and warnings == []
     assert _status(database, inquiry_id) is InquiryStatus.CONNECTED
     with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
         pane.apply_changes(emitted.args[0])

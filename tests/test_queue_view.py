@@ -18,12 +18,16 @@ from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter, SlaTone
 from cloudroute_desk.models import inquiry_queue_model as qm
 from cloudroute_desk.models.partner_mime import PartnerDrag, encode_partner_drag
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ALL_ROWS, ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
 from cloudroute_desk.views.queue.sla_delegate import SlaDelegate, sla_color
 from cloudroute_desk.views.theme import dark_palette
+from tests.db_worker import settle
 from tests.factories import add_inquiry, add_partner, add_record, make_inquiry
+
+ROWS_ADDED = Changes.of(ChangeKind.INQUIRIES_ADDED, inquiries=ALL_ROWS)
+"""What the seeding helpers did behind the pane's back."""
 
 
 @pytest.fixture
@@ -65,7 +69,7 @@ def pane(qtbot, executor: DbExecutor):  # type: ignore[no-untyped-def]
 
 def _reload(qtbot, pane: QueuePane) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
-        pane.apply_changes(Changes(queue=True))
+        pane.apply_changes(ROWS_ADDED)
 
 
 def _current_id(qtbot, pane: QueuePane) -> int:  # type: ignore[no-untyped-def]
@@ -99,7 +103,7 @@ def test_keyboard_moves(qtbot, pane: QueuePane, database: Database) -> None:  # 
 
 def test_ctrl_f_focuses_search_and_search_is_debounced(
     qtbot, pane: QueuePane, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _seed(database, 12)
     _reload(qtbot, pane)
     pane.table.setFocus()
@@ -140,7 +144,7 @@ def test_selection_survives_refresh_and_resort(qtbot, pane: QueuePane, database:
     add_inquiry(database, company_name="Newcomer", arrived_at=utcnow())
     with qtbot.assertNotEmitted(pane.inquiry_selected):
         with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
-            pane.apply_changes(Changes(queue=True))
+            pane.apply_changes(ROWS_ADDED)
         qtbot.waitUntil(lambda: pane.table.currentIndex().row() == 5)
     assert _current_id(qtbot, pane) == chosen
     with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
@@ -205,7 +209,7 @@ def test_chart_request_and_chip(qtbot, pane: QueuePane, database: Database) -> N
 
 def test_export_view_escapes_formulas(
     qtbot, pane: QueuePane, database: Database, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     for name in ("=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "Plain Co"):
         add_inquiry(database, company_name=name)
     _reload(qtbot, pane)
@@ -229,7 +233,7 @@ def test_export_view_escapes_formulas(
 
 def test_detail_panel_shows_everything_as_plain_text(
     qtbot, executor: DbExecutor, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     partner = add_partner(database)
     inquiry_id = add_inquiry(
         database,
@@ -297,12 +301,13 @@ def test_detail_panel_accepts_partner_drop(qtbot, executor: DbExecutor, database
 
 
 def test_unsortable_column_keeps_the_real_sort_arrow(
-    qtbot, pane: QueuePane, database: Database
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot, pane: QueuePane, database: Database, executor: DbExecutor
+) -> None:
     _seed(database, 5)
     _reload(qtbot, pane)
     header = pane.table.horizontalHeader()
-    with qtbot.assertNotEmitted(pane.model.first_rows_loaded, wait=100):
+    with qtbot.assertNotEmitted(pane.model.first_rows_loaded):
         pane.table.sortByColumn(qm.COL_POOLS, Qt.SortOrder.AscendingOrder)
+        settle(qtbot, executor)
     assert header.sortIndicatorSection() == qm.COL_ARRIVED
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder

@@ -12,11 +12,12 @@ from sqlalchemy.exc import DBAPIError
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.db.tables import AceRecordRow, AuditEventRow
+from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import Pool, RecordState, Tier
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.services import records
-from cloudroute_desk.services.records import Award
+from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 from tests.factories import add_inquiry, add_partner, add_record
 
 GOOD_USE_CASE = (
@@ -56,7 +57,12 @@ def _error_free(database: Database, record_id: int) -> records.OpenedRecord:
 def test_create_prefills_from_the_intake(database: Database) -> None:
     inquiry_id, partner_id = _assigned_inquiry(database)
     opened, changes = records.create_record(database, inquiry_id, Pool.PORTFOLIO, "alice")
-    assert changes.records
+    assert changes == Changes.of(
+        ChangeKind.RECORDS_ADDED,
+        inquiries=Rows.of(inquiry_id),
+        records=Rows.of(opened.record_id),
+        admin="alice",
+    )
     assert opened.summary.state is RecordState.IDENTIFIED and opened.version == 1
     assert opened.form.customer.company_name == "Lumen Analytics Inc."
     assert opened.form.lead_investor == "Northwind Ventures"
@@ -144,7 +150,8 @@ def test_errors_block_submission_warnings_do_not(database: Database) -> None:
     )
     assert result.summary.state is RecordState.SUBMITTED
     assert result.summary.submitted_at is not None
-    assert result.changes.records and result.changes.charts and result.changes.ranking
+    assert result.changes.kinds == {ChangeKind.RECORD_STATES, ChangeKind.INQUIRY_STATUS}
+    assert result.changes.records == Rows.of(ready.record_id)
 
 
 def test_full_lifecycle_with_award_and_audit(database: Database) -> None:
@@ -296,10 +303,11 @@ def test_save_reports_chart_changes_only_for_pool_or_amount(database: Database) 
     opened, _ = records.create_record(database, inquiry_id, Pool.PORTFOLIO, "alice")
     text_only = opened.form.model_copy(update={"next_steps": "call Tuesday"})
     first = records.save_form(database, opened.record_id, text_only, 1, "alice")
-    assert first.changes.records and not first.changes.charts
+    assert first.changes.kinds == {ChangeKind.RECORD_FIELDS}
+    assert first.changes.records == Rows.of(opened.record_id)
     absurd = text_only.model_copy(update={"amount_requested_usd": 10**12})
     second = records.save_form(database, opened.record_id, absurd, 2, "alice")
-    assert second.changes.charts
+    assert second.changes.kinds == {ChangeKind.RECORD_FIELDS, ChangeKind.RECORD_FIGURES}
     summary = records.open_record(database, opened.record_id).summary
     assert summary.amount_requested_usd == records.MAX_COLUMN_USD
     assert records.open_record(database, opened.record_id).form.amount_requested_usd == 10**12

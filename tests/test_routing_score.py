@@ -55,7 +55,7 @@ def inquiry(**overrides: object) -> Inquiry:
         "arrived_at": AS_OF,
     }
     values.update(overrides)
-    return Inquiry(**values)  # type: ignore[arg-type]
+    return Inquiry(**values)
 
 
 def index_columns(target: Inquiry) -> list[tuple[str, str]]:
@@ -111,9 +111,9 @@ def rank(
     entries: list[IndexEntry],
     target: Inquiry | None = None,
     **kwargs: dict[int, str],
-):  # type: ignore[no-untyped-def]
+):
     target = target or inquiry()
-    scored = score_inquiry(target, partners, IndexStats.build(partners, entries), **kwargs)  # type: ignore[arg-type]
+    scored = score_inquiry(target, partners, IndexStats.build(partners, entries), **kwargs)
     return build_ranking(scored, AS_OF)
 
 

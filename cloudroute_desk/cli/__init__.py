@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Protocol, cast
 
-from cloudroute_desk.cli.command_error import CommandError
+from cloudroute_desk.cli.command_error import UNUSABLE_NOW, CommandError
 
 
 class Command(Protocol):
@@ -25,14 +25,21 @@ class Command(Protocol):
     run: Callable[[argparse.Namespace], int]
 
 
-COMMAND_NAMES: tuple[str, ...] = ("demo", "import", "validate", "export", "route")
+COMMAND_NAMES: tuple[str, ...] = ("demo", "import", "validate", "export", "route", "db")
 """Each module's ``NAME``, in help order (tests/test_cli_dispatch.py keeps them equal)."""
 
 
 def commands() -> dict[str, Command]:
-    from cloudroute_desk.cli import demo_cmd, export_cmd, import_cmd, route_cmd, validate_cmd
+    from cloudroute_desk.cli import (
+        db_cmd,
+        demo_cmd,
+        export_cmd,
+        import_cmd,
+        route_cmd,
+        validate_cmd,
+    )
 
-    modules = (demo_cmd, import_cmd, validate_cmd, export_cmd, route_cmd)
+    modules = (demo_cmd, import_cmd, validate_cmd, export_cmd, route_cmd, db_cmd)
     return {cast(Command, m).NAME: cast(Command, m) for m in modules}
 
 
@@ -51,6 +58,9 @@ def main(argv: Sequence[str]) -> int:
     except CommandError as error:
         print(f"cloudroute-desk {args.command}: {error}", file=sys.stderr)
         return error.exit_code
+    except UNUSABLE_NOW as error:
+        print(f"cloudroute-desk {args.command}: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"cloudroute-desk {args.command}: interrupted", file=sys.stderr)
         return 130

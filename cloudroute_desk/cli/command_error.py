@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import sys
 
-from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.engine import Database, DatabaseBusyError
 from cloudroute_desk.db.opening import DatabaseOpenError, open_database
+from cloudroute_desk.db.server_link import ServerNotAnsweringError
+
+UNUSABLE_NOW: tuple[type[Exception], ...] = (DatabaseBusyError, ServerNotAnsweringError)
+"""The database is there but cannot be used right now: one line and exit 2, like a database
+that cannot be opened."""
 
 
 class CommandError(Exception):

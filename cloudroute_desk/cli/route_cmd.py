@@ -9,11 +9,17 @@ from typing import Any
 
 from cloudroute_desk.cli.command_error import CommandError, open_or_fail
 from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
+from cloudroute_desk.domain.formatting import THRESHOLD_LABEL, money, percent
 from cloudroute_desk.domain.routing.values import AXIS_LABELS, Ranking
 from cloudroute_desk.services.routing import InquiryNotFoundError, rank_inquiry
 
 NAME = "route"
 HELP = "Rank every partner for one inquiry, with each factor and the excluded partners' reasons."
+
+FROM_LAST_REFRESH = (
+    "Scores are from the last routing index refresh: it could not be refreshed now (the "
+    "database is locked by another program, or this login may only read)."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +60,7 @@ def as_json(ranking: Ranking) -> dict[str, Any]:
         "threshold": CLOSE_RATE_THRESHOLD,
         "below_threshold_fallback": ranking.below_threshold_fallback,
         "total_ranked": ranking.total_ranked,
+        "from_last_refresh": ranking.from_last_refresh,
         "ranked": ranked,
         "excluded": [e.model_dump(mode="json") for e in ranking.excluded],
     }
@@ -64,17 +71,19 @@ def as_text(ranking: Ranking) -> str:
         f"Inquiry #{ranking.inquiry_id}: {ranking.total_ranked} partners ranked, "
         f"{len(ranking.excluded)} excluded (as of {ranking.as_of:%Y-%m-%d %H:%M} UTC)"
     ]
+    if ranking.from_last_refresh:
+        lines.append(FROM_LAST_REFRESH)
     if ranking.below_threshold_fallback:
         lines.append(
-            f"No partner above the {CLOSE_RATE_THRESHOLD:.0%} threshold fits: "
+            f"No partner above the {THRESHOLD_LABEL} threshold fits: "
             "below-threshold partners ranked as a fallback."
         )
     for p in ranking.ranked:
         badge = "above threshold" if p.above_threshold else "below threshold"
         lines.append("")
         lines.append(
-            f"{p.rank:>3}. {p.partner_name} ({p.tier.value}) score ${p.score:,.0f}, "
-            f"close estimate {p.close_estimate:.0%} ({badge}), load {p.load}/{p.capacity}"
+            f"{p.rank:>3}. {p.partner_name} ({p.tier.value}) score {money(p.score)}, "
+            f"close estimate {percent(p.close_estimate)} ({badge}), load {p.load}/{p.capacity}"
         )
         lines.append(f"      - {p.reasons[0]}")
         lines.append(

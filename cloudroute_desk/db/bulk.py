@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from cloudroute_desk.db.deadlines import statement_deadline_lifted
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.schema import metadata
 from cloudroute_desk.db.tables import (
@@ -195,7 +196,10 @@ def bulk_loader(database: Database) -> Iterator[BulkLoader]:
                 restore.append(f"PRAGMA {pragma} = {old}")
                 raw.execute(f"PRAGMA {pragma} = {value}")
         try:
-            yield BulkLoader(connection)
+            # A chunk of COPY or an ANALYZE over millions of rows may take longer than the
+            # statement limit the app's interactive work lives under.
+            with statement_deadline_lifted(connection):
+                yield BulkLoader(connection)
         finally:
             if connection.in_transaction():
                 connection.rollback()

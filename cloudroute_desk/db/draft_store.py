@@ -7,17 +7,42 @@ is two drafts. WAL with ``synchronous=NORMAL`` makes a committed draft survive t
 being killed (only an OS crash can lose the last transaction), at a cost well under a
 millisecond per write, which is what lets the editor save on the GUI thread without waiting
 on anything remote.
+
+The GUI thread never waits on this disk: the file is opened on first use, not in the
+constructor, and every call waits at most ``BUSY_WAIT_S`` for another process's lock. A
+call that cannot be done now raises ``DraftStoreError`` (an ``OSError``) with one sentence;
+the editor keeps the edits in memory and tries again. Discards that fail are remembered and
+done by the next call that reaches the file, so a draft synced to the server never comes
+back as a stale "restored" one. A second app on the same file is noticed through an advisory
+lock beside it (``shared``): both may write, SQLite keeps each write whole.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import platformdirs
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; a second instance goes unnoticed there
+    fcntl = None  # type: ignore[assignment]
+
+BUSY_WAIT_S = 0.005
+DISK_FULL = "Cannot save drafts on this computer: disk full"
+
+
+class DraftStoreError(OSError):
+    """The draft store cannot be used right now; the message says why in one sentence."""
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS drafts (
@@ -50,18 +75,65 @@ class DraftStore:
 
     def __init__(self, path: Path | str | None = None) -> None:
         self._path = Path(path) if path is not None else default_draft_path()
-        self._path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._connection = sqlite3.connect(
-            self._path, check_same_thread=False, isolation_level=None, timeout=5
-        )
-        self._connection.execute("PRAGMA journal_mode = WAL")
-        self._connection.execute("PRAGMA synchronous = NORMAL")
-        self._connection.execute(_SCHEMA)
+        self._connection: sqlite3.Connection | None = None
+        self._instance_lock: int | None = None
+        self._deferred_discards: list[tuple[str, int, str | None]] = []
+        self.shared = False
+        """True when another running app holds the same drafts file."""
 
     @property
     def path(self) -> Path:
         return self._path
+
+    def open(self) -> None:
+        """Reach the file now (raises ``DraftStoreError``); every call does this itself."""
+        with self._using():
+            pass
+
+    @contextlib.contextmanager
+    def _using(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                connection = self._connection or self._connect()
+                if self._deferred_discards:
+                    for identity, record_id, text in list(self._deferred_discards):
+                        _delete(connection, identity, record_id, text)
+                        self._deferred_discards.pop(0)
+                yield connection
+            except sqlite3.Error as error:
+                raise DraftStoreError(_describe(error)) from error
+            except OSError as error:
+                if isinstance(error, DraftStoreError):
+                    raise
+                raise DraftStoreError(_describe(error)) from error
+
+    def _connect(self) -> sqlite3.Connection:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(
+            self._path, check_same_thread=False, isolation_level=None, timeout=BUSY_WAIT_S
+        )
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            connection.execute(_SCHEMA)
+        except BaseException:
+            connection.close()
+            raise
+        self._connection = connection
+        self._take_instance_lock()
+        return connection
+
+    def _take_instance_lock(self) -> None:
+        if fcntl is None or self._instance_lock is not None:
+            return
+        with contextlib.suppress(OSError):
+            descriptor = os.open(f"{self._path}.instance", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                self.shared = True
+            self._instance_lock = descriptor
 
     def put(
         self,
@@ -71,8 +143,8 @@ class DraftStore:
         base_version: int,
         saved_at: datetime,
     ) -> None:
-        with self._lock:
-            self._connection.execute(
+        with self._using() as connection:
+            connection.execute(
                 "INSERT INTO drafts (database_identity, record_id, form_json, base_version,"
                 " saved_at) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (database_identity, record_id) DO UPDATE SET"
@@ -82,8 +154,8 @@ class DraftStore:
             )
 
     def get(self, database_identity: str, record_id: int) -> Draft | None:
-        with self._lock:
-            row = self._connection.execute(
+        with self._using() as connection:
+            row = connection.execute(
                 "SELECT form_json, base_version, saved_at FROM drafts"
                 " WHERE database_identity = ? AND record_id = ?",
                 (database_identity, record_id),
@@ -98,8 +170,8 @@ class DraftStore:
         self, database_identity: str, record_id: int, old_version: int, new_version: int
     ) -> None:
         """After a sync, the newer edits still in the draft now stand on ``new_version``."""
-        with self._lock:
-            self._connection.execute(
+        with self._using() as connection:
+            connection.execute(
                 "UPDATE drafts SET base_version = ?"
                 " WHERE database_identity = ? AND record_id = ? AND base_version = ?",
                 (new_version, database_identity, record_id, old_version),
@@ -107,24 +179,19 @@ class DraftStore:
 
     def discard(self, database_identity: str, record_id: int, form_json: str | None = None) -> None:
         """Forget a draft; with ``form_json``, only if it still holds exactly that text, so a
-        sync finishing late never throws away edits made while it ran."""
-        with self._lock:
-            if form_json is None:
-                self._connection.execute(
-                    "DELETE FROM drafts WHERE database_identity = ? AND record_id = ?",
-                    (database_identity, record_id),
-                )
-            else:
-                self._connection.execute(
-                    "DELETE FROM drafts WHERE database_identity = ? AND record_id = ?"
-                    " AND form_json = ?",
-                    (database_identity, record_id, form_json),
-                )
+        sync finishing late never throws away edits made while it ran. Never raises: when
+        the file cannot be reached the discard waits for the next call that reaches it."""
+        try:
+            with self._using() as connection:
+                _delete(connection, database_identity, record_id, form_json)
+        except DraftStoreError:
+            with self._lock:
+                self._deferred_discards.append((database_identity, record_id, form_json))
 
     def pending(self, database_identity: str) -> list[Draft]:
         """Drafts not yet synced to that database, oldest first."""
-        with self._lock:
-            rows = self._connection.execute(
+        with self._using() as connection:
+            rows = connection.execute(
                 "SELECT record_id, form_json, base_version, saved_at FROM drafts"
                 " WHERE database_identity = ? ORDER BY saved_at",
                 (database_identity,),
@@ -136,4 +203,33 @@ class DraftStore:
 
     def close(self) -> None:
         with self._lock:
-            self._connection.close()
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+            if self._instance_lock is not None:
+                os.close(self._instance_lock)
+                self._instance_lock = None
+
+
+def _delete(
+    connection: sqlite3.Connection, identity: str, record_id: int, form_json: str | None
+) -> None:
+    if form_json is None:
+        connection.execute(
+            "DELETE FROM drafts WHERE database_identity = ? AND record_id = ?",
+            (identity, record_id),
+        )
+    else:
+        connection.execute(
+            "DELETE FROM drafts WHERE database_identity = ? AND record_id = ? AND form_json = ?",
+            (identity, record_id, form_json),
+        )
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error)
+    if "full" in text or getattr(error, "errno", None) == errno.ENOSPC:
+        return DISK_FULL
+    if "locked" in text or "busy" in text:
+        return "The drafts file is busy in another program"
+    return f"Cannot save drafts on this computer: {text}"

@@ -13,6 +13,7 @@ the whole file (seconds on a million inquiries), so the GUI may defer it
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
@@ -27,7 +28,10 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
-from cloudroute_desk.db.engine import Database, database_for
+from cloudroute_desk.db.deadlines import statement_deadline_lifted
+from cloudroute_desk.db.engine import Database, DatabaseBusyError, database_for, shown_url
+from cloudroute_desk.db.invariants import broken_invariants
+from cloudroute_desk.db.server_link import ServerNotAnsweringError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -165,6 +169,31 @@ def _inspect_sqlite(path: Path, *, check_integrity: bool) -> SchemaState:
     never touched (even switching it to WAL would rewrite its header)."""
     if not path.exists() or path.stat().st_size == 0:
         return SchemaState(frozenset(), head_revisions())
+    beside = [path.with_name(path.name + suffix) for suffix in SQLITE_SIDE_FILES]
+    already_there = {side for side in beside if side.exists()}
+    try:
+        return _inspect_sqlite_read_only(path, check_integrity=check_integrity)
+    except DatabaseOpenError:
+        # A read-only look at a WAL-mode file still creates its -wal and -shm; a refused
+        # file is left as it was found.
+        for side in beside:
+            if side not in already_there and _holds_nothing(side):
+                with contextlib.suppress(OSError):
+                    side.unlink()
+        raise
+
+
+SQLITE_SIDE_FILES = ("-wal", "-shm")
+
+
+def _holds_nothing(side: Path) -> bool:
+    """An -shm is only an index into the WAL; a -wal we created is empty."""
+    if not side.exists():
+        return False
+    return side.name.endswith("-shm") or side.stat().st_size == 0
+
+
+def _inspect_sqlite_read_only(path: Path, *, check_integrity: bool) -> SchemaState:
     try:
         raw = sqlite3.connect(_readonly_uri(path), uri=True, timeout=2)
     except sqlite3.Error as exc:
@@ -191,8 +220,8 @@ def _quick_check(raw: sqlite3.Connection) -> str | None:
     if rows == [("ok",)]:
         return None
     # SQLite prefixes the first complaint with a "*** in database main ***" line.
-    first = str(rows[0][0]).replace("*** in database main ***", "")
-    return " ".join(first.split())
+    first = str(rows[0][0]).strip().splitlines()
+    return next((line for line in first if "***" not in line), first[0]).strip()
 
 
 def _unreadable(path: Path, exc: sqlite3.OperationalError) -> str:
@@ -313,17 +342,40 @@ def open_database(
                 on_upgrade(state.label, "+".join(sorted(state.heads)))
             from alembic import command
 
-            with database.engine.begin() as connection:
+            with database.engine.begin() as connection, statement_deadline_lifted(connection):
+                # Building an index over a million rows may outlast the statement limit.
                 if len(state.current) > 1:
                     command.stamp(alembic_config(connection), newest_of(state.current), purge=True)
                 command.upgrade(alembic_config(connection), "head")
+        if path is None:
+            _check_invariants(database)
     except DatabaseOpenError:
         database.dispose()
         raise
+    except DatabaseBusyError as exc:
+        database.dispose()
+        raise DatabaseOpenError(str(exc)) from None
+    except ServerNotAnsweringError as exc:
+        database.dispose()
+        cause = exc.__cause__
+        detail = str(cause).strip().splitlines()[0] if cause is not None else "no answer"
+        raise DatabaseOpenError(f"Cannot reach the server at {shown_url(url)}: {detail}.") from None
     except DBAPIError as exc:
         database.dispose()
         raise DatabaseOpenError(_describe_dbapi_error(url, exc)) from None
     return database
+
+
+def _check_invariants(database: Database) -> None:
+    with database.engine.connect() as connection:
+        problems = broken_invariants(connection)
+        connection.rollback()
+    if problems:
+        raise DatabaseOpenError(
+            f"The database at {database.where} has lost the safeguards that keep its data "
+            f"consistent ({'; '.join(problems)}); CloudRoute Desk will not use it until its "
+            "owner restores them."
+        )
 
 
 def _describe_dbapi_error(url: URL, exc: DBAPIError) -> str:
@@ -334,7 +386,7 @@ def _describe_dbapi_error(url: URL, exc: DBAPIError) -> str:
         if "readonly" in message or "read-only" in message:
             return f"{url.database} is read-only."
         return f"{url.database} cannot be used: {message}."
-    where = url.render_as_string(hide_password=True)
+    where = shown_url(url)
     if "timeout" in message.lower() or "connect" in message.lower():
         return f"Cannot reach the server at {where}: {message}."
     return f"The server at {where} refused: {message}."

@@ -7,8 +7,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.routing.batch import BatchItem, BatchSuggestion
-from cloudroute_desk.models.partner_ranking_model import OBJECT_ROLE, SORT_ROLE, money
+from cloudroute_desk.models.partner_ranking_model import OBJECT_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -50,6 +51,19 @@ class BatchPreviewModel(QAbstractTableModel):
         self.beginResetModel()
         self._items = list(suggestion.items) if suggestion else []
         self._checked = [True] * len(self._items)
+        self.endResetModel()
+        self.checked_changed.emit(self.checked_count)
+
+    def remove_inquiries(self, inquiry_ids: set[int]) -> None:
+        """Drop the rows of these inquiries (accepted or lost); the rest stay as they were."""
+        kept = [
+            (item, on)
+            for item, on in zip(self._items, self._checked, strict=True)
+            if item.inquiry_id not in inquiry_ids
+        ]
+        self.beginResetModel()
+        self._items = [item for item, _on in kept]
+        self._checked = [on for _item, on in kept]
         self.endResetModel()
         self.checked_changed.emit(self.checked_count)
 

@@ -28,13 +28,16 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import INQUIRY_STATUS_LABELS
 from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.queue_filter import QueueFilter, SortKey, sla_deadline, sla_view
-from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
 from cloudroute_desk.services import queue as queue_service
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.failures import failure_sentence
 from cloudroute_desk.services.queue import QueueRow
 
 log = logging.getLogger(__name__)
@@ -149,13 +152,11 @@ class InquiryQueueModel(QAbstractTableModel):
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         super().__init__(parent)
-        self._executor = executor
         self._clock = clock
-        self._relay = FutureRelay(self)
+        self._jobs = DbJobs(executor, self)
         self._filter = QueueFilter()
         self._count = 0
         self._pages: OrderedDict[int, tuple[QueueRow, ...]] = OrderedDict()
-        self._generation = 0
         self._in_flight: set[int] = set()
         self._wanted: OrderedDict[int, None] = OrderedDict()
         self._query_now = clock()
@@ -197,6 +198,10 @@ class InquiryQueueModel(QAbstractTableModel):
                 if row.id == inquiry_id:
                     return number * self.PAGE_SIZE + offset
         return None
+
+    def loaded_ids(self) -> list[int]:
+        """The ids of the inquiries in the pages held now."""
+        return [row.id for rows in self._pages.values() for row in rows]
 
     def row_object(self, row: int) -> QueueRow | None:
         rows = self._pages.get(row // self.PAGE_SIZE)
@@ -342,7 +347,7 @@ class InquiryQueueModel(QAbstractTableModel):
         if column == COL_POOLS:
             return ", ".join(p.value for p in row.pools_wanted)
         if column == COL_SPEND:
-            return f"${row.monthly_spend_usd:,}"
+            return money(row.monthly_spend_usd)
         if column == COL_STATUS:
             return INQUIRY_STATUS_LABELS[row.status]
         return row.partner_name
@@ -366,8 +371,8 @@ class InquiryQueueModel(QAbstractTableModel):
         of the same filter (sorting never changes it) or the rows it has, then grows or
         shrinks with row inserts/removals when the count arrives.
         """
-        self._generation += 1
-        generation = self._generation
+        # Whatever the old filter, sort or data asked for is not wanted any more.
+        self._jobs.cancel()
         self._loading = True
         queue_filter = self._filter
         now = self._clock()
@@ -379,37 +384,30 @@ class InquiryQueueModel(QAbstractTableModel):
         hint = remembered[0] if remembered is not None else None
         fresh = remembered is not None and time.monotonic() - remembered[1] < self.COUNT_FRESH_S
 
-        def rows_job(database: Any) -> tuple[QueueRow, ...]:
+        def rows_job(database: Database) -> tuple[QueueRow, ...]:
             return queue_service.rows_at(
                 database, queue_filter, now, start, size, expected_rows=hint
             )
 
-        def count_job(database: Any) -> int:
+        def count_job(database: Database) -> int:
             return queue_service.count(database, queue_filter, now)
 
-        self._relay.watch(
-            self._executor.submit(rows_job),
-            lambda rows: self._on_rows(generation, now, start, count_key, rows),
-            lambda error: self._on_failed(generation, error),
+        self._jobs.run(
+            rows_job,
+            on_done=lambda rows: self._on_rows(now, start, count_key, rows),
+            on_error=self._on_failed,
         )
         if fresh:
             return  # counted moments ago; a re-sort does not change it
-        self._relay.watch(
-            self._executor.submit(count_job),
-            lambda total: self._on_count(generation, count_key, total),
-            lambda error: self._on_failed(generation, error),
+        self._jobs.run(
+            count_job,
+            on_done=lambda total: self._on_count(count_key, total),
+            on_error=self._on_failed,
         )
 
     def _on_rows(
-        self,
-        generation: int,
-        now: datetime,
-        start: int,
-        count_key: QueueFilter,
-        rows: tuple[QueueRow, ...],
+        self, now: datetime, start: int, count_key: QueueFilter, rows: tuple[QueueRow, ...]
     ) -> None:
-        if generation != self._generation:
-            return
         remembered = self._counts.get(count_key)
         known = remembered[0] if remembered is not None else None
         if len(rows) < self.PAGE_SIZE and (rows or start == 0):
@@ -433,9 +431,7 @@ class InquiryQueueModel(QAbstractTableModel):
             self._loading = False
             self.window_loaded.emit()
 
-    def _on_count(self, generation: int, count_key: QueueFilter, total: int) -> None:
-        if generation != self._generation:
-            return
+    def _on_count(self, count_key: QueueFilter, total: int) -> None:
         self._counts[count_key] = (total, time.monotonic())
         self._counts.move_to_end(count_key)
         while len(self._counts) > COUNT_CACHE_SIZE:
@@ -456,11 +452,10 @@ class InquiryQueueModel(QAbstractTableModel):
             self._loading = False
             self.window_loaded.emit()
 
-    def _on_failed(self, generation: int, error: BaseException) -> None:
+    def _on_failed(self, error: BaseException) -> None:
         log.error("Queue query failed", exc_info=error)
-        if generation == self._generation:
-            self._loading = False
-            self.load_failed.emit(str(error))
+        self._loading = False
+        self.load_failed.emit(failure_sentence(error))
 
     def _store(self, number: int, rows: tuple[QueueRow, ...]) -> None:
         self._pages[number] = rows
@@ -488,7 +483,6 @@ class InquiryQueueModel(QAbstractTableModel):
             self._fetch(number)
 
     def _fetch(self, number: int) -> None:
-        generation = self._generation
         queue_filter = self._filter
         now = self._query_now
         size = self.PAGE_SIZE
@@ -498,33 +492,32 @@ class InquiryQueueModel(QAbstractTableModel):
         if before is not None and len(before) == size:
             key = before[-1].key
 
-            def job(database: Any) -> tuple[QueueRow, ...]:
+            def job(database: Database) -> tuple[QueueRow, ...]:
                 return queue_service.rows_next_to(
                     database, queue_filter, now, key, size, forward=True, expected_rows=hint
                 )
         elif after:
             key = after[0].key
 
-            def job(database: Any) -> tuple[QueueRow, ...]:
+            def job(database: Database) -> tuple[QueueRow, ...]:
                 return queue_service.rows_next_to(
                     database, queue_filter, now, key, size, forward=False, expected_rows=hint
                 )
         else:
 
-            def job(database: Any) -> tuple[QueueRow, ...]:
+            def job(database: Database) -> tuple[QueueRow, ...]:
                 return queue_service.rows_at(
                     database, queue_filter, now, number * size, size, expected_rows=hint
                 )
 
-        self._relay.watch(
-            self._executor.submit(job),
-            lambda rows: self._on_page(generation, number, rows),
-            lambda error: self._on_page_failed(generation, number, error),
+        self._jobs.run(
+            job,
+            on_done=lambda rows: self._on_page(number, rows),
+            on_error=lambda error: self._on_page_failed(number, error),
+            key=("page", number),
         )
 
-    def _on_page(self, generation: int, number: int, rows: tuple[QueueRow, ...]) -> None:
-        if generation != self._generation:
-            return
+    def _on_page(self, number: int, rows: tuple[QueueRow, ...]) -> None:
         self._in_flight.discard(number)
         self._store(number, rows)
         first = number * self.PAGE_SIZE
@@ -534,12 +527,10 @@ class InquiryQueueModel(QAbstractTableModel):
             self.rows_loaded.emit(first, last)
         self._launch()
 
-    def _on_page_failed(self, generation: int, number: int, error: BaseException) -> None:
+    def _on_page_failed(self, number: int, error: BaseException) -> None:
         log.error("Queue page %s failed", number, exc_info=error)
-        if generation != self._generation:
-            return
         self._in_flight.discard(number)
         # Remember it as empty so the view does not ask again in a tight loop.
         self._store(number, ())
-        self.load_failed.emit(str(error))
+        self.load_failed.emit(failure_sentence(error))
         self._launch()

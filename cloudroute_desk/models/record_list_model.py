@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from cloudroute_desk.domain.catalog import API_STAGE_AND_REVIEW, POOLS, RECORD_STATE_LABELS
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.services.records import RecordItem
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -43,10 +44,6 @@ HEADERS: dict[Column, str] = {
 }
 
 
-def usd(amount: int | None) -> str:
-    return "" if amount is None else f"${amount:,}"
-
-
 class RecordListModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -56,6 +53,14 @@ class RecordListModel(QAbstractTableModel):
         self.beginResetModel()
         self._items = list(items)
         self.endResetModel()
+
+    def replace_item(self, item: RecordItem) -> None:
+        """Show ``item`` in place of the row with its id (a save this editor made)."""
+        row = self.row_of(item.summary.id) if item.summary.id is not None else None
+        if row is None:
+            return
+        self._items[row] = item
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def item(self, row: int) -> RecordItem:
         return self._items[row]
@@ -114,9 +119,9 @@ class RecordListModel(QAbstractTableModel):
         if column is Column.STATE:
             return RECORD_STATE_LABELS[summary.state]
         if column is Column.REQUESTED:
-            return usd(summary.amount_requested_usd)
+            return money(summary.amount_requested_usd)
         if column is Column.AWARDED:
-            return usd(summary.amount_awarded_usd)
+            return money(summary.amount_awarded_usd)
         if column is Column.PARTNER:
             return item.partner_name
         return f"{item.updated_at:%Y-%m-%d %H:%M}"

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cloudroute_desk.db import ace_queries, record_queries
+from cloudroute_desk.db import ace_queries, audit, record_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.ace.record_rows import (
     DuplicateRecord,
@@ -32,10 +32,8 @@ from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.intake.schema import RowError
 from cloudroute_desk.domain.intake.values import show
 from cloudroute_desk.services import record_context
-from cloudroute_desk.services.changes import Changes
 
 MAX_FILE_BYTES = 50_000_000
-RECORDS_IMPORTED = Changes(records=True, charts=True, queue=True)
 
 
 class RecordFileError(Exception):
@@ -171,7 +169,7 @@ def _store(session: Session, row: RecordRow, actor: str) -> DuplicateRecord | li
         now=now,
         actor=actor,
     )
-    record_queries.add_audit_event(
+    audit.add_audit_event(
         session,
         kind="record_imported",
         actor=actor,

@@ -10,22 +10,28 @@ holds the inquiry.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import assignment_queries as aq
+from cloudroute_desk.db import audit
 from cloudroute_desk.db import routing_queries as rq
-from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.tables import InquiryRow, PartnerRow
-from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.db.engine import Database, DatabaseBusyError
+from cloudroute_desk.db.tables import PartnerRow
+from cloudroute_desk.domain.catalog import END_DID_NOT_CONNECT, END_UNDONE, InquiryStatus
 from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.routing.assignment_check import (
+    already_assigned,
+    at_capacity,
+    cannot_take,
+)
 from cloudroute_desk.domain.routing.batch import (
     BatchItem,
     BatchSuggestion,
@@ -34,7 +40,7 @@ from cloudroute_desk.domain.routing.batch import (
 )
 from cloudroute_desk.domain.routing.score import ranked_partner
 from cloudroute_desk.domain.routing.values import AssignmentEntry, Ranking
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import NOTHING, ChangeKind, Changes, Rows
 from cloudroute_desk.services.routing import (
     InquiryNotFoundError,
     ensure_index,
@@ -43,9 +49,21 @@ from cloudroute_desk.services.routing import (
     score_row,
 )
 
-ASSIGNED = Changes(queue=True, ranking=True, charts=True)
+
+def handed_over(inquiry_ids: Iterable[int], partner_ids: Iterable[int], admin: str) -> Changes:
+    """What an assignment, its undo, a re-route or a batch changed: the inquiries' status and
+    partner, and the loads of the partners they moved between."""
+    return Changes.of(
+        ChangeKind.INQUIRY_STATUS,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=Rows.among(inquiry_ids),
+        partners=Rows.among(partner_ids),
+        admin=admin,
+    )
+
 
 SQLITE_LOCK_ATTEMPTS = 3
+QUICK_BUSY_S = 0.5
 """SQLite's busy handler is not fair: under many writers one can wait out the whole busy
 timeout. The transaction rolled back completely, so trying again is safe."""
 
@@ -61,7 +79,7 @@ class AlreadyAssigned(AssignmentError):  # noqa: N818 (the name the UI codes aga
     def __init__(
         self, partner_id: int, partner_name: str, assigned_by: str, assigned_at: datetime | None
     ) -> None:
-        super().__init__(f"already assigned to {partner_name} by {assigned_by}")
+        super().__init__(already_assigned(partner_name, assigned_by))
         self.partner_id = partner_id
         self.partner_name = partner_name
         self.assigned_by = assigned_by
@@ -74,6 +92,10 @@ class NotAssignableError(AssignmentError):
 
 class PartnerNotEligibleError(AssignmentError):
     """The partner fails a hard gate for this inquiry (the message says which)."""
+
+
+class PartnerExcludedError(PartnerNotEligibleError):
+    """The ranking excludes the partner; the message names the first gate it fails."""
 
 
 class NotAssignedError(AssignmentError):
@@ -121,7 +143,7 @@ def _decision(ranking: Ranking, partner_id: int) -> _Decision:
     )
     refusal = None
     if excluded is not None:
-        refusal = f"{excluded.partner_name} cannot take this inquiry: {excluded.reason}"
+        refusal = cannot_take(excluded.partner_name, excluded.reason)
     return _Decision(
         score=chosen.score if chosen else None,
         rank=chosen.rank if chosen else None,
@@ -173,7 +195,7 @@ def assign(
             raise NotAssignableError(str(error)) from None
     decision = _decision(ranking, partner_id)
     _assign(database, inquiry_id, partner_id, admin, reason, decision, source="manual")
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def _assign(
@@ -186,16 +208,16 @@ def _assign(
     source: str,
 ) -> None:
     for attempt in range(1, SQLITE_LOCK_ATTEMPTS + 1):
+        started = time.monotonic()
         try:
             _assign_once(database, inquiry_id, partner_id, admin, reason, decision, source)
             return
-        except OperationalError as error:
-            if not _sqlite_locked(database, error) or attempt == SQLITE_LOCK_ATTEMPTS:
+        except DatabaseBusyError:
+            # Only an instant "busy" is worth another go; one that waited out the busy
+            # timeout means another program holds the lock, and the admin hears it now.
+            waited = time.monotonic() - started
+            if waited > QUICK_BUSY_S or attempt == SQLITE_LOCK_ATTEMPTS:
                 raise
-
-
-def _sqlite_locked(database: Database, error: OperationalError) -> bool:
-    return database.backend == "sqlite" and "database is locked" in str(error)
 
 
 def _assign_once(
@@ -214,27 +236,26 @@ def _assign_once(
             if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
                 raise _holder_error(session, inquiry_id)
             if decision.refusal is not None:
-                raise PartnerNotEligibleError(decision.refusal)
+                raise PartnerExcludedError(decision.refusal)
             partner = session.get(PartnerRow, partner_id)
             if partner is None:
                 raise PartnerNotEligibleError(f"no partner with id {partner_id}")
             load = rq.open_loads_for(session, partner_id)
             if load >= partner.capacity:
                 raise PartnerNotEligibleError(
-                    f"{partner.name} cannot take this inquiry: at capacity "
-                    f"({load}/{partner.capacity} open engagements)"
+                    cannot_take(partner.name, at_capacity(load, partner.capacity))
                 )
             aq.insert_assignment(
                 session, inquiry_id, partner_id, admin, now, decision.score, decision.rank
             )
-            aq.add_audit(
+            audit.add_audit_event(
                 session,
-                "assigned",
-                admin,
-                now,
-                inquiry_id,
-                partner_id,
-                {
+                kind="assigned",
+                actor=admin,
+                at=now,
+                inquiry_id=inquiry_id,
+                partner_id=partner_id,
+                detail={
                     "partner_name": partner.name,
                     "score": decision.score,
                     "rank": decision.rank,
@@ -261,7 +282,7 @@ def unassign(
     earlier partner did not connect. The partner does not count as tried."""
     now = utcnow()
     with database.writing() as session:
-        ended = aq.end_assignment(session, inquiry_id, partner_id, rq.UNDO_REASON, now)
+        ended = aq.end_assignment(session, inquiry_id, partner_id, END_UNDONE, now)
         if ended is None:
             raise NotAssignedError("that partner is no longer assigned to this inquiry")
         assignment_id, score, rank = ended
@@ -275,14 +296,14 @@ def unassign(
             raise NotAssignableError(
                 f"the assignment can no longer be undone: the inquiry is {status}"
             )
-        aq.add_audit(
+        audit.add_audit_event(
             session,
-            "unassigned",
-            admin,
-            now,
-            inquiry_id,
-            partner_id,
-            {
+            kind="unassigned",
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail={
                 "partner_name": aq.partner_name(session, partner_id),
                 "score": score,
                 "rank": rank,
@@ -291,7 +312,7 @@ def unassign(
                 "assignment_id": assignment_id,
             },
         )
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Changes:
@@ -303,7 +324,7 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
         if holder is None:
             raise NotAssignedError("the inquiry has no active partner to re-route from")
         partner_id = holder[0]
-        ended = aq.end_assignment(session, inquiry_id, partner_id, aq.DID_NOT_CONNECT, now)
+        ended = aq.end_assignment(session, inquiry_id, partner_id, END_DID_NOT_CONNECT, now)
         released = aq.release_inquiry(
             session,
             inquiry_id,
@@ -315,14 +336,14 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
             status = aq.inquiry_status(session, inquiry_id)
             raise NotAssignableError(f"the inquiry can no longer be re-routed: it is {status}")
         assignment_id, score, rank = ended
-        aq.add_audit(
+        audit.add_audit_event(
             session,
-            "did_not_connect",
-            admin,
-            now,
-            inquiry_id,
-            partner_id,
-            {
+            kind="did_not_connect",
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail={
                 "partner_name": holder[1],
                 "score": score,
                 "rank": rank,
@@ -330,7 +351,7 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
                 "reason": "did not connect: re-route",
             },
         )
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def undo_did_not_connect(
@@ -341,20 +362,20 @@ def undo_did_not_connect(
     now = utcnow()
     try:
         with database.writing() as session:
-            assignment_id = aq.last_ended(session, inquiry_id, partner_id, aq.DID_NOT_CONNECT)
+            assignment_id = aq.last_ended(session, inquiry_id, partner_id, END_DID_NOT_CONNECT)
             if assignment_id is None:
                 raise NotAssignedError("there is no re-route of that partner to undo")
             if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
                 raise _LostRaceError()
             aq.reactivate_assignment(session, assignment_id)
-            aq.add_audit(
+            audit.add_audit_event(
                 session,
-                "did_not_connect_undone",
-                admin,
-                now,
-                inquiry_id,
-                partner_id,
-                {
+                kind="did_not_connect_undone",
+                actor=admin,
+                at=now,
+                inquiry_id=inquiry_id,
+                partner_id=partner_id,
+                detail={
                     "partner_name": aq.partner_name(session, partner_id),
                     "assignment_id": assignment_id,
                     "reason": "undo of did not connect",
@@ -362,7 +383,7 @@ def undo_did_not_connect(
             )
     except (_LostRaceError, IntegrityError):
         raise _already_assigned(database, inquiry_id) from None
-    return ASSIGNED
+    return handed_over([inquiry_id], [partner_id], admin)
 
 
 def assignment_history(database: Database, inquiry_id: int) -> tuple[AssignmentEntry, ...]:
@@ -390,16 +411,7 @@ def suggest_batch(
     stored = ensure_index(database, as_of)
     with database.reading() as session:
         network = load_network(session, as_of, stored)
-        rows = list(
-            session.scalars(
-                select(InquiryRow)
-                .where(
-                    InquiryRow.partner_id.is_(None),
-                    InquiryRow.status.in_(aq.WAITING),
-                )
-                .order_by(InquiryRow.arrived_at, InquiryRow.id)
-            )
-        )
+        rows = aq.waiting_inquiries(session)
         total = len(rows)
         tried = rq.tried_partners_for(session, [row.id for row in rows])
         holders = rq.record_holders_for(session, rows)
@@ -518,4 +530,9 @@ def accept_batch(
             assigned.append(item)
         if progress is not None:
             progress(done, len(chosen))
-    return BatchResult(tuple(assigned), tuple(lost), ASSIGNED if assigned else Changes())
+    changes = (
+        handed_over([i.inquiry_id for i in assigned], [i.partner_id for i in assigned], admin)
+        if assigned
+        else NOTHING
+    )
+    return BatchResult(tuple(assigned), tuple(lost), changes)

@@ -1,6 +1,6 @@
 """Chart use-cases: each reads one chart's aggregates for a ``ChartFilter``.
 
-They run on the DB executor (``await executor.run(lambda db: charts.pipeline(db, f))``) and
+They run on the DB executor (``jobs.run(lambda db: charts.pipeline(db, f), on_done=...)``) and
 return plain chart values. The grouping happens in SQL; here the few hundred groups are
 arranged into series and percentiles are picked from the histograms.
 """

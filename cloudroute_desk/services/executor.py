@@ -1,28 +1,42 @@
 """The single database worker thread (Anki's taskman pattern).
 
 All database work runs here, one unit of work at a time, so the GUI thread never waits on
-SQLite's disk or PostgreSQL's network, and sessions never cross threads. Jobs are plain
-functions of a ``Database`` that return plain values (pydantic models, tuples, ``Changes``).
+SQLite's disk or PostgreSQL's network, and sessions never cross threads. A ``Job`` is a plain
+function of the current ``Database`` that returns a plain value (pydantic models, tuples,
+``Changes``). Opening a database runs here too, so nothing else touches a database off the
+GUI thread. The GUI gets results back through ``models.db_jobs.DbJobs``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.opening import open_database
 
 T = TypeVar("T")
+Job = Callable[[Database], T]
+"""Work for the DB worker: gets the current database, returns a plain value."""
+
+
+class NoDatabaseError(RuntimeError):
+    """A job was submitted before any database was opened."""
+
+
+class ExecutorClosedError(RuntimeError):
+    """A job was submitted after ``shutdown`` (the application is closing)."""
 
 
 class DbExecutor:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database | None = None) -> None:
         self._database = database
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudroute-db")
         self._pending = 0
+        self._submitted = 0
+        self._closed = False
         self._lock = threading.Lock()
 
     @property
@@ -32,20 +46,41 @@ class DbExecutor:
             return self._pending == 0
 
     @property
+    def submitted(self) -> int:
+        """Jobs submitted since start (tests count the DB work an action causes)."""
+        with self._lock:
+            return self._submitted
+
+    @property
     def database(self) -> Database:
+        if self._database is None:
+            raise NoDatabaseError("No database is open.")
         return self._database
 
     def switch_to(self, database: Database) -> None:
         """Use another database from the next job on; the old one is closed after its jobs."""
         old = self._database
         self._database = database
-        self._pool.submit(old.dispose)
+        if old is not None and old is not database:
+            self._pool.submit(old.dispose)
 
-    def submit(self, job: Callable[[Database], T]) -> Future[T]:
-        database = self._database
+    def submit(self, job: Job[T]) -> Future[T]:
+        database = self.database
+        return self._submit(lambda: job(database))
+
+    def submit_opening(self, target: str, *, check_integrity: bool = True) -> Future[Database]:
+        """Open, check and migrate ``target`` on the worker (``open_database``); the current
+        database stays in use until ``switch_to``. ``check_integrity=False``: the caller runs
+        the integrity check later (start-up does, once the window is up)."""
+        return self._submit(lambda: open_database(target, check_integrity=check_integrity))
+
+    def _submit(self, work: Callable[[], T]) -> Future[T]:
         with self._lock:
+            if self._closed:
+                raise ExecutorClosedError("The database worker has stopped.")
             self._pending += 1
-        future = self._pool.submit(job, database)
+            self._submitted += 1
+        future = self._pool.submit(work)
         future.add_done_callback(self._on_job_done)
         return future
 
@@ -53,14 +88,14 @@ class DbExecutor:
         with self._lock:
             self._pending -= 1
 
-    async def run(self, job: Callable[[Database], T]) -> T:
-        """Await ``job(database)`` on the worker thread without blocking the event loop."""
-        return await asyncio.wrap_future(self.submit(job))
-
-    def call(self, job: Callable[[Database], T]) -> T:
+    def call(self, job: Job[T]) -> T:
         """Run a job and wait for it: for the CLI and tests, never from the GUI thread."""
         return self.submit(job).result()
 
     def shutdown(self) -> None:
-        self._pool.submit(self._database.dispose)
+        """Run what is queued, close the database, and refuse any later job."""
+        with self._lock:
+            self._closed = True
+        if self._database is not None:
+            self._pool.submit(self._database.dispose)
         self._pool.shutdown(wait=True)

@@ -25,7 +25,7 @@ from typing import Any, cast
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from cloudroute_desk.db import import_queries
+from cloudroute_desk.db import audit, import_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Inquiry, Partner
@@ -38,7 +38,7 @@ from cloudroute_desk.domain.intake.files import (
 from cloudroute_desk.domain.intake.report import DuplicateRow, ImportReport
 from cloudroute_desk.domain.intake.schema import PARSERS, ParsedRow, RowError, RowKind
 from cloudroute_desk.domain.intake.values import show
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ALL_ROWS, NOTHING, ChangeKind, Changes
 
 __all__ = [
     "CHUNK_ROWS",
@@ -68,10 +68,18 @@ def read_import_file(
     return read_intake(data, path.name, kind, file_format)
 
 
-def import_changes(kind: RowKind) -> Changes:
+def import_changes(kind: RowKind, actor: str) -> Changes:
+    """What an import that stored rows changed: too many rows to name, so all of them."""
     if kind is RowKind.PARTNER:
-        return Changes(partners=True, ranking=True)
-    return Changes(queue=True, partners=True, ranking=True, charts=True)
+        return Changes.of(ChangeKind.PARTNERS, partners=ALL_ROWS, admin=actor)
+    # Imported inquiries may arrive already assigned: partners' loads change too.
+    return Changes.of(
+        ChangeKind.INQUIRIES_ADDED,
+        ChangeKind.ASSIGNMENTS,
+        inquiries=ALL_ROWS,
+        partners=ALL_ROWS,
+        admin=actor,
+    )
 
 
 class ImportJob:
@@ -145,7 +153,7 @@ class ImportJob:
 
     @property
     def changes(self) -> Changes:
-        return import_changes(self.kind) if self._accepted else Changes()
+        return import_changes(self.kind, self._actor) if self._accepted else NOTHING
 
     def run_next_chunk(self, database: Database) -> int:
         """Validate and store the next chunk of rows; returns how many rows are done."""
@@ -246,7 +254,7 @@ class ImportJob:
             inquiries = [cast(Inquiry, row.value) for row in rows]
             inserted = import_queries.insert_inquiries(session, inquiries)
         if inserted:
-            import_queries.add_import_audit(
+            audit.add_audit_event(
                 session,
                 at=now,
                 actor=self._actor,

@@ -3,7 +3,7 @@
 Edits are optimistic: the dialog remembers the version it opened, and the save succeeds only
 if the row still has that version, so an admin never silently overwrites a colleague's edit.
 Every add and edit writes an audit row with the fields that changed. The ranking reads partners
-fresh on every rank, so a tier change takes effect on the next rank; ``Changes.ranking`` tells
+fresh on every rank, so a tier change takes effect on the next rank; a ``PARTNERS`` change tells
 the pane to rank again now.
 """
 
@@ -12,14 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cloudroute_desk.db import partner_queries
+from cloudroute_desk.db import audit, partner_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Partner
 from cloudroute_desk.domain.partner_rules import PartnerProblem, blocking_problems
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 
-PARTNER_CHANGES = Changes(partners=True, ranking=True)
+
+def partner_changed(partner_id: int | None, admin: str) -> Changes:
+    return Changes.of(ChangeKind.PARTNERS, partners=Rows.of(partner_id), admin=admin)
 
 
 class PartnerError(Exception):
@@ -83,7 +85,7 @@ def create_partner(database: Database, partner: Partner, admin: str) -> PartnerS
                 [PartnerProblem("external_id", f"External id {partner.external_id!r} is in use.")]
             )
         partner_id = partner_queries.insert_partner(session, partner, created_at=now)
-        partner_queries.add_partner_audit(
+        audit.add_audit_event(
             session,
             at=now,
             actor=admin,
@@ -93,7 +95,7 @@ def create_partner(database: Database, partner: Partner, admin: str) -> PartnerS
         )
         stored = partner_queries.get_partner(session, partner_id)
     assert stored is not None
-    return PartnerSaved(stored, PARTNER_CHANGES)
+    return PartnerSaved(stored, partner_changed(stored.id, admin))
 
 
 def _changed_fields(old: Partner, new: Partner) -> dict[str, Any]:
@@ -126,7 +128,7 @@ def update_partner(database: Database, partner: Partner, admin: str) -> PartnerS
                 f"(you opened version {partner.version}, it is now version {old.version}). "
                 "Reopen the partner to see their changes, then edit again."
             )
-        partner_queries.add_partner_audit(
+        audit.add_audit_event(
             session,
             at=now,
             actor=admin,
@@ -136,4 +138,4 @@ def update_partner(database: Database, partner: Partner, admin: str) -> PartnerS
         )
         stored = partner_queries.get_partner(session, partner_id)
     assert stored is not None
-    return PartnerSaved(stored, PARTNER_CHANGES)
+    return PartnerSaved(stored, partner_changed(stored.id, admin))

@@ -7,7 +7,7 @@ reads at most one page through an index.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -60,18 +60,16 @@ class QueueSummary:
     new: int
     past_sla: int
     matching: int | None = None
-    """Rows passing the current filter, when one is set."""
+    """Rows passing the current filter, when one is set; ``new`` and ``past_sla`` then
+    count among those rows, so every number in the header describes what is shown."""
 
     @property
     def text(self) -> str:
-        parts = [
-            f"{self.total:,} inquiries",
-            f"{self.new:,} new",
-            f"{self.past_sla:,} past SLA",
-        ]
-        if self.matching is not None:
-            parts.append(f"{self.matching:,} shown")
-        return " · ".join(parts)
+        if self.matching is None:
+            shown = f"{self.total:,} inquiries"
+        else:
+            shown = f"{self.matching:,} of {self.total:,} inquiries shown"
+        return " · ".join([shown, f"{self.new:,} new", f"{self.past_sla:,} past SLA"])
 
 
 def queue_rows(session: Any, queue_filter: QueueFilter, raw: list[Any]) -> tuple[QueueRow, ...]:
@@ -108,8 +106,25 @@ def summary(database: Database, queue_filter: QueueFilter, now: datetime) -> Que
     """Whole-queue counts for the header line, plus the filtered count when filtered."""
     with database.reading() as session:
         counts = q.summary(session, now)
-        matching = None if queue_filter.is_unfiltered else q.count(session, queue_filter, now)
-        return QueueSummary(counts.total, counts.new, counts.past_sla, matching)
+        if queue_filter.is_unfiltered:
+            return QueueSummary(counts.total, counts.new, counts.past_sla)
+        new_only = _narrowed(queue_filter, statuses=frozenset({InquiryStatus.NEW}))
+        past_only = _narrowed(queue_filter, sla_states=frozenset({SlaState.BREACHED}))
+        return QueueSummary(
+            counts.total,
+            q.count(session, new_only, now) if new_only is not None else 0,
+            q.count(session, past_only, now) if past_only is not None else 0,
+            q.count(session, queue_filter, now),
+        )
+
+
+def _narrowed(queue_filter: QueueFilter, **wanted: frozenset[Any]) -> QueueFilter | None:
+    """``queue_filter`` further limited to ``wanted`` values of one field (an empty set in a
+    filter means "any"), or None when the filter already rules all of them out."""
+    ((field, values),) = wanted.items()
+    current: frozenset[Any] = getattr(queue_filter, field)
+    narrowed = current & values if current else values
+    return replace(queue_filter, **{field: narrowed}) if narrowed else None
 
 
 def rows_at(

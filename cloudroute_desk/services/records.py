@@ -6,16 +6,17 @@ values plus a ``Changes``; each write is one short transaction with its audit ro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from cloudroute_desk.db import audit, routing_queries
 from cloudroute_desk.db import record_queries as queries
-from cloudroute_desk.db import routing_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.record_queries import Outcome, StoredRecord
+from cloudroute_desk.domain.ace.award import Award, AwardRefusedError, credit_for
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.rules import ValidationContext
 from cloudroute_desk.domain.catalog import (
@@ -31,15 +32,26 @@ from cloudroute_desk.domain.catalog import (
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, Partner
 from cloudroute_desk.domain.findings import Finding, has_errors
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.text_safety import unsafe_fields
 from cloudroute_desk.services import inquiry_status, record_context
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import NO_ROWS, ChangeKind, Changes, Rows
 
-RECORD_EDITED = Changes(records=True)
-"""A draft's form changed; the charts too when its pool or requested amount did."""
+
+def record_changed(
+    record: AceRecordSummary, admin: str, *kinds: ChangeKind, partners: Rows = NO_ROWS
+) -> Changes:
+    """``record`` changed in the ways ``kinds`` name (its inquiry is named with it)."""
+    return Changes.of(
+        *kinds,
+        inquiries=Rows.of(record.inquiry_id),
+        records=Rows.of(record.id),
+        partners=partners,
+        admin=admin,
+    )
+
+
 MAX_COLUMN_USD = 2**31 - 1
-RECORD_CREATED = Changes(records=True, charts=True, queue=True)
-RECORD_TRANSITIONED = Changes(records=True, charts=True, ranking=True, queue=True)
 
 
 class RecordError(Exception):
@@ -166,16 +178,6 @@ class SaveResult:
 
 
 @dataclass(frozen=True, slots=True)
-class Award:
-    """What the reviewer granted: amount, pool (differs from the request on a downgrade) and
-    the day credits landed."""
-
-    amount_usd: int
-    pool: Pool
-    credited_on: date
-
-
-@dataclass(frozen=True, slots=True)
 class TransitionResult:
     summary: AceRecordSummary
     changes: Changes
@@ -194,6 +196,31 @@ def form_fields(form: AceForm) -> dict[str, Any]:
     return form.model_dump(mode="json")
 
 
+def record_title(fields: dict[str, Any], pool: Pool) -> str:
+    """What the record list calls a record: its title, or its pool until it has one."""
+    return str(fields.get("title") or "") or POOLS[pool].label
+
+
+def _columns(form: AceForm) -> tuple[Pool | None, int]:
+    """The pool and requested amount columns a form is stored with (pool None: unchanged)."""
+    # The column is a 32-bit integer on PostgreSQL; the validator reports absurd amounts,
+    # the column only has to hold something both backends accept.
+    return _pool_or(form.pool, None), min(max(0, form.amount_requested_usd), MAX_COLUMN_USD)
+
+
+def saved_item(
+    item: RecordItem, form: AceForm, version: int, updated_at: datetime, admin: str
+) -> RecordItem:
+    """``item``'s list row after ``form`` was saved as ``version``, without reading it back."""
+    pool, amount = _columns(form)
+    pool = pool or item.summary.pool
+    summary = item.summary.model_copy(
+        update={"pool": pool, "amount_requested_usd": amount, "version": version}
+    )
+    title = record_title(form_fields(form), pool)
+    return RecordItem(summary, title, item.partner_name, updated_at, admin)
+
+
 def list_records(database: Database, inquiry_id: int) -> tuple[RecordItem, ...]:
     with database.reading() as session:
         items = []
@@ -203,13 +230,29 @@ def list_records(database: Database, inquiry_id: int) -> tuple[RecordItem, ...]:
             if partner_id not in names:
                 partner = queries.load_partner(session, partner_id)
                 names[partner_id] = partner.name if partner else f"partner {partner_id}"
-            title = str(stored.fields.get("title") or "") or POOLS[stored.summary.pool].label
+            title = record_title(stored.fields, stored.summary.pool)
             items.append(
                 RecordItem(
                     stored.summary, title, names[partner_id], stored.updated_at, stored.updated_by
                 )
             )
         return tuple(items)
+
+
+def suggested_pool(wanted: tuple[Pool, ...], records: tuple[RecordItem, ...]) -> Pool | None:
+    """The pool a new record defaults to: the first pool the startup asked for that a partner
+    files and that has no record yet."""
+    filed = {item.summary.pool for item in records}
+    for pool in wanted:
+        if POOLS[pool].partner_filed and pool not in filed:
+            return pool
+    return None
+
+
+def pools_wanted(database: Database, inquiry_id: int) -> tuple[Pool, ...]:
+    with database.reading() as session:
+        inquiry = queries.load_inquiry(session, inquiry_id)
+        return inquiry.pools_wanted if inquiry is not None else ()
 
 
 def open_record(database: Database, record_id: int) -> OpenedRecord:
@@ -263,7 +306,7 @@ def _history_text(kind: str, detail: dict[str, Any]) -> str:
             pool = _pool_or(str(detail.get("awarded_pool", "")), None)
             label = POOLS[pool].label if pool else ""
             text += (
-                f": ${int(detail['amount_awarded_usd']):,} {label}, "
+                f": {money(int(detail['amount_awarded_usd']))} {label}, "
                 f"credits landed {detail.get('credited_on', '')}"
             )
         return text
@@ -303,7 +346,7 @@ def create_record(
             now=now,
             actor=admin,
         )
-        queries.add_audit_event(
+        audit.add_audit_event(
             session,
             kind="record_created",
             actor=admin,
@@ -314,7 +357,7 @@ def create_record(
             detail={"pool": pool.value},
         )
         opened = _open(session, record_id)
-    return opened, RECORD_CREATED
+    return opened, record_changed(opened.summary, admin, ChangeKind.RECORDS_ADDED)
 
 
 def save_form(
@@ -333,10 +376,7 @@ def save_form(
         raise UnstorableTextError(unsafe)
     now = utcnow()
     fields = form_fields(form)
-    pool = _pool_or(form.pool, None)
-    # The column is a 32-bit integer on PostgreSQL; the validator reports absurd amounts,
-    # the column only has to hold something both backends accept.
-    amount = min(max(0, form.amount_requested_usd), MAX_COLUMN_USD)
+    pool, amount = _columns(form)
     with database.writing() as session:
         current = queries.load_record(session, record_id)
         if current is None:
@@ -362,8 +402,10 @@ def save_form(
     columns_changed = (
         pool is not None and pool != current.summary.pool
     ) or amount != current.summary.amount_requested_usd
-    changes = RECORD_EDITED | Changes(charts=True) if columns_changed else RECORD_EDITED
-    return SaveResult(expected_version + 1, now, changes)
+    kinds = [ChangeKind.RECORD_FIELDS]
+    if columns_changed:
+        kinds.append(ChangeKind.RECORD_FIGURES)
+    return SaveResult(expected_version + 1, now, record_changed(current.summary, admin, *kinds))
 
 
 def _conflict(theirs: StoredRecord) -> EditConflict:
@@ -445,7 +487,7 @@ def transition(
                 awarded_pool=award.pool.value,
                 credited_on=award.credited_on.isoformat(),
             )
-        queries.add_audit_event(
+        audit.add_audit_event(
             session,
             kind="record_state",
             actor=admin,
@@ -457,7 +499,7 @@ def transition(
         )
         # The inquiry follows its records (filed on submission, credited when credits land)
         # in this same transaction, so the queue never disagrees with the records.
-        inquiry_status.follow_record(
+        inquiry_moved = inquiry_status.follow_record(
             session,
             current.summary.inquiry_id,
             current.summary.partner_id,
@@ -466,11 +508,19 @@ def transition(
             admin,
             now,
         )
-        if new_state in DECIDED_STATES or old_state in DECIDED_STATES:
+        index_moved = new_state in DECIDED_STATES or old_state in DECIDED_STATES
+        if index_moved:
             _refresh_routing(session, current.summary.partner_id)
         updated = queries.load_record(session, record_id)
         assert updated is not None
-    return TransitionResult(updated.summary, RECORD_TRANSITIONED)
+    kinds = [ChangeKind.RECORD_STATES]
+    if inquiry_moved:
+        kinds.append(ChangeKind.INQUIRY_STATUS)
+    if new_state in AWARDED_STATES:
+        kinds.append(ChangeKind.RECORD_FIGURES)
+    partners = Rows.of(updated.summary.partner_id) if index_moved else NO_ROWS
+    changes = record_changed(updated.summary, admin, *kinds, partners=partners)
+    return TransitionResult(updated.summary, changes)
 
 
 def _outcome(
@@ -482,36 +532,16 @@ def _outcome(
         return Outcome(decided_at=now)
     if new_state not in (RecordState.APPROVED, RecordState.DOWNGRADED):
         return Outcome()
-    if award is None:
-        raise AwardError("Give the awarded amount, pool and credit date.")
-    if award.amount_usd <= 0:
-        raise AwardError("The awarded amount must be more than $0.")
-    if new_state is RecordState.DOWNGRADED and (
-        award.pool == record.pool and award.amount_usd >= record.amount_requested_usd
-    ):
-        raise AwardError(
-            "A downgrade awards a different pool or less than requested; otherwise mark it "
-            "Approved."
-        )
-    if new_state is RecordState.APPROVED and award.pool != record.pool:
-        raise AwardError("An award from another pool is a downgrade, not an approval.")
-    credited_at = (
-        now if award.credited_on == now.date() else datetime.combine(award.credited_on, time(12))
-    )
-    submitted_at = record.submitted_at
-    if submitted_at is not None and award.credited_on == submitted_at.date():
-        credited_at = max(credited_at, submitted_at)
-    if submitted_at is not None and credited_at < submitted_at:
-        raise AwardError("Credits cannot land before the record was submitted.")
-    if credited_at > now:
-        raise AwardError("The credit date cannot be in the future.")
-    days = (credited_at - submitted_at).total_seconds() / 86_400 if submitted_at else None
+    try:
+        credit = credit_for(record, new_state, award, now)
+    except AwardRefusedError as error:
+        raise AwardError(str(error)) from None
     return Outcome(
         decided_at=now,
-        credited_at=credited_at,
-        amount_awarded_usd=award.amount_usd,
-        awarded_pool=award.pool,
-        days_to_credit=days,
+        credited_at=credit.credited_at,
+        amount_awarded_usd=credit.award.amount_usd,
+        awarded_pool=credit.award.pool,
+        days_to_credit=credit.days_to_credit,
     )
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import routing_queries as q
-from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.engine import Database, DatabaseBusyError
 from cloudroute_desk.db.mapping import inquiry_from_row
 from cloudroute_desk.db.tables import InquiryRow
 from cloudroute_desk.domain.clock import utcnow
@@ -45,20 +47,47 @@ class Network:
     stats: IndexStats
 
 
+INSUFFICIENT_PRIVILEGE = "42501"
+"""A reviewer's login: it may read the index, not refresh it."""
+INDEX_REFRESH_LOCK_WAIT_MS = 250
+"""A refresh is worth doing, not worth waiting for: ranking reads the last one instead."""
+
+
+class IndexState(Enum):
+    NOT_STORED = "not stored"
+    """``as_of`` is another day: rank from the records, not the stored index."""
+    CURRENT = "current"
+    LAST_REFRESH = "last refresh"
+    """Stale entries could not be refreshed now (the file is locked by another program, or
+    the login may only read): the stored index as of its last refresh."""
+
+
 def ensure_index(database: Database, as_of: datetime | None = None) -> bool:
     """Bring the stored index up to date for ``as_of``'s day (default today), if it serves
     that day. Returns True when the stored index serves ``as_of``."""
+    return index_state(database, as_of) is not IndexState.NOT_STORED
+
+
+def index_state(database: Database, as_of: datetime | None = None) -> IndexState:
+    """Refresh the stored index if it serves ``as_of``'s day and can be written right now."""
     now = utcnow()
     window_end = q.window_end_for(as_of or now)
     if window_end != q.window_end_for(now):
-        return False
+        return IndexState.NOT_STORED
     with database.reading() as session:
         if q.index_is_current(session, window_end):
-            return True
-    with database.writing() as session:
-        refresh = q.bring_index_up_to_date(session, window_end, now)
+            return IndexState.CURRENT
+    try:
+        with database.writing(lock_wait_ms=INDEX_REFRESH_LOCK_WAIT_MS) as session:
+            refresh = q.bring_index_up_to_date(session, window_end, now)
+    except DatabaseBusyError:
+        return IndexState.LAST_REFRESH
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
+        return IndexState.LAST_REFRESH
     _follow_refresh(_cache_key(database.engine), refresh)
-    return True
+    return IndexState.CURRENT
 
 
 @dataclass(frozen=True)
@@ -165,11 +194,14 @@ def rank_inquiry(
 ) -> Ranking:
     """Every partner ranked for ``inquiry_id``; ``limit`` cuts ``ranked`` to the best N."""
     as_of = as_of or utcnow()
-    stored = ensure_index(database, as_of)
+    state = index_state(database, as_of)
     with database.reading() as session:
         row = session.get(InquiryRow, inquiry_id)
         if row is None:
             raise InquiryNotFoundError(inquiry_id)
-        network = load_network(session, as_of, stored)
+        network = load_network(session, as_of, state is not IndexState.NOT_STORED)
         scored = score_row(session, row, network)
-    return build_ranking(scored, as_of, limit=limit)
+    ranking = build_ranking(scored, as_of, limit=limit)
+    if state is IndexState.LAST_REFRESH:
+        return ranking.model_copy(update={"from_last_refresh": True})
+    return ranking

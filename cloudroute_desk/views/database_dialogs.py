@@ -16,15 +16,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.views import file_dialogs
+
 
 def ask_sqlite_file(parent: QWidget, *, create: bool) -> str | None:
     """A path chosen by the user, or None when they cancel."""
     filters = "CloudRoute databases (*.sqlite *.db);;All files (*)"
     if create:
-        path, _ = QFileDialog.getSaveFileName(parent, "New database", "", filters)
+        path, _ = QFileDialog.getSaveFileName(
+            parent, "New database", file_dialogs.start_path("cloudroute.sqlite"), filters
+        )
     else:
-        path, _ = QFileDialog.getOpenFileName(parent, "Open database", "", filters)
-    return path or None
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "Open database", file_dialogs.start_path(), filters
+        )
+    return file_dialogs.chosen(path) or None
 
 
 def postgres_url(host: str, port: int, database: str, user: str, password: str) -> str:

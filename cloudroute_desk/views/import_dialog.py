@@ -30,15 +30,20 @@ from PySide6.QtWidgets import (
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.intake.report import ImportReport
-from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.db_jobs import DbJobs
+from cloudroute_desk.services.failures import (
+    STOPPED_CONNECTION_LOST,
+    connection_lost,
+    failure_sentence,
+)
 from cloudroute_desk.services.importing import CHUNK_ROWS, ImportJob, IntakeFileError, RowKind
+from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.context import AppContext
 
 TITLES = {RowKind.INQUIRY: "Import inquiries", RowKind.PARTNER: "Import partners"}
 FILE_FILTER = (
     "CSV or JSON files (*.csv *.json);;CSV files (*.csv);;JSON files (*.json);;All files (*)"
 )
-LAST_FOLDER_KEY = "import/last_folder"
 
 
 def _rows(count: int) -> str:
@@ -137,7 +142,7 @@ class ImportController(QObject):
         super().__init__(window)
         self._context = context
         self._window = window
-        self._relay = FutureRelay(self)
+        self._jobs = DbJobs(context.executor, self)
         self._job: ImportJob | None = None
         self._cancelled = False
         self._database: Database | None = None
@@ -164,12 +169,10 @@ class ImportController(QObject):
         return self.progress_dialog is not None
 
     def choose_and_import(self, kind: RowKind) -> None:
-        folder = str(self._context.settings.value(LAST_FOLDER_KEY, str(Path.home())))
         path, _filter = QFileDialog.getOpenFileName(
-            self._window, f"{TITLES[kind]} from…", folder, FILE_FILTER
+            self._window, f"{TITLES[kind]} from…", file_dialogs.start_path(), FILE_FILTER
         )
-        if path:
-            self._context.settings.setValue(LAST_FOLDER_KEY, str(Path(path).parent))
+        if file_dialogs.chosen(path):
             self.start(Path(path), kind)
 
     # ---- running -------------------------------------------------------------------------
@@ -196,10 +199,10 @@ class ImportController(QObject):
         def open_file(_database: Database) -> ImportJob:
             return ImportJob.open(path, kind, actor=admin, chunk_rows=chunk_rows)
 
-        self._relay.watch(
-            self._context.executor.submit(open_file),
-            self._on_job_opened,
-            lambda error: self._on_job_failed(path, error),
+        self._jobs.run(
+            open_file,
+            on_done=self._on_job_opened,
+            on_error=lambda error: self._on_job_failed(path, error),
         )
 
     def cancel(self) -> None:
@@ -234,10 +237,10 @@ class ImportController(QObject):
         if job.finished or self._cancelled:
             self._finish(job.report())
             return
-        self._relay.watch(
-            self._context.executor.submit(job.run_next_chunk),
-            lambda _done: self._next_chunk(),
-            lambda error: self._on_job_failed(Path(job.source), error),
+        self._jobs.run(
+            job.run_next_chunk,
+            on_done=lambda _done: self._next_chunk(),
+            on_error=lambda error: self._on_job_failed(Path(job.source), error),
         )
 
     def _close_progress(self) -> None:
@@ -271,7 +274,11 @@ class ImportController(QObject):
             message = f"{path.name} cannot be imported: {error}\n\nNothing was written."
         else:
             done = job.report().summary() if job is not None else "nothing was written"
-            message = f"The import of {path.name} stopped: {error}\n\nSo far: {done}."
+            if connection_lost(error):
+                stopped = STOPPED_CONNECTION_LOST
+            else:
+                stopped = f"stopped: {failure_sentence(error)}"
+            message = f"The import of {path.name} {stopped}\n\nSo far: {done}."
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Import failed",

@@ -10,14 +10,14 @@ pane can grow it, and its default and restored geometry are kept on the screen.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Protocol
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QVBoxLayout,
@@ -26,21 +26,26 @@ from PySide6.QtWidgets import (
 
 from cloudroute_desk import __version__
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.opening import DatabaseOpenError, open_database
+from cloudroute_desk.db.opening import DatabaseOpenError
 from cloudroute_desk.domain.chart_data import QueueFilterRequest, to_filter_request
+from cloudroute_desk.models.db_jobs import DbJobs
+from cloudroute_desk.models.server_status import ServerStatus
 from cloudroute_desk.services.changes import EVERYTHING, Changes
 from cloudroute_desk.services.drafts import DraftStore
+from cloudroute_desk.services.importing import RowKind
+from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.charts.deferred_panel import DeferredChartsPanel
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
 from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.elided_label import ElidedLabel
+from cloudroute_desk.views.help import GuideDialog, ShortcutsDialog, shortcut_rows
 from cloudroute_desk.views.import_dialog import ImportController
 from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
 from cloudroute_desk.views.queue.inquiry_facts import InquiryFacts
-from cloudroute_desk.views.tasks import spawn
+from cloudroute_desk.views.server_banner import ServerBanner, ServerBoundActions
 from cloudroute_desk.views.theme import Theme, apply_theme
 from cloudroute_desk.views.window_fit import MINIMUM_SIZE, default_geometry, fit_to_screen
 from cloudroute_desk.views.workspaces import Workspace, Workspaces
@@ -53,12 +58,15 @@ class ChangeAware(Protocol):
 class MainWindow(QMainWindow):
     database_switched = Signal(str)
     """Emitted with the new database's display name after File → Open / Connect."""
+    database_refused = Signal(str)
+    """Emitted with the one-sentence reason when a database to switch to cannot be used."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.undo_stack = QUndoStack(self)
         self._change_aware: list[ChangeAware] = []
+        self._jobs = DbJobs(context.executor, self)
         self._fit_on_show = True
         self.setWindowTitle("CloudRoute Desk")
         self.setMinimumSize(MINIMUM_SIZE)
@@ -66,6 +74,7 @@ class MainWindow(QMainWindow):
         self._build_workspaces()
         self._build_menus()
         self._build_status_bar()
+        self._build_server_status()
         self._restore_state()
 
     # ---- panes ---------------------------------------------------------------------------
@@ -95,8 +104,37 @@ class MainWindow(QMainWindow):
         )
         self.register_change_aware(self.partners.pane)
         self.queue.inquiry_selected.connect(self.partners.pane.set_inquiry)
-        self.queue.partner_dropped.connect(self.partners.controller.assign_dropped)
+        self.queue.partner_dropped.connect(self._on_partner_dropped_on_queue)
+        self.partners.controller.assigned.connect(self._on_assigned)
+        self._queue_drop: tuple[int, str, bool] | None = None
         self.inquiry_detail.partner_dropped.connect(self.partners.controller.assign_dropped)
+
+    def _on_partner_dropped_on_queue(self, inquiry_id: int, partner_id: int) -> None:
+        """Remember which row took the drop, to say so (with Undo) once it is assigned."""
+        row = self.queue.model.row_of_loaded(inquiry_id)
+        item = self.queue.model.row_object(row) if row is not None else None
+        company = item.company_name if item is not None else f"inquiry #{inquiry_id}"
+        self._queue_drop = (inquiry_id, company, inquiry_id != self.queue.selected_id)
+        self.partners.controller.assign_dropped(inquiry_id, partner_id)
+
+    def _on_assigned(self, inquiry_id: int, partner_name: str) -> None:
+        drop, self._queue_drop = self._queue_drop, None
+        if drop is None or drop[0] != inquiry_id:
+            return
+        _id, company, elsewhere = drop
+        where = " — not the selected inquiry" if elsewhere else ""
+        self.queue.drop_notice.show_result(
+            f"Assigned {partner_name} to {company} (#{inquiry_id}){where}.",
+            undo=lambda: self._undo_if_last(f"Assign {partner_name} to inquiry {inquiry_id}"),
+            select=(lambda: self.queue.select_inquiry(inquiry_id)) if elsewhere else None,
+        )
+
+    def _undo_if_last(self, text: str) -> None:
+        """Undo the step named ``text`` only if nothing was done since (else say so)."""
+        if self.undo_stack.canUndo() and self.undo_stack.undoText() == text:
+            self.undo_stack.undo()
+        else:
+            self.statusBar().showMessage("Not undone: other changes came after it.", 6000)
 
     def _build_editor(self) -> None:
         self.record_editor = RecordEditorPane(
@@ -195,7 +233,8 @@ class MainWindow(QMainWindow):
         self._change_aware.append(pane)
 
     def apply_changes(self, changes: Changes) -> None:
-        """Fan a use-case's Changes out to every pane; each reloads only what it shows."""
+        """Fan a use-case's Changes out to every pane; each decides from the kinds and ids
+        what, if anything, it reloads."""
         if not changes.any:
             return
         for pane in self._change_aware:
@@ -215,6 +254,10 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(self.context, self)
         self.importer.add_actions(file_menu, before=self.file_import_separator)
         self.importer.imported.connect(self.apply_changes)
+        self.queue.empty_state.import_requested.connect(
+            lambda: self.importer.choose_and_import(RowKind.INQUIRY)
+        )
+        self.queue.empty_state.demo_requested.connect(self.open_demo)
         file_menu.insertAction(self.file_import_separator, self.queue.export_action)
         quit_action = file_menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -255,6 +298,11 @@ class MainWindow(QMainWindow):
         self._add_window_wide_actions()
 
         help_menu = self.menuBar().addMenu("&Help")
+        self.guide_action = help_menu.addAction("User &guide", self.show_guide)
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.shortcuts_action = help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
+        self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
+        help_menu.addSeparator()
         help_menu.addAction("&About CloudRoute Desk", self._on_about_triggered)
 
     def _add_window_wide_actions(self) -> None:
@@ -275,6 +323,34 @@ class MainWindow(QMainWindow):
     def _on_pop_out_triggered(self) -> None:
         self.review.pop_out()
         self.show_workspace(Workspace.TRIAGE)
+
+    def all_actions(self) -> list[QAction]:
+        """Every action of the menus (in menu order) and the window-wide ones."""
+        found: list[QAction] = []
+
+        def walk(actions: list[QAction]) -> None:
+            for action in actions:
+                menu = action.menu()
+                if isinstance(menu, QMenu):
+                    walk(menu.actions())
+                elif not action.isSeparator():
+                    found.append(action)
+
+        walk(self.menuBar().actions())
+        walk(self.actions())
+        return found
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(shortcut_rows(self.all_actions()), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_guide(self) -> GuideDialog:
+        dialog = GuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _saved_theme(self) -> Theme:
         value = self.context.settings.value("ui/theme", Theme.SYSTEM.value)
@@ -314,49 +390,110 @@ class MainWindow(QMainWindow):
     def database(self) -> Database:
         return self.context.executor.database
 
+    # ---- server link ---------------------------------------------------------------------
+
+    def _build_server_status(self) -> None:
+        """The banner above the workspace, its status-bar note, and the controls that need
+        the server, all following whether the server answers."""
+        self.server_status = ServerStatus(self)
+        self.server_banner = ServerBanner(self.server_status, self)
+        self.statusBar().addPermanentWidget(self.server_banner.status_label)
+        host = QWidget(self)
+        layout = QVBoxLayout(host)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.server_banner)
+        workspace = self.takeCentralWidget()
+        if workspace is not None:
+            layout.addWidget(workspace, 1)
+        self.setCentralWidget(host)
+        self.server_bound = ServerBoundActions(self.server_status, self)
+        pane = self.partners.pane
+        self.server_bound.add(
+            pane.assign_action,
+            pane.reroute_action,
+            self.partners.suggest_action,
+            self.partners.new_partner_action,
+            self.partners.edit_partner_action,
+            *self.importer.actions.values(),
+        )
+        for actions in (self.queue.status_actions, self.inquiry_detail.status_actions):
+            self.server_bound.add(actions.call_held_action, actions.decline_action)
+        self.server_bound.add_widgets(self.record_editor.lifecycle)
+        self.server_status.changed.connect(self._on_server_status_changed)
+        self.server_status.follow(self.database)
+
+    def _on_server_status_changed(self, answering: bool) -> None:
+        if answering:
+            # What other admins did meanwhile, and what failed to load while it was away.
+            self.statusBar().showMessage("Server answering again", 5000)
+            self.apply_changes(EVERYTHING)
+
     def _show_database_name(self) -> None:
         self.database_label.setText(f"Database: {self.database.display_name}")
 
     # ---- switching databases -------------------------------------------------------------
 
+    def open_demo(self) -> None:
+        """The empty queue's "Open the demo": the demo database in the user data folder."""
+        path = self.context.data_dir / "demo.sqlite"
+        if not path.exists():
+            QMessageBox.information(
+                self,
+                "Open the demo",
+                "The demo database is generated on first use: start CloudRoute Desk with "
+                "--demo once, then Open the demo switches to it.",
+            )
+            return
+        self.switch_database(str(path))
+
     def _on_open_triggered(self) -> None:
         path = ask_sqlite_file(self, create=False)
         if path:
-            spawn(self.switch_database(path))
+            self.switch_database(path)
 
     def _on_new_triggered(self) -> None:
         path = ask_sqlite_file(self, create=True)
         if path:
-            spawn(self.switch_database(path))
+            self.switch_database(path)
 
     def _on_connect_triggered(self) -> None:
         dialog = ConnectServerDialog(self)
         if dialog.exec() == ConnectServerDialog.DialogCode.Accepted:
-            spawn(self.switch_database(dialog.url()))
+            self.switch_database(dialog.url())
 
-    async def switch_database(self, target: str) -> bool:
-        """Open ``target`` off the GUI thread; on success every pane reloads from it."""
+    def switch_database(self, target: str) -> None:
+        """Open ``target`` on the DB worker; on success every pane reloads from it
+        (``database_switched``), on a refusal the reason is shown (``database_refused``)."""
         self.statusBar().showMessage("Opening database…")
-        loop = asyncio.get_running_loop()
-        try:
-            database = await loop.run_in_executor(None, open_database, target)
-        except DatabaseOpenError as error:
-            self.statusBar().clearMessage()
-            QMessageBox.critical(self, "Cannot open database", str(error))
-            return False
+        self._jobs.open(
+            target,
+            on_done=lambda database: self._on_database_opened(target, database),
+            on_error=self._on_database_refused,
+        )
+
+    def _on_database_refused(self, error: BaseException) -> None:
+        if not isinstance(error, DatabaseOpenError):
+            raise error
+        self.statusBar().clearMessage()
+        QMessageBox.critical(self, "Cannot open database", str(error))
+        self.database_refused.emit(str(error))
+
+    def _on_database_opened(self, target: str, database: Database) -> None:
         self.context.executor.switch_to(database)
+        self.server_status.follow(database)
         self.undo_stack.clear()
         self.statusBar().showMessage("Database opened", 3000)
         self._show_database_name()
         self.context.settings.setValue("database/last", target if "://" not in target else "")
         self.apply_changes(EVERYTHING)
         self.database_switched.emit(database.display_name)
-        return True
 
     # ---- window state --------------------------------------------------------------------
 
     def _restore_state(self) -> None:
         settings = self.context.settings
+        file_dialogs.restore(settings.value("dialogs/last_folder", ""))
         geometry = settings.value("window/geometry")
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
             self.setGeometry(default_geometry(self))
@@ -393,5 +530,6 @@ class MainWindow(QMainWindow):
             settings.setValue(f"window/splitters/{name}", splitter.saveState())
         settings.setValue("window/splitters/review", self.record_editor.body.saveState())
         settings.setValue("window/workspace", self.workspaces.current.value)
+        settings.setValue("dialogs/last_folder", file_dialogs.last_folder())
         self.review.bring_back()
         super().closeEvent(event)

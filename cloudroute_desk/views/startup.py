@@ -1,18 +1,17 @@
 """GUI start-up: QApplication, the qasync loop, the exception dialog, the first database.
 
 The order is what makes the first paint quick. The first database opens before the window
-exists (a refusal is a plain message, not a traceback), without SQLite's full-file integrity
-check; the window's modules load only then (``--demo`` on first use shows its progress dialog
-before them); once every pane is quiet, botocore's service model (the editor's picklists)
-loads and the integrity check runs, both off the GUI thread; an integrity failure is shown
-(and closes the app) instead of being skipped.
+exists (a refusal is a plain message, not a traceback), on the DB worker like every other
+database job, without SQLite's full-file integrity check; the window's modules load only then
+(``--demo`` on first use shows its progress dialog before them); once every pane is quiet,
+botocore's service model (the editor's picklists) loads and the integrity check runs, both off
+the GUI thread; an integrity failure is shown (and closes the app) instead of being skipped.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import logging
 import sys
 import traceback
@@ -28,9 +27,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from cloudroute_desk.assets import asset
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.opening import DatabaseOpenError, integrity_problem, open_database
+from cloudroute_desk.db.opening import DatabaseOpenError, integrity_problem
 from cloudroute_desk.domain.ace.api_model import service_model
+from cloudroute_desk.domain.acting_admin import acting_admin
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.failures import failure_sentence, shown_elsewhere
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.demo_first_use import generate_demo_on_first_use
 from cloudroute_desk.views.startup_milestones import (
@@ -72,20 +74,24 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     _install_exception_hook(loop, show_dialog=not headless)
+    executor = DbExecutor()
+    jobs = DbJobs(executor)
     with loop:
         try:
-            database = loop.run_until_complete(_first_database(args, data_dir, headless))
+            database = loop.run_until_complete(_first_database(jobs, args, data_dir, headless))
         except DatabaseOpenError as error:
             _report_refusal(str(error), headless)
+            executor.shutdown()
             return EXIT_REFUSED
         if database is None:
             print("cloudroute-desk: demo generation cancelled; nothing was kept.", file=sys.stderr)
+            executor.shutdown()
             return EXIT_CANCELLED
+        executor.switch_to(database)
         # The window's modules load after the database opened (see the module docstring).
         from cloudroute_desk.views.main_window import MainWindow
 
-        executor = DbExecutor(database)
-        admin = args.admin or _default_admin()
+        admin = acting_admin(args.admin)
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
         FirstRowsPaint(window.queue.table.viewport(), window.queue.model.first_rows_loaded)
         if args.window_size is not None:
@@ -122,33 +128,35 @@ def _theme(value: object) -> Theme:
         return Theme.SYSTEM
 
 
-def _default_admin() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "admin"
-
-
 async def _first_database(
-    args: argparse.Namespace, data_dir: Path, headless: bool
+    jobs: DbJobs, args: argparse.Namespace, data_dir: Path, headless: bool
 ) -> Database | None:
     """The database to open, or None when the admin cancelled creating the demo."""
     if args.db:
-        return await _open(args.db, headless)
+        return await _open(jobs, args.db, headless)
     if args.demo:
         path = data_dir / "demo.sqlite"
         if not path.exists() and not await generate_demo_on_first_use(
             path, show_dialog=not headless
         ):
             return None
-        return await _open(str(path), headless)
-    return await _open(str(data_dir / "cloudroute.sqlite"), headless)
+        return await _open(jobs, str(path), headless)
+    return await _open(jobs, str(data_dir / "cloudroute.sqlite"), headless)
 
 
-async def _open(target: str, headless: bool) -> Database:
-    """Open off the GUI thread; a slow open (a far server, an upgrade) shows a busy dialog
+async def _opened(jobs: DbJobs, target: str) -> Database:
+    """``target`` opened on the DB worker, awaited (start-up runs inside the loop). The full
+    integrity check is left for later (``_after_start``), so a big file opens at once."""
+    result: asyncio.Future[Database] = asyncio.get_running_loop().create_future()
+    jobs.open(
+        target, on_done=result.set_result, on_error=result.set_exception, check_integrity=False
+    )
+    return await result
+
+
+async def _open(jobs: DbJobs, target: str, headless: bool) -> Database:
+    """Open on the DB worker; a slow open (a far server, an upgrade) shows a busy dialog
     after half a second instead of nothing."""
-    loop = asyncio.get_running_loop()
     dialog: QProgressDialog | None = None
     if not headless:
         dialog = QProgressDialog("Opening the database…", "", 0, 0)
@@ -156,14 +164,10 @@ async def _open(target: str, headless: bool) -> Database:
         dialog.setCancelButton(None)
         dialog.setMinimumDuration(OPEN_FEEDBACK_MS)
     try:
-        return await loop.run_in_executor(None, _open_deferring_integrity, target)
+        return await _opened(jobs, target)
     finally:
         if dialog is not None:
             dialog.close()
-
-
-def _open_deferring_integrity(target: str) -> Database:
-    return open_database(target, check_integrity=False)
 
 
 async def _integrity(executor: DbExecutor) -> str | None:
@@ -226,13 +230,14 @@ def _install_exception_hook(loop: asyncio.AbstractEventLoop, *, show_dialog: boo
     """Log every unexpected error and, in the GUI, show it instead of dying silently."""
 
     def show(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if shown_elsewhere(value):
+            log.info("%s", value)
+            return
         details = "".join(traceback.format_exception(kind, value, tb))
         log.error("Unexpected error\n%s", details)
         if not show_dialog:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Critical, "Unexpected error", str(value) or kind.__name__
-        )
+        box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error", failure_sentence(value))
         box.setInformativeText("Your data is safe; the action that failed was not completed.")
         box.setDetailedText(details)
         box.exec()

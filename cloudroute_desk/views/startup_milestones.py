@@ -15,7 +15,6 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.views.tasks import running_tasks
 
 log = logging.getLogger("cloudroute_desk.startup")
 
@@ -53,8 +52,8 @@ class FirstRowsPaint(QObject):
 
 
 async def wait_until_quiet(executor: DbExecutor, timeout_s: float) -> float | None:
-    """Wait until the DB worker and the GUI's spawned tasks have been idle for a few polls in
-    a row. Returns the wall-clock time the quiet began, or None after ``timeout_s``."""
+    """Wait until the DB worker has been idle for a few polls in a row (every pane's loading
+    is a DB job). Returns the wall-clock time the quiet began, or None after ``timeout_s``."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     quiet_checks = 0
@@ -64,7 +63,7 @@ async def wait_until_quiet(executor: DbExecutor, timeout_s: float) -> float | No
             return None
         # Sleeping hands control back to the Qt loop, which paints and delivers results.
         await asyncio.sleep(QUIET_POLL_S)
-        if not executor.idle or running_tasks() > 0:
+        if not executor.idle:
             quiet_checks = 0
         else:
             if quiet_checks == 0:

@@ -1,11 +1,11 @@
 """The ACE opportunity record as the editor's form holds it.
 
-Every field of DOMAIN.md's "ACE opportunity record" plus the Partner Central fields a valid
-``CreateOpportunity`` needs. Values are what a form widget holds: text as ``str`` (dates as
-ISO ``YYYY-MM-DD`` text, empty when unset, so an impossible date such as 2025-02-30 is a
-finding rather than a parse failure), money as whole USD ``int``, picklists as the API's exact
-strings. Nothing here validates beyond types: the rules live in ``ace_rules`` so a half-typed
-draft can always be built, stored and shown with its findings.
+Every field of an ACE opportunity record (``docs/ace-records.md``) plus the Partner Central
+fields a valid ``CreateOpportunity`` needs. Values are what a form widget holds: text as
+``str`` (dates as ISO ``YYYY-MM-DD`` text, empty when unset, so an impossible date such as
+2025-02-30 is a finding rather than a parse failure), money as whole USD ``int``, picklists as
+the API's exact strings. Nothing here validates beyond types: the rules live in ``ace_rules``
+so a half-typed draft can always be built, stored and shown with its findings.
 
 Field paths (``customer.website``, ``spend[2].monthly_usd``) name the attributes below; the
 findings, the editor and the exporter all use them.
@@ -187,7 +187,7 @@ class AceForm(_FormPart):
             other_competitor_names=other_competitor,
             technical_contact=_form_contact(inquiry.technical_contact),
             business_contact=_form_contact(inquiry.business_contact),
-            title=f"{inquiry.company_name} - {spec.label}"[:255],
+            title=generated_title(inquiry.company_name, pool),
             customer_use_case=ace_vocab.use_case_for(
                 inquiry.service_profile, inquiry.engagement_type
             ),
@@ -221,7 +221,26 @@ class AceForm(_FormPart):
             container[last_name] = value
         else:
             container[last_name][last_index] = value
+        if path == "pool" and self.title == generated_title(
+            self.customer.company_name, _pool_or_none(self.pool)
+        ):
+            # The title was never edited: it follows the pool, so an export never names a
+            # pool the record is not for.
+            data["title"] = generated_title(self.customer.company_name, _pool_or_none(value))
         return AceForm.model_validate(data)
+
+
+def generated_title(company_name: str, pool: Pool | None) -> str:
+    """The opportunity title a new record starts with: "<company> - <pool label>"."""
+    label = POOLS[pool].label if pool is not None else ""
+    return f"{company_name} - {label}"[:255]
+
+
+def _pool_or_none(value: object) -> Pool | None:
+    try:
+        return Pool(str(value))
+    except ValueError:
+        return None
 
 
 _PATH_PART = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")

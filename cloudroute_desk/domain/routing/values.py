@@ -130,6 +130,9 @@ class Ranking(_Frozen):
     as_of: datetime
     total_ranked: int = 0
     """How many partners passed the gates (``ranked`` may be cut to a ``limit``)."""
+    from_last_refresh: bool = False
+    """The routing index could not be refreshed just now (its file is locked by another
+    program): scores are from its last refresh."""
 
     @property
     def best(self) -> RankedPartner | None:

@@ -10,21 +10,26 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QImage, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
+    QStackedLayout,
     QVBoxLayout,
     QWidget,
 )
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.chart_data import ChartFilter
+from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.charts.bar_hits import BarHit, BarHits
 from cloudroute_desk.views.charts.chart_theme import ChartTheme
+
+EXPORT_SCALES = {1: "At screen size…", 2: "At 2× size, for slides…"}
 
 CsvTable = tuple[Sequence[str], Sequence[Sequence[object]]]
 
@@ -49,9 +54,13 @@ class ChartView(QWidget):
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
-        self.png_button = QPushButton("Export PNG…")
+        self.png_button = QPushButton("Export PNG")
+        png_menu = QMenu(self.png_button)
+        for scale, text in EXPORT_SCALES.items():
+            action = png_menu.addAction(text)
+            action.triggered.connect(lambda _=False, s=scale: self._on_png_chosen(s))
+        self.png_button.setMenu(png_menu)
         self.csv_button = QPushButton("Export CSV…")
-        self.png_button.clicked.connect(self._on_png_button_clicked)
         self.csv_button.clicked.connect(self._on_csv_button_clicked)
         self.header = QHBoxLayout()
         self.header.addWidget(self.summary, 1)
@@ -60,10 +69,19 @@ class ChartView(QWidget):
 
         self.canvas = pg.GraphicsLayoutWidget()
         self.canvas.ci.setContentsMargins(4, 4, 12, 4)
+        self.canvas.installEventFilter(self)
+        self.empty_label = QLabel("No data yet")
+        self.empty_label.setObjectName("chartEmpty")
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self._body = QStackedLayout()
+        self._body.addWidget(self.canvas)
+        self._body.addWidget(self.empty_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(self.header)
-        layout.addWidget(self.canvas, 1)
+        layout.addLayout(self._body, 1)
         self.theme.style_widget(self.canvas)
         self.wide = False
 
@@ -77,6 +95,36 @@ class ChartView(QWidget):
 
     def csv_table(self) -> CsvTable:
         raise NotImplementedError
+
+    def has_data(self) -> bool:
+        """False when the loaded data has nothing to plot (then "No data yet" shows)."""
+        return True
+
+    # ---- empty state and hover ----------------------------------------------------------
+
+    def show_empty_state(self) -> None:
+        """After ``show_data``: the plots, or "No data yet" instead of empty 0–1 axes."""
+        empty = not self.has_data()
+        filtered = self.chart_filter != ChartFilter()
+        self.empty_label.setText(
+            "No data yet for these filters." if filtered and empty else "No data yet"
+        )
+        self._body.setCurrentWidget(self.empty_label if empty else self.canvas)
+        self.png_button.setEnabled(not empty)
+
+    @property
+    def is_empty(self) -> bool:
+        return self._body.currentWidget() is self.empty_label
+
+    def hide_hover(self) -> None:
+        for hits in self._hit_maps:
+            hits.show_hover(None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The hover label follows the mouse; when the mouse leaves, so does the label.
+        if watched is self.canvas and event.type() == QEvent.Type.Leave:
+            self.hide_hover()
+        return super().eventFilter(watched, event)
 
     def apply_theme(self) -> None:
         """Restyle plots after a palette change; subclasses redraw their data."""
@@ -104,8 +152,22 @@ class ChartView(QWidget):
 
     # ---- export -------------------------------------------------------------------------
 
-    def export_png(self, path: str | Path) -> None:
-        if not self.canvas.grab().save(str(path), "PNG"):
+    def export_png(self, path: str | Path, scale: int = 1) -> None:
+        """The plots as a PNG, ``scale`` times the on-screen size (2 for slides), drawn
+        sharp at that size (the plots are vector graphics), without the hover label."""
+        self.hide_hover()
+        ratio = self.canvas.devicePixelRatioF() * scale
+        image = QImage(
+            round(self.canvas.width() * ratio),
+            round(self.canvas.height() * ratio),
+            QImage.Format.Format_ARGB32,
+        )
+        image.setDevicePixelRatio(ratio)
+        image.fill(self.theme.background)
+        painter = QPainter(image)
+        self.canvas.render(painter)
+        painter.end()
+        if not image.save(str(path), "PNG"):
             raise OSError(f"Could not write {path}")
 
     def export_csv(self, path: str | Path) -> None:
@@ -115,23 +177,31 @@ class ChartView(QWidget):
             writer.writerow(header)
             writer.writerows(rows)
 
-    def _on_png_button_clicked(self) -> None:
+    def _on_png_chosen(self, scale: int) -> None:
+        suffix = "" if scale == 1 else f"@{scale}x"
         path, _ = QFileDialog.getSaveFileName(
-            self, f"Export {self.title} as PNG", f"{self.slug}.png", "PNG image (*.png)"
+            self,
+            f"Export {self.title} as PNG",
+            file_dialogs.start_path(f"{self.slug}{suffix}.png"),
+            "PNG image (*.png)",
         )
-        if path:
-            self.export_png(path)
+        if file_dialogs.chosen(path):
+            self.export_png(path, scale)
 
     def _on_csv_button_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, f"Export {self.title} as CSV", f"{self.slug}.csv", "CSV (*.csv)"
+            self,
+            f"Export {self.title} as CSV",
+            file_dialogs.start_path(f"{self.slug}.csv"),
+            "CSV (*.csv)",
         )
-        if path:
+        if file_dialogs.chosen(path):
             self.export_csv(path)
 
     # ---- signals and events -------------------------------------------------------------
 
     def _on_hits_bar_clicked(self, hit: BarHit) -> None:
+        self.hide_hover()  # the queue takes over; a label left behind would look stuck
         self.queue_filter_requested.emit(hit.request)
 
     def resizeEvent(self, event: QResizeEvent) -> None:

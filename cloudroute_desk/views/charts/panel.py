@@ -1,29 +1,37 @@
 """The charts pane: the shared filter bar over one tab per chart.
 
 Only the visible chart loads; the others are marked stale and load when their tab is shown.
-Each load runs on the DB executor; a result that arrives after a newer load started for the
-same chart is dropped, so quick filter changes never paint old data.
+Each load runs on the DB executor, keyed by chart: a newer load of the same chart supersedes
+the older one, so quick filter changes never paint old data.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from cloudroute_desk.domain.chart_data import ChartFilter
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services import charts
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.failures import failure_sentence
 from cloudroute_desk.views.charts.chart_view import ChartView
 from cloudroute_desk.views.charts.close_rate_chart import CloseRateChart
 from cloudroute_desk.views.charts.days_chart import DaysChart
 from cloudroute_desk.views.charts.filter_bar import ChartFilterBar
 from cloudroute_desk.views.charts.pipeline_chart import PipelineChart
 from cloudroute_desk.views.charts.routing_chart import RoutingChart
-from cloudroute_desk.views.tasks import spawn
+
+CHARTED_KINDS = tuple(kind for kind in ChangeKind if kind is not ChangeKind.RECORD_FIELDS)
+"""Every change but a draft's text moves some chart."""
+
+log = logging.getLogger(__name__)
 
 
 class ChartsPanel(QWidget):
@@ -36,7 +44,7 @@ class ChartsPanel(QWidget):
     def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chartsPanel")
-        self._executor = executor
+        self._jobs = DbJobs(executor, self)
         self.filter_bar = ChartFilterBar()
         self.pipeline = PipelineChart()
         self.days = DaysChart()
@@ -62,7 +70,6 @@ class ChartsPanel(QWidget):
 
         self._filter = ChartFilter()
         self._stale: set[str] = {chart.slug for chart in self.charts}
-        self._generation: dict[str, int] = {chart.slug: 0 for chart in self.charts}
         self._partners_stale = True
         self.timings: dict[str, tuple[float, float]] = {}
         """Per chart slug: (ms to data, ms to render) of its last load."""
@@ -89,11 +96,13 @@ class ChartsPanel(QWidget):
             self._load(self.current_chart())
 
     def apply_changes(self, changes: Changes) -> None:
-        if changes.partners:
+        """The charts add up inquiries, assignments and records' figures and states; a
+        draft's text alone changes none of them."""
+        if changes.has(ChangeKind.PARTNERS):
             self._partners_stale = True
             if self.isVisible():
                 self._load_partners()
-        if changes.charts or changes.records or changes.queue or changes.partners:
+        if changes.has(*CHARTED_KINDS):
             self.refresh()
 
     def set_database_changed(self) -> None:
@@ -123,38 +132,40 @@ class ChartsPanel(QWidget):
 
     def _load(self, chart: ChartView) -> None:
         self._stale.discard(chart.slug)
-        self._generation[chart.slug] += 1
-        spawn(self._load_chart(chart, self._generation[chart.slug], self._filter))
-
-    async def _load_chart(
-        self, chart: ChartView, generation: int, chart_filter: ChartFilter
-    ) -> None:
+        chart_filter = self._filter
         self.status.setText(f"Loading {chart.title.lower()}…")
         started = time.perf_counter()
-        try:
-            data = await self._executor.run(chart.load_job(chart_filter))
-        except Exception as error:
-            # Say so where the user looks; the task wrapper logs it and shows the dialog.
-            self.status.setText(f"Could not load {chart.title.lower()}: {error}")
-            self._stale.add(chart.slug)
-            raise
-        if generation != self._generation[chart.slug]:
-            return
+        self._jobs.run(
+            chart.load_job(chart_filter),
+            on_done=lambda data: self._on_chart_loaded(chart, chart_filter, started, data),
+            on_error=lambda error: self._on_chart_failed(chart, error),
+            key=chart.slug,
+        )
+
+    def _on_chart_failed(self, chart: ChartView, error: BaseException) -> None:
+        # Say so where the user looks, then let the one error handler log and show it.
+        self.status.setText(f"Could not load {chart.title.lower()}: {failure_sentence(error)}")
+        self._stale.add(chart.slug)
+        raise error
+
+    def _on_chart_loaded(
+        self, chart: ChartView, chart_filter: ChartFilter, started: float, data: Any
+    ) -> None:
         loaded = time.perf_counter()
         chart.show_data(data, chart_filter)
+        chart.show_empty_state()
         drawn = time.perf_counter()
+        # Kept for the benchmark and the log; admins see what they can do, not timings.
         data_ms, render_ms = (loaded - started) * 1000, (drawn - loaded) * 1000
         self.timings[chart.slug] = (data_ms, render_ms)
+        log.debug("%s: data %.0f ms, drawn in %.0f ms", chart.slug, data_ms, render_ms)
         self.status.setText(
-            f"{chart.title}: data {data_ms:.0f} ms · drawn in {render_ms:.0f} ms · "
-            "click a bar to show its inquiries in the queue"
+            "" if chart.is_empty else "Click a bar to show its inquiries in the queue."
         )
         self.chart_refreshed.emit(chart.slug)
 
     def _load_partners(self) -> None:
         self._partners_stale = False
-        spawn(self._load_partner_choices())
-
-    async def _load_partner_choices(self) -> None:
-        partners = await self._executor.run(charts.partner_choices)
-        self.filter_bar.set_partners(partners)
+        self._jobs.run(
+            charts.partner_choices, on_done=self.filter_bar.set_partners, key="partner_choices"
+        )

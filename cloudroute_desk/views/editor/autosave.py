@@ -9,18 +9,19 @@ unreachable server is retried every few seconds; the draft stays on disk through
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services import drafts
-from cloudroute_desk.services.drafts import DraftStore
+from cloudroute_desk.services.drafts import DraftStore, DraftStoreError
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.failures import worth_retrying
 from cloudroute_desk.services.records import (
     EditConflict,
     RecordError,
@@ -28,12 +29,12 @@ from cloudroute_desk.services.records import (
     RecordNotFoundError,
     UnstorableTextError,
 )
-from cloudroute_desk.views.tasks import spawn
 
 log = logging.getLogger(__name__)
 
 AUTOSAVE_DELAY_MS = 400
 RETRY_OFFLINE_MS = 10_000
+RETRY_LOCAL_MS = 1_000
 
 
 class Autosave(QObject):
@@ -50,7 +51,7 @@ class Autosave(QObject):
         self, executor: DbExecutor, store: DraftStore, admin: str, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
-        self._executor = executor
+        self._jobs = DbJobs(executor, self)
         self._store = store
         self._admin = admin
         self._identity = ""
@@ -63,7 +64,8 @@ class Autosave(QObject):
         """Draft text written locally but not yet in the database."""
         self._syncing = False
         self._paused = False
-        self._generation = 0
+        self._waiting: list[Callable[[bool], None]] = []
+        """``sync_now`` callers, answered once the database holds the form or cannot."""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_DELAY_MS)
@@ -72,6 +74,10 @@ class Autosave(QObject):
         self._retry.setSingleShot(True)
         self._retry.setInterval(RETRY_OFFLINE_MS)
         self._retry.timeout.connect(self._on_retry_timeout)
+        self._local_retry = QTimer(self)
+        self._local_retry.setSingleShot(True)
+        self._local_retry.setInterval(RETRY_LOCAL_MS)
+        self._local_retry.timeout.connect(self.flush)
         app = QCoreApplication.instance()
         if app is not None:
             # Quitting must not cost the last keystrokes still waiting on the timer.
@@ -93,16 +99,20 @@ class Autosave(QObject):
         """Write what is pending locally, push it to the database in the background, and stop
         following the record."""
         self.flush()
-        if (
+        pushed = (
             self._unsynced is not None
             and self._record_id is not None
             and not self._paused
             and not self._syncing
-        ):
-            spawn(self._final_sync(self._record_id, self._unsynced, self._version))
-        self._generation += 1
+        )
+        # A sync on its way still writes; its outcome is for a record no longer followed.
+        self._jobs.forget()
+        if pushed and self._record_id is not None and self._unsynced is not None:
+            self._final_sync(self._record_id, self._unsynced, self._version)
+        self._answer_waiting(False)
         self._timer.stop()
         self._retry.stop()
+        self._local_retry.stop()
         self._record_id = None
         self._form = None
         self._unsynced = None
@@ -138,9 +148,17 @@ class Autosave(QObject):
         self._timer.stop()
         if not self._dirty or self._record_id is None or self._form is None:
             return
-        self._unsynced = drafts.write_draft(
-            self._store, self._identity, self._record_id, self._form, self._version
-        )
+        try:
+            self._unsynced = drafts.write_draft(
+                self._store, self._identity, self._record_id, self._form, self._version
+            )
+        except DraftStoreError as error:
+            # The edits stay in memory (and go to the server from there); the draft file is
+            # tried again shortly, without ever waiting on it.
+            self._unsynced = drafts.form_json(self._form)
+            self.status_changed.emit(f"{error}. Your edits are kept in memory.")
+            self._local_retry.start()
+            return
         self._dirty = False
         self.status_changed.emit(f"Saved locally at {utcnow():%H:%M:%S} UTC")
 
@@ -192,85 +210,97 @@ class Autosave(QObject):
         if self._syncing or self._paused or self._unsynced is None or self._record_id is None:
             return
         self._syncing = True
-        spawn(self._sync_once(self._generation, self._record_id, self._unsynced, self._version))
+        record_id, text, version = self._record_id, self._unsynced, self._version
+        store, identity, admin = self._store, self._identity, self._admin
+        self._jobs.run(
+            lambda db: drafts.sync_draft(db, store, identity, record_id, text, version, admin),
+            on_done=lambda outcome: self._on_synced(text, outcome),
+            on_error=self._on_sync_failed,
+        )
 
-    async def sync_now(self) -> bool:
-        """Flush and push everything pending; True once the database holds this editor's
-        form (used before a lifecycle transition)."""
+    def sync_now(self, then: Callable[[bool], None]) -> None:
+        """Flush and push everything pending; ``then(True)`` once the database holds this
+        editor's form, ``then(False)`` when it cannot now (conflict, locked, offline); used
+        before a lifecycle transition."""
         self.flush()
-        for _ in range(400):
-            if self._syncing:
-                await asyncio.sleep(0.025)
-                continue
-            if self._unsynced is None:
-                return True
-            if self._paused or self._record_id is None:
-                return False
-            self._syncing = True
-            ok = await self._sync_once(
-                self._generation, self._record_id, self._unsynced, self._version
-            )
-            if not ok:
-                return False
-        return False
+        self._waiting.append(then)
+        self._follow_up()
 
-    async def _final_sync(self, record_id: int, text: str, version: int) -> None:
+    def _follow_up(self) -> None:
+        """After a sync (or a ``sync_now``): push newer edits, or answer who is waiting."""
+        if self._syncing:
+            return
+        if self._unsynced is None:
+            self._answer_waiting(True)
+        elif self._paused or self._record_id is None:
+            self._answer_waiting(False)
+        else:
+            self._sync()
+
+    def _answer_waiting(self, ok: bool) -> None:
+        waiting, self._waiting = self._waiting, []
+        for then in waiting:
+            then(ok)
+
+    def _final_sync(self, record_id: int, text: str, version: int) -> None:
         """Sync a record the editor no longer shows; on any refusal the draft simply stays
         in the store and is restored, with its banner, when the record is opened again."""
         store, identity, admin = self._store, self._identity, self._admin
-        try:
-            await self._executor.run(
-                lambda db: drafts.sync_draft(db, store, identity, record_id, text, version, admin)
-            )
-        except (RecordError, DBAPIError, OSError, ValueError) as error:
+
+        def kept(error: BaseException) -> None:
+            if not (isinstance(error, RecordError | ValueError) or worth_retrying(error)):
+                raise error
             log.info("Draft of record %s kept locally: %s", record_id, error)
 
-    async def _sync_once(self, generation: int, record_id: int, text: str, version: int) -> bool:
-        store, identity, admin = self._store, self._identity, self._admin
-        try:
-            outcome = await self._executor.run(
-                lambda db: drafts.sync_draft(db, store, identity, record_id, text, version, admin)
-            )
-        except EditConflict as conflict:
-            if generation == self._generation:
-                self._syncing = False
-                self._paused = True
-                self.status_changed.emit("Not saved: someone else changed this record")
-                self.conflicted.emit(conflict)
-            return False
-        except UnstorableTextError as error:
-            if generation == self._generation:
-                self._syncing = False
-                self.status_changed.emit(str(error))
-            return False
-        except (RecordLockedError, RecordNotFoundError) as error:
-            if generation == self._generation:
-                self._syncing = False
-                self._paused = True
-                self.locked.emit(str(error))
-            return False
-        except (OperationalError, DBAPIError, OSError, RecordError) as error:
+        self._jobs.run(
+            lambda db: drafts.sync_draft(db, store, identity, record_id, text, version, admin),
+            on_done=lambda _outcome: None,
+            on_error=kept,
+        )
+
+    def _on_sync_failed(self, error: BaseException) -> None:
+        self._syncing = False
+        if isinstance(error, EditConflict):
+            self._paused = True
+            self.status_changed.emit("Not saved: someone else changed this record")
+            self.conflicted.emit(error)
+        elif isinstance(error, UnstorableTextError):
+            self.status_changed.emit(str(error))
+        elif isinstance(error, RecordLockedError | RecordNotFoundError):
+            self._paused = True
+            self.locked.emit(str(error))
+        elif isinstance(error, RecordError) or worth_retrying(error):
             log.info("Draft sync failed, will retry: %s", error)
-            if generation == self._generation:
-                self._syncing = False
+            if self._dirty:
+                # The draft file refused too: say where the edits are.
+                self.status_changed.emit(
+                    "Not saved: the database is unreachable and the drafts file cannot be "
+                    "written; your edits are kept in memory, retrying"
+                )
+            else:
                 self.status_changed.emit(
                     f"Saved locally at {utcnow():%H:%M:%S} UTC; the database is unreachable, "
                     "retrying"
                 )
-                self._retry.start()
-            return False
-        if generation != self._generation:
-            return False
+            self._retry.start()
+        else:
+            self._answer_waiting(False)
+            raise error
+        self._answer_waiting(False)
+
+    def _on_synced(self, text: str, outcome: drafts.SyncOutcome) -> None:
         self._syncing = False
         self._version = outcome.version
+        if self._dirty and self._form is not None and drafts.form_json(self._form) == text:
+            # Saved on the server before the draft file could take it: nothing left to keep.
+            self._dirty = False
+            self._local_retry.stop()
         if self._unsynced == text:
             self._unsynced = None
-        else:
-            # Newer edits reached the draft store while we synced; they stand on our save.
-            self._sync()
         self.status_changed.emit(f"Saved at {_hms(outcome.updated_at)} UTC")
         self.synced.emit(outcome)
-        return True
+        # Newer edits reached the draft store while we synced: they stand on our save.
+        self._follow_up()
 
 
 def _hms(moment: datetime) -> str:

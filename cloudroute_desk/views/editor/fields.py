@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QDate, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -109,6 +111,60 @@ class LineField(FieldEditor):
 
     def set_read_only(self, read_only: bool) -> None:
         self.line.setReadOnly(read_only)
+
+
+NO_DATE = QDate(2000, 1, 1)
+"""The date picker's lowest date, shown as "Not set": the field is empty."""
+
+
+class DateField(FieldEditor):
+    """A calendar date picker with an empty state (an ISO ``YYYY-MM-DD`` string or "")."""
+
+    def __init__(self) -> None:
+        holder = QWidget()
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setMinimumDate(NO_DATE)
+        self.date.setSpecialValueText("Not set")
+        self.date.setDate(NO_DATE)
+        self.clear_button = QToolButton()
+        self.clear_button.setText("✕")
+        self.clear_button.setToolTip("Clear the date")
+        self.clear_button.setAccessibleName("Clear the date")
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.date, 1)
+        row.addWidget(self.clear_button)
+        super().__init__(holder)
+        self._text = ""
+        self.date.dateChanged.connect(self._on_date_changed)
+        self.clear_button.clicked.connect(lambda: self.date.setDate(NO_DATE))
+
+    def focus_widget(self) -> QWidget:
+        return self.date
+
+    def _on_date_changed(self, date: QDate) -> None:
+        self._text = "" if date == NO_DATE else date.toString(Qt.DateFormat.ISODate)
+        self.date.setToolTip("")
+        self.edited.emit()
+
+    def value(self) -> str:
+        return self._text
+
+    def set_value(self, value: Any) -> None:
+        text = str(value or "")
+        date = QDate.fromString(text, Qt.DateFormat.ISODate) if text else NO_DATE
+        with QSignalBlocker(self.date):
+            self.date.setDate(date if date.isValid() else NO_DATE)
+        # Text that is not a date (an imported record) stays the value, for the validator to
+        # flag, until the admin picks a date.
+        self._text = text
+        self.date.setToolTip("" if date.isValid() else f"Stored value {text!r} is not a date")
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.date.setReadOnly(read_only)
+        self.clear_button.setEnabled(not read_only)
 
 
 class TextField(FieldEditor):

@@ -23,6 +23,7 @@ from cloudroute_desk.domain.catalog import (
 from cloudroute_desk.views.editor.fields import (
     ChecklistField,
     ChoiceField,
+    DateField,
     FieldEditor,
     LineField,
     LinesField,
@@ -188,7 +189,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "partner_central",
         "Partner Central",
         (
-            FieldSpec("target_close_date", "Target close date", _line("YYYY-MM-DD")),
+            FieldSpec("target_close_date", "Target close date", DateField),
             FieldSpec("opportunity_type", "Opportunity type", _enum("OpportunityType", None)),
             FieldSpec(
                 "involvement_type",

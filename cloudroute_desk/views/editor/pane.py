@@ -7,8 +7,7 @@ window to fan out.
 
 from __future__ import annotations
 
-import getpass
-import json
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, Signal
@@ -29,17 +28,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain.ace import export as ace_export
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.ace.award import Award
+from cloudroute_desk.domain.ace.form import AceForm
+from cloudroute_desk.domain.ace.rules import ValidationContext
+from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
 from cloudroute_desk.domain.findings import Severity
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel
 from cloudroute_desk.models.record_list_model import RecordListModel
-from cloudroute_desk.services import drafts, records
-from cloudroute_desk.services.ace_export_service import client_token
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services import ace_export_service, drafts, records
+from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError
+from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError, RecordItem
+from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.editor.autosave import Autosave
 from cloudroute_desk.views.editor.award_dialog import AwardDialog
 from cloudroute_desk.views.editor.banner import Banner
@@ -48,14 +52,44 @@ from cloudroute_desk.views.editor.form_spec import label_for
 from cloudroute_desk.views.editor.lifecycle_bar import LifecycleBar
 from cloudroute_desk.views.editor.record_form import RecordForm
 from cloudroute_desk.views.elided_label import ElidedLabel
-from cloudroute_desk.views.tasks import spawn
 from cloudroute_desk.views.theme import status_colors
+
+EXPORT_NEEDS_FIXES = "Fix the errors first: an exported request must pass Partner Central's checks."
+SHARED_DRAFTS = (
+    "Another CloudRoute Desk on this computer uses the same drafts file: both keep their "
+    "edits, and the later save of a record wins."
+)
+EDITOR_PANE = "editor"
+"""The initiator name on this pane's writes."""
+RECORD_KINDS = (
+    ChangeKind.RECORDS_ADDED,
+    ChangeKind.RECORD_FIELDS,
+    ChangeKind.RECORD_FIGURES,
+    ChangeKind.RECORD_STATES,
+)
+
+
+def _unless(
+    expected: type[BaseException] | tuple[type[BaseException], ...],
+    handle: Callable[[BaseException], None],
+) -> Callable[[BaseException], None]:
+    """An error handler for the ``expected`` refusals; anything else goes to the app's one
+    handler for unexpected errors."""
+
+    def on_error(error: BaseException) -> None:
+        if not isinstance(error, expected):
+            raise error
+        handle(error)
+
+    return on_error
 
 
 class RecordEditorPane(QWidget):
     changes_made = Signal(object)
     record_opened = Signal(int)
     """Emitted with the record id once a record (and any restored draft) is on screen."""
+    exported = Signal(str)
+    """The path a CreateOpportunity request was just written to."""
 
     def __init__(
         self,
@@ -67,8 +101,10 @@ class RecordEditorPane(QWidget):
     ) -> None:
         super().__init__(parent)
         self.executor = executor
+        self._jobs = DbJobs(executor, self)
         self.draft_store = draft_store
-        self.admin = admin or getpass.getuser()
+        self._told_shared = False
+        self.admin = acting_admin(admin)
         self.inquiry_id: int | None = None
         self.opened: OpenedRecord | None = None
         self.conflict_dialog: ConflictDialog | None = None
@@ -193,9 +229,12 @@ class RecordEditorPane(QWidget):
         self.inquiry_id = inquiry_id
         self.autosave.stop()
         self._show_record(None)
-        spawn(self._load_list(select=None))
+        self._load_list(select=None)
 
     def apply_changes(self, changes: Changes) -> None:
+        """Reload the record list when the shown inquiry or its records changed, and the open
+        record's cross-record rules when its sibling records did; skip this pane's echo (its
+        own writes already show)."""
         if self.opened is not None and self.autosave.identity != drafts.database_identity(
             self.executor.database
         ):
@@ -203,40 +242,67 @@ class RecordEditorPane(QWidget):
             self.autosave.stop()
             self.inquiry_id = None
             self._show_record(None)
-            spawn(self._load_list(select=None))
+            self._load_list(select=None)
             return
-        if changes.records or changes.queue:
-            spawn(self._load_list(select=self.opened.record_id if self.opened else None))
-        if changes.records and self.opened is not None:
-            spawn(self._refresh_context(self.opened.record_id))
+        shown = self.inquiry_id
+        if changes.echoes(EDITOR_PANE) or shown is None or not changes.inquiries.touches(shown):
+            return
+        self._load_list(select=self.opened.record_id if self.opened else None)
+        if self.opened is not None and changes.has(*RECORD_KINDS):
+            self._refresh_context(self.opened.record_id)
 
-    async def _refresh_context(self, record_id: int) -> None:
+    def _refresh_context(self, record_id: int) -> None:
         """Cross-record rules (ceiling, competing partner) follow the other records."""
-        try:
-            context = await self.executor.run(lambda db: records.validation_context(db, record_id))
-        except RecordError:
-            return
-        if self.opened is not None and self.opened.record_id == record_id:
-            self.form.set_context(context)
 
-    async def _load_list(self, select: int | None) -> None:
+        def show(context: ValidationContext) -> None:
+            if self.opened is not None and self.opened.record_id == record_id:
+                self.form.set_context(context)
+
+        self._jobs.run(
+            lambda db: records.validation_context(db, record_id),
+            on_done=show,
+            on_error=_unless(RecordError, lambda _error: None),
+            key="context",
+        )
+
+    def _load_list(self, select: int | None, then: Callable[[], None] | None = None) -> None:
+        """Read the inquiry's records, select ``select`` (or the first), then ``then()``."""
         inquiry_id = self.inquiry_id
         if inquiry_id is None:
+            self._jobs.cancel("list")
             self.records_model.set_items(())
             self.title_label.setText("No inquiry selected")
             self._update_buttons()
+            if then is not None:
+                then()
             return
-        items = await self.executor.run(lambda db: records.list_records(db, inquiry_id))
-        if inquiry_id != self.inquiry_id:
-            return
+        self._jobs.run(
+            lambda db: (records.list_records(db, inquiry_id), records.pools_wanted(db, inquiry_id)),
+            on_done=lambda loaded: self._on_list_loaded(inquiry_id, select, *loaded, then),
+            key="list",
+        )
+
+    def _on_list_loaded(
+        self,
+        inquiry_id: int,
+        select: int | None,
+        items: tuple[RecordItem, ...],
+        pools_wanted: tuple[Pool, ...],
+        then: Callable[[], None] | None,
+    ) -> None:
         with QSignalBlocker(self.records_view.selectionModel()):
             self.records_model.set_items(items)
+        pool = records.suggested_pool(pools_wanted, items)
+        if pool is not None:
+            self.pool_combo.setCurrentIndex(max(self.pool_combo.findData(pool.value), 0))
         self.title_label.setText(f"Inquiry {inquiry_id}: {len(items)} ACE record(s)")
         wanted = select if select is not None else (items[0].summary.id if items else None)
         row = self.records_model.row_of(wanted) if wanted is not None else None
         if row is not None:
             self.records_view.selectRow(row)  # opens it unless it is already open
         self._update_buttons()
+        if then is not None:
+            then()
 
     def _on_records_selection_changed(self, selected: QItemSelection, _: QItemSelection) -> None:
         indexes = selected.indexes()
@@ -249,35 +315,31 @@ class RecordEditorPane(QWidget):
 
     def open_record(self, record_id: int) -> None:
         self.autosave.stop()
-        spawn(self._open(record_id))
+        self._jobs.run(
+            lambda db: records.open_record(db, record_id),
+            on_done=self._on_record_opened,
+            on_error=_unless(RecordError, self._show_refusal),
+            key="open",
+        )
 
-    async def _open(self, record_id: int) -> None:
-        try:
-            opened = await self.executor.run(lambda db: records.open_record(db, record_id))
-        except RecordError as error:
-            self.banner.show_message(str(error))
-            return
+    def _show_refusal(self, error: BaseException) -> None:
+        self.banner.show_message(str(error))
+
+    def _on_record_opened(self, opened: OpenedRecord) -> None:
+        record_id = opened.record_id
         identity = drafts.database_identity(self.executor.database)
-        draft = drafts.read_draft(self.draft_store, identity, record_id)
+        restore = drafts.restore_draft(self.draft_store, identity, opened)
         self._show_record(opened)
-        if draft is not None and draft.form == opened.form:
-            drafts.discard_draft(self.draft_store, identity, record_id)
-            draft = None
-        if draft is not None and opened.editable:
-            self.form.set_form(draft.form)
-            self.banner.show_message(
-                f"Restored unsaved changes from {draft.saved_at:%Y-%m-%d %H:%M:%S} UTC.",
-                revert=True,
-            )
-            self.autosave.start(identity, record_id, draft.base_version, draft.text)
-        else:
-            if draft is not None:
-                self.banner.show_message(
-                    f"Your local changes from {draft.saved_at:%Y-%m-%d %H:%M} UTC were not "
-                    f"saved: the record is now {opened.summary.state.value}.",
-                    revert=True,
-                )
-            self.autosave.start(identity, record_id, opened.version, None)
+        if restore.unreadable is not None:
+            self.save_status.setText(restore.unreadable)
+        if self.draft_store.shared and not self._told_shared:
+            self._told_shared = True
+            self.banner.show_message(SHARED_DRAFTS)
+        if restore.form is not None:
+            self.form.set_form(restore.form)
+        if restore.message is not None:
+            self.banner.show_message(restore.message, revert=True)
+        self.autosave.start(identity, record_id, restore.base_version, restore.pending_text)
         self.record_opened.emit(record_id)
 
     def _show_record(self, opened: OpenedRecord | None) -> None:
@@ -287,6 +349,8 @@ class RecordEditorPane(QWidget):
         if opened is None:
             self.history_list.clear()
             self.form.set_context(None)
+            # An empty form, not the last record's values, when nothing is open.
+            self.form.set_form(AceForm())
             self.form.setEnabled(False)
             self.lifecycle.set_record(None, has_errors=False)
             self._update_buttons()
@@ -328,21 +392,17 @@ class RecordEditorPane(QWidget):
     def _on_new_button_clicked(self) -> None:
         if self.inquiry_id is None:
             return
-        spawn(self._create(self.inquiry_id, Pool(self.pool_combo.currentData())))
+        inquiry_id, pool, admin = self.inquiry_id, Pool(self.pool_combo.currentData()), self.admin
+        self._jobs.run(
+            lambda db: records.create_record(db, inquiry_id, pool, admin),
+            on_done=lambda created: self._on_record_created(*created),
+            on_error=_unless(RecordError, self._show_refusal),
+        )
 
-    async def _create(self, inquiry_id: int, pool: Pool) -> None:
-        admin = self.admin
-        try:
-            opened, changes = await self.executor.run(
-                lambda db: records.create_record(db, inquiry_id, pool, admin)
-            )
-        except RecordError as error:
-            self.banner.show_message(str(error))
-            return
+    def _on_record_created(self, opened: OpenedRecord, changes: Changes) -> None:
         self.autosave.stop()
         self.opened = None
-        await self._load_list(select=opened.record_id)
-        self.changes_made.emit(changes)
+        self._load_list(select=opened.record_id, then=lambda: self._emit_own(changes))
 
     def _on_revert_clicked(self) -> None:
         if self.opened is None:
@@ -351,42 +411,72 @@ class RecordEditorPane(QWidget):
         self.autosave.discard()
         self.autosave.stop()
         self.opened = None
-        spawn(self._open(record_id))
+        self.open_record(record_id)
 
     def _on_export_button_clicked(self) -> None:
         if self.opened is None:
             return
         self.form.validate_now()
         if self.form.has_errors():
-            self.banner.show_message(
-                "Fix the errors first: an exported request must pass Partner Central's checks."
-            )
+            self.banner.show_message(EXPORT_NEEDS_FIXES)
             return
         path = self.ask_export_path(f"ace-record-{self.opened.record_id}.json")
         if not path:
             return
-        # The same saved version always exports with the same idempotency key, as the CLI does.
-        token = client_token(self.opened.record_id, self.autosave.version)
-        payload = ace_export.to_create_opportunity(self.form.form, client_token=token)
-        try:
-            Path(path).write_text(json.dumps(payload, indent=2, ensure_ascii=False), "utf-8")
-        except OSError as error:
-            self.banner.show_message(f"Could not write {path}: {error.strerror or error}.")
+        self._export(self.opened.record_id, self.form.form, Path(path))
+
+    def _export(self, record_id: int, form: AceForm, path: Path) -> None:
+        """Export what is on screen, saved or not, through the command line's own service."""
+
+        def job(database: Database) -> ace_export_service.ExportResult:
+            result = ace_export_service.export_record(database, record_id, form=form)
+            if result.payload is not None:
+                ace_export_service.write_request(result.payload, path)
+            return result
+
+        self._jobs.run(
+            job,
+            on_done=lambda result: self._on_exported(result, path),
+            on_error=_unless((OSError, RecordError), lambda e: self._on_export_failed(e, path)),
+        )
+
+    def _on_exported(self, result: ace_export_service.ExportResult, path: Path) -> None:
+        if not result.ok:
+            self.banner.show_message(EXPORT_NEEDS_FIXES)
             return
         self.save_status.setText(f"Exported CreateOpportunity request to {path}")
+        self.exported.emit(str(path))
+
+    def _on_export_failed(self, error: BaseException, path: Path) -> None:
+        if isinstance(error, OSError):
+            self.banner.show_message(f"Could not write {path}: {error.strerror or error}.")
+        else:
+            self._show_refusal(error)
 
     def ask_export_path(self, suggested: str) -> str:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export to Partner Central", suggested, "JSON (*.json)"
+            self, "Export to Partner Central", file_dialogs.start_path(suggested), "JSON (*.json)"
         )
-        return path
+        return file_dialogs.chosen(path)
 
     # ---- autosave outcomes -----------------------------------------------------------------
 
     def _on_autosave_synced(self, outcome: drafts.SyncOutcome) -> None:
         if self.banner.offers_action():
             self.banner.hide()
-        self.changes_made.emit(outcome.changes)
+        # This editor shows what it saved: update its list row instead of reading it back.
+        row = self.records_model.row_of(self.autosave.record_id or -1)
+        if row is not None:
+            item = self.records_model.item(row)
+            self.records_model.replace_item(
+                records.saved_item(
+                    item, outcome.form, outcome.version, outcome.updated_at, self.admin
+                )
+            )
+        self._emit_own(outcome.changes)
+
+    def _emit_own(self, changes: Changes) -> None:
+        self.changes_made.emit(changes.made_in(EDITOR_PANE))
 
     def _on_autosave_conflicted(self, conflict: EditConflict) -> None:
         self.banner.show_message(f"{conflict} Your changes are kept locally.", resolve=True)
@@ -426,30 +516,44 @@ class RecordEditorPane(QWidget):
             return
         if state in (RecordState.APPROVED, RecordState.DOWNGRADED):
             dialog = AwardDialog(self.opened.summary, state, self)
-            dialog.accepted.connect(lambda: spawn(self._transition(state, dialog.award())))
+            dialog.accepted.connect(lambda: self._transition(state, dialog.award()))
             self.award_dialog = dialog
             dialog.open()
             return
-        spawn(self._transition(state, None))
+        self._transition(state, None)
 
-    async def _transition(self, state: RecordState, award: records.Award | None) -> None:
+    def _transition(self, state: RecordState, award: Award | None) -> None:
+        """Push pending edits first (a draft must be in the database before it moves on)."""
         opened = self.opened
         if opened is None:
             return
-        if opened.editable and not await self.autosave.sync_now():
-            self.banner.show_message("Save your changes to the database before changing the state.")
-            return
-        record_id, version, admin = opened.record_id, self.autosave.version, self.admin
         if not opened.editable:
-            version = opened.version
-        try:
-            result = await self.executor.run(
-                lambda db: records.transition(db, record_id, state, version, admin, award=award)
-            )
-        except RecordError as error:
-            self.banner.show_message(str(error))
+            self._run_transition(opened, opened.version, state, award)
             return
+
+        def synced(ok: bool) -> None:
+            if self.opened is not opened:
+                return  # another record was opened meanwhile
+            if not ok:
+                self.banner.show_message(
+                    "Save your changes to the database before changing the state."
+                )
+                return
+            self._run_transition(opened, self.autosave.version, state, award)
+
+        self.autosave.sync_now(synced)
+
+    def _run_transition(
+        self, opened: OpenedRecord, version: int, state: RecordState, award: Award | None
+    ) -> None:
+        record_id, admin = opened.record_id, self.admin
+        self._jobs.run(
+            lambda db: records.transition(db, record_id, state, version, admin, award=award),
+            on_done=lambda result: self._on_transitioned(record_id, result),
+            on_error=_unless(RecordError, self._show_refusal),
+        )
+
+    def _on_transitioned(self, record_id: int, result: records.TransitionResult) -> None:
         self.autosave.stop()
         self.opened = None
-        await self._load_list(select=record_id)
-        self.changes_made.emit(result.changes)
+        self._load_list(select=record_id, then=lambda: self._emit_own(result.changes))

@@ -38,6 +38,8 @@ class _Row:
     spec: FieldSpec
     editor: FieldEditor
     message: QLabel
+    second_message: QLabel
+    """The warnings of a field that also has errors (``message`` then holds the errors)."""
     outline: _Outline
     severity: Severity | None = None
 
@@ -89,11 +91,8 @@ class RecordForm(QScrollArea):
         editor = spec.make()
         editor.widget.setObjectName(f"field:{spec.path}")
         editor.widget.setAccessibleName(spec.label)
-        message = QLabel()
-        message.setTextFormat(Qt.TextFormat.PlainText)
-        message.setWordWrap(True)
-        message.setObjectName(f"message:{spec.path}")
-        message.hide()
+        message = _message_label(f"message:{spec.path}")
+        second_message = _message_label(f"warning:{spec.path}")
         cell = QWidget()
         form = QFormLayout(cell)
         form.setContentsMargins(0, 0, 0, 0)
@@ -103,7 +102,8 @@ class RecordForm(QScrollArea):
         outline = _Outline(editor.widget)
         form.addRow(label, outline)
         form.addRow(message)
-        self._rows[spec.path] = _Row(spec, editor, message, outline)
+        form.addRow(second_message)
+        self._rows[spec.path] = _Row(spec, editor, message, second_message, outline)
         editor.edited.connect(lambda path=spec.path: self._on_editor_edited(path))
         return cell
 
@@ -125,6 +125,10 @@ class RecordForm(QScrollArea):
 
     def message_label(self, path: str) -> QLabel:
         return self._rows[path].message
+
+    def warning_label(self, path: str) -> QLabel:
+        """The amber warnings of a field that also has errors (shown under them)."""
+        return self._rows[path].second_message
 
     def set_context(self, context: ValidationContext | None) -> None:
         self._context = context
@@ -158,6 +162,8 @@ class RecordForm(QScrollArea):
             return
         if path == "pool":
             self._show_pool_sections()
+            # The generated title follows the pool (AceForm.with_value): show it.
+            self._rows["title"].editor.set_value(self._form.title)
         self.form_edited.emit(self._form)
         self.schedule_validation()
 
@@ -168,6 +174,11 @@ class RecordForm(QScrollArea):
 
     def schedule_validation(self) -> None:
         self._validate_timer.start()
+
+    @property
+    def validation_pending(self) -> bool:
+        """True while an edit waits for the debounced validation."""
+        return self._validate_timer.isActive()
 
     def validate_now(self) -> None:
         self._validate_timer.stop()
@@ -184,18 +195,15 @@ class RecordForm(QScrollArea):
                 by_row.setdefault(owner, []).append(finding)
         colors = status_colors(self.palette())
         for path, row in self._rows.items():
-            found = sorted(by_row.get(path, []), key=lambda f: not f.is_error)
-            severity = found[0].severity if found else None
-            if not found:
-                row.message.hide()
-                row.message.clear()
-            else:
-                row.message.setText("\n".join(f.message for f in found))
-                color = colors["error" if severity is Severity.ERROR else "warning"]
-                palette = row.message.palette()
-                palette.setColor(QPalette.ColorRole.WindowText, color)
-                row.message.setPalette(palette)
-                row.message.show()
+            found = by_row.get(path, [])
+            errors = [f.message for f in found if f.is_error]
+            warnings = [f.message for f in found if not f.is_error]
+            severity = Severity.ERROR if errors else (Severity.WARNING if warnings else None)
+            # Each message in its own severity's colour: red errors first, amber warnings
+            # under them (in the second label when the field has both).
+            first, second = (errors, warnings) if errors else (warnings, [])
+            _show_message(row.message, first, colors["error" if errors else "warning"])
+            _show_message(row.second_message, second, colors["warning"])
             if severity != row.severity:
                 row.severity = severity
                 row.outline.set_severity(severity, colors)
@@ -224,6 +232,27 @@ class RecordForm(QScrollArea):
         self.ensureWidgetVisible(target)
         target.setFocus()
         return True
+
+
+def _show_message(label: QLabel, messages: list[str], color: QColor) -> None:
+    if not messages:
+        label.hide()
+        label.clear()
+        return
+    label.setText("\n".join(messages))
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, color)
+    label.setPalette(palette)
+    label.show()
+
+
+def _message_label(name: str) -> QLabel:
+    message = QLabel()
+    message.setTextFormat(Qt.TextFormat.PlainText)
+    message.setWordWrap(True)
+    message.setObjectName(name)
+    message.hide()
+    return message
 
 
 def _plain(value: object) -> object:

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.routing.batch import BatchItem, BatchSuggestion
 from cloudroute_desk.models.batch_preview_model import BatchColumn, BatchPreviewModel
-from cloudroute_desk.models.partner_ranking_model import money
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services import assignment as assignment_service
 from cloudroute_desk.services.assignment import BatchResult
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.views.partners.background import JobRunner
 
 
 class _Progress(QObject):
@@ -67,7 +67,7 @@ class BatchSuggestDialog(QDialog):
     def __init__(self, executor: DbExecutor, admin: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Suggest partners for all new inquiries")
-        self._jobs = JobRunner(executor, self)
+        self._jobs = DbJobs(executor, self)
         self._admin = admin
         self._cancel = threading.Event()
         self._running = False
@@ -153,8 +153,8 @@ class BatchSuggestDialog(QDialog):
             lambda db: assignment_service.suggest_batch(
                 db, progress=report, cancelled=cancel.is_set
             ),
-            self._on_suggested,
-            self._on_failed,
+            on_done=self._on_suggested,
+            on_error=self._on_failed,
         )
 
     def cancel(self) -> None:
@@ -201,8 +201,8 @@ class BatchSuggestDialog(QDialog):
         self.summary_label.setText(f"Assigning {len(items)} inquiries…")
         self._jobs.run(
             lambda db: assignment_service.accept_batch(db, items, admin, progress=report),
-            self._on_batch_accepted,
-            self._on_failed,
+            on_done=self._on_batch_accepted,
+            on_error=self._on_failed,
         )
 
     def _on_batch_accepted(self, result: BatchResult) -> None:
@@ -213,8 +213,15 @@ class BatchSuggestDialog(QDialog):
             lines += [f"  #{loss.inquiry_id}: {loss.message}" for loss in result.lost[:20]]
             if len(result.lost) > 20:
                 lines.append(f"  … and {len(result.lost) - 20} more")
+        # The suggestions not accepted stay, to accept later or leave; only the decided go.
+        self.model.remove_inquiries(
+            {item.inquiry_id for item in result.assigned}
+            | {loss.inquiry_id for loss in result.lost}
+        )
+        if self.model.rowCount():
+            left = self.model.rowCount()
+            lines.append(f"{left} suggestion{'' if left == 1 else 's'} left to review.")
         self.summary_label.setText("\n".join(lines))
-        self.model.set_suggestion(None)
         self.batch_accepted.emit(result)
         self.changes_made.emit(result.changes)
 

@@ -37,9 +37,9 @@ from cloudroute_desk.domain.catalog import (
 )
 from cloudroute_desk.domain.entities import Contact, Partner
 from cloudroute_desk.domain.partner_rules import CAPACITY_MAX, NAME_MAX, partner_problems
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services import partners as partner_service
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.views.partners.background import JobRunner
 
 
 class _Choices(QGroupBox):
@@ -80,7 +80,7 @@ class PartnerDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._jobs = JobRunner(executor, self)
+        self._jobs = DbJobs(executor, self)
         self._admin = admin
         self._original = partner
         self.setWindowTitle(f"Edit partner — {partner.name}" if partner else "New partner")
@@ -241,14 +241,14 @@ class PartnerDialog(QDialog):
         if partner.id is None:
             self._jobs.run(
                 lambda db: partner_service.create_partner(db, partner, admin),
-                self._on_saved,
-                self._on_save_failed,
+                on_done=self._on_saved,
+                on_error=self._on_save_failed,
             )
         else:
             self._jobs.run(
                 lambda db: partner_service.update_partner(db, partner, admin),
-                self._on_saved,
-                self._on_save_failed,
+                on_done=self._on_saved,
+                on_error=self._on_save_failed,
             )
 
     def _on_saved(self, saved: partner_service.PartnerSaved) -> None:

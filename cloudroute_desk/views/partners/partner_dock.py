@@ -11,11 +11,11 @@ from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMenuBar, QMessageBox
 
 from cloudroute_desk.domain.entities import Partner
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services import partners as partner_service
 from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.assignment_controller import AssignmentController
-from cloudroute_desk.views.partners.background import JobRunner
 from cloudroute_desk.views.partners.batch_dialog import BatchSuggestDialog
 from cloudroute_desk.views.partners.partner_dialog import PartnerDialog
 from cloudroute_desk.views.partners.partner_pane import PartnerPane
@@ -35,11 +35,13 @@ class PartnerDock(QObject):
         self._executor = executor
         self._admin = admin
         self._apply_changes = apply_changes
-        self._jobs = JobRunner(executor, self)
+        self._jobs = DbJobs(executor, self)
         self._batch: BatchSuggestDialog | None = None
 
         self.pane = PartnerPane(executor, window)
-        self.controller = AssignmentController(executor, undo_stack, admin, window)
+        self.controller = AssignmentController(
+            executor, undo_stack, admin, window, shown_routing=self.pane.current_routing
+        )
         self.controller.changes_made.connect(apply_changes)
         self.controller.status_reported.connect(
             lambda text: window.statusBar().showMessage(text, 8000)
@@ -97,8 +99,8 @@ class PartnerDock(QObject):
     def edit_partner(self, partner_id: int) -> None:
         self._jobs.run(
             lambda db: partner_service.get_partner(db, partner_id),
-            self._open_existing,
-            self._on_failed,
+            on_done=self._open_existing,
+            on_error=self._on_failed,
         )
 
     def _open_existing(self, partner: Partner) -> None:
@@ -109,7 +111,9 @@ class PartnerDock(QObject):
         if selected:
             self.edit_partner(selected[0])
             return
-        self._jobs.run(partner_service.list_partners, self._choose_partner, self._on_failed)
+        self._jobs.run(
+            partner_service.list_partners, on_done=self._choose_partner, on_error=self._on_failed
+        )
 
     def _choose_partner(self, partners: list[Partner]) -> None:
         if not partners:

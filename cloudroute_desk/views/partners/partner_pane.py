@@ -8,8 +8,6 @@ to assign them; the pane's actions (Ctrl+Return, context menu) ask for the same 
 
 from __future__ import annotations
 
-import itertools
-
 from PySide6.QtCore import QItemSelection, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QDrag, QKeySequence
 from PySide6.QtWidgets import (
@@ -26,13 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
+from cloudroute_desk.domain.catalog import end_reason_label
+from cloudroute_desk.domain.formatting import THRESHOLD_LABEL
 from cloudroute_desk.domain.routing.values import ExcludedPartner, RankedPartner
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_ranking_model import Column, PartnerRankingModel
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.assignment_plan import InquiryRouting, load_routing
+from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.views.partners.assignment_controller import InquiryRouting, load_routing
-from cloudroute_desk.views.partners.background import JobRunner
 from cloudroute_desk.views.partners.compare_dialog import MAX_COMPARED, MIN_COMPARED, CompareDialog
 from cloudroute_desk.views.partners.why_view import WhyView
 from cloudroute_desk.views.theme import status_colors
@@ -41,14 +40,22 @@ SHOWN_LIMIT = 200
 """The pane lists the best 200 ranked partners (every excluded one on demand); nobody reads
 further, and 10,000 pydantic rows per selection would cost more than the ranking itself."""
 
-END_REASONS = {"did_not_connect": "did not connect", "undo": "undone"}
-
 
 def _plain(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     return label
+
+
+RANKING_JOB = "ranking"
+RANKING_INPUTS = (
+    ChangeKind.ASSIGNMENTS,
+    ChangeKind.PARTNERS,
+    ChangeKind.RECORD_STATES,
+    ChangeKind.RECORDS_ADDED,
+)
+"""Changes anywhere that can move any inquiry's ranking."""
 
 
 class PartnerTable(QTableView):
@@ -86,13 +93,14 @@ class PartnerPane(QWidget):
 
     def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._jobs = JobRunner(executor, self)
-        self._generation = itertools.count(1)
-        self._wanted = 0
+        self._jobs = DbJobs(executor, self)
         self._inquiry_id: int | None = None
         self._routing: InquiryRouting | None = None
+        self._ranking = False
+        """A ranking is on its way: the one on screen is about to be replaced."""
         self._compare: CompareDialog | None = None
         self._columns_fitted = False
+        self._shown_inquiry_id: int | None = None
         self.shown_limit: int | None = SHOWN_LIMIT
         self.model = PartnerRankingModel(self)
         self._build()
@@ -153,9 +161,12 @@ class PartnerPane(QWidget):
         ):
             button = QToolButton()
             button.setDefaultAction(action)
+            button.setAccessibleName(action.text())
             tools.addWidget(button)
 
         self.table = PartnerTable()
+        self.table.setAccessibleName("Partners ranked for the inquiry")
+        self.table.setTabKeyNavigation(False)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -224,35 +235,50 @@ class PartnerPane(QWidget):
     def routing(self) -> InquiryRouting | None:
         return self._routing
 
+    def current_routing(self, inquiry_id: int) -> InquiryRouting | None:
+        """The routing on screen for ``inquiry_id`` when no newer one is on its way (what an
+        assignment from this pane is judged on), else None."""
+        routing = self._routing
+        if routing is None or routing.ranking.inquiry_id != inquiry_id:
+            return None
+        return None if self._ranking else routing
+
     def set_inquiry(self, inquiry_id: int | None) -> None:
         """Show ``inquiry_id``'s ranking (ranked off the GUI thread); None clears the pane."""
         self._inquiry_id = inquiry_id
-        generation = next(self._generation)
-        self._wanted = generation
         if inquiry_id is None:
+            self._jobs.cancel(RANKING_JOB)
+            self._ranking = False
             self._show(None)
             return
         self.header_label.setText(f"Inquiry #{inquiry_id}: ranking…")
+        self._ranking = True
         limit = self.shown_limit
         self._jobs.run(
             lambda db: load_routing(db, inquiry_id, limit=limit),
-            lambda routing: self._on_routing_loaded(generation, routing),
-            lambda error: self._on_routing_failed(generation, error),
+            on_done=self._on_routing_loaded,
+            on_error=self._on_routing_failed,
+            key=RANKING_JOB,  # the admin may have moved on to another inquiry meanwhile
         )
 
     def apply_changes(self, changes: Changes) -> None:
-        if (changes.ranking or changes.partners or changes.queue) and self._inquiry_id is not None:
-            self.set_inquiry(self._inquiry_id)
+        """Re-rank when an input of the score changed: partners, their loads, the routing
+        index (decided records), competing records, or this inquiry itself."""
+        shown = self._inquiry_id
+        if shown is None:
+            return
+        if changes.has(*RANKING_INPUTS) or (
+            changes.has(ChangeKind.INQUIRY_STATUS) and changes.inquiries.touches(shown)
+        ):
+            self.set_inquiry(shown)
 
-    def _on_routing_loaded(self, generation: int, routing: InquiryRouting) -> None:
-        if generation != self._wanted:
-            return  # the admin has moved on to another inquiry
+    def _on_routing_loaded(self, routing: InquiryRouting) -> None:
+        self._ranking = False
         self._show(routing)
         self.ranking_shown.emit(routing.ranking.inquiry_id)
 
-    def _on_routing_failed(self, generation: int, error: BaseException) -> None:
-        if generation != self._wanted:
-            return
+    def _on_routing_failed(self, error: BaseException) -> None:
+        self._ranking = False
         self._show(None)
         self.header_label.setText(f"Cannot rank inquiry #{self._inquiry_id}: {error}")
         self.ranking_failed.emit(str(error))
@@ -273,10 +299,14 @@ class PartnerPane(QWidget):
                 f"Inquiry #{ranking.inquiry_id}: {total} ranked{shown}, "
                 f"{len(ranking.excluded)} excluded · index as of "
                 f"{ranking.as_of:%Y-%m-%d %H:%M} UTC"
+                + (
+                    " · from the last refresh (cannot refresh now)"
+                    if ranking.from_last_refresh
+                    else ""
+                )
             )
-            threshold = f"{CLOSE_RATE_THRESHOLD * 100:.0f} %"
             self.banner_label.setText(
-                f"No partner is above the {threshold} close-rate threshold for this profile: "
+                f"No partner is above the {THRESHOLD_LABEL} close-rate threshold for this profile: "
                 "below-threshold partners are ranked by expected credit instead, and assigning "
                 "one asks for confirmation."
             )
@@ -285,6 +315,11 @@ class PartnerPane(QWidget):
         if ranking is not None and ranking.ranked and not self._columns_fitted:
             self._fit_columns()
         self._reselect(selected)
+        shown_id = ranking.inquiry_id if ranking is not None else None
+        if shown_id != self._shown_inquiry_id:
+            # A new inquiry starts at #1, not where the last one was scrolled to.
+            self._shown_inquiry_id = shown_id
+            self.table.scrollToTop()
         self._on_selection_changed()
 
     def _fit_columns(self) -> None:
@@ -310,10 +345,7 @@ class PartnerPane(QWidget):
             return
         parts = []
         for entry in routing.history:
-            if entry.active:
-                state = "assigned now"
-            else:
-                state = END_REASONS.get(entry.end_reason or "", entry.end_reason or "ended")
+            state = "assigned now" if entry.active else end_reason_label(entry.end_reason)
             parts.append(
                 f"{entry.partner_name} — {state} (by {entry.assigned_by}, "
                 f"{entry.assigned_at:%Y-%m-%d %H:%M})"

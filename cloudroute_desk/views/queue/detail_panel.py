@@ -23,21 +23,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import (
     INQUIRY_STATUS_LABELS,
     POOLS,
     RECORD_STATE_LABELS,
+    end_reason_label,
 )
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Contact
+from cloudroute_desk.domain.formatting import NO_VALUE, money
 from cloudroute_desk.domain.queue_filter import sla_deadline, sla_view
-from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_mime import decode_partner_drag
 from cloudroute_desk.services import queue as queue_service
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.failures import failure_sentence
 from cloudroute_desk.services.queue import InquiryDetail
 from cloudroute_desk.views.queue.status_actions import StatusActions
+
+DETAIL_JOB = "detail"
+SHOWN_KINDS = (
+    ChangeKind.INQUIRY_STATUS,
+    ChangeKind.ASSIGNMENTS,
+    ChangeKind.RECORDS_ADDED,
+    ChangeKind.RECORD_FIGURES,
+    ChangeKind.RECORD_STATES,
+)
 
 
 def plain_label(text: str, parent: QWidget | None = None) -> QLabel:
@@ -51,12 +64,12 @@ def plain_label(text: str, parent: QWidget | None = None) -> QLabel:
 
 
 def _when(moment: datetime | None) -> str:
-    return "—" if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
+    return NO_VALUE if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def _contact(contact: Contact) -> str:
     parts = [contact.name, contact.title, contact.email, contact.phone]
-    return "\n".join(p for p in parts if p) or "—"
+    return "\n".join(p for p in parts if p) or NO_VALUE
 
 
 class InquiryDetailPanel(QWidget):
@@ -68,10 +81,8 @@ class InquiryDetailPanel(QWidget):
 
     def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._executor = executor
-        self._relay = FutureRelay(self)
+        self._jobs = DbJobs(executor, self)
         self._inquiry_id: int | None = None
-        self._request = 0
         self._detail: InquiryDetail | None = None
         self.setAcceptDrops(True)
         self.setObjectName("inquiryDetailPanel")
@@ -106,26 +117,24 @@ class InquiryDetailPanel(QWidget):
 
     def show_inquiry(self, inquiry_id: int | None) -> None:
         self._inquiry_id = inquiry_id
-        self._request += 1
-        request = self._request
         if inquiry_id is None:
+            self._jobs.cancel(DETAIL_JOB)
             self.status_actions.set_inquiry(None, None)
             self._detail = None
             self._show_message("Select an inquiry to see its details.")
             return
 
-        def job(database: object) -> InquiryDetail | None:
-            return queue_service.inquiry_detail(database, inquiry_id)  # type: ignore[arg-type]
+        def job(database: Database) -> InquiryDetail | None:
+            return queue_service.inquiry_detail(database, inquiry_id)
 
-        self._relay.watch(
-            self._executor.submit(job),
-            lambda detail: self._on_detail(request, detail),
-            lambda error: self._on_error(request, error),
-        )
+        self._jobs.run(job, on_done=self._on_detail, on_error=self._on_error, key=DETAIL_JOB)
 
     def apply_changes(self, changes: Changes) -> None:
-        if (changes.queue or changes.records) and self._inquiry_id is not None:
-            self.show_inquiry(self._inquiry_id)
+        """Reload when something the panel shows about its inquiry changed (its status,
+        routing history, or its records' pools, amounts and states; not a draft's text)."""
+        shown = self._inquiry_id
+        if shown is not None and changes.inquiries.touches(shown) and changes.has(*SHOWN_KINDS):
+            self.show_inquiry(shown)
 
     # Drops ---------------------------------------------------------------------------------
 
@@ -151,9 +160,7 @@ class InquiryDetailPanel(QWidget):
 
     # Rendering -----------------------------------------------------------------------------
 
-    def _on_detail(self, request: int, detail: InquiryDetail | None) -> None:
-        if request != self._request:
-            return
+    def _on_detail(self, detail: InquiryDetail | None) -> None:
         self._detail = detail
         inquiry = detail.inquiry if detail is not None else None
         self.status_actions.set_inquiry(
@@ -167,9 +174,8 @@ class InquiryDetailPanel(QWidget):
             self._render(detail)
         self.detail_loaded.emit()
 
-    def _on_error(self, request: int, error: BaseException) -> None:
-        if request == self._request:
-            self._show_message(f"Could not load the inquiry: {error}")
+    def _on_error(self, error: BaseException) -> None:
+        self._show_message(f"Could not load the inquiry: {failure_sentence(error)}")
 
     def _show_message(self, text: str) -> None:
         holder = QWidget()
@@ -200,26 +206,28 @@ class InquiryDetailPanel(QWidget):
         for label, value in (
             ("Website", inquiry.website),
             ("Funding stage", inquiry.funding_stage.value),
-            ("Last round", inquiry.last_round or "—"),
-            ("Lead investor", inquiry.lead_investor or "—"),
+            ("Last round", inquiry.last_round or NO_VALUE),
+            ("Lead investor", inquiry.lead_investor or NO_VALUE),
             ("Region", inquiry.region.value),
             ("Vertical", inquiry.vertical.value),
             ("Service profile", inquiry.service_profile.value),
             ("Engagement", inquiry.engagement_type.value),
-            ("Pools wanted", ", ".join(POOLS[p].label for p in inquiry.pools_wanted) or "—"),
+            ("Pools wanted", ", ".join(POOLS[p].label for p in inquiry.pools_wanted) or NO_VALUE),
             ("Team size", str(inquiry.team_size)),
             ("Current cloud", inquiry.current_cloud.value),
             ("Arrived", _when(inquiry.arrived_at)),
             ("Routing deadline", _when(sla_deadline(inquiry.arrived_at))),
-            ("Partner", detail.partner_name or "—"),
+            ("Partner", detail.partner_name or NO_VALUE),
             ("Assigned", _when(inquiry.assigned_at)),
-            ("External id", inquiry.external_id or "—"),
+            ("External id", inquiry.external_id or NO_VALUE),
         ):
             intake.addRow(label, plain_label(value))
 
-        spend = self._section(layout, f"Projected monthly spend: ${inquiry.monthly_spend_usd:,}")
+        spend = self._section(
+            layout, f"Projected monthly spend: {money(inquiry.monthly_spend_usd)}"
+        )
         for line in inquiry.spend:
-            spend.addRow(plain_label(line.service), plain_label(f"${line.monthly_usd:,}"))
+            spend.addRow(plain_label(line.service), plain_label(money(line.monthly_usd)))
         if not inquiry.spend:
             spend.addRow(plain_label("No spend lines."))
 
@@ -230,7 +238,7 @@ class InquiryDetailPanel(QWidget):
         history = self._section(layout, "Routing history")
         for entry in detail.assignments:
             state = "active" if entry.active else f"ended {_when(entry.ended_at)}"
-            reason = f" ({entry.end_reason})" if entry.end_reason else ""
+            reason = f" ({end_reason_label(entry.end_reason)})" if entry.end_reason else ""
             score = f" · score {entry.score:.2f}" if entry.score is not None else ""
             history.addRow(
                 plain_label(_when(entry.assigned_at)),
@@ -248,7 +256,7 @@ class InquiryDetailPanel(QWidget):
         records = self._section(layout, "ACE records")
         for record in detail.records:
             awarded = (
-                f", awarded ${record.amount_awarded_usd:,}"
+                f", awarded {money(record.amount_awarded_usd)}"
                 if record.amount_awarded_usd is not None
                 else ""
             )
@@ -257,7 +265,7 @@ class InquiryDetailPanel(QWidget):
                 plain_label(
                     f"{RECORD_STATE_LABELS[record.state]} · "
                     f"{detail.record_partner_names.get(record.partner_id, '')} · "
-                    f"requested ${record.amount_requested_usd:,}{awarded}"
+                    f"requested {money(record.amount_requested_usd)}{awarded}"
                 ),
             )
         if not detail.records:

@@ -9,8 +9,9 @@ from PySide6.QtCore import QObject, Signal
 
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.queue_filter import QueueFilter
-from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.failures import failure_sentence
 from cloudroute_desk.services.queue_export import CsvExport
 
 
@@ -23,8 +24,7 @@ class ExportRunner(QObject):
 
     def __init__(self, executor: DbExecutor, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._executor = executor
-        self._relay = FutureRelay(self)
+        self._jobs = DbJobs(executor, self)
         self._export: CsvExport | None = None
         self._out: TextIO | None = None
         self._path = ""
@@ -53,7 +53,7 @@ class ExportRunner(QObject):
     def _next(self) -> None:
         export = self._export
         assert export is not None
-        self._relay.watch(self._executor.submit(export.step), self._on_step, self._on_error)
+        self._jobs.run(export.step, on_done=self._on_step, on_error=self._on_error)
 
     def _on_step(self, done: bool) -> None:
         export = self._export
@@ -72,7 +72,7 @@ class ExportRunner(QObject):
 
     def _on_error(self, error: BaseException) -> None:
         self._close()
-        self.failed.emit(f"Export failed: {error}")
+        self.failed.emit(f"Export failed: {failure_sentence(error)}")
 
     def _close(self) -> None:
         if self._out is not None:

@@ -101,6 +101,8 @@ def _plain(values: Iterable[E]) -> dict[E, str]:
 class FilterBar(QWidget):
     filter_changed = Signal()
     """Any control changed; read ``queue_filter()``. Search typing is debounced."""
+    cleared = Signal()
+    """Clear filters was pressed (just before the resulting ``filter_changed``)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,7 +167,7 @@ class FilterBar(QWidget):
         self.date_to.dateChanged.connect(self._on_date_changed)
         self.search.textChanged.connect(self._on_search_text_changed)
         self.search.returnPressed.connect(self._on_search_return_pressed)
-        self.clear_button.clicked.connect(self.clear)
+        self.clear_button.clicked.connect(self._on_clear_button_clicked)
 
     def _choices(self) -> tuple[ChoiceButton, ...]:  # type: ignore[type-arg]
         return (
@@ -221,6 +223,10 @@ class FilterBar(QWidget):
 
     def clear(self) -> None:
         self.set_queue_filter(QueueFilter())
+
+    def _on_clear_button_clicked(self) -> None:
+        self.cleared.emit()
+        self.clear()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

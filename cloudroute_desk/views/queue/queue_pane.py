@@ -19,15 +19,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.clock import utcnow
-from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter
+from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter, SortKey
 from cloudroute_desk.models import inquiry_queue_model as qm
-from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.inquiry_queue_model import InquiryQueueModel
 from cloudroute_desk.services import queue as queue_service
-from cloudroute_desk.services.changes import Changes
+from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.queue import Located, QueueSummary
+from cloudroute_desk.views import file_dialogs
+from cloudroute_desk.views.queue.drop_notice import DropNotice
+from cloudroute_desk.views.queue.empty_state import EmptyQueue
 from cloudroute_desk.views.queue.export_runner import ExportRunner
 from cloudroute_desk.views.queue.filter_bar import FilterBar
 from cloudroute_desk.views.queue.queue_table_view import QueueTableView
@@ -65,14 +69,12 @@ class QueuePane(QWidget):
 
     def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._executor = executor
-        self._relay = FutureRelay(self)
+        self._jobs = DbJobs(executor, self)
         self._selected_id: int | None = None
         self._pending_row: int | None = None
         self._restore_top: int | None = None
         self._extra = QueueFilter()
         self._extra_description = ""
-        self._summary_request = 0
         self._totals: QueueSummary | None = None
         self._located: Located | None = None
 
@@ -87,6 +89,9 @@ class QueuePane(QWidget):
         self.request_chip = QToolButton(self)
         self.request_chip.setToolTip("Show the whole queue again")
         self.request_chip.setVisible(False)
+        self.drop_notice = DropNotice(self)
+        self.empty_state = EmptyQueue(self)
+        self.empty_state.hide()
         self.table = QueueTableView(self)
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(qm.COL_SLA, SlaDelegate(self.table))
@@ -128,7 +133,9 @@ class QueuePane(QWidget):
         layout.setContentsMargins(6, 6, 6, 0)
         layout.addLayout(top)
         layout.addWidget(self.filter_bar)
+        layout.addWidget(self.drop_notice)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_state, 1)
 
         self._sla_timer = QTimer(self)
         self._sla_timer.setInterval(SLA_TICK_MS)
@@ -139,6 +146,7 @@ class QueuePane(QWidget):
 
         self.filter_bar.filter_changed.connect(self._on_filter_bar_filter_changed)
         self.request_chip.clicked.connect(self._on_request_chip_clicked)
+        self.filter_bar.cleared.connect(self._forget_chart_request)
         self.model.first_rows_loaded.connect(self._on_model_first_rows_loaded)
         self.model.window_loaded.connect(self._on_model_window_loaded)
         self.model.rows_loaded.connect(self._on_model_rows_loaded)
@@ -175,9 +183,20 @@ class QueuePane(QWidget):
         self.filter_bar.set_queue_filter(wanted)
 
     def apply_changes(self, changes: Changes) -> None:
-        if changes.queue:
+        """Re-count after any inquiry's status moved; re-read the rows only when the change
+        can show on screen: a loaded row changed, rows were added, or the filter or sort
+        depends on status (a row elsewhere may move in or out)."""
+        if not changes.has(ChangeKind.INQUIRIES_ADDED, ChangeKind.INQUIRY_STATUS):
+            return
+        self._refresh_summary()
+        queue_filter = self.model.queue_filter
+        if (
+            changes.has(ChangeKind.INQUIRIES_ADDED)
+            or not queue_filter.is_unfiltered
+            or queue_filter.sort in (SortKey.STATUS, SortKey.PARTNER)
+            or changes.inquiries.touches_any(self.model.loaded_ids())
+        ):
             self.refresh()
-            self._refresh_summary()
 
     def refresh(self) -> None:
         """Re-read what is on screen, keeping the scroll position and the selection."""
@@ -194,6 +213,13 @@ class QueuePane(QWidget):
         self.table.setCurrentIndex(index)
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
 
+    def select_inquiry(self, inquiry_id: int) -> bool:
+        row = self.model.row_of_loaded(inquiry_id)
+        if row is None:
+            return False
+        self.select_row(row)
+        return True
+
     def select_next_breached(self) -> None:
         row = self.table.currentIndex().row()
         current = self.model.row_object(row)
@@ -204,10 +230,10 @@ class QueuePane(QWidget):
         queue_filter = self.model.queue_filter
         now = utcnow()
 
-        def job(database: object) -> Located | None:
-            return queue_service.next_breached(database, queue_filter, now, after)  # type: ignore[arg-type]
+        def job(database: Database) -> Located | None:
+            return queue_service.next_breached(database, queue_filter, now, after)
 
-        self._relay.watch(self._executor.submit(job), self._on_next_breached)
+        self._jobs.run(job, on_done=self._on_next_breached, key="next_breached")
 
     def export_to(self, path: Path) -> None:
         self.exporter.start(path, self.model.queue_filter)
@@ -237,6 +263,7 @@ class QueuePane(QWidget):
         )
         self._restore_top = None
         self.model.set_filter(merged)
+        self._refresh_summary()
 
     def _on_header_sort_indicator_changed(self, column: int, _order: Qt.SortOrder) -> None:
         if column in qm.SORT_KEYS:
@@ -252,10 +279,14 @@ class QueuePane(QWidget):
         header.blockSignals(False)
 
     def _on_request_chip_clicked(self) -> None:
+        self._forget_chart_request()
+        self._on_filter_bar_filter_changed()
+
+    def _forget_chart_request(self) -> None:
+        """Clear filters clears everything, the chart's drill-down included."""
         self._extra = QueueFilter()
         self._extra_description = ""
         self._update_chip()
-        self._on_filter_bar_filter_changed()
 
     def _update_chip(self) -> None:
         shown = self._extra != QueueFilter()
@@ -287,8 +318,8 @@ class QueuePane(QWidget):
         queue_filter = self.model.queue_filter
         now = self.model.query_now()
 
-        def job(database: object) -> int | None:
-            return queue_service.locate(database, queue_filter, now, wanted)  # type: ignore[arg-type]
+        def job(database: Database) -> int | None:
+            return queue_service.locate(database, queue_filter, now, wanted)
 
         def located(found: int | None) -> None:
             if self._selected_id != wanted or queue_filter != self.model.queue_filter:
@@ -299,7 +330,7 @@ class QueuePane(QWidget):
             else:
                 self._select_silently(found)
 
-        self._relay.watch(self._executor.submit(job), located)
+        self._jobs.run(job, on_done=located, key="locate")
 
     def _select_silently(self, row: int) -> None:
         """Select ``row`` as the restored selection (its id is already the selected one)."""
@@ -365,30 +396,32 @@ class QueuePane(QWidget):
         self.table.viewport().update(rect)
 
     def _refresh_summary(self) -> None:
-        """Re-count the whole queue (the filtered count comes with every model reload)."""
-        self._summary_request += 1
-        request = self._summary_request
+        """Re-count the header: the whole queue, and when filtered what the filter shows."""
         now = utcnow()
+        queue_filter = self.model.queue_filter
 
-        def job(database: object) -> QueueSummary:
-            return queue_service.summary(database, QueueFilter(), now)  # type: ignore[arg-type]
+        def job(database: Database) -> QueueSummary:
+            return queue_service.summary(database, queue_filter, now)
 
-        self._relay.watch(
-            self._executor.submit(job),
-            lambda summary: self._on_summary(request, summary),
-            lambda _error: None,
-        )
+        # The header keeps its last totals when a count fails; the next tick tries again.
+        self._jobs.run(job, on_done=self._on_summary, on_error=lambda _error: None, key="summary")
 
-    def _on_summary(self, request: int, summary: QueueSummary) -> None:
-        if request == self._summary_request:
-            self._totals = summary
-            self._show_summary()
+    def _on_summary(self, summary: QueueSummary) -> None:
+        self._totals = summary
+        self._show_summary()
+        # An empty database offers the ways to start instead of an empty table.
+        empty = summary.total == 0
+        self.empty_state.setVisible(empty)
+        self.table.setVisible(not empty)
+        self.filter_bar.setEnabled(not empty)
 
     def _show_summary(self) -> None:
         if self._totals is None or self.model.loading:
             return
-        filtered = not self.model.queue_filter.is_unfiltered
-        summary = replace(self._totals, matching=self.model.rowCount() if filtered else None)
+        summary = self._totals
+        if summary.matching is not None:
+            # The model's count is the freshest for what is on screen.
+            summary = replace(summary, matching=self.model.rowCount())
         if summary.text != self.summary_label.text():
             self.summary_label.setText(summary.text)
             self.summary_changed.emit(summary.text)
@@ -411,9 +444,12 @@ class QueuePane(QWidget):
         if self.exporter.running:
             return
         path, _ = QFileDialog.getSaveFileName(
-            self, "Export view as CSV", "inquiries.csv", "CSV files (*.csv)"
+            self,
+            "Export view as CSV",
+            file_dialogs.start_path("inquiries.csv"),
+            "CSV files (*.csv)",
         )
-        if path:
+        if file_dialogs.chosen(path):
             self.export_to(Path(path))
 
     def _on_exporter_progressed(self, written: int) -> None:

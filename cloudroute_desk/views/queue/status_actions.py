@@ -1,26 +1,25 @@
 """Queue and detail-panel actions that move an inquiry along its lifecycle by hand:
 "Discovery call held" and "Decline…".
 
-The use-case runs on the DB executor; the result comes back through a ``FutureRelay`` and the
+The use-case runs on the DB executor (``DbJobs``); the result comes back on the GUI thread and the
 ``Changes`` leave through ``changes_made`` for the main window to fan out. A refusal (someone
 changed the inquiry meanwhile) is shown in a message box, word for word.
 """
 
 from __future__ import annotations
 
-import getpass
-from collections.abc import Callable
-from typing import Any
-
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox, QWidget
 
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.domain.catalog import InquiryStatus
-from cloudroute_desk.models.future_relay import FutureRelay
+from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services import inquiry_status
 from cloudroute_desk.services.changes import Changes
-from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.executor import DbExecutor, Job
+from cloudroute_desk.services.failures import failure_sentence
 from cloudroute_desk.services.queue import QueueRow
 
 CALL_HELD_TITLE = "Discovery call held"
@@ -35,10 +34,9 @@ class StatusActions(QObject):
 
     def __init__(self, executor: DbExecutor, owner: QWidget, admin: str | None = None) -> None:
         super().__init__(owner)
-        self._executor = executor
         self._owner = owner
-        self._relay = FutureRelay(self)
-        self.admin = admin or getpass.getuser()
+        self._jobs = DbJobs(executor, self)
+        self.admin = acting_admin(admin)
         self._inquiry_id: int | None = None
         self._status: InquiryStatus | None = None
         self._company = ""
@@ -80,10 +78,10 @@ class StatusActions(QObject):
         if inquiry_id is None or not self.call_held_action.isEnabled():
             return
 
-        def job(database: Any) -> Changes:
+        def job(database: Database) -> Changes:
             return inquiry_status.mark_discovery_call_held(database, inquiry_id, admin)
 
-        self._run(job, CALL_HELD_TITLE)
+        self._run(job, CALL_HELD_TITLE, inquiry_id)
 
     def _on_decline_action_triggered(self) -> None:
         inquiry_id, expected, admin = self._inquiry_id, self._status, self.admin
@@ -108,7 +106,7 @@ class StatusActions(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return
 
-        def job(database: Any) -> Changes:
+        def job(database: Database) -> Changes:
             return inquiry_status.decline(
                 database,
                 inquiry_id,
@@ -117,21 +115,21 @@ class StatusActions(QObject):
                 reason=reason,
             )
 
-        self._run(job, DECLINE_TITLE)
+        self._run(job, DECLINE_TITLE, inquiry_id)
 
-    def _run(self, job: Callable[[Any], Changes], title: str) -> None:
-        self._relay.watch(
-            self._executor.submit(job),
-            self.changes_made.emit,
-            lambda error: self._on_error(title, error),
+    def _run(self, job: Job[Changes], title: str, inquiry_id: int) -> None:
+        self._jobs.run(
+            job,
+            on_done=self.changes_made.emit,
+            on_error=lambda error: self._on_error(title, inquiry_id, error),
         )
 
-    def _on_error(self, title: str, error: BaseException) -> None:
+    def _on_error(self, title: str, inquiry_id: int, error: BaseException) -> None:
         message = str(error)
         if isinstance(error, inquiry_status.InquiryStatusError):
             # What the admin saw is stale: show the inquiry as it is now.
-            self.changes_made.emit(Changes(queue=True))
+            self.changes_made.emit(inquiry_status.status_moved(inquiry_id))
         else:
-            message = f"The change was not saved: {error}"
+            message = f"The change was not saved: {failure_sentence(error)}"
         self.failed.emit(message)
         QMessageBox.warning(self._owner, title, message[:1].upper() + message[1:] + ".")

@@ -1,0 +1,39 @@
+"""Waiting for the single DB worker instead of for a fixed time.
+
+``settle`` returns once every job submitted so far has run and its result has been handed
+to the GUI thread, including jobs those results started: then "nothing happened" is a fact,
+not a guess about how loaded the machine is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pytestqt.qtbot import QtBot
+
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.models.db_jobs import DbJobs
+from cloudroute_desk.services.executor import DbExecutor
+
+ROUNDS = 50
+
+
+def settle(qtbot: QtBot, executor: DbExecutor, timeout_ms: int = 10_000) -> None:
+    # The worker runs jobs in order and results reach the GUI thread in order, so once a
+    # no-op submitted now is answered, everything submitted before it has been answered.
+    jobs = DbJobs(executor)
+    answered: list[int] = []
+
+    def no_op(number: int) -> Callable[[Database], int]:
+        return lambda _database: number
+
+    try:
+        for number in range(ROUNDS):
+            before = executor.submitted
+            jobs.run(no_op(number), on_done=answered.append)
+            qtbot.waitUntil(lambda: number in answered, timeout=timeout_ms)  # noqa: B023
+            if executor.submitted == before + 1:
+                return  # no result started another job meanwhile
+        raise AssertionError(f"the DB worker was still busy after {ROUNDS} rounds")
+    finally:
+        jobs.deleteLater()
