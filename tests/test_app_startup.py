@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 from cloudroute_desk.views.main_window import MainWindow
+from tests.qasync_loop import running_qasync_loop  # noqa: F401 (the fixture)
 
 QT_NOISE = "This plugin does not support propagateSizeHints()"
 """The offscreen platform's note when a window is shown; not the app's output."""
@@ -118,6 +120,7 @@ def test_screenshot_of_a_damaged_file_exits_2_after_the_deferred_check(
     assert not png.exists()
 
 
+@pytest.mark.usefixtures("running_qasync_loop")
 def test_a_damaged_file_found_after_start_is_shown_and_closes_the_app(
     qtbot, sqlite_template: Path, tmp_path: Path
 ) -> None:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.views.demo_first_use import generate_demo_on_first_use
+from tests.qasync_loop import running_qasync_loop  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.usefixtures("running_qasync_loop")
 
 
 def _dialog() -> QProgressDialog | None:
