@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QDate, QObject, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QTextOption
+from PySide6.QtCore import QDate, QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QShowEvent, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -58,11 +58,15 @@ class _Lazy(Generic[T]):
 
 
 class _OnDemandCombo(QComboBox):
-    """Fills itself just before it first opens or takes the focus."""
+    """Fills itself when it is first shown, opened or focused."""
 
     def __init__(self, fill: Callable[[], None]) -> None:
         super().__init__()
         self._fill = fill
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._fill()
+        super().showEvent(event)
 
     def showPopup(self) -> None:
         self._fill()
@@ -71,6 +75,27 @@ class _OnDemandCombo(QComboBox):
     def focusInEvent(self, event: QFocusEvent) -> None:
         self._fill()
         super().focusInEvent(event)
+
+
+class _OnDemandList(QListWidget):
+    """Fills itself once it is shown and enabled (the form is disabled without a record)."""
+
+    def __init__(self, fill: Callable[[], None]) -> None:
+        super().__init__()
+        self._fill = fill
+
+    def _fill_if_usable(self) -> None:
+        if self.isVisible() and self.isEnabled():
+            self._fill()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fill_if_usable()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.EnabledChange:
+            self._fill_if_usable()
 
 
 class FieldEditor(QObject):
@@ -247,7 +272,11 @@ class ChoiceField(FieldEditor):
     def _select(self, value: str) -> None:
         index = self.combo.findData(value)
         if index < 0:
-            self.combo.addItem(f"{value} (not in the list)" if value else "—", value)
+            # Unfilled, whether the value is in the list is not known yet (``_fill`` redoes it).
+            known = self._choices.taken
+            self.combo.addItem(
+                f"{value} (not in the list)" if value and known else value or "—", value
+            )
             index = self.combo.count() - 1
         self.combo.setCurrentIndex(index)
 
@@ -264,7 +293,8 @@ class ChoiceField(FieldEditor):
 
     def set_value(self, value: Any) -> None:
         value = str(value)
-        self._fill()
+        if self.combo.isVisible():
+            self._fill()
         with QSignalBlocker(self.combo):
             self._select(value)
         self._current = value
@@ -278,12 +308,12 @@ class ChoiceField(FieldEditor):
 
 class ChecklistField(FieldEditor):
     """A multi-select picklist (delivery models, primary needs, sales activities), given its
-    choices or a function that makes them; a record's values are set before anyone can
-    tick (the form is disabled without a record), so that is when a function is called."""
+    choices or a function that makes them, called once the list is shown and enabled."""
 
     def __init__(self, choices: Sequence[str] | Callable[[], Sequence[str]]) -> None:
         self._choices = _Lazy(choices)
-        self.list = QListWidget()
+        self._read_only = False
+        self.list = _OnDemandList(self._fill)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         rows = CHECKLIST_ROWS if callable(choices) else min(len(choices), CHECKLIST_ROWS)
         probe = QListWidgetItem("Ag")
@@ -294,17 +324,21 @@ class ChecklistField(FieldEditor):
             self._fill()
         super().__init__(self.list)
         self.list.itemChanged.connect(self._on_list_item_changed)
-        self._read_only = False
 
     def _fill(self) -> None:
+        """The choices first, then any value set before that is not one of them."""
         if self._choices.taken:
             return
+        earlier = self.value()
+        choices = list(self._choices.take())
         with QSignalBlocker(self.list):
-            for choice in self._choices.take():
+            self.list.clear()
+            for choice in [*choices, *(v for v in earlier if v not in choices)]:
                 item = QListWidgetItem(choice)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
                 self.list.addItem(item)
+        self.set_value(earlier)
 
     def _on_list_item_changed(self, _item: QListWidgetItem) -> None:
         self.edited.emit()
@@ -318,7 +352,8 @@ class ChecklistField(FieldEditor):
 
     def set_value(self, value: Any) -> None:
         wanted = [str(v) for v in value]
-        self._fill()
+        if self.list.isVisible() and self.list.isEnabled():
+            self._fill()
         with QSignalBlocker(self.list):
             present = {self.list.item(row).text() for row in range(self.list.count())}
             for extra in wanted:
