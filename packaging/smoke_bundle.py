@@ -2,7 +2,7 @@
 root (needs the ``bundle`` extra: ``pip install -e ".[bundle]"``). CI runs it after the tests.
 
 1. ``pyinstaller packaging/cloudroute-desk.spec`` into ``dist/`` (``--no-build`` reuses one);
-2. the bundle's size, against a 300 MB budget;
+2. the bundle's size, against a 320 MB guard (292 MB unstripped, 258 MB stripped);
 3. the bundled CLI validates docs/example-record.json, which loads the one botocore service
    model the bundle ships;
 4. the bundled app starts offscreen on a fresh, empty data folder with ``--demo`` (so it
@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "packaging" / "cloudroute-desk.spec"
-SIZE_BUDGET_MB = 300
+SIZE_BUDGET_MB = 320
 """A guard against the bundle growing back; the issue's 150 MB is not reached (Qt with its
 ICU data and the two OpenBLAS builds of numpy and scipy alone take ~150 MB; README, Speed)."""
 RUN_TIMEOUT_S = 600
