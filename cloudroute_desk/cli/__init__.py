@@ -25,21 +25,44 @@ class Command(Protocol):
     run: Callable[[argparse.Namespace], int]
 
 
-COMMAND_NAMES: tuple[str, ...] = ("demo", "import", "validate", "export", "route", "db")
+COMMAND_NAMES: tuple[str, ...] = (
+    "demo",
+    "import",
+    "validate",
+    "export",
+    "route",
+    "assign",
+    "reroute",
+    "record",
+    "db",
+)
 """Each module's ``NAME``, in help order (tests/test_cli_dispatch.py keeps them equal)."""
 
 
 def commands() -> dict[str, Command]:
     from cloudroute_desk.cli import (
+        assign_cmd,
         db_cmd,
         demo_cmd,
         export_cmd,
         import_cmd,
+        record_cmd,
+        reroute_cmd,
         route_cmd,
         validate_cmd,
     )
 
-    modules = (demo_cmd, import_cmd, validate_cmd, export_cmd, route_cmd, db_cmd)
+    modules = (
+        demo_cmd,
+        import_cmd,
+        validate_cmd,
+        export_cmd,
+        route_cmd,
+        assign_cmd,
+        reroute_cmd,
+        record_cmd,
+        db_cmd,
+    )
     return {cast(Command, m).NAME: cast(Command, m) for m in modules}
 
 

@@ -18,7 +18,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +32,12 @@ from cloudroute_desk.db.deadlines import statement_deadline_lifted
 from cloudroute_desk.db.engine import Database, DatabaseBusyError, database_for, shown_url
 from cloudroute_desk.db.invariants import broken_invariants
 from cloudroute_desk.db.server_link import ServerNotAnsweringError
+from cloudroute_desk.db.tls import (
+    CleartextRefusedError,
+    apply_tls_policy,
+    describe_failure,
+    describe_tls,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -75,7 +81,10 @@ def parse_target(target: str) -> URL:
         ) from None
     backend = url.get_backend_name()
     if backend == "postgresql":
-        return url.set(drivername="postgresql+psycopg")
+        try:
+            return apply_tls_policy(url.set(drivername="postgresql+psycopg"))
+        except CleartextRefusedError as error:
+            raise DatabaseOpenError(str(error)) from None
     if backend == "sqlite":
         if not url.database or url.database == ":memory:":
             raise DatabaseOpenError("An in-memory SQLite database cannot hold CloudRoute data.")
@@ -349,6 +358,7 @@ def open_database(
                 command.upgrade(alembic_config(connection), "head")
         if path is None:
             _check_invariants(database)
+            database = replace(database, tls=describe_tls(url))
     except DatabaseOpenError:
         database.dispose()
         raise
@@ -359,6 +369,9 @@ def open_database(
         database.dispose()
         cause = exc.__cause__
         detail = str(cause).strip().splitlines()[0] if cause is not None else "no answer"
+        certificate_problem = describe_failure(detail)
+        if certificate_problem is not None:
+            raise DatabaseOpenError(certificate_problem) from None
         raise DatabaseOpenError(f"Cannot reach the server at {shown_url(url)}: {detail}.") from None
     except DBAPIError as exc:
         database.dispose()
@@ -387,6 +400,9 @@ def _describe_dbapi_error(url: URL, exc: DBAPIError) -> str:
             return f"{url.database} is read-only."
         return f"{url.database} cannot be used: {message}."
     where = shown_url(url)
+    certificate_problem = describe_failure(message)
+    if certificate_problem is not None:
+        return certificate_problem
     if "timeout" in message.lower() or "connect" in message.lower():
         return f"Cannot reach the server at {where}: {message}."
     return f"The server at {where} refused: {message}."

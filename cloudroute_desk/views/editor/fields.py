@@ -36,6 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.domain.formatting import NO_VALUE
+
 MAX_USD = 2_000_000_000
 CHECKLIST_ROWS = 5
 """Rows a checklist shows before it scrolls."""
@@ -274,9 +276,8 @@ class ChoiceField(FieldEditor):
         if index < 0:
             # Unfilled, whether the value is in the list is not known yet (``_fill`` redoes it).
             known = self._choices.taken
-            self.combo.addItem(
-                f"{value} (not in the list)" if value and known else value or "—", value
-            )
+            label = f"{value} (not in the list)" if value and known else value or NO_VALUE
+            self.combo.addItem(label, value)
             index = self.combo.count() - 1
         self.combo.setCurrentIndex(index)
 

@@ -20,6 +20,7 @@ from cloudroute_desk.domain.catalog import (
     EngagementType,
     FundingStage,
 )
+from cloudroute_desk.domain.formatting import NO_VALUE
 from cloudroute_desk.views.editor.fields import (
     ChecklistField,
     ChoiceField,
@@ -48,12 +49,14 @@ class SectionSpec:
     fields: tuple[FieldSpec, ...]
 
 
-def _pairs(values: tuple[str, ...] | list[str], blank: str | None = "—") -> list[tuple[str, str]]:
+def _pairs(
+    values: tuple[str, ...] | list[str], blank: str | None = NO_VALUE
+) -> list[tuple[str, str]]:
     pairs = [(v, v) for v in values]
     return [("", blank), *pairs] if blank is not None else pairs
 
 
-def _enum(shape: str, blank: str | None = "—") -> Callable[[], FieldEditor]:
+def _enum(shape: str, blank: str | None = NO_VALUE) -> Callable[[], FieldEditor]:
     # The values are read when the list is first needed, not when the editor is built.
     return lambda: ChoiceField(lambda: _pairs(ace_api_model.enum_values(shape), blank))
 
@@ -151,7 +154,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             FieldSpec(
                 "engagement_subtype",
                 "Sub-type",
-                _choices([(v, v or "—") for v in ace_rules.ENGAGEMENT_SUBTYPES]),
+                _choices([(v, v or NO_VALUE) for v in ace_rules.ENGAGEMENT_SUBTYPES]),
             ),
             FieldSpec("work_start", "Work starts", _line("YYYY-MM-DD")),
             FieldSpec("go_live", "Customer go-live", _line("YYYY-MM-DD")),
@@ -191,6 +194,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         (
             FieldSpec("target_close_date", "Target close date", DateField),
             FieldSpec("opportunity_type", "Opportunity type", _enum("OpportunityType", None)),
+            FieldSpec("related_opportunity_identifier", "Renews opportunity", _line("O…")),
             FieldSpec(
                 "involvement_type",
                 "Involvement type",

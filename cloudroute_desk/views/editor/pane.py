@@ -37,7 +37,7 @@ from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
 from cloudroute_desk.domain.findings import Severity
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel
-from cloudroute_desk.models.record_list_model import RecordListModel
+from cloudroute_desk.models.record_list_model import Column, RecordListModel
 from cloudroute_desk.services import ace_export_service, drafts, records
 from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.drafts import DraftStore
@@ -152,7 +152,14 @@ class RecordEditorPane(QWidget):
         self.records_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.records_view.setTabKeyNavigation(False)
         self.records_view.verticalHeader().setVisible(False)
-        self.records_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # A narrow list beside the form: which pool, what state, how much. The title, partner
+        # and save time are in the form and its history.
+        for column in (Column.TITLE, Column.AWARDED, Column.PARTNER, Column.UPDATED):
+            self.records_view.setColumnHidden(column, True)
+        header = self.records_view.horizontalHeader()
+        header.setSectionResizeMode(Column.POOL, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.REQUESTED, QHeaderView.ResizeMode.ResizeToContents)
         self.records_view.setMinimumWidth(160)
 
         self.form = RecordForm()
@@ -180,6 +187,8 @@ class RecordEditorPane(QWidget):
         side_layout.addWidget(history_label)
         self.history_list = QListWidget()
         self.history_list.setAccessibleName("Record history")
+        self.history_list.setWordWrap(True)
+        self.history_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         history_label.setBuddy(self.history_list)
         side_layout.addWidget(self.history_list, 2)
 

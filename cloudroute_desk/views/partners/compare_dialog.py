@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from cloudroute_desk.domain.formatting import days, money, percent
 from cloudroute_desk.domain.routing.values import AXES, AXIS_LABELS, RankedPartner
 from cloudroute_desk.models.partner_ranking_model import axis_text
+from cloudroute_desk.views.window_fit import fit_to_screen
 
 MIN_COMPARED = 2
 MAX_COMPARED = 4
@@ -78,6 +79,8 @@ class CompareDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(buttons)
         self.resize(260 + 200 * len(ordered), 640)
+        # Sized for a big screen; on a laptop it shrinks to fit and the table scrolls.
+        fit_to_screen(self)
 
     def cell(self, factor: str, column: int) -> str:
         row = [name for name, _ in FACTORS].index(factor)
