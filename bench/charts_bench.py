@@ -2,7 +2,7 @@
 
 Usage (from the repository root):
 
-    /work/venv/bin/python bench/charts_bench.py /tmp/charts1m.sqlite \
+    python bench/charts_bench.py charts1m.sqlite \
         --inquiries 715000 --partners 2000 --seed 7 --repeat 7
 
 Reuses the database at the given path (SQLite file or postgresql:// URL) when it already holds

@@ -2,7 +2,7 @@
 
 Usage (from the repository root), on any demo database:
 
-    /work/venv/bin/python bench/charts_screenshots.py /tmp/charts20k.sqlite [--dark]
+    python bench/charts_screenshots.py charts20k.sqlite [--dark]
 
 The close-rate tab is shot with the partner that has the most decided records selected.
 """

@@ -1,6 +1,6 @@
 """Demo data generation speed on SQLite and PostgreSQL: median wall time over repeated runs.
 
-Run: ``/work/venv/bin/python bench/demo_bench.py [--inquiries 20000] [--partners 400]
+Run: ``python bench/demo_bench.py [--inquiries 20000] [--partners 400]
 [--repeat 3] [--backend sqlite|postgresql|both] [--pg-url postgresql://...]``
 
 Each run writes into a fresh, migrated database (migration time is not counted). Without

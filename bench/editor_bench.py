@@ -1,6 +1,6 @@
 """What one autosave costs, against the editor's "lose at most the last second" promise.
 
-Run: ``/work/venv/bin/python bench/editor_bench.py [--runs 200] [--repeat 5] [--pg URL|auto]``
+Run: ``python bench/editor_bench.py [--runs 200] [--repeat 5] [--pg URL|auto]``
 
 Times, per form size (a realistic record, and one with a 100 kB use case):
 

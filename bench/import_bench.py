@@ -1,6 +1,6 @@
 """Import speed on SQLite and PostgreSQL: median wall time over repeated runs.
 
-Run: ``/work/venv/bin/python bench/import_bench.py [--rows 20000] [--repeat 3]
+Run: ``python bench/import_bench.py [--rows 20000] [--repeat 3]
 [--backend sqlite|postgresql|both] [--pg-url postgresql://...]``
 
 Writes a CSV of ``--rows`` valid inquiries (two spend lines each, every tenth row with an

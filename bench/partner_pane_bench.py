@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 from cloudroute_desk.domain.catalog import Tier
 from cloudroute_desk.domain.routing.values import AxisRate, ExcludedPartner, RankedPartner, Ranking
-from cloudroute_desk.views.partners.assignment_controller import InquiryRouting
+from cloudroute_desk.services.assignment_plan import InquiryRouting
 from cloudroute_desk.views.partners.partner_pane import PartnerPane
 
 BUDGET_MS = 16.0

@@ -2,7 +2,7 @@
 
 Usage (from the repository root); the database is created with demo data when missing:
 
-    /work/venv/bin/python bench/partner_pane_screenshots.py /tmp/partners-demo.sqlite
+    python bench/partner_pane_screenshots.py partners-demo.sqlite
 
 The pane shows the newest waiting inquiry with its best-ranked partner selected.
 """

@@ -2,12 +2,12 @@
 
 Build the database once, then run (offscreen, several minutes on 1,000,000 rows):
 
-    cloudroute-desk demo --db /tmp/queue1m.sqlite --inquiries 1000000 --partners 2000 --seed 7
-    QT_QPA_PLATFORM=offscreen python bench/queue_bench.py --db /tmp/queue1m.sqlite
+    cloudroute-desk demo --db queue1m.sqlite --inquiries 1000000 --partners 2000 --seed 7
+    QT_QPA_PLATFORM=offscreen python bench/queue_bench.py --db queue1m.sqlite
     # PostgreSQL: copy the same partners and inquiries into an empty, migrated database
     # (COPY, then VACUUM ANALYZE so index-only scans work as they do once autovacuum ran):
     QT_QPA_PLATFORM=offscreen python bench/queue_bench.py --db postgresql://.../queue1m \
-        --copy-from /tmp/queue1m.sqlite
+        --copy-from queue1m.sqlite
 
 Each figure is the median of ``--runs`` runs, measured the way a user sees it: from the
 action (model reset, header click, filter change, search, scroll) until the exact count and

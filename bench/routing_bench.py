@@ -1,7 +1,7 @@
 """Routing speed: the pure scorer over 10,000 partners, and the service on a demo database.
 
     python bench/routing_bench.py                       # synthetic 10,000-partner network
-    python bench/routing_bench.py --db /tmp/demo.sqlite # plus rank_inquiry / suggest_batch
+    python bench/routing_bench.py --db demo.sqlite # plus rank_inquiry / suggest_batch
 
 Part 1 builds a synthetic index (10,000 partners, every axis value filled with random counts,
 a mix of tiers, loads and capacities) and times, as medians over ``--runs`` runs with the

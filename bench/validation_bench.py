@@ -1,6 +1,6 @@
 """How long one ACE record takes to validate, against the issue's 5 ms budget.
 
-Run: ``/work/venv/bin/python bench/validation_bench.py [--runs 2000] [--repeat 5]``
+Run: ``python bench/validation_bench.py [--runs 2000] [--repeat 5]``
 
 Times ``ace_rules.validate`` (text boundary, seed and Partner Central rules, and the botocore
 model check over the exported request) on two records:

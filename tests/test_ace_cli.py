@@ -18,6 +18,7 @@ from cloudroute_desk.domain.ace import api_model as ace_api_model
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import Pool, RecordState
 from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.services.ace_export_service import client_token, export_record
 from tests.ace_samples import portfolio_form
 from tests.factories import add_inquiry, add_partner, add_record
 
@@ -185,3 +186,29 @@ def test_export_unknown_record_exits_2(
 ) -> None:
     assert cli.main(["export", "--db", db_target, "--record", "999"]) == 2
     assert "999" in capsys.readouterr().err
+
+
+def test_the_client_token_is_a_function_of_the_exported_request(database: Database) -> None:
+    saved = _current_form()
+    record_id = _record_with_form(database, saved)
+    first = export_record(database, record_id).payload
+    again = export_record(database, record_id).payload
+    assert first is not None and again is not None
+    assert first == again, "the same request, the same idempotency key"
+    # Unsaved edits of the same saved version: a different request, so a different key
+    # (the editor once reused the saved version's key for whatever was on screen).
+    edited = export_record(
+        database, record_id, form=saved.model_copy(update={"next_steps": "Kick-off on Monday."})
+    ).payload
+    other_edit = export_record(
+        database, record_id, form=saved.model_copy(update={"next_steps": "Kick-off on Friday."})
+    ).payload
+    sandbox = export_record(database, record_id, catalog="Sandbox").payload
+    assert edited is not None and other_edit is not None and sandbox is not None
+    tokens = {p["ClientToken"] for p in (first, edited, other_edit, sandbox)}
+    assert len(tokens) == 4
+    # The editor showing exactly the saved form sends exactly what the command line sends.
+    assert export_record(database, record_id, form=saved).payload == first
+    for payload in (first, edited, other_edit, sandbox):
+        assert payload["ClientToken"] == client_token(record_id, payload)
+        assert ace_api_model.check_request(payload) == []

@@ -131,7 +131,7 @@ def test_paths_lead_back_to_form_fields() -> None:
             form.value_at(field)
 
 
-# What botocore lets through and our checker must not (ACE_API.md section 10).
+# What botocore's own validator lets through and our checker must not (domain/ace/api_model.py).
 BOTOCORE_BLIND_SPOTS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("Origin", lambda p: p.update(Origin="Bogus"), "INVALID_ENUM_VALUE"),
     ("LifeCycle.Stage", lambda p: p["LifeCycle"].update(Stage="Won"), "INVALID_ENUM_VALUE"),

@@ -1,4 +1,5 @@
-"""The layers of DESIGN.md hold: import-linter's contracts from pyproject.toml pass."""
+"""The layers hold (README, "How it is built"): import-linter's contracts from pyproject.toml
+pass."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -28,6 +29,7 @@ from tests.factories import add_inquiry, add_partner
 from tests.net_proxy import NetProxy
 
 JOB_BOUND_S = 6.0
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 
 
 @pytest.fixture
@@ -189,3 +191,44 @@ def test_a_slow_statement_on_a_live_link_is_refused_by_the_server(database: Data
         s.execute(text("SET LOCAL statement_timeout = 100"))
         s.execute(text("SELECT pg_sleep(2)"))
     assert database.link is not None and database.link.answering, "the link itself is fine"
+
+
+def test_import_cut_off_mid_file_says_the_connection_was_lost(
+    proxied: tuple[NetProxy, Database],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cloudroute_desk.cli import main
+    from cloudroute_desk.services.importing import ImportJob
+
+    proxy, database = proxied
+    example = (EXAMPLES / "inquiries.csv").read_text(encoding="utf-8").splitlines()
+    header, row = example[0], example[1]
+    lines = [header] + [row.replace("web-10421", f"web-{n}", 1) for n in range(3)]
+    source = tmp_path / "three.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    real_chunk = ImportJob.run_next_chunk
+    chunks: list[int] = []
+
+    def chunk_then_cut(job: ImportJob, db: Database) -> int:
+        done = real_chunk(job, db)
+        chunks.append(done)
+        proxy.blackhole()  # the link dies after the first chunk is stored
+        return done
+
+    monkeypatch.setattr(ImportJob, "run_next_chunk", chunk_then_cut)
+    real_open = ImportJob.open.__func__  # type: ignore[attr-defined]
+
+    def one_row_chunks(cls: type[ImportJob], *args: object, **kwargs: object) -> ImportJob:
+        return real_open(cls, *args, **{**kwargs, "chunk_rows": 1})  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(ImportJob, "open", classmethod(one_row_chunks))
+    url = database.url.render_as_string(hide_password=False)
+    database.dispose()
+    code = main(["import", str(source), "--db", url.replace("+psycopg", "")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.strip().endswith("the import stopped: the server connection was lost"), err
+    assert "cancel" not in err
+    assert chunks == [1], "the first chunk was stored, the second never answered"

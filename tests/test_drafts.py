@@ -8,14 +8,16 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from cloudroute_desk.db.draft_store import DraftStore
+from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.ace.form import AceForm
-from cloudroute_desk.domain.catalog import Pool
+from cloudroute_desk.domain.catalog import Pool, RecordState
 from cloudroute_desk.services import drafts, records
 from tests.factories import add_inquiry, add_partner
 
@@ -155,3 +157,36 @@ def test_killed_process_loses_no_written_draft(tmp_path: Path) -> None:
     assert restored is not None
     assert len(restored.form.use_case) >= typed
     assert "Lumen runs Bedrock inference on EC2"[:typed].startswith(restored.form.use_case[:typed])
+
+
+def test_restore_policy_on_opening_a_record(database: Database, tmp_path: Path) -> None:
+    store = DraftStore(tmp_path / "drafts.sqlite")
+    identity = drafts.database_identity(database)
+    record_id = _new_record(database)
+    opened = records.open_record(database, record_id)
+    assert drafts.restore_draft(store, identity, opened) == drafts.DraftRestore(
+        None, opened.version, None, None
+    )
+    # A draft equal to the saved form is noise: dropped.
+    drafts.write_draft(store, identity, record_id, opened.form, opened.version)
+    assert drafts.restore_draft(store, identity, opened).form is None
+    assert store.get(identity, record_id) is None
+    # A real draft on an editable record: shown, and synced over its own base version.
+    edited = opened.form.model_copy(update={"title": "Offline edit"})
+    text = drafts.write_draft(store, identity, record_id, edited, base_version=opened.version)
+    restore = drafts.restore_draft(store, identity, opened)
+    assert (restore.form, restore.base_version, restore.pending_text) == (
+        edited,
+        opened.version,
+        text,
+    )
+    assert restore.message is not None and restore.message.startswith("Restored unsaved changes")
+    # The record moved on to a state that cannot be edited: kept, not shown, and said so.
+    submitted = replace(
+        opened, summary=opened.summary.model_copy(update={"state": RecordState.SUBMITTED})
+    )
+    restore = drafts.restore_draft(store, identity, submitted)
+    assert (restore.form, restore.pending_text) == (None, None)
+    assert restore.message is not None
+    assert restore.message.endswith("were not saved: the record is now submitted.")
+    assert store.get(identity, record_id) is not None

@@ -308,6 +308,7 @@ def test_mark_submitted_locks_the_form_and_export_passes_the_api_model(
     import json
 
     from cloudroute_desk.domain.ace.api_model import check_request
+    from cloudroute_desk.services.ace_export_service import client_token
     from tests.test_records_service import _fixed_form
 
     inquiry_id, record_id = seed_record(executor.database)
@@ -319,9 +320,13 @@ def test_mark_submitted_locks_the_form_and_export_passes_the_api_model(
     pane.autosave.edited(fixed)  # as if typed: it must reach the database before submitting
     target = tmp_path / "export.json"
     monkeypatch.setattr(pane, "ask_export_path", lambda suggested: str(target))
-    pane.export_button.click()
+    with qtbot.waitSignal(pane.exported, timeout=10_000):
+        pane.export_button.click()
     payload = json.loads(target.read_text("utf-8"))
     assert check_request(payload) == []
+    # What was on screen (saved or not) is what the key stands for.
+    assert payload["ClientToken"] == client_token(record_id, payload)
+    assert payload["Project"]["CustomerBusinessProblem"] == fixed.use_case
     assert payload["Customer"]["Account"]["CompanyName"] == "Lumen Analytics Inc."
     with qtbot.waitSignal(pane.record_opened, timeout=10_000):
         pane.lifecycle.buttons[RecordState.SUBMITTED].click()

@@ -9,12 +9,12 @@ from sqlalchemy import select, update
 from cloudroute_desk.db import assignment_queries as aq
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import AssignmentRow, AuditEventRow, InquiryRow
+from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.catalog import InquiryStatus, Pool, RecordState
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.services import inquiry_status, records
 from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 from cloudroute_desk.services.inquiry_status import InquiryStatusError
-from cloudroute_desk.services.records import Award
 from tests.factories import T0, add_inquiry, add_partner, add_record
 from tests.test_records_service import _error_free
 

@@ -100,6 +100,8 @@ def test_why_a_banner_compare_and_long_texts_leave_the_window_size_alone(
     window.record_editor.banner.show_message("A conflict " * 80, revert=True, resolve=True)
     window.database_label.setText("Database: postgresql://" + "very-long-host." * 40)
     window.statusBar().showMessage("Exported 1,000,000 inquiries to " + "/deep/folder" * 60)
+    window.server_status._on_heard(False)  # the server stopped answering: its banner shows
+    assert window.server_banner.isVisible()
     window.show_workspace(Workspace.CHARTS)
     window.show_workspace(Workspace.TRIAGE)
     qtbot.wait(50)  # let any deferred layout run; a grown window would show now

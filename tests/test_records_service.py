@@ -12,12 +12,12 @@ from sqlalchemy.exc import DBAPIError
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.db.tables import AceRecordRow, AuditEventRow
+from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import Pool, RecordState, Tier
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.services import records
 from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
-from cloudroute_desk.services.records import Award
 from tests.factories import add_inquiry, add_partner, add_record
 
 GOOD_USE_CASE = (

@@ -13,7 +13,14 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Protocol, cast
 
-from cloudroute_desk.cli import demo_cmd, export_cmd, import_cmd, route_cmd, validate_cmd
+from cloudroute_desk.cli import (
+    db_cmd,
+    demo_cmd,
+    export_cmd,
+    import_cmd,
+    route_cmd,
+    validate_cmd,
+)
 from cloudroute_desk.cli.command_error import UNUSABLE_NOW, CommandError
 
 
@@ -30,6 +37,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (
     validate_cmd,
     export_cmd,
     route_cmd,
+    db_cmd,
 )
 
 

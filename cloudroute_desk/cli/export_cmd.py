@@ -4,7 +4,6 @@ request JSON, or its findings and exit 1 when it has errors."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from pydantic import ValidationError
 
 from cloudroute_desk.cli.ace_output import print_findings, summary
 from cloudroute_desk.cli.command_error import CommandError, open_or_fail
-from cloudroute_desk.services.ace_export_service import export_record
+from cloudroute_desk.services.ace_export_service import export_record, request_text, write_request
 from cloudroute_desk.services.records import RecordNotFoundError
 
 NAME = "export"
@@ -45,15 +44,14 @@ def run(args: argparse.Namespace) -> int:
         print_findings(result.findings, as_json=args.json)
         print(f"record {args.record} not exported: {summary(result.findings)}", file=sys.stderr)
         return 1
-    text = json.dumps(result.payload, indent=2, ensure_ascii=False) + "\n"
     if args.out:
         try:
-            Path(args.out).write_text(text, encoding="utf-8")
+            write_request(result.payload, Path(args.out))
         except OSError as error:
             raise CommandError(f"cannot write {args.out}: {error}") from None
         print(f"record {args.record} written to {args.out}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(request_text(result.payload))
     warnings = [f for f in result.findings if not f.is_error]
     if warnings:
         print(f"record {args.record}: {summary(warnings)}", file=sys.stderr)

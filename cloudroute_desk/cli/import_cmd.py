@@ -8,7 +8,6 @@ database cannot be opened (one line on stderr; nothing was written).
 from __future__ import annotations
 
 import argparse
-import getpass
 import importlib
 import importlib.util
 import sys
@@ -19,6 +18,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cloudroute_desk.cli.command_error import CommandError, open_or_fail
 from cloudroute_desk.cli.terminal_progress import TerminalProgress
+from cloudroute_desk.db.engine import DatabaseBusyError
+from cloudroute_desk.db.server_link import ServerNotAnsweringError
+from cloudroute_desk.domain.acting_admin import acting_admin
+from cloudroute_desk.services.failures import STOPPED_CONNECTION_LOST, connection_lost
 from cloudroute_desk.services.importing import FileFormat, ImportJob, IntakeFileError, RowKind
 
 NAME = "import"
@@ -42,15 +45,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _actor(args: argparse.Namespace) -> str:
-    if args.admin:
-        return str(args.admin)
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
-
-
 def run(args: argparse.Namespace) -> int:
     if args.records:
         if importlib.util.find_spec(RECORDS_MODULE) is None:
@@ -60,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
     kind = RowKind.PARTNER if args.partners else RowKind.INQUIRY
     file_format = FileFormat(args.format) if args.format else None
     try:
-        job = ImportJob.open(args.file, kind, actor=_actor(args), file_format=file_format)
+        job = ImportJob.open(
+            args.file, kind, actor=acting_admin(args.admin), file_format=file_format
+        )
     except IntakeFileError as error:
         raise CommandError(f"{args.file}: {error}", 2) from None
     database = open_or_fail(args.db)
@@ -70,9 +66,11 @@ def run(args: argparse.Namespace) -> int:
         while not job.finished:
             job.run_next_chunk(database)
             progress(job.done, job.total)
-    except (SQLAlchemyError, OSError) as error:
+    except (SQLAlchemyError, OSError, ServerNotAnsweringError, DatabaseBusyError) as error:
         # Chunks stored so far stay (each is whole); say what they were, then why it stopped.
         sys.stdout.write(job.report().render_text())
+        if connection_lost(error):
+            raise CommandError(f"the import {STOPPED_CONNECTION_LOST}", 2) from None
         raise CommandError(f"the import stopped: {_one_line(error)}", 2) from None
     finally:
         database.dispose()

@@ -9,23 +9,13 @@ read or the database cannot be opened (nothing was written).
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 
 from cloudroute_desk.cli.ace_output import safe_text
 from cloudroute_desk.cli.command_error import CommandError, open_or_fail
+from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.services.ace_import import RecordFileError, import_records
-
-
-def _actor(args: argparse.Namespace) -> str:
-    admin = getattr(args, "admin", None)
-    if admin:
-        return str(admin)
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
 
 
 def run_records_import(args: argparse.Namespace) -> int:
@@ -34,7 +24,7 @@ def run_records_import(args: argparse.Namespace) -> int:
         raise CommandError("ACE records are imported from JSON only.", 2)
     database = open_or_fail(args.db)
     try:
-        report = import_records(database, path, actor=_actor(args))
+        report = import_records(database, path, actor=acting_admin(getattr(args, "admin", None)))
     except RecordFileError as error:
         raise CommandError(str(error), 2) from None
     finally:

@@ -9,6 +9,7 @@ from typing import Any
 
 from cloudroute_desk.cli.command_error import CommandError, open_or_fail
 from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
+from cloudroute_desk.domain.formatting import THRESHOLD_LABEL, money, percent
 from cloudroute_desk.domain.routing.values import AXIS_LABELS, Ranking
 from cloudroute_desk.services.routing import InquiryNotFoundError, rank_inquiry
 
@@ -16,8 +17,8 @@ NAME = "route"
 HELP = "Rank every partner for one inquiry, with each factor and the excluded partners' reasons."
 
 FROM_LAST_REFRESH = (
-    "Scores are from the last routing index refresh: the database is locked by another "
-    "program, so the index could not be refreshed now."
+    "Scores are from the last routing index refresh: it could not be refreshed now (the "
+    "database is locked by another program, or this login may only read)."
 )
 
 
@@ -74,15 +75,15 @@ def as_text(ranking: Ranking) -> str:
         lines.append(FROM_LAST_REFRESH)
     if ranking.below_threshold_fallback:
         lines.append(
-            f"No partner above the {CLOSE_RATE_THRESHOLD:.0%} threshold fits: "
+            f"No partner above the {THRESHOLD_LABEL} threshold fits: "
             "below-threshold partners ranked as a fallback."
         )
     for p in ranking.ranked:
         badge = "above threshold" if p.above_threshold else "below threshold"
         lines.append("")
         lines.append(
-            f"{p.rank:>3}. {p.partner_name} ({p.tier.value}) score ${p.score:,.0f}, "
-            f"close estimate {p.close_estimate:.0%} ({badge}), load {p.load}/{p.capacity}"
+            f"{p.rank:>3}. {p.partner_name} ({p.tier.value}) score {money(p.score)}, "
+            f"close estimate {percent(p.close_estimate)} ({badge}), load {p.load}/{p.capacity}"
         )
         lines.append(f"      - {p.reasons[0]}")
         lines.append(

@@ -13,17 +13,27 @@ from typing import Any
 from sqlalchemy import CursorResult, insert, select, update
 from sqlalchemy.orm import Session
 
-from cloudroute_desk.db.tables import AssignmentRow, AuditEventRow, InquiryRow, PartnerRow
-from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.db.tables import AssignmentRow, InquiryRow, PartnerRow
+from cloudroute_desk.domain.catalog import END_DID_NOT_CONNECT, WAITING_STATUSES, InquiryStatus
 from cloudroute_desk.domain.routing.values import AssignmentEntry
 
-DID_NOT_CONNECT = "did_not_connect"
-WAITING = (InquiryStatus.NEW.value, InquiryStatus.REROUTE.value)
+_WAITING = sorted(status.value for status in WAITING_STATUSES)
 
 
 def _rowcount(result: Any) -> int:
     assert isinstance(result, CursorResult)
     return int(result.rowcount)
+
+
+def waiting_inquiries(session: Session) -> list[InquiryRow]:
+    """Every inquiry waiting for a partner, oldest first (what the batch suggestion routes)."""
+    return list(
+        session.scalars(
+            select(InquiryRow)
+            .where(InquiryRow.partner_id.is_(None), InquiryRow.status.in_(_WAITING))
+            .order_by(InquiryRow.arrived_at, InquiryRow.id)
+        )
+    )
 
 
 def claim_inquiry(session: Session, inquiry_id: int, partner_id: int, now: datetime) -> bool:
@@ -33,7 +43,7 @@ def claim_inquiry(session: Session, inquiry_id: int, partner_id: int, now: datet
         .where(
             InquiryRow.id == inquiry_id,
             InquiryRow.partner_id.is_(None),
-            InquiryRow.status.in_(WAITING),
+            InquiryRow.status.in_(_WAITING),
         )
         .values(
             partner_id=partner_id,
@@ -172,32 +182,11 @@ def was_rerouted(session: Session, inquiry_id: int) -> bool:
             select(AssignmentRow.id)
             .where(
                 AssignmentRow.inquiry_id == inquiry_id,
-                AssignmentRow.end_reason == DID_NOT_CONNECT,
+                AssignmentRow.end_reason == END_DID_NOT_CONNECT,
             )
             .limit(1)
         )
         is not None
-    )
-
-
-def add_audit(
-    session: Session,
-    kind: str,
-    actor: str,
-    now: datetime,
-    inquiry_id: int,
-    partner_id: int | None,
-    detail: dict[str, Any],
-) -> None:
-    session.execute(
-        insert(AuditEventRow).values(
-            at=now,
-            actor=actor,
-            kind=kind,
-            inquiry_id=inquiry_id,
-            partner_id=partner_id,
-            detail=detail,
-        )
     )
 
 

@@ -22,13 +22,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.mapping import inquiry_columns, partner_columns
-from cloudroute_desk.db.tables import AuditEventRow, InquiryRow, InquirySpendRow, PartnerRow
+from cloudroute_desk.db.tables import InquiryRow, InquirySpendRow, PartnerRow
 from cloudroute_desk.domain.entities import Inquiry, Partner
 
 _INQUIRIES = cast(Table, InquiryRow.__table__)
 _SPEND = cast(Table, InquirySpendRow.__table__)
 _PARTNERS = cast(Table, PartnerRow.__table__)
-_AUDIT = cast(Table, AuditEventRow.__table__)
 
 
 COPY_FROM_ROWS = 50
@@ -133,9 +132,3 @@ def insert_partners(
         _PARTNERS,
         [{**partner_columns(partner), "created_at": created_at} for partner in partners],
     )
-
-
-def add_import_audit(
-    session: Session, *, at: datetime, actor: str, kind: str, detail: dict[str, Any]
-) -> None:
-    session.execute(insert(_AUDIT).values(at=at, actor=actor, kind=kind, detail=detail))

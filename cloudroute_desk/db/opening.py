@@ -7,6 +7,7 @@ sentence a user can act on; the GUI shows it in a dialog and the CLI prints it o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from cloudroute_desk.db.deadlines import statement_deadline_lifted
 from cloudroute_desk.db.engine import Database, DatabaseBusyError, database_for, shown_url
+from cloudroute_desk.db.invariants import broken_invariants
 from cloudroute_desk.db.server_link import ServerNotAnsweringError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -139,6 +141,31 @@ def _inspect_sqlite(path: Path) -> SchemaState:
     never touched (even switching it to WAL would rewrite its header)."""
     if not path.exists() or path.stat().st_size == 0:
         return SchemaState(frozenset(), head_revisions())
+    beside = [path.with_name(path.name + suffix) for suffix in SQLITE_SIDE_FILES]
+    already_there = {side for side in beside if side.exists()}
+    try:
+        return _inspect_sqlite_read_only(path)
+    except DatabaseOpenError:
+        # A read-only look at a WAL-mode file still creates its -wal and -shm; a refused
+        # file is left as it was found.
+        for side in beside:
+            if side not in already_there and _holds_nothing(side):
+                with contextlib.suppress(OSError):
+                    side.unlink()
+        raise
+
+
+SQLITE_SIDE_FILES = ("-wal", "-shm")
+
+
+def _holds_nothing(side: Path) -> bool:
+    """An -shm is only an index into the WAL; a -wal we created is empty."""
+    if not side.exists():
+        return False
+    return side.name.endswith("-shm") or side.stat().st_size == 0
+
+
+def _inspect_sqlite_read_only(path: Path) -> SchemaState:
     try:
         raw = sqlite3.connect(_readonly_uri(path), uri=True, timeout=2)
     except sqlite3.Error as exc:
@@ -146,8 +173,10 @@ def _inspect_sqlite(path: Path) -> SchemaState:
     try:
         rows = raw.execute("PRAGMA quick_check").fetchall()
         if rows != [("ok",)]:
+            first = str(rows[0][0]).strip().splitlines()
+            problem = next((line for line in first if "***" not in line), first[0])
             raise DatabaseOpenError(
-                f"{path} failed its integrity check ({rows[0][0]}); it was left untouched."
+                f"{path} failed its integrity check ({problem.strip()}); it was left untouched."
             )
         return _schema_state_sqlite(raw)
     except sqlite3.OperationalError as exc:
@@ -248,6 +277,8 @@ def open_database(target: str, *, on_upgrade: OnUpgrade | None = None) -> Databa
                 if len(state.current) > 1:
                     command.stamp(alembic_config(connection), newest_of(state.current), purge=True)
                 command.upgrade(alembic_config(connection), "head")
+        if path is None:
+            _check_invariants(database)
     except DatabaseOpenError:
         database.dispose()
         raise
@@ -263,6 +294,18 @@ def open_database(target: str, *, on_upgrade: OnUpgrade | None = None) -> Databa
         database.dispose()
         raise DatabaseOpenError(_describe_dbapi_error(url, exc)) from None
     return database
+
+
+def _check_invariants(database: Database) -> None:
+    with database.engine.connect() as connection:
+        problems = broken_invariants(connection)
+        connection.rollback()
+    if problems:
+        raise DatabaseOpenError(
+            f"The database at {database.where} has lost the safeguards that keep its data "
+            f"consistent ({'; '.join(problems)}); CloudRoute Desk will not use it until its "
+            "owner restores them."
+        )
 
 
 def _describe_dbapi_error(url: URL, exc: DBAPIError) -> str:

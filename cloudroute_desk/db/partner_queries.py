@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.mapping import partner_columns, partner_from_row
-from cloudroute_desk.db.tables import AssignmentRow, AuditEventRow, PartnerRow
+from cloudroute_desk.db.tables import AssignmentRow, PartnerRow
 from cloudroute_desk.domain.entities import Partner
 
 
@@ -73,19 +72,3 @@ def update_partner_if_version(session: Session, partner: Partner, expected_versi
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0) == 1)
-
-
-def add_partner_audit(
-    session: Session,
-    *,
-    at: datetime,
-    actor: str,
-    kind: str,
-    partner_id: int,
-    detail: dict[str, Any],
-) -> None:
-    session.execute(
-        insert(AuditEventRow).values(
-            at=at, actor=actor, kind=kind, partner_id=partner_id, detail=detail
-        )
-    )

@@ -39,8 +39,8 @@ from cloudroute_desk.db.tables import (
     InquirySpendRow,
     PartnerRow,
 )
+from cloudroute_desk.domain.catalog import WAITING_STATUSES
 from cloudroute_desk.domain.queue_filter import (
-    OPEN_STATUSES,
     QueueFilter,
     SlaState,
     SortKey,
@@ -180,7 +180,7 @@ def _sla_clause(states: frozenset[SlaState], now: datetime) -> ColumnElement[boo
         if high is not None:
             bounds.append(InquiryRow.arrived_at < high)
         arms.append(and_(true(), *bounds))
-    return and_(InquiryRow.status.in_(sorted(OPEN_STATUSES)), or_(false(), *arms))
+    return and_(InquiryRow.status.in_(sorted(WAITING_STATUSES)), or_(false(), *arms))
 
 
 WIDE_FILTER_ROWS = 20_000

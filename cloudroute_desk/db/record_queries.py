@@ -245,30 +245,6 @@ def set_state(
     return _rowcount(result) == 1
 
 
-def add_audit_event(
-    session: Session,
-    *,
-    kind: str,
-    actor: str,
-    at: datetime,
-    inquiry_id: int | None = None,
-    partner_id: int | None = None,
-    record_id: int | None = None,
-    detail: dict[str, Any] | None = None,
-) -> None:
-    session.execute(
-        insert(AuditEventRow).values(
-            at=at,
-            actor=actor,
-            kind=kind,
-            inquiry_id=inquiry_id,
-            partner_id=partner_id,
-            record_id=record_id,
-            detail=detail or {},
-        )
-    )
-
-
 def record_audit_events(
     session: Session, record_id: int
 ) -> list[tuple[datetime, str, str, dict[str, Any]]]:

@@ -39,6 +39,7 @@ from cloudroute_desk.db.routing_tables import (
 from cloudroute_desk.db.tables import AceRecordRow, AssignmentRow, InquiryRow, PartnerRow
 from cloudroute_desk.domain.catalog import (
     DECIDED_STATES,
+    END_UNDONE,
     ROUTING_WINDOW_DAYS,
     InquiryStatus,
     Pool,
@@ -57,8 +58,6 @@ COMPETING_STATES = tuple(
 )
 """Records that still stand for the customer: drafts, in review, or awarded and running."""
 
-UNDO_REASON = "undo"
-"""``end_reason`` of an assignment that was taken back: it does not count as tried."""
 
 STATE_ID = 1
 
@@ -339,7 +338,7 @@ def tried_partners_for(session: Session, inquiry_ids: Sequence[int]) -> dict[int
             .where(
                 AssignmentRow.inquiry_id.in_(list(inquiry_ids[start : start + CHUNK])),
                 AssignmentRow.active.is_(False),
-                or_(AssignmentRow.end_reason.is_(None), AssignmentRow.end_reason != UNDO_REASON),
+                or_(AssignmentRow.end_reason.is_(None), AssignmentRow.end_reason != END_UNDONE),
             )
             .order_by(AssignmentRow.id)
         ).all()

@@ -1,12 +1,13 @@
 """One demo inquiry's life up to "now": assignment, re-route, discovery call, ACE records.
 
-The timeline follows DOMAIN.md: an admin assigns a partner (typically 16-18 hours after
-arrival, some past the 24-hour SLA); the partner holds a discovery call a few days later (or
-the founder never connects and the inquiry is re-routed to a different partner); a few days
-after the call the partner files one record per pool the tier allows, within the pools'
-amount ranges and the $150K stacked ceiling; reviewers decide within each pool's turnaround
-band, approving with the partner's hidden probability on the inquiry's profile. Whatever has
-not happened by "now" is where the inquiry and its records stand today.
+The timeline follows the lifecycle in ``domain/catalog.py``: an admin assigns a partner
+(typically 16-18 hours after arrival, some past the 24-hour SLA); the partner holds a
+discovery call a few days later (or the founder never connects and the inquiry is re-routed
+to a different partner); a few days after the call the partner files one record per pool the
+tier allows, within the pools' amount ranges and the $150K stacked ceiling; reviewers decide
+within each pool's turnaround band, approving with the partner's hidden probability on the
+inquiry's profile. Whatever has not happened by "now" is where the inquiry and its records
+stand today.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from cloudroute_desk.db.assignment_queries import DID_NOT_CONNECT
 from cloudroute_desk.db.record_queries import account_id_column
 from cloudroute_desk.demo.drafts import draft_fields
 from cloudroute_desk.demo.partners import PartnerPlan, PartnerRouter
 from cloudroute_desk.demo.sampling import WeightedChoice, hours, money
 from cloudroute_desk.domain.catalog import (
+    END_DID_NOT_CONNECT,
     POOLS,
     STACKED_CEILING_USD,
     InquiryStatus,
@@ -222,15 +223,15 @@ class _Walk:
     def _end(
         self, assignment: dict[str, Any], partner: PartnerPlan, at: datetime, reason: str
     ) -> None:
-        """Ends ``assignment``: re-route when ``reason`` is DID_NOT_CONNECT, else declined."""
-        rerouted = reason == DID_NOT_CONNECT
+        """Ends ``assignment``: re-route when ``reason`` is END_DID_NOT_CONNECT, else declined."""
+        rerouted = reason == END_DID_NOT_CONNECT
         status = REROUTE if rerouted else DECLINED
         assignment["active"] = False
         assignment["ended_at"] = at
-        assignment["end_reason"] = DID_NOT_CONNECT if rerouted else DECLINED
+        assignment["end_reason"] = END_DID_NOT_CONNECT if rerouted else DECLINED
         detail: dict[str, Any] = {"partner_name": partner.name, "assignment_id": assignment["id"]}
         detail["reason"] = "re-route" if rerouted else reason
-        self._event(at, DID_NOT_CONNECT if rerouted else DECLINED, partner.id, detail)
+        self._event(at, END_DID_NOT_CONNECT if rerouted else DECLINED, partner.id, detail)
         self.inquiry["status"] = status
         self.inquiry["partner_id"] = None
         self.inquiry["assigned_at"] = None
@@ -258,7 +259,7 @@ class _Walk:
             rerouted_at = assigned_at + hours(rng.uniform(4 * 24, 12 * 24))
             if rerouted_at > now:
                 return
-            self._end(assignment, partner, rerouted_at, DID_NOT_CONNECT)
+            self._end(assignment, partner, rerouted_at, END_DID_NOT_CONNECT)
             again_at = rerouted_at + hours(rng.uniform(2.0, 30.0))
             if again_at > now:
                 return

@@ -1,7 +1,7 @@
 """The business catalog: tiers, pools, states and the intake vocabularies, with their numbers.
 
-Everything here comes from the seed (``shared/seed``) as distilled in DOMAIN.md. It is the
-single place these rules live: the database migrations copy the transition tables from it
+It is the single place these business rules live (the README's "What an admin can do"
+describes them): the database migrations copy the transition tables from it
 (a test checks they still agree), and the editor, importer, CLI and router all read it.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 STACKED_CEILING_USD = 150_000
 """Most a single customer can be awarded across all partner-filed pools (seed, section II)."""
@@ -236,6 +237,31 @@ INQUIRY_STATUS_LABELS: dict[InquiryStatus, str] = {
     InquiryStatus.REROUTE: "Re-route needed",
     InquiryStatus.DECLINED: "Declined",
 }
+
+WAITING_STATUSES: frozenset[InquiryStatus] = frozenset({InquiryStatus.NEW, InquiryStatus.REROUTE})
+"""Statuses of an inquiry that waits for a partner: the 24-hour routing clock runs, an
+assignment may claim it, and the batch suggestion offers it one."""
+
+END_UNDONE: Final = "undo"
+"""An assignment taken back (undo): the partner does not count as tried."""
+END_DID_NOT_CONNECT: Final = "did_not_connect"
+"""The founder and the partner did not connect: the inquiry is re-routed without them."""
+END_DECLINED: Final = "declined"
+"""The inquiry was declined while the partner held it."""
+
+END_REASON_LABELS: dict[str, str] = {
+    END_UNDONE: "undone",
+    END_DID_NOT_CONNECT: "did not connect",
+    END_DECLINED: "declined",
+}
+
+
+def end_reason_label(reason: str | None) -> str:
+    """How an ended assignment's ``end_reason`` reads (an admin-given reason as it is)."""
+    if not reason:
+        return "ended"
+    return END_REASON_LABELS.get(reason, reason)
+
 
 INQUIRY_TRANSITIONS: frozenset[tuple[InquiryStatus, InquiryStatus]] = frozenset(
     {

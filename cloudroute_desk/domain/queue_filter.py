@@ -14,6 +14,7 @@ from enum import StrEnum
 from cloudroute_desk.domain.catalog import (
     ROUTING_SLA_HOURS,
     SLA_DUE_SOON_HOURS,
+    WAITING_STATUSES,
     EngagementType,
     FundingStage,
     InquiryStatus,
@@ -23,9 +24,6 @@ from cloudroute_desk.domain.catalog import (
     ServiceProfile,
     Vertical,
 )
-
-OPEN_STATUSES: frozenset[InquiryStatus] = frozenset({InquiryStatus.NEW, InquiryStatus.REROUTE})
-"""Statuses that still need a partner, so the 24-hour routing clock is running."""
 
 SLA = timedelta(hours=ROUTING_SLA_HOURS)
 DUE_SOON = timedelta(hours=SLA_DUE_SOON_HOURS)
@@ -144,7 +142,7 @@ def sla_deadline(arrived_at: datetime) -> datetime:
 
 def sla_state(status: InquiryStatus, arrived_at: datetime, now: datetime) -> SlaState | None:
     """The clock's state, or None once the inquiry has a partner (the clock stopped)."""
-    if status not in OPEN_STATUSES:
+    if status not in WAITING_STATUSES:
         return None
     left = sla_deadline(arrived_at) - now
     if left <= timedelta(0):

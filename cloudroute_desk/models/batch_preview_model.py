@@ -7,8 +7,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.routing.batch import BatchItem, BatchSuggestion
-from cloudroute_desk.models.partner_ranking_model import OBJECT_ROLE, SORT_ROLE, money
+from cloudroute_desk.models.partner_ranking_model import OBJECT_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()

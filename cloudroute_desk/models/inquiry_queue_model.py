@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import INQUIRY_STATUS_LABELS
 from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.queue_filter import QueueFilter, SortKey, sla_deadline, sla_view
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
@@ -346,7 +347,7 @@ class InquiryQueueModel(QAbstractTableModel):
         if column == COL_POOLS:
             return ", ".join(p.value for p in row.pools_wanted)
         if column == COL_SPEND:
-            return f"${row.monthly_spend_usd:,}"
+            return money(row.monthly_spend_usd)
         if column == COL_STATUS:
             return INQUIRY_STATUS_LABELS[row.status]
         return row.partner_name

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
+from cloudroute_desk.domain.formatting import NO_VALUE, THRESHOLD_LABEL, days, money, percent
 from cloudroute_desk.domain.routing.values import (
     AXES,
     AXIS_LABELS,
@@ -39,7 +39,6 @@ EXCLUDED_ROLE = Qt.ItemDataRole.UserRole + 3
 Index = QModelIndex | QPersistentModelIndex
 Row = RankedPartner | ExcludedPartner
 _ROOT = QModelIndex()
-THRESHOLD_LABEL = f"{CLOSE_RATE_THRESHOLD * 100:.0f} %"
 
 
 class Column(IntEnum):
@@ -118,21 +117,13 @@ _NUMERIC = {
 }
 
 
-def money(value: float | None) -> str:
-    return "–" if value is None else f"${value:,.0f}"
-
-
-def days(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f} d"
-
-
 def axis_rates(partner: RankedPartner, axis: str) -> list[AxisRate]:
     return [rate for rate in partner.axes if rate.axis == axis]
 
 
 def axis_text(partner: RankedPartner, axis: str) -> str:
     rates = axis_rates(partner, axis)
-    return "; ".join(rate.label for rate in rates) if rates else "–"
+    return "; ".join(rate.label for rate in rates) if rates else NO_VALUE
 
 
 class PartnerRankingModel(QAbstractTableModel):
@@ -357,13 +348,13 @@ class PartnerRankingModel(QAbstractTableModel):
         if column in AXIS_COLUMNS:
             lines = [
                 f"{rate.value}: {rate.label} decided; sample-size-aware estimate "
-                f"{rate.estimate * 100:.0f} %"
+                f"{percent(rate.estimate)}"
                 for rate in axis_rates(item, AXIS_COLUMNS[column])
             ]
             return "\n".join(lines) or "No decided records on this axis."
         if column == Column.THRESHOLD:
             return (
-                f"Profile close estimate {item.close_estimate * 100:.0f} % "
+                f"Profile close estimate {percent(item.close_estimate)} "
                 f"(threshold {THRESHOLD_LABEL})"
             )
         if column == Column.SCORE:
@@ -382,7 +373,7 @@ class PartnerRankingModel(QAbstractTableModel):
                 case Column.REASON:
                     return item.reason
                 case Column.RANK:
-                    return "–"
+                    return NO_VALUE
             return ""
         if role == SORT_ROLE:
             match column:

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from cloudroute_desk.domain.catalog import API_STAGE_AND_REVIEW, POOLS, RECORD_STATE_LABELS
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.services.records import RecordItem
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -41,10 +42,6 @@ HEADERS: dict[Column, str] = {
     Column.PARTNER: "Partner",
     Column.UPDATED: "Saved (UTC)",
 }
-
-
-def usd(amount: int | None) -> str:
-    return "" if amount is None else f"${amount:,}"
 
 
 class RecordListModel(QAbstractTableModel):
@@ -122,9 +119,9 @@ class RecordListModel(QAbstractTableModel):
         if column is Column.STATE:
             return RECORD_STATE_LABELS[summary.state]
         if column is Column.REQUESTED:
-            return usd(summary.amount_requested_usd)
+            return money(summary.amount_requested_usd)
         if column is Column.AWARDED:
-            return usd(summary.amount_awarded_usd)
+            return money(summary.amount_awarded_usd)
         if column is Column.PARTNER:
             return item.partner_name
         return f"{item.updated_at:%Y-%m-%d %H:%M}"

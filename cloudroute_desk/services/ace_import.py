@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from cloudroute_desk.db import ace_queries, record_queries
+from cloudroute_desk.db import ace_queries, audit, record_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.ace.record_rows import (
     DuplicateRecord,
@@ -169,7 +169,7 @@ def _store(session: Session, row: RecordRow, actor: str) -> DuplicateRecord | li
         now=now,
         actor=actor,
     )
-    record_queries.add_audit_event(
+    audit.add_audit_event(
         session,
         kind="record_imported",
         actor=actor,

@@ -17,16 +17,21 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import assignment_queries as aq
+from cloudroute_desk.db import audit
 from cloudroute_desk.db import routing_queries as rq
 from cloudroute_desk.db.engine import Database, DatabaseBusyError
-from cloudroute_desk.db.tables import InquiryRow, PartnerRow
-from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.db.tables import PartnerRow
+from cloudroute_desk.domain.catalog import END_DID_NOT_CONNECT, END_UNDONE, InquiryStatus
 from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.routing.assignment_check import (
+    already_assigned,
+    at_capacity,
+    cannot_take,
+)
 from cloudroute_desk.domain.routing.batch import (
     BatchItem,
     BatchSuggestion,
@@ -74,7 +79,7 @@ class AlreadyAssigned(AssignmentError):  # noqa: N818 (the name the UI codes aga
     def __init__(
         self, partner_id: int, partner_name: str, assigned_by: str, assigned_at: datetime | None
     ) -> None:
-        super().__init__(f"already assigned to {partner_name} by {assigned_by}")
+        super().__init__(already_assigned(partner_name, assigned_by))
         self.partner_id = partner_id
         self.partner_name = partner_name
         self.assigned_by = assigned_by
@@ -87,6 +92,10 @@ class NotAssignableError(AssignmentError):
 
 class PartnerNotEligibleError(AssignmentError):
     """The partner fails a hard gate for this inquiry (the message says which)."""
+
+
+class PartnerExcludedError(PartnerNotEligibleError):
+    """The ranking excludes the partner; the message names the first gate it fails."""
 
 
 class NotAssignedError(AssignmentError):
@@ -134,7 +143,7 @@ def _decision(ranking: Ranking, partner_id: int) -> _Decision:
     )
     refusal = None
     if excluded is not None:
-        refusal = f"{excluded.partner_name} cannot take this inquiry: {excluded.reason}"
+        refusal = cannot_take(excluded.partner_name, excluded.reason)
     return _Decision(
         score=chosen.score if chosen else None,
         rank=chosen.rank if chosen else None,
@@ -227,27 +236,26 @@ def _assign_once(
             if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
                 raise _holder_error(session, inquiry_id)
             if decision.refusal is not None:
-                raise PartnerNotEligibleError(decision.refusal)
+                raise PartnerExcludedError(decision.refusal)
             partner = session.get(PartnerRow, partner_id)
             if partner is None:
                 raise PartnerNotEligibleError(f"no partner with id {partner_id}")
             load = rq.open_loads_for(session, partner_id)
             if load >= partner.capacity:
                 raise PartnerNotEligibleError(
-                    f"{partner.name} cannot take this inquiry: at capacity "
-                    f"({load}/{partner.capacity} open engagements)"
+                    cannot_take(partner.name, at_capacity(load, partner.capacity))
                 )
             aq.insert_assignment(
                 session, inquiry_id, partner_id, admin, now, decision.score, decision.rank
             )
-            aq.add_audit(
+            audit.add_audit_event(
                 session,
-                "assigned",
-                admin,
-                now,
-                inquiry_id,
-                partner_id,
-                {
+                kind="assigned",
+                actor=admin,
+                at=now,
+                inquiry_id=inquiry_id,
+                partner_id=partner_id,
+                detail={
                     "partner_name": partner.name,
                     "score": decision.score,
                     "rank": decision.rank,
@@ -274,7 +282,7 @@ def unassign(
     earlier partner did not connect. The partner does not count as tried."""
     now = utcnow()
     with database.writing() as session:
-        ended = aq.end_assignment(session, inquiry_id, partner_id, rq.UNDO_REASON, now)
+        ended = aq.end_assignment(session, inquiry_id, partner_id, END_UNDONE, now)
         if ended is None:
             raise NotAssignedError("that partner is no longer assigned to this inquiry")
         assignment_id, score, rank = ended
@@ -288,14 +296,14 @@ def unassign(
             raise NotAssignableError(
                 f"the assignment can no longer be undone: the inquiry is {status}"
             )
-        aq.add_audit(
+        audit.add_audit_event(
             session,
-            "unassigned",
-            admin,
-            now,
-            inquiry_id,
-            partner_id,
-            {
+            kind="unassigned",
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail={
                 "partner_name": aq.partner_name(session, partner_id),
                 "score": score,
                 "rank": rank,
@@ -316,7 +324,7 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
         if holder is None:
             raise NotAssignedError("the inquiry has no active partner to re-route from")
         partner_id = holder[0]
-        ended = aq.end_assignment(session, inquiry_id, partner_id, aq.DID_NOT_CONNECT, now)
+        ended = aq.end_assignment(session, inquiry_id, partner_id, END_DID_NOT_CONNECT, now)
         released = aq.release_inquiry(
             session,
             inquiry_id,
@@ -328,14 +336,14 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
             status = aq.inquiry_status(session, inquiry_id)
             raise NotAssignableError(f"the inquiry can no longer be re-routed: it is {status}")
         assignment_id, score, rank = ended
-        aq.add_audit(
+        audit.add_audit_event(
             session,
-            "did_not_connect",
-            admin,
-            now,
-            inquiry_id,
-            partner_id,
-            {
+            kind="did_not_connect",
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail={
                 "partner_name": holder[1],
                 "score": score,
                 "rank": rank,
@@ -354,20 +362,20 @@ def undo_did_not_connect(
     now = utcnow()
     try:
         with database.writing() as session:
-            assignment_id = aq.last_ended(session, inquiry_id, partner_id, aq.DID_NOT_CONNECT)
+            assignment_id = aq.last_ended(session, inquiry_id, partner_id, END_DID_NOT_CONNECT)
             if assignment_id is None:
                 raise NotAssignedError("there is no re-route of that partner to undo")
             if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
                 raise _LostRaceError()
             aq.reactivate_assignment(session, assignment_id)
-            aq.add_audit(
+            audit.add_audit_event(
                 session,
-                "did_not_connect_undone",
-                admin,
-                now,
-                inquiry_id,
-                partner_id,
-                {
+                kind="did_not_connect_undone",
+                actor=admin,
+                at=now,
+                inquiry_id=inquiry_id,
+                partner_id=partner_id,
+                detail={
                     "partner_name": aq.partner_name(session, partner_id),
                     "assignment_id": assignment_id,
                     "reason": "undo of did not connect",
@@ -403,16 +411,7 @@ def suggest_batch(
     stored = ensure_index(database, as_of)
     with database.reading() as session:
         network = load_network(session, as_of, stored)
-        rows = list(
-            session.scalars(
-                select(InquiryRow)
-                .where(
-                    InquiryRow.partner_id.is_(None),
-                    InquiryRow.status.in_(aq.WAITING),
-                )
-                .order_by(InquiryRow.arrived_at, InquiryRow.id)
-            )
-        )
+        rows = aq.waiting_inquiries(session)
         total = len(rows)
         tried = rq.tried_partners_for(session, [row.id for row in rows])
         holders = rq.record_holders_for(session, rows)

@@ -78,6 +78,53 @@ def discard_draft(store: DraftStore, identity: str, record_id: int) -> None:
 
 
 @dataclass(frozen=True, slots=True)
+class DraftRestore:
+    """What the editor shows when it opens a record that may have a local draft."""
+
+    form: AceForm | None
+    """The draft's form to put on screen; None shows the saved record."""
+    base_version: int
+    """The version the editor's next save is checked against."""
+    pending_text: str | None
+    """The draft still to be synced (the draft's form JSON), or None."""
+    message: str | None
+    """A sentence for the banner (it offers Revert), or None."""
+    unreadable: str | None = None
+    """Why the draft store could not be read just now (the saved record is shown), or None."""
+
+
+def restore_draft(store: DraftStore, identity: str, opened: records.OpenedRecord) -> DraftRestore:
+    """The policy for a record's local draft on opening it: a draft equal to the saved form
+    is dropped; on an editable record it is restored and synced over its own base version
+    (so someone else's save in between is a conflict, not overwritten); on a record that
+    can no longer be edited it is kept but not shown, and the admin is told why."""
+    record_id = opened.record_id
+    try:
+        draft = read_draft(store, identity, record_id)
+    except DraftStoreError as error:
+        return DraftRestore(None, opened.version, None, None, unreadable=str(error))
+    if draft is not None and draft.form == opened.form:
+        discard_draft(store, identity, record_id)
+        draft = None
+    if draft is None:
+        return DraftRestore(None, opened.version, None, None)
+    if opened.editable:
+        return DraftRestore(
+            draft.form,
+            draft.base_version,
+            draft.text,
+            f"Restored unsaved changes from {draft.saved_at:%Y-%m-%d %H:%M:%S} UTC.",
+        )
+    return DraftRestore(
+        None,
+        opened.version,
+        None,
+        f"Your local changes from {draft.saved_at:%Y-%m-%d %H:%M} UTC were not saved: "
+        f"the record is now {opened.summary.state.value}.",
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class SyncOutcome:
     version: int
     updated_at: datetime

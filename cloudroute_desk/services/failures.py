@@ -13,6 +13,17 @@ from cloudroute_desk.db.engine import DatabaseBusyError
 from cloudroute_desk.db.server_link import ServerNotAnsweringError
 
 
+def connection_lost(error: BaseException) -> bool:
+    """The link to the server failed (not an answer from it): the outcome of work in flight
+    is the server's to tell, so "stopped", never "cancelled" or "refused"."""
+    if isinstance(error, ServerNotAnsweringError):
+        return True
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+STOPPED_CONNECTION_LOST = "stopped: the server connection was lost"
+
+
 def worth_retrying(error: BaseException) -> bool:
     """The database could not be used just now (unreachable, not answering, locked by
     another program): the same work may well succeed in a moment."""

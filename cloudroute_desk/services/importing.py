@@ -25,7 +25,7 @@ from typing import Any, cast
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from cloudroute_desk.db import import_queries
+from cloudroute_desk.db import audit, import_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Inquiry, Partner
@@ -254,7 +254,7 @@ class ImportJob:
             inquiries = [cast(Inquiry, row.value) for row in rows]
             inserted = import_queries.insert_inquiries(session, inquiries)
         if inserted:
-            import_queries.add_import_audit(
+            audit.add_audit_event(
                 session,
                 at=now,
                 actor=self._actor,

@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import assignment_queries as aq
+from cloudroute_desk.db import audit
 from cloudroute_desk.db import inquiry_status_queries as sq
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import (
+    END_DECLINED,
     INQUIRY_STATUS_LABELS,
     INQUIRY_TRANSITIONS,
     InquiryStatus,
@@ -33,7 +35,6 @@ def status_moved(inquiry_id: int, admin: str | None = None) -> Changes:
 DECLINABLE: frozenset[InquiryStatus] = frozenset(
     old for old, new in INQUIRY_TRANSITIONS if new is InquiryStatus.DECLINED
 )
-DECLINED_END_REASON = "declined"
 
 _Step = tuple[InquiryStatus, InquiryStatus, str]
 _CALL_HELD: _Step = (InquiryStatus.ASSIGNED, InquiryStatus.CONNECTED, "discovery_call_held")
@@ -80,7 +81,15 @@ def mark_discovery_call_held(
         detail: dict[str, Any] = {"reason": reason.strip(), "previous_status": old.value}
         if holder is not None:
             detail["partner_name"] = holder[1]
-        aq.add_audit(session, kind, admin, now, inquiry_id, holder[0] if holder else None, detail)
+        audit.add_audit_event(
+            session,
+            kind=kind,
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=holder[0] if holder else None,
+            detail=detail,
+        )
     return status_moved(inquiry_id, admin)
 
 
@@ -108,11 +117,19 @@ def decline(
         partner_id = None
         if holder is not None:
             partner_id = holder[0]
-            ended = aq.end_assignment(session, inquiry_id, partner_id, DECLINED_END_REASON, now)
+            ended = aq.end_assignment(session, inquiry_id, partner_id, END_DECLINED, now)
             detail["partner_name"] = holder[1]
             if ended is not None:
                 detail.update(assignment_id=ended[0], score=ended[1], rank=ended[2])
-        aq.add_audit(session, "declined", admin, now, inquiry_id, partner_id, detail)
+        audit.add_audit_event(
+            session,
+            kind="declined",
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail=detail,
+        )
     if partner_id is None:
         return status_moved(inquiry_id, admin)
     # The declined inquiry ends its partner's engagement: the partner has room again.
@@ -161,6 +178,14 @@ def follow_record(
             "reason": f"ACE record {record_id} {new_state.value}",
             "previous_status": old.value,
         }
-        aq.add_audit(session, kind, admin, now, inquiry_id, partner_id, detail)
+        audit.add_audit_event(
+            session,
+            kind=kind,
+            actor=admin,
+            at=now,
+            inquiry_id=inquiry_id,
+            partner_id=partner_id,
+            detail=detail,
+        )
         moved.append(new)
     return tuple(moved)

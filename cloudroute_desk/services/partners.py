@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cloudroute_desk.db import partner_queries
+from cloudroute_desk.db import audit, partner_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Partner
@@ -85,7 +85,7 @@ def create_partner(database: Database, partner: Partner, admin: str) -> PartnerS
                 [PartnerProblem("external_id", f"External id {partner.external_id!r} is in use.")]
             )
         partner_id = partner_queries.insert_partner(session, partner, created_at=now)
-        partner_queries.add_partner_audit(
+        audit.add_audit_event(
             session,
             at=now,
             actor=admin,
@@ -128,7 +128,7 @@ def update_partner(database: Database, partner: Partner, admin: str) -> PartnerS
                 f"(you opened version {partner.version}, it is now version {old.version}). "
                 "Reopen the partner to see their changes, then edit again."
             )
-        partner_queries.add_partner_audit(
+        audit.add_audit_event(
             session,
             at=now,
             actor=admin,

@@ -6,16 +6,17 @@ values plus a ``Changes``; each write is one short transaction with its audit ro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from cloudroute_desk.db import audit, routing_queries
 from cloudroute_desk.db import record_queries as queries
-from cloudroute_desk.db import routing_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.record_queries import Outcome, StoredRecord
+from cloudroute_desk.domain.ace.award import Award, AwardRefusedError, credit_for
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.rules import ValidationContext
 from cloudroute_desk.domain.catalog import (
@@ -31,6 +32,7 @@ from cloudroute_desk.domain.catalog import (
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, Partner
 from cloudroute_desk.domain.findings import Finding, has_errors
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.text_safety import unsafe_fields
 from cloudroute_desk.services import inquiry_status, record_context
 from cloudroute_desk.services.changes import NO_ROWS, ChangeKind, Changes, Rows
@@ -176,16 +178,6 @@ class SaveResult:
 
 
 @dataclass(frozen=True, slots=True)
-class Award:
-    """What the reviewer granted: amount, pool (differs from the request on a downgrade) and
-    the day credits landed."""
-
-    amount_usd: int
-    pool: Pool
-    credited_on: date
-
-
-@dataclass(frozen=True, slots=True)
 class TransitionResult:
     summary: AceRecordSummary
     changes: Changes
@@ -314,7 +306,7 @@ def _history_text(kind: str, detail: dict[str, Any]) -> str:
             pool = _pool_or(str(detail.get("awarded_pool", "")), None)
             label = POOLS[pool].label if pool else ""
             text += (
-                f": ${int(detail['amount_awarded_usd']):,} {label}, "
+                f": {money(int(detail['amount_awarded_usd']))} {label}, "
                 f"credits landed {detail.get('credited_on', '')}"
             )
         return text
@@ -354,7 +346,7 @@ def create_record(
             now=now,
             actor=admin,
         )
-        queries.add_audit_event(
+        audit.add_audit_event(
             session,
             kind="record_created",
             actor=admin,
@@ -495,7 +487,7 @@ def transition(
                 awarded_pool=award.pool.value,
                 credited_on=award.credited_on.isoformat(),
             )
-        queries.add_audit_event(
+        audit.add_audit_event(
             session,
             kind="record_state",
             actor=admin,
@@ -540,36 +532,16 @@ def _outcome(
         return Outcome(decided_at=now)
     if new_state not in (RecordState.APPROVED, RecordState.DOWNGRADED):
         return Outcome()
-    if award is None:
-        raise AwardError("Give the awarded amount, pool and credit date.")
-    if award.amount_usd <= 0:
-        raise AwardError("The awarded amount must be more than $0.")
-    if new_state is RecordState.DOWNGRADED and (
-        award.pool == record.pool and award.amount_usd >= record.amount_requested_usd
-    ):
-        raise AwardError(
-            "A downgrade awards a different pool or less than requested; otherwise mark it "
-            "Approved."
-        )
-    if new_state is RecordState.APPROVED and award.pool != record.pool:
-        raise AwardError("An award from another pool is a downgrade, not an approval.")
-    credited_at = (
-        now if award.credited_on == now.date() else datetime.combine(award.credited_on, time(12))
-    )
-    submitted_at = record.submitted_at
-    if submitted_at is not None and award.credited_on == submitted_at.date():
-        credited_at = max(credited_at, submitted_at)
-    if submitted_at is not None and credited_at < submitted_at:
-        raise AwardError("Credits cannot land before the record was submitted.")
-    if credited_at > now:
-        raise AwardError("The credit date cannot be in the future.")
-    days = (credited_at - submitted_at).total_seconds() / 86_400 if submitted_at else None
+    try:
+        credit = credit_for(record, new_state, award, now)
+    except AwardRefusedError as error:
+        raise AwardError(str(error)) from None
     return Outcome(
         decided_at=now,
-        credited_at=credited_at,
-        amount_awarded_usd=award.amount_usd,
-        awarded_pool=award.pool,
-        days_to_credit=days,
+        credited_at=credit.credited_at,
+        amount_awarded_usd=credit.award.amount_usd,
+        awarded_pool=credit.award.pool,
+        days_to_credit=credit.days_to_credit,
     )
 
 

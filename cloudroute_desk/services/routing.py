@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import Enum
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import routing_queries as q
@@ -46,6 +47,8 @@ class Network:
     stats: IndexStats
 
 
+INSUFFICIENT_PRIVILEGE = "42501"
+"""A reviewer's login: it may read the index, not refresh it."""
 INDEX_REFRESH_LOCK_WAIT_MS = 250
 """A refresh is worth doing, not worth waiting for: ranking reads the last one instead."""
 
@@ -55,8 +58,8 @@ class IndexState(Enum):
     """``as_of`` is another day: rank from the records, not the stored index."""
     CURRENT = "current"
     LAST_REFRESH = "last refresh"
-    """Stale entries could not be refreshed now (the file is locked by another program):
-    the stored index as of its last refresh."""
+    """Stale entries could not be refreshed now (the file is locked by another program, or
+    the login may only read): the stored index as of its last refresh."""
 
 
 def ensure_index(database: Database, as_of: datetime | None = None) -> bool:
@@ -78,6 +81,10 @@ def index_state(database: Database, as_of: datetime | None = None) -> IndexState
         with database.writing(lock_wait_ms=INDEX_REFRESH_LOCK_WAIT_MS) as session:
             refresh = q.bring_index_up_to_date(session, window_end, now)
     except DatabaseBusyError:
+        return IndexState.LAST_REFRESH
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE:
+            raise
         return IndexState.LAST_REFRESH
     _follow_refresh(_cache_key(database.engine), refresh)
     return IndexState.CURRENT

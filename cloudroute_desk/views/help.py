@@ -27,6 +27,14 @@ KEYS_WITHOUT_ACTIONS = (
 )
 
 
+HELP_TEXT = "help_text"
+"""An action property naming what it does when its text changes (Undo "Assign X…")."""
+
+
+def _without_mnemonic(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
+
+
 def shortcut_rows(actions: list[QAction]) -> list[tuple[str, str]]:
     """(keys, what they do) for every action with a shortcut, once each, in menu order."""
     rows: list[tuple[str, str]] = []
@@ -35,7 +43,8 @@ def shortcut_rows(actions: list[QAction]) -> list[tuple[str, str]]:
         keys = ", ".join(
             key.toString(QKeySequence.SequenceFormat.NativeText) for key in action.shortcuts()
         )
-        what = action.text().replace("&", "").rstrip("…").strip()
+        described = action.property(HELP_TEXT)
+        what = str(described) if described else _without_mnemonic(action.text())
         if keys and keys not in seen:
             seen.add(keys)
             rows.append((keys, what))

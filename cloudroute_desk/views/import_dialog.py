@@ -31,7 +31,11 @@ from PySide6.QtWidgets import (
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.intake.report import ImportReport
 from cloudroute_desk.models.db_jobs import DbJobs
-from cloudroute_desk.services.failures import failure_sentence
+from cloudroute_desk.services.failures import (
+    STOPPED_CONNECTION_LOST,
+    connection_lost,
+    failure_sentence,
+)
 from cloudroute_desk.services.importing import CHUNK_ROWS, ImportJob, IntakeFileError, RowKind
 from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.context import AppContext
@@ -270,8 +274,11 @@ class ImportController(QObject):
             message = f"{path.name} cannot be imported: {error}\n\nNothing was written."
         else:
             done = job.report().summary() if job is not None else "nothing was written"
-            reason = failure_sentence(error)
-            message = f"The import of {path.name} stopped: {reason}\n\nSo far: {done}."
+            if connection_lost(error):
+                stopped = STOPPED_CONNECTION_LOST
+            else:
+                stopped = f"stopped: {failure_sentence(error)}"
+            message = f"The import of {path.name} {stopped}\n\nSo far: {done}."
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Import failed",

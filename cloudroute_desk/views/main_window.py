@@ -39,7 +39,7 @@ from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
 from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.elided_label import ElidedLabel
-from cloudroute_desk.views.help import GuideDialog, ShortcutsDialog, shortcut_rows
+from cloudroute_desk.views.help import HELP_TEXT, GuideDialog, ShortcutsDialog, shortcut_rows
 from cloudroute_desk.views.import_dialog import ImportController
 from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
@@ -267,6 +267,8 @@ class MainWindow(QMainWindow):
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcut(QKeySequence.StandardKey.Redo)
+        undo.setProperty(HELP_TEXT, "Undo the last assignment or re-route")
+        redo.setProperty(HELP_TEXT, "Redo what was undone")
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
         self.edit_menu = edit_menu

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import logging
 import sys
 import traceback
@@ -27,6 +26,7 @@ from cloudroute_desk.assets import asset
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import DatabaseOpenError
 from cloudroute_desk.demo.generator import generate_demo
+from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services.executor import DbExecutor, Job
 from cloudroute_desk.services.failures import failure_sentence, shown_elsewhere
@@ -72,7 +72,7 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
             executor.shutdown()
             return 2
         executor.switch_to(database)
-        admin = args.admin or _default_admin()
+        admin = acting_admin(args.admin)
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
         if args.window_size is not None:
             window.show_at_size(QSize(*args.window_size))
@@ -103,13 +103,6 @@ def _theme(value: object) -> Theme:
         return Theme(str(value))
     except ValueError:
         return Theme.SYSTEM
-
-
-def _default_admin() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "admin"
 
 
 async def _first_database(

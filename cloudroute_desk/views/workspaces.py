@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QStackedWidget, QToolBar, QToolButton, QWidget
 
+from cloudroute_desk.views.help import HELP_TEXT
+
 
 class Workspace(IntEnum):
     TRIAGE = 0
@@ -51,6 +53,7 @@ class Workspaces(QStackedWidget):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setToolTip(f"{DESCRIPTIONS[workspace]} (Ctrl+{workspace.value + 1})")
             action.setStatusTip(DESCRIPTIONS[workspace])
+            action.setProperty(HELP_TEXT, f"Show {workspace.title}: {DESCRIPTIONS[workspace]}")
             action.triggered.connect(lambda _=False, w=workspace: self.show_workspace(w))
             self._group.addAction(action)
             self.actions_by_workspace[workspace] = action

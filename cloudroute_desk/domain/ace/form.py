@@ -1,11 +1,11 @@
 """The ACE opportunity record as the editor's form holds it.
 
-Every field of DOMAIN.md's "ACE opportunity record" plus the Partner Central fields a valid
-``CreateOpportunity`` needs. Values are what a form widget holds: text as ``str`` (dates as
-ISO ``YYYY-MM-DD`` text, empty when unset, so an impossible date such as 2025-02-30 is a
-finding rather than a parse failure), money as whole USD ``int``, picklists as the API's exact
-strings. Nothing here validates beyond types: the rules live in ``ace_rules`` so a half-typed
-draft can always be built, stored and shown with its findings.
+Every field of an ACE opportunity record (``docs/ace-records.md``) plus the Partner Central
+fields a valid ``CreateOpportunity`` needs. Values are what a form widget holds: text as
+``str`` (dates as ISO ``YYYY-MM-DD`` text, empty when unset, so an impossible date such as
+2025-02-30 is a finding rather than a parse failure), money as whole USD ``int``, picklists as
+the API's exact strings. Nothing here validates beyond types: the rules live in ``ace_rules``
+so a half-typed draft can always be built, stored and shown with its findings.
 
 Field paths (``customer.website``, ``spend[2].monthly_usd``) name the attributes below; the
 findings, the editor and the exporter all use them.

@@ -40,6 +40,7 @@ from cloudroute_desk.domain.catalog import (
     tier_may_file,
 )
 from cloudroute_desk.domain.findings import Finding, FindingCollector
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.text_safety import check_text
 
 SPEND_HORIZON_MONTHS: Final = 12
@@ -156,10 +157,6 @@ def validate(form: AceForm, context: ValidationContext) -> list[Finding]:
     return findings
 
 
-def _usd(amount: int) -> str:
-    return f"${amount:,}"
-
-
 def _customer_rules(form: AceForm, out: FindingCollector) -> None:
     customer = form.customer
     national_security = form.national_security == "Yes"
@@ -273,8 +270,8 @@ def _pool_rules(form: AceForm, context: ValidationContext, out: FindingCollector
             out.error(
                 "amount_requested_usd",
                 "amount.range",
-                f"{spec.label} takes {_usd(spec.min_usd)} to {_usd(spec.max_usd)}; "
-                f"{_usd(amount)} requested.",
+                f"{spec.label} takes {money(spec.min_usd)} to {money(spec.max_usd)}; "
+                f"{money(amount)} requested.",
             )
     elif amount < 0:
         out.error("amount_requested_usd", "amount.range", "The amount cannot be negative.")
@@ -346,7 +343,7 @@ def _poc_rules(form: AceForm, out: FindingCollector) -> None:
         out.error(
             "poc.budget",
             "bedrock.budget",
-            f"The POC budget adds up to {_usd(total)}, not the {_usd(form.amount_requested_usd)} "
+            f"The POC budget adds up to {money(total)}, not the {money(form.amount_requested_usd)} "
             "requested.",
         )
 
@@ -521,9 +518,9 @@ def _spend_rules(form: AceForm, out: FindingCollector) -> None:
         out.warning(
             "amount_requested_usd",
             "spend.plausibility",
-            f"{_usd(form.amount_requested_usd)} requested is more than "
-            f"{SPEND_HORIZON_MONTHS} months of the projected {_usd(monthly)}/month "
-            f"({_usd(horizon)}); reviewers check the amount against the spend.",
+            f"{money(form.amount_requested_usd)} requested is more than "
+            f"{SPEND_HORIZON_MONTHS} months of the projected {money(monthly)}/month "
+            f"({money(horizon)}); reviewers check the amount against the spend.",
         )
     if form.annual_deal_size_usd < 0:
         out.error("annual_deal_size_usd", "deal_size", "Annual deal size cannot be negative.")
@@ -570,6 +567,7 @@ def _cross_record_rules(form: AceForm, context: ValidationContext, out: FindingC
         out.error(
             "amount_requested_usd",
             "ceiling.stacked",
-            f"The customer's records add up to {_usd(total)} ({_usd(others)} elsewhere), over the "
-            f"{_usd(STACKED_CEILING_USD)} stacked ceiling.",
+            f"The customer's records add up to {money(total)} ({money(others)} elsewhere), "
+            "over the "
+            f"{money(STACKED_CEILING_USD)} stacked ceiling.",
         )

@@ -64,6 +64,8 @@ from cloudroute_desk.domain.catalog import (
     tier_may_file,
 )
 from cloudroute_desk.domain.entities import Inquiry
+from cloudroute_desk.domain.formatting import THRESHOLD_LABEL
+from cloudroute_desk.domain.routing.assignment_check import at_capacity
 from cloudroute_desk.domain.routing.stats import (
     ALL_AXIS,
     AMOUNT_PRIOR_STRENGTH,
@@ -431,9 +433,7 @@ def _excluded(scored: ScoredInquiry) -> tuple[ExcludedPartner, ...]:
         if scored.holders and pid not in scored.holders:
             reasons.append((ExclusionCode.COMPETING, competing))
         if load[k] >= capacity[k]:
-            reasons.append(
-                (ExclusionCode.CAPACITY, f"at capacity ({load[k]}/{capacity[k]} open engagements)")
-            )
+            reasons.append((ExclusionCode.CAPACITY, at_capacity(load[k], capacity[k])))
         excluded.append(
             ExcludedPartner(
                 partner_id=pid,
@@ -454,7 +454,7 @@ def _count(value: float) -> str:
 
 def threshold_verdict(rate: float | None, approved: float, decided: float, above: bool) -> str:
     """E.g. "Close rate 80 % · 16/20 on this profile (trailing 12 months) — above 70 %"."""
-    threshold = _percent(CLOSE_RATE_THRESHOLD)
+    threshold = THRESHOLD_LABEL
     if rate is None:
         return f"Close rate on this profile: no decided records — not above {threshold}"
     head = (

@@ -25,11 +25,11 @@ from cloudroute_desk.domain.chart_data import (
     next_month_start,
     request_for,
 )
+from cloudroute_desk.domain.formatting import THRESHOLD_LABEL, percent
 from cloudroute_desk.services import charts
 from cloudroute_desk.views.charts.bar_hits import BarHit
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_view import ChartView, CsvTable
-from cloudroute_desk.views.charts.formatting import percent
 
 BAR_WIDTH = 0.7
 
@@ -53,9 +53,7 @@ class CloseRateChart(ChartView):
         # A legend, not a text label on the line: a label would sit on top of the bars.
         self.legend = self.plot.addLegend(offset=(10, 5), colCount=2)
         self.legend.addItem(self.bars, "Close rate (downgrade = ½)")
-        self.threshold = self.plot.plot(
-            [], [], name=f"{CLOSE_RATE_THRESHOLD * 100:.0f}% routing threshold"
-        )
+        self.threshold = self.plot.plot([], [], name=f"{THRESHOLD_LABEL} routing threshold")
         self._count_texts: list[pg.TextItem] = []
         """Reused between draws; the ones past the months shown are hidden."""
         self.hits = self.watch_bars(self.plot)
@@ -118,8 +116,9 @@ class CloseRateChart(ChartView):
         self.plot.setYRange(0, 115, padding=0)
         self._register_hits(xs)
         self.summary.setText(
-            f"{self.data.partner_name}: {percent(self.data.rate)} over {self.data.decided:,} "
-            f"decided records (a downgrade counts {DOWNGRADE_WEIGHT:g} of an approval)"
+            f"{self.data.partner_name}: {percent(self.data.rate, decimals=1)} over "
+            f"{self.data.decided:,} decided records "
+            f"(a downgrade counts {DOWNGRADE_WEIGHT:g} of an approval)"
         )
 
     def _register_hits(self, xs: list[int]) -> None:
@@ -140,7 +139,8 @@ class CloseRateChart(ChartView):
                 f"{month_label(month.month)}",
             )
             text = (
-                f"Arrived {month_label(month.month)}: close rate {percent(month.rate)}\n"
+                f"Arrived {month_label(month.month)}: "
+                f"close rate {percent(month.rate, decimals=1)}\n"
                 f"n={month.decided}: {month.approved} approved, {month.downgraded} downgraded, "
                 f"{month.rejected} rejected"
             )

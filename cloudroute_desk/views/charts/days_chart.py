@@ -20,12 +20,12 @@ from cloudroute_desk.domain.chart_data import (
     month_label,
     request_for,
 )
+from cloudroute_desk.domain.formatting import days, percent, plural
 from cloudroute_desk.services import charts
 from cloudroute_desk.views.charts.bar_hits import BarHit
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_theme import ChartTheme
 from cloudroute_desk.views.charts.chart_view import ChartView, CsvTable
-from cloudroute_desk.views.charts.formatting import days, percent, plural
 
 MAX_PANELS = 4
 """Histograms side by side; at 1280 px each keeps ~290 px, enough for its labels."""
@@ -100,7 +100,7 @@ class _PoolPanel:
             text = (
                 f"{POOLS[pool].label}: {plural(count, 'record')} credited"
                 f" in [{day}, {day + 1}) days"
-                f"\n{percent(count / total)} of the pool"
+                f"\n{percent(count / total, decimals=1)} of the pool"
             )
             self.hits.add(BarHit(day, day + 1, 0, max(count, top * 0.03), text, request))
         last = max([d + 1 for d, _n in histogram] + [band[1] + 2 if band else 0])
@@ -193,7 +193,7 @@ class DaysChart(ChartView):
         self._draw_trend()
         parts = [
             f"{POOLS[p.pool].label}: median {days(p.median)}, p90 {days(p.p90)}, "
-            f"{percent(p.share_in_band)} in band (n={p.records:,})"
+            f"{percent(p.share_in_band, decimals=1)} in band (n={p.records:,})"
             for p in shown
         ]
         self.summary.setText(" · ".join(parts) or "No credited records match the filters.")

@@ -20,17 +20,11 @@ from cloudroute_desk.domain.chart_data import (
     PipelineData,
     request_for,
 )
+from cloudroute_desk.domain.formatting import compact_money, money, money_scale, percent, plural
 from cloudroute_desk.services import charts
 from cloudroute_desk.views.charts.bar_hits import BarHit
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_view import ChartView, CsvTable
-from cloudroute_desk.views.charts.formatting import (
-    exact_money,
-    money,
-    money_scale,
-    percent,
-    plural,
-)
 
 BAR_WIDTH = 0.7
 
@@ -138,9 +132,9 @@ class PipelineChart(ChartView):
         share = credited.records / funnel[0].records if funnel[0].records else None
         self.summary.setText(
             f"{self.data.total_records:,} records · "
-            f"{money(sum(c.requested_usd for c in self.data.cells))} requested · "
-            f"{money(sum(c.awarded_usd for c in self.data.cells))} approved · "
-            f"credited {percent(share)} of filed"
+            f"{compact_money(sum(c.requested_usd for c in self.data.cells))} requested · "
+            f"{compact_money(sum(c.awarded_usd for c in self.data.cells))} approved · "
+            f"credited {percent(share, decimals=1)} of filed"
         )
 
     def _draw_pipeline(self) -> None:
@@ -181,8 +175,8 @@ class PipelineChart(ChartView):
         text = (
             f"{POOLS[cell.pool].label} · {RECORD_STATE_LABELS[cell.state]}\n"
             f"{plural(cell.records, 'record')}\n"
-            f"{exact_money(cell.requested_usd)} requested · "
-            f"{exact_money(cell.awarded_usd)} approved"
+            f"{money(cell.requested_usd)} requested · "
+            f"{money(cell.awarded_usd)} approved"
         )
         request = replace(
             request_for(self.chart_filter),
@@ -196,7 +190,9 @@ class PipelineChart(ChartView):
         self.funnel_hits.clear()
         steps = self.data.funnel()
         labels = [
-            step.label if step.conversion is None else f"{step.label} ({percent(step.conversion)})"
+            step.label
+            if step.conversion is None
+            else f"{step.label} ({percent(step.conversion, decimals=1)})"
             for step in steps
         ]
         self.funnel_axis.set_labels(labels)
@@ -219,7 +215,7 @@ class PipelineChart(ChartView):
             )
             hover = f"{step.label}: {plural(step.records, 'record')}"
             if step.conversion is not None:
-                hover += f"\n{percent(step.conversion)} of the step before"
+                hover += f"\n{percent(step.conversion, decimals=1)} of the step before"
             self.funnel_hits.add(
                 BarHit(
                     index - BAR_WIDTH / 2,

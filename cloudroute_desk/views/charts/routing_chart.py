@@ -20,11 +20,11 @@ from cloudroute_desk.domain.chart_data import (
     next_month_start,
     request_for,
 )
+from cloudroute_desk.domain.formatting import hours, percent
 from cloudroute_desk.services import charts
 from cloudroute_desk.views.charts.bar_hits import BarHit
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_view import ChartView, CsvTable
-from cloudroute_desk.views.charts.formatting import hours, percent
 
 BAR_WIDTH = 0.7
 
@@ -123,7 +123,7 @@ class RoutingChart(ChartView):
         self._register_hits(xs, highest)
         total = self.data
         self.summary.setText(
-            f"{percent(total.share_on_time)} routed within {sla} h "
+            f"{percent(total.share_on_time, decimals=1)} routed within {sla} h "
             f"({total.on_time:,} of {total.measured:,}; open inquiries past the SLA count as late)"
         )
 
@@ -154,7 +154,7 @@ class RoutingChart(ChartView):
             )
             text = (
                 f"Arrived {month_label(month.month)}: {month.on_time:,} of {month.measured:,} "
-                f"on time ({percent(month.share_on_time)})\n"
+                f"on time ({percent(month.share_on_time, decimals=1)})\n"
                 f"{month.assigned:,} assigned, {month.overdue_open:,} still open past the SLA\n"
                 f"p50 {hours(month.p50_hours)} · p90 {hours(month.p90_hours)}"
             )

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import AceRecordSummary
-from cloudroute_desk.services.records import Award
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.views.editor.fields import MAX_USD
 
 
@@ -33,7 +34,7 @@ class AwardDialog(QDialog):
         self.setWindowTitle(f"Mark {verb.lower()}")
         layout = QFormLayout(self)
         note = QLabel(
-            f"Requested {POOLS[record.pool].label}, ${record.amount_requested_usd:,}. "
+            f"Requested {POOLS[record.pool].label}, {money(record.amount_requested_usd)}. "
             + (
                 "A downgrade awards another pool or less than requested."
                 if state is RecordState.DOWNGRADED

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from cloudroute_desk.domain.catalog import (
     API_STAGE_AND_REVIEW,
@@ -20,7 +20,7 @@ BUTTON_TEXT: dict[RecordState, str] = {
     RecordState.APPROVED: "Mark approved…",
     RecordState.DOWNGRADED: "Mark downgraded…",
     RecordState.REJECTED: "Mark rejected",
-    RecordState.IDENTIFIED: "Back to draft (action required)",
+    RecordState.IDENTIFIED: "Back to draft",
     RecordState.LAUNCHED: "Mark launched",
     RecordState.CLOSED: "Mark closed",
 }
@@ -44,7 +44,8 @@ class LifecycleBar(QWidget):
         self.api_label.setWordWrap(True)
         layout.addWidget(self.state_label)
         layout.addWidget(self.api_label)
-        self._buttons_row = QHBoxLayout()
+        # Two buttons a row: the Review side column is narrow on a laptop.
+        self._buttons_row = QGridLayout()
         self._buttons_row.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._buttons_row)
         self.buttons: dict[RecordState, QPushButton] = {}
@@ -68,11 +69,13 @@ class LifecycleBar(QWidget):
         self.state_label.setText(f"State: {RECORD_STATE_LABELS[record.state]}")
         lock = "" if record.state in EDITABLE_STATES else " · fields locked"
         self.api_label.setText(f"Partner Central: Stage “{stage}”, ReviewStatus “{review}”{lock}")
-        for state in allowed_transitions(record.state):
+        for position, state in enumerate(allowed_transitions(record.state)):
             button = QPushButton(BUTTON_TEXT[state])
+            if state is RecordState.IDENTIFIED:
+                button.setToolTip("Back to draft: action required before it is submitted again")
             button.setObjectName(f"transition:{state.value}")
             button.clicked.connect(lambda _=False, s=state: self.transition_requested.emit(s))
-            self._buttons_row.addWidget(button)
+            self._buttons_row.addWidget(button, position // 2, position % 2)
             self.buttons[state] = button
         self.set_has_errors(has_errors)
 

@@ -7,8 +7,6 @@ window to fan out.
 
 from __future__ import annotations
 
-import getpass
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,18 +28,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain.ace import export as ace_export
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.rules import ValidationContext
+from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.domain.catalog import POOLS, Pool, RecordState
 from cloudroute_desk.domain.findings import Severity
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel
-from cloudroute_desk.models.record_list_model import RecordListModel
-from cloudroute_desk.services import drafts, records
-from cloudroute_desk.services.ace_export_service import client_token
+from cloudroute_desk.models.record_list_model import Column, RecordListModel
+from cloudroute_desk.services import ace_export_service, drafts, records
 from cloudroute_desk.services.changes import ChangeKind, Changes
-from cloudroute_desk.services.drafts import DraftStore, DraftStoreError
+from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError, RecordItem
 from cloudroute_desk.views import file_dialogs
@@ -55,6 +54,7 @@ from cloudroute_desk.views.editor.record_form import RecordForm
 from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.theme import status_colors
 
+EXPORT_NEEDS_FIXES = "Fix the errors first: an exported request must pass Partner Central's checks."
 SHARED_DRAFTS = (
     "Another CloudRoute Desk on this computer uses the same drafts file: both keep their "
     "edits, and the later save of a record wins."
@@ -70,7 +70,8 @@ RECORD_KINDS = (
 
 
 def _unless(
-    expected: type[BaseException], handle: Callable[[BaseException], None]
+    expected: type[BaseException] | tuple[type[BaseException], ...],
+    handle: Callable[[BaseException], None],
 ) -> Callable[[BaseException], None]:
     """An error handler for the ``expected`` refusals; anything else goes to the app's one
     handler for unexpected errors."""
@@ -87,6 +88,8 @@ class RecordEditorPane(QWidget):
     changes_made = Signal(object)
     record_opened = Signal(int)
     """Emitted with the record id once a record (and any restored draft) is on screen."""
+    exported = Signal(str)
+    """The path a CreateOpportunity request was just written to."""
 
     def __init__(
         self,
@@ -101,7 +104,7 @@ class RecordEditorPane(QWidget):
         self._jobs = DbJobs(executor, self)
         self.draft_store = draft_store
         self._told_shared = False
-        self.admin = admin or getpass.getuser()
+        self.admin = acting_admin(admin)
         self.inquiry_id: int | None = None
         self.opened: OpenedRecord | None = None
         self.conflict_dialog: ConflictDialog | None = None
@@ -149,7 +152,14 @@ class RecordEditorPane(QWidget):
         self.records_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.records_view.setTabKeyNavigation(False)
         self.records_view.verticalHeader().setVisible(False)
-        self.records_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # A narrow list beside the form: which pool, what state, how much. The title, partner
+        # and save time are in the form and its history.
+        for column in (Column.TITLE, Column.AWARDED, Column.PARTNER, Column.UPDATED):
+            self.records_view.setColumnHidden(column, True)
+        header = self.records_view.horizontalHeader()
+        header.setSectionResizeMode(Column.POOL, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(Column.REQUESTED, QHeaderView.ResizeMode.ResizeToContents)
         self.records_view.setMinimumWidth(160)
 
         self.form = RecordForm()
@@ -177,6 +187,8 @@ class RecordEditorPane(QWidget):
         side_layout.addWidget(history_label)
         self.history_list = QListWidget()
         self.history_list.setAccessibleName("Record history")
+        self.history_list.setWordWrap(True)
+        self.history_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         history_label.setBuddy(self.history_list)
         side_layout.addWidget(self.history_list, 2)
 
@@ -320,33 +332,18 @@ class RecordEditorPane(QWidget):
     def _on_record_opened(self, opened: OpenedRecord) -> None:
         record_id = opened.record_id
         identity = drafts.database_identity(self.executor.database)
-        try:
-            draft = drafts.read_draft(self.draft_store, identity, record_id)
-        except DraftStoreError as error:
-            draft = None
-            self.save_status.setText(str(error))
+        restore = drafts.restore_draft(self.draft_store, identity, opened)
         self._show_record(opened)
+        if restore.unreadable is not None:
+            self.save_status.setText(restore.unreadable)
         if self.draft_store.shared and not self._told_shared:
             self._told_shared = True
             self.banner.show_message(SHARED_DRAFTS)
-        if draft is not None and draft.form == opened.form:
-            drafts.discard_draft(self.draft_store, identity, record_id)
-            draft = None
-        if draft is not None and opened.editable:
-            self.form.set_form(draft.form)
-            self.banner.show_message(
-                f"Restored unsaved changes from {draft.saved_at:%Y-%m-%d %H:%M:%S} UTC.",
-                revert=True,
-            )
-            self.autosave.start(identity, record_id, draft.base_version, draft.text)
-        else:
-            if draft is not None:
-                self.banner.show_message(
-                    f"Your local changes from {draft.saved_at:%Y-%m-%d %H:%M} UTC were not "
-                    f"saved: the record is now {opened.summary.state.value}.",
-                    revert=True,
-                )
-            self.autosave.start(identity, record_id, opened.version, None)
+        if restore.form is not None:
+            self.form.set_form(restore.form)
+        if restore.message is not None:
+            self.banner.show_message(restore.message, revert=True)
+        self.autosave.start(identity, record_id, restore.base_version, restore.pending_text)
         self.record_opened.emit(record_id)
 
     def _show_record(self, opened: OpenedRecord | None) -> None:
@@ -426,22 +423,40 @@ class RecordEditorPane(QWidget):
             return
         self.form.validate_now()
         if self.form.has_errors():
-            self.banner.show_message(
-                "Fix the errors first: an exported request must pass Partner Central's checks."
-            )
+            self.banner.show_message(EXPORT_NEEDS_FIXES)
             return
         path = self.ask_export_path(f"ace-record-{self.opened.record_id}.json")
         if not path:
             return
-        # The same saved version always exports with the same idempotency key, as the CLI does.
-        token = client_token(self.opened.record_id, self.autosave.version)
-        payload = ace_export.to_create_opportunity(self.form.form, client_token=token)
-        try:
-            Path(path).write_text(json.dumps(payload, indent=2, ensure_ascii=False), "utf-8")
-        except OSError as error:
-            self.banner.show_message(f"Could not write {path}: {error.strerror or error}.")
+        self._export(self.opened.record_id, self.form.form, Path(path))
+
+    def _export(self, record_id: int, form: AceForm, path: Path) -> None:
+        """Export what is on screen, saved or not, through the command line's own service."""
+
+        def job(database: Database) -> ace_export_service.ExportResult:
+            result = ace_export_service.export_record(database, record_id, form=form)
+            if result.payload is not None:
+                ace_export_service.write_request(result.payload, path)
+            return result
+
+        self._jobs.run(
+            job,
+            on_done=lambda result: self._on_exported(result, path),
+            on_error=_unless((OSError, RecordError), lambda e: self._on_export_failed(e, path)),
+        )
+
+    def _on_exported(self, result: ace_export_service.ExportResult, path: Path) -> None:
+        if not result.ok:
+            self.banner.show_message(EXPORT_NEEDS_FIXES)
             return
         self.save_status.setText(f"Exported CreateOpportunity request to {path}")
+        self.exported.emit(str(path))
+
+    def _on_export_failed(self, error: BaseException, path: Path) -> None:
+        if isinstance(error, OSError):
+            self.banner.show_message(f"Could not write {path}: {error.strerror or error}.")
+        else:
+            self._show_refusal(error)
 
     def ask_export_path(self, suggested: str) -> str:
         path, _ = QFileDialog.getSaveFileName(
@@ -512,7 +527,7 @@ class RecordEditorPane(QWidget):
             return
         self._transition(state, None)
 
-    def _transition(self, state: RecordState, award: records.Award | None) -> None:
+    def _transition(self, state: RecordState, award: Award | None) -> None:
         """Push pending edits first (a draft must be in the database before it moves on)."""
         opened = self.opened
         if opened is None:
@@ -534,7 +549,7 @@ class RecordEditorPane(QWidget):
         self.autosave.sync_now(synced)
 
     def _run_transition(
-        self, opened: OpenedRecord, version: int, state: RecordState, award: records.Award | None
+        self, opened: OpenedRecord, version: int, state: RecordState, award: Award | None
     ) -> None:
         record_id, admin = opened.record_id, self.admin
         self._jobs.run(

@@ -1,11 +1,12 @@
-"""Assigning a partner to an inquiry from the GUI: checks, confirmation, undo and re-route.
+"""Assigning a partner to an inquiry from the GUI: confirmation, undo and re-route.
 
 Every path (drag onto a queue row or the detail panel, Ctrl+Return, the context menu) ends in
-``assign(inquiry_id, partner_id)``. It ranks the inquiry first (off the GUI thread) so the
-admin is told at once when the inquiry is already held or the partner is excluded, and asked
-to confirm a below-threshold partner. The database stays the judge: if another admin wins
-the race meanwhile, the service raises ``AlreadyAssigned`` and we say "Already assigned to X
-by Y" and ask every pane to refresh.
+``assign(inquiry_id, partner_id)``. The services judge; this controller only asks and shows.
+``plan_assignment`` checks the pick against the routing the partner pane shows (so a drag
+ranks nothing more) and names any refusal at once; a below-threshold partner's question is
+put to the admin; then ``assignment.assign`` writes. The database stays the judge: if another
+admin wins the race meanwhile, the service raises ``AlreadyAssigned`` and we say "Already
+assigned to X by Y" and ask every pane to refresh.
 
 The undo stack holds commands whose first ``redo`` is the assignment that already happened;
 undo/redo then call ``unassign``/``assign`` (or the re-route pair) on the executor.
@@ -14,21 +15,24 @@ undo/redo then call ``unassign``/``assign`` (or the re-route pair) on the execut
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
-from cloudroute_desk.domain.routing.values import AssignmentEntry, Ranking
+from cloudroute_desk.domain.routing.values import AssignmentEntry
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services import assignment as assignment_service
-from cloudroute_desk.services.assignment import AlreadyAssigned, AssignmentError
+from cloudroute_desk.services.assignment import AssignmentError, PartnerExcludedError
+from cloudroute_desk.services.assignment_plan import (
+    AssignmentPlan,
+    InquiryRouting,
+    PartnerMissingError,
+    plan_assignment,
+)
 from cloudroute_desk.services.changes import ALL_ROWS, ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.services.routing import InquiryNotFoundError, rank_inquiry
 
 REFRESH = Changes.of(
     ChangeKind.INQUIRY_STATUS,
@@ -40,27 +44,13 @@ REFRESH = Changes.of(
 
 Confirm = Callable[[str, str], bool]
 Notify = Callable[[str, str], None]
+ShownRouting = Callable[[int], InquiryRouting | None]
+"""The routing on screen for an inquiry id, when it is current (the partner pane's)."""
 
 
-def already_assigned_text(error: AlreadyAssigned) -> str:
-    return f"Already assigned to {error.partner_name} by {error.assigned_by}."
-
-
-@dataclass(frozen=True, slots=True)
-class InquiryRouting:
-    ranking: Ranking
-    history: tuple[AssignmentEntry, ...]
-
-    @property
-    def active(self) -> AssignmentEntry | None:
-        return next((entry for entry in self.history if entry.active), None)
-
-
-def load_routing(database: Database, inquiry_id: int, limit: int | None = None) -> InquiryRouting:
-    """The ranking (the best ``limit`` partners, or all) and the assignment history of one
-    inquiry, read together on the executor."""
-    ranking = rank_inquiry(database, inquiry_id, limit=limit)
-    return InquiryRouting(ranking, assignment_service.assignment_history(database, inquiry_id))
+def sentence(message: str) -> str:
+    """A service's refusal (``"already assigned to X by Y"``) as the admin reads it."""
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
 
 
 class _AppliedWriteCommand(QUndoCommand):
@@ -135,6 +125,7 @@ class AssignmentController(QObject):
         *,
         confirm: Confirm | None = None,
         notify: Notify | None = None,
+        shown_routing: ShownRouting | None = None,
     ) -> None:
         super().__init__(parent)
         self._window = parent
@@ -143,14 +134,16 @@ class AssignmentController(QObject):
         self.admin = admin
         self._confirm = confirm or self._ask
         self._notify = notify or self._warn
+        self._shown_routing = shown_routing or (lambda _inquiry_id: None)
 
     # ---- assigning -----------------------------------------------------------------------
 
     def assign(self, inquiry_id: int, partner_id: int) -> None:
         """Check, maybe confirm, then assign; the outcome arrives as ``changes_made``."""
+        shown = self._shown_routing(inquiry_id)
         self._jobs.run(
-            lambda db: load_routing(db, inquiry_id),
-            on_done=lambda routing: self._on_routing_loaded(routing, partner_id),
+            lambda db: plan_assignment(db, inquiry_id, partner_id, routing=shown),
+            on_done=lambda plan: self._on_planned(plan, inquiry_id),
             on_error=self._on_failed,
         )
 
@@ -158,45 +151,17 @@ class AssignmentController(QObject):
         """A partner was dropped on an inquiry row or on the detail panel."""
         self.assign(inquiry_id, partner_id)
 
-    def _on_routing_loaded(self, routing: InquiryRouting, partner_id: int) -> None:
-        ranking = routing.ranking
-        active = routing.active
-        if active is not None:
-            self._refuse(f"Already assigned to {active.partner_name} by {active.assigned_by}.")
+    def _on_planned(self, plan: AssignmentPlan, inquiry_id: int) -> None:
+        if plan.question is not None and not self._confirm(
+            "Assign a below-threshold partner?", plan.question + "\n\nAssign anyway?"
+        ):
             return
-        excluded = next((e for e in ranking.excluded if e.partner_id == partner_id), None)
-        if excluded is not None:
-            self._notify(
-                "Partner excluded",
-                f"{excluded.partner_name} cannot take this inquiry: {excluded.reason}.",
-            )
-            return
-        chosen = ranking.find(partner_id)
-        if chosen is None:
-            self._notify("Partner not found", "That partner is no longer in the partner list.")
-            return
-        reason = ""
-        if not chosen.above_threshold:
-            threshold = f"{CLOSE_RATE_THRESHOLD * 100:.0f} %"
-            question = (
-                f"{chosen.partner_name} is below the {threshold} close-rate threshold on this "
-                f"profile (estimate {chosen.close_estimate * 100:.0f} %)."
-            )
-            if not ranking.below_threshold_fallback:
-                best = ranking.best
-                if best is not None:
-                    question += f" {best.partner_name} is above it."
-            if not self._confirm(
-                "Assign a below-threshold partner?", question + "\n\nAssign anyway?"
-            ):
-                return
-            reason = "below threshold, confirmed"
         admin = self.admin
-        inquiry_id = ranking.inquiry_id
-        name = chosen.partner_name
+        partner_id = plan.partner.partner_id
+        name = plan.partner.partner_name
         self._jobs.run(
             lambda db: assignment_service.assign(
-                db, inquiry_id, partner_id, admin, reason=reason, ranking=ranking
+                db, inquiry_id, partner_id, admin, reason=plan.reason, ranking=plan.ranking
             ),
             on_done=lambda changes: self._on_assigned(changes, inquiry_id, partner_id, name),
             on_error=self._on_failed,
@@ -260,11 +225,12 @@ class AssignmentController(QObject):
         self.changes_made.emit(changes)
 
     def _on_failed(self, error: BaseException) -> None:
-        if isinstance(error, AlreadyAssigned):
-            self._refuse(already_assigned_text(error))
-        elif isinstance(error, AssignmentError | InquiryNotFoundError):
-            message = str(error)
-            self._refuse(message[:1].upper() + message[1:] + ("" if message.endswith(".") else "."))
+        if isinstance(error, PartnerExcludedError):
+            self._notify("Partner excluded", sentence(str(error)))
+        elif isinstance(error, PartnerMissingError):
+            self._notify("Partner not found", sentence(str(error)))
+        elif isinstance(error, AssignmentError):
+            self._refuse(sentence(str(error)))
         else:
             raise error
 

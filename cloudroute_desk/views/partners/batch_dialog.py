@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.routing.batch import BatchItem, BatchSuggestion
 from cloudroute_desk.models.batch_preview_model import BatchColumn, BatchPreviewModel
 from cloudroute_desk.models.db_jobs import DbJobs
-from cloudroute_desk.models.partner_ranking_model import money
 from cloudroute_desk.services import assignment as assignment_service
 from cloudroute_desk.services.assignment import BatchResult
 from cloudroute_desk.services.executor import DbExecutor

@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.domain.formatting import days, money, percent
 from cloudroute_desk.domain.routing.values import AXES, AXIS_LABELS, RankedPartner
-from cloudroute_desk.models.partner_ranking_model import axis_text, days, money
+from cloudroute_desk.models.partner_ranking_model import axis_text
+from cloudroute_desk.views.window_fit import fit_to_screen
 
 MIN_COMPARED = 2
 MAX_COMPARED = 4
@@ -35,7 +37,7 @@ def _factors() -> list[Factor]:
         ("Tier", lambda p: p.tier.value + (" (faster review)" if p.faster_review else "")),
         ("Score", lambda p: money(p.score)),
         ("Above threshold", lambda p: "yes" if p.above_threshold else "no"),
-        ("Close estimate (profile)", lambda p: f"{p.close_estimate * 100:.0f} %"),
+        ("Close estimate (profile)", lambda p: percent(p.close_estimate)),
         ("Decided records (12 mo.)", lambda p: str(p.decided)),
     ]
     for axis in AXES:
@@ -77,6 +79,8 @@ class CompareDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(buttons)
         self.resize(260 + 200 * len(ordered), 640)
+        # Sized for a big screen; on a laptop it shrinks to fit and the table scrolls.
+        fit_to_screen(self)
 
     def cell(self, factor: str, column: int) -> str:
         row = [name for name, _ in FACTORS].index(factor)

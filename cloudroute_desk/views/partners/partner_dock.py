@@ -39,7 +39,9 @@ class PartnerDock(QObject):
         self._batch: BatchSuggestDialog | None = None
 
         self.pane = PartnerPane(executor, window)
-        self.controller = AssignmentController(executor, undo_stack, admin, window)
+        self.controller = AssignmentController(
+            executor, undo_stack, admin, window, shown_routing=self.pane.current_routing
+        )
         self.controller.changes_made.connect(apply_changes)
         self.controller.status_reported.connect(
             lambda text: window.statusBar().showMessage(text, 8000)

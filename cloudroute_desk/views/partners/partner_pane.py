@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
+from cloudroute_desk.domain.catalog import end_reason_label
+from cloudroute_desk.domain.formatting import THRESHOLD_LABEL
 from cloudroute_desk.domain.routing.values import ExcludedPartner, RankedPartner
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_ranking_model import Column, PartnerRankingModel
+from cloudroute_desk.services.assignment_plan import InquiryRouting, load_routing
 from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.views.partners.assignment_controller import InquiryRouting, load_routing
 from cloudroute_desk.views.partners.compare_dialog import MAX_COMPARED, MIN_COMPARED, CompareDialog
 from cloudroute_desk.views.partners.why_view import WhyView
 from cloudroute_desk.views.theme import status_colors
@@ -38,8 +39,6 @@ from cloudroute_desk.views.theme import status_colors
 SHOWN_LIMIT = 200
 """The pane lists the best 200 ranked partners (every excluded one on demand); nobody reads
 further, and 10,000 pydantic rows per selection would cost more than the ranking itself."""
-
-END_REASONS = {"did_not_connect": "did not connect", "undo": "undone"}
 
 
 def _plain(text: str = "") -> QLabel:
@@ -97,6 +96,8 @@ class PartnerPane(QWidget):
         self._jobs = DbJobs(executor, self)
         self._inquiry_id: int | None = None
         self._routing: InquiryRouting | None = None
+        self._ranking = False
+        """A ranking is on its way: the one on screen is about to be replaced."""
         self._compare: CompareDialog | None = None
         self._columns_fitted = False
         self._shown_inquiry_id: int | None = None
@@ -234,14 +235,24 @@ class PartnerPane(QWidget):
     def routing(self) -> InquiryRouting | None:
         return self._routing
 
+    def current_routing(self, inquiry_id: int) -> InquiryRouting | None:
+        """The routing on screen for ``inquiry_id`` when no newer one is on its way (what an
+        assignment from this pane is judged on), else None."""
+        routing = self._routing
+        if routing is None or routing.ranking.inquiry_id != inquiry_id:
+            return None
+        return None if self._ranking else routing
+
     def set_inquiry(self, inquiry_id: int | None) -> None:
         """Show ``inquiry_id``'s ranking (ranked off the GUI thread); None clears the pane."""
         self._inquiry_id = inquiry_id
         if inquiry_id is None:
             self._jobs.cancel(RANKING_JOB)
+            self._ranking = False
             self._show(None)
             return
         self.header_label.setText(f"Inquiry #{inquiry_id}: ranking…")
+        self._ranking = True
         limit = self.shown_limit
         self._jobs.run(
             lambda db: load_routing(db, inquiry_id, limit=limit),
@@ -262,10 +273,12 @@ class PartnerPane(QWidget):
             self.set_inquiry(shown)
 
     def _on_routing_loaded(self, routing: InquiryRouting) -> None:
+        self._ranking = False
         self._show(routing)
         self.ranking_shown.emit(routing.ranking.inquiry_id)
 
     def _on_routing_failed(self, error: BaseException) -> None:
+        self._ranking = False
         self._show(None)
         self.header_label.setText(f"Cannot rank inquiry #{self._inquiry_id}: {error}")
         self.ranking_failed.emit(str(error))
@@ -287,14 +300,13 @@ class PartnerPane(QWidget):
                 f"{len(ranking.excluded)} excluded · index as of "
                 f"{ranking.as_of:%Y-%m-%d %H:%M} UTC"
                 + (
-                    " · from the last refresh (database locked)"
+                    " · from the last refresh (cannot refresh now)"
                     if ranking.from_last_refresh
                     else ""
                 )
             )
-            threshold = f"{CLOSE_RATE_THRESHOLD * 100:.0f} %"
             self.banner_label.setText(
-                f"No partner is above the {threshold} close-rate threshold for this profile: "
+                f"No partner is above the {THRESHOLD_LABEL} close-rate threshold for this profile: "
                 "below-threshold partners are ranked by expected credit instead, and assigning "
                 "one asks for confirmation."
             )
@@ -333,10 +345,7 @@ class PartnerPane(QWidget):
             return
         parts = []
         for entry in routing.history:
-            if entry.active:
-                state = "assigned now"
-            else:
-                state = END_REASONS.get(entry.end_reason or "", entry.end_reason or "ended")
+            state = "assigned now" if entry.active else end_reason_label(entry.end_reason)
             parts.append(
                 f"{entry.partner_name} — {state} (by {entry.assigned_by}, "
                 f"{entry.assigned_at:%Y-%m-%d %H:%M})"

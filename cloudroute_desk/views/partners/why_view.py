@@ -15,9 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
+from cloudroute_desk.domain.formatting import THRESHOLD_LABEL, money, percent
 from cloudroute_desk.domain.routing.values import AXIS_LABELS, ExcludedPartner, RankedPartner
-from cloudroute_desk.models.partner_ranking_model import money
 
 
 def _plain_label(text: str = "") -> QLabel:
@@ -85,7 +84,6 @@ class WhyView(QWidget):
         self.reasons_label.setText("\n".join(f"• {reason}" for reason in reasons))
 
     def _show_ranked(self, partner: RankedPartner) -> None:
-        threshold = f"{CLOSE_RATE_THRESHOLD * 100:.0f} %"
         side = "above" if partner.above_threshold else "below"
         self.title_label.setText(
             f"Why {partner.partner_name} is #{partner.rank} — score {money(partner.score)}"
@@ -93,7 +91,7 @@ class WhyView(QWidget):
         review = " · faster Premier review" if partner.faster_review else ""
         self.summary_label.setText(
             f"{partner.tier.value}{review} · close estimate "
-            f"{partner.close_estimate * 100:.0f} % ({side} the {threshold} threshold) · "
+            f"{percent(partner.close_estimate)} ({side} the {THRESHOLD_LABEL} threshold) · "
             f"expected {money(partner.expected_award_usd)} in {partner.expected_days:.1f} days · "
             f"load {partner.load}/{partner.capacity} · "
             f"region {'matches' if partner.region_match else 'does not match'}"
@@ -105,7 +103,7 @@ class WhyView(QWidget):
                 AXIS_LABELS.get(rate.axis, rate.axis),
                 rate.value,
                 rate.label,
-                f"{rate.estimate * 100:.0f} %",
+                percent(rate.estimate),
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -28,9 +28,11 @@ from cloudroute_desk.domain.catalog import (
     INQUIRY_STATUS_LABELS,
     POOLS,
     RECORD_STATE_LABELS,
+    end_reason_label,
 )
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Contact
+from cloudroute_desk.domain.formatting import NO_VALUE, money
 from cloudroute_desk.domain.queue_filter import sla_deadline, sla_view
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_mime import decode_partner_drag
@@ -62,12 +64,12 @@ def plain_label(text: str, parent: QWidget | None = None) -> QLabel:
 
 
 def _when(moment: datetime | None) -> str:
-    return "—" if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
+    return NO_VALUE if moment is None else f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def _contact(contact: Contact) -> str:
     parts = [contact.name, contact.title, contact.email, contact.phone]
-    return "\n".join(p for p in parts if p) or "—"
+    return "\n".join(p for p in parts if p) or NO_VALUE
 
 
 class InquiryDetailPanel(QWidget):
@@ -204,26 +206,28 @@ class InquiryDetailPanel(QWidget):
         for label, value in (
             ("Website", inquiry.website),
             ("Funding stage", inquiry.funding_stage.value),
-            ("Last round", inquiry.last_round or "—"),
-            ("Lead investor", inquiry.lead_investor or "—"),
+            ("Last round", inquiry.last_round or NO_VALUE),
+            ("Lead investor", inquiry.lead_investor or NO_VALUE),
             ("Region", inquiry.region.value),
             ("Vertical", inquiry.vertical.value),
             ("Service profile", inquiry.service_profile.value),
             ("Engagement", inquiry.engagement_type.value),
-            ("Pools wanted", ", ".join(POOLS[p].label for p in inquiry.pools_wanted) or "—"),
+            ("Pools wanted", ", ".join(POOLS[p].label for p in inquiry.pools_wanted) or NO_VALUE),
             ("Team size", str(inquiry.team_size)),
             ("Current cloud", inquiry.current_cloud.value),
             ("Arrived", _when(inquiry.arrived_at)),
             ("Routing deadline", _when(sla_deadline(inquiry.arrived_at))),
-            ("Partner", detail.partner_name or "—"),
+            ("Partner", detail.partner_name or NO_VALUE),
             ("Assigned", _when(inquiry.assigned_at)),
-            ("External id", inquiry.external_id or "—"),
+            ("External id", inquiry.external_id or NO_VALUE),
         ):
             intake.addRow(label, plain_label(value))
 
-        spend = self._section(layout, f"Projected monthly spend: ${inquiry.monthly_spend_usd:,}")
+        spend = self._section(
+            layout, f"Projected monthly spend: {money(inquiry.monthly_spend_usd)}"
+        )
         for line in inquiry.spend:
-            spend.addRow(plain_label(line.service), plain_label(f"${line.monthly_usd:,}"))
+            spend.addRow(plain_label(line.service), plain_label(money(line.monthly_usd)))
         if not inquiry.spend:
             spend.addRow(plain_label("No spend lines."))
 
@@ -234,7 +238,7 @@ class InquiryDetailPanel(QWidget):
         history = self._section(layout, "Routing history")
         for entry in detail.assignments:
             state = "active" if entry.active else f"ended {_when(entry.ended_at)}"
-            reason = f" ({entry.end_reason})" if entry.end_reason else ""
+            reason = f" ({end_reason_label(entry.end_reason)})" if entry.end_reason else ""
             score = f" · score {entry.score:.2f}" if entry.score is not None else ""
             history.addRow(
                 plain_label(_when(entry.assigned_at)),
@@ -252,7 +256,7 @@ class InquiryDetailPanel(QWidget):
         records = self._section(layout, "ACE records")
         for record in detail.records:
             awarded = (
-                f", awarded ${record.amount_awarded_usd:,}"
+                f", awarded {money(record.amount_awarded_usd)}"
                 if record.amount_awarded_usd is not None
                 else ""
             )
@@ -261,7 +265,7 @@ class InquiryDetailPanel(QWidget):
                 plain_label(
                     f"{RECORD_STATE_LABELS[record.state]} · "
                     f"{detail.record_partner_names.get(record.partner_id, '')} · "
-                    f"requested ${record.amount_requested_usd:,}{awarded}"
+                    f"requested {money(record.amount_requested_usd)}{awarded}"
                 ),
             )
         if not detail.records:

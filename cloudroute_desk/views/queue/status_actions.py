@@ -8,13 +8,12 @@ changed the inquiry meanwhile) is shown in a message box, word for word.
 
 from __future__ import annotations
 
-import getpass
-
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox, QWidget
 
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.domain.catalog import InquiryStatus
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services import inquiry_status
@@ -37,7 +36,7 @@ class StatusActions(QObject):
         super().__init__(owner)
         self._owner = owner
         self._jobs = DbJobs(executor, self)
-        self.admin = admin or getpass.getuser()
+        self.admin = acting_admin(admin)
         self._inquiry_id: int | None = None
         self._status: InquiryStatus | None = None
         self._company = ""
