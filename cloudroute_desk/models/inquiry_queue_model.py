@@ -34,7 +34,13 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import INQUIRY_STATUS_LABELS
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.formatting import money
-from cloudroute_desk.domain.queue_filter import QueueFilter, SortKey, sla_deadline, sla_view
+from cloudroute_desk.domain.queue_filter import (
+    QueueFilter,
+    SlaView,
+    SortKey,
+    sla_deadline,
+    sla_view,
+)
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
 from cloudroute_desk.services import queue as queue_service
@@ -50,6 +56,8 @@ PLACEHOLDER = "…"
 MAX_IN_FLIGHT = 2
 MAX_WANTED = 4
 COUNT_CACHE_SIZE = 32
+SLA_VIEWS_KEPT = 2_000
+"""SLA views remembered (a screenful is ~40); past this the memo starts afresh."""
 
 (
     COL_ARRIVED,
@@ -170,6 +178,7 @@ class InquiryQueueModel(QAbstractTableModel):
         self._filter = QueueFilter()
         self._count = 0
         self._pages: OrderedDict[int, _Page] = OrderedDict()
+        self._sla_views: dict[int, tuple[QueueRow, datetime, SlaView]] = {}
         self._in_flight: set[int] = set()
         self._wanted: OrderedDict[int, None] = OrderedDict()
         self._query_now = clock()
@@ -352,13 +361,27 @@ class InquiryQueueModel(QAbstractTableModel):
         if role == OBJECT_ROLE:
             return row
         if role == SLA_ROLE and column == COL_SLA:
-            return sla_view(row.status, row.arrived_at, row.assigned_at, self._clock())
+            return self._sla(row)
         if role == TOOLTIP_ROLE and column == COL_SLA:
             deadline = sla_deadline(row.arrived_at)
             return f"Routing deadline {deadline:%Y-%m-%d %H:%M} UTC"
         if role == ALIGNMENT_ROLE and column == COL_SPEND:
             return _RIGHT_ALIGNED
         return None
+
+    def _sla(self, row: QueueRow) -> SlaView:
+        """The row's SLA view, computed once per row and clock second: a paint asks for it
+        twice per cell (the text through ``multiData``, the colour through SLA_ROLE)."""
+        now = self._clock().replace(microsecond=0)
+        cached = self._sla_views.get(id(row))
+        if cached is not None and cached[0] is row and cached[1] == now:
+            return cached[2]
+        view = sla_view(row.status, row.arrived_at, row.assigned_at, now)
+        if len(self._sla_views) >= SLA_VIEWS_KEPT:
+            self._sla_views.clear()
+        # The row is kept with its view, so its id cannot be reused by another row meanwhile.
+        self._sla_views[id(row)] = (row, now, view)
+        return view
 
     def _missing(self, number: int, role: int) -> str | None:
         """A row that is not loaded yet: ask for its page, show the placeholder."""
@@ -376,7 +399,7 @@ class InquiryQueueModel(QAbstractTableModel):
         if column == COL_ARRIVED:
             return f"{row.arrived_at:%Y-%m-%d %H:%M}"
         if column == COL_SLA:
-            return sla_view(row.status, row.arrived_at, row.assigned_at, self._clock()).text
+            return self._sla(row).text
         if column == COL_COMPANY:
             return row.company_name
         if column == COL_STAGE:
