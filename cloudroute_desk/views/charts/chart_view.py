@@ -167,7 +167,7 @@ class ChartView(QWidget):
         painter = QPainter(image)
         self.canvas.render(painter)
         painter.end()
-        if not image.save(str(path), "PNG"):
+        if not image.save(str(path), b"PNG"):
             raise OSError(f"Could not write {path}")
 
     def export_csv(self, path: str | Path) -> None:
