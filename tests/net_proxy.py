@@ -150,6 +150,7 @@ class NetProxy:
                 return
             self.connections_accepted += 1
             try:
+                client = self._accepted(client)
                 server = self._connect_upstream()
             except OSError:
                 client.close()
@@ -158,6 +159,10 @@ class NetProxy:
                 self._sockets.update((client, server))
             self._spawn(self._pump, client, server, True)
             self._spawn(self._pump, server, client, False)
+
+    def _accepted(self, client: socket.socket) -> socket.socket:
+        """A hook for subclasses that speak to the client first (e.g. terminate TLS)."""
+        return client
 
     def _connect_upstream(self) -> socket.socket:
         if isinstance(self._upstream, Path):
@@ -172,7 +177,11 @@ class NetProxy:
     def _pump(self, source: socket.socket, target: socket.socket, from_client: bool) -> None:
         try:
             while not self._stopping.is_set():
-                readable, _, _ = select.select([source], [], [], _POLL_S)
+                # A TLS socket may hold decrypted bytes that select() cannot see.
+                buffered = getattr(source, "pending", lambda: 0)()
+                readable, _, _ = (
+                    ([source], None, None) if buffered else select.select([source], [], [], _POLL_S)
+                )
                 if not readable:
                     continue
                 data = source.recv(_CHUNK)

@@ -144,3 +144,104 @@ def test_unreadable_file_writes_nothing(
     path.write_text(content, encoding="utf-8")
     assert cli.main(["import", str(path), "--db", db_target, "--records"]) == 2
     assert _count(database) == 0
+
+
+def _history_form() -> AceForm:
+    """The sample record as filed two months ago (its target close date then ahead)."""
+    return portfolio_form(target_close_date=(utcnow().date() - timedelta(days=10)).isoformat())
+
+
+def test_history_is_replayed_with_its_states_dates_and_audit(
+    database: Database, db_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _setup(database)
+    filed = (utcnow() - timedelta(days=60)).replace(microsecond=0)
+    submitted, validated = filed + timedelta(days=1), filed + timedelta(days=3)
+    approved = filed + timedelta(days=14)
+    history = [
+        {"state": "submitted", "at": submitted.isoformat()},
+        {"state": "validated", "at": validated.isoformat() + "+00:00"},
+        {"state": "approved", "at": approved.isoformat(), "amount_awarded_usd": 90_000,
+         "credited_on": approved.date().isoformat()},
+    ]  # fmt: skip
+    row = _row("rec-h", _history_form(), created_at=filed.isoformat(), history=history)
+    assert _import(db_target, tmp_path, [row]) == 0
+    assert "1 ACE records imported" in capsys.readouterr().out
+    with database.reading() as session:
+        (record,) = session.scalars(select(AceRecordRow)).all()
+        assert record.state == "approved" and record.amount_awarded_usd == 90_000
+        assert (record.created_at, record.submitted_at, record.decided_at) == (
+            filed,
+            submitted,
+            approved,
+        )
+        assert record.days_to_credit == pytest.approx(13.0, abs=0.6)
+        events = session.execute(
+            select(AuditEventRow.kind, AuditEventRow.at, AuditEventRow.actor)
+            .where(AuditEventRow.record_id == record.id)
+            .order_by(AuditEventRow.id)
+        ).all()
+    assert [(e.kind, e.at) for e in events] == [
+        ("record_imported", filed),
+        ("record_state", submitted),
+        ("record_state", validated),
+        ("record_state", approved),
+    ]
+    assert {e.actor for e in events} == {"tess"}
+    # The decided record now counts in the routing index like any other.
+    assert _import(db_target, tmp_path, [row]) == 0
+    assert _count(database) == 1
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ([{"state": "approved", "at": "T1"}], "cannot go from identified to approved"),
+        ([{"state": "submitted", "at": "T2"}, {"state": "validated", "at": "T1"}],
+         "before the record's last recorded step"),
+        ([{"state": "submitted", "at": "T1"}, {"state": "validated", "at": "T2"},
+          {"state": "approved", "at": "T2"}], "awarded amount"),
+        ([{"state": "submitted", "at": "FUTURE"}], "in the future"),
+    ],
+)  # fmt: skip
+def test_a_refused_history_step_refuses_the_whole_row(
+    database: Database,
+    db_target: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    history: list[dict[str, str]],
+    message: str,
+) -> None:
+    _setup(database)
+    filed = utcnow() - timedelta(days=30)
+    times = {
+        "T1": (filed + timedelta(days=1)).isoformat(),
+        "T2": (filed + timedelta(days=2)).isoformat(),
+        "FUTURE": (utcnow() + timedelta(days=3)).isoformat(),
+    }
+    steps = [{**step, "at": times[step["at"]]} for step in history]
+    row = _row("rec-x", _history_form(), created_at=filed.isoformat(), history=steps)
+    assert _import(db_target, tmp_path, [row]) == 1
+    out = capsys.readouterr().out
+    assert "1 rejected" in out and message in out
+    assert _count(database) == 0
+    with database.reading() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEventRow)) == 0
+
+
+def test_a_history_submission_is_judged_on_its_own_day(
+    database: Database, db_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The submission rules run with the step's date as "today": a target close date that is
+    past now but was ahead then passes; one already past then is refused."""
+    _setup(database)
+    filed = utcnow() - timedelta(days=30)
+    late = portfolio_form(target_close_date=(filed - timedelta(days=1)).date().isoformat())
+    step = [{"state": "submitted", "at": (filed + timedelta(hours=1)).isoformat()}]
+    rows = [
+        _row("rec-ok", _history_form(), created_at=filed.isoformat(), history=step),
+        _row("rec-late", late, created_at=filed.isoformat()),
+    ]
+    assert _import(db_target, tmp_path, rows) == 1
+    out = capsys.readouterr().out
+    assert "1 ACE records imported" in out and "form.target_close_date" in out

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import Tier
+from cloudroute_desk.domain.formatting import NO_VALUE
 from cloudroute_desk.domain.routing.values import ExcludedPartner
 from cloudroute_desk.models.inquiry_queue_model import InquiryQueueModel
 from cloudroute_desk.models.partner_ranking_model import Column
@@ -133,7 +134,7 @@ def test_excluded_rows_why_view_and_compare(qtbot, pane: PartnerPane, world: Wor
     assert dialog.cell("Rank", 0) == "#1" and dialog.cell("Rank", 1) == "#2"
     assert dialog.cell("Above threshold", 0) == "yes"
     assert dialog.cell("Above threshold", 1) == "no"
-    assert dialog.cell("Stage close rate", 1) == "– · 0/0"
+    assert dialog.cell("Stage close rate", 1) == f"{NO_VALUE} · 0/0"
     assert dialog.cell("Tier", 0) == "Premier (faster review)"
 
 

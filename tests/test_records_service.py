@@ -38,6 +38,7 @@ def _fixed_form(form: AceForm) -> AceForm:
     data["use_case"] = GOOD_USE_CASE
     data["customer"]["postal_code"] = "10001"
     data["customer"]["state_or_region"] = "New York"
+    data["customer"]["aws_account_id"] = "123456789012"
     data["work_start"] = (utcnow().date() + timedelta(days=7)).isoformat()
     data["go_live"] = (utcnow().date() + timedelta(days=90)).isoformat()
     data["annual_deal_size_usd"] = 120_000
@@ -311,3 +312,31 @@ def test_save_reports_chart_changes_only_for_pool_or_amount(database: Database) 
     summary = records.open_record(database, opened.record_id).summary
     assert summary.amount_requested_usd == records.MAX_COLUMN_USD
     assert records.open_record(database, opened.record_id).form.amount_requested_usd == 10**12
+
+
+def test_launch_needs_the_customers_12_digit_account(database: Database) -> None:
+    """Partner Central (Opportunity-Fields.csv, awsAccountId): "For Consulting Partners,
+    When Stage = Launched"; test scenario 3.8: "Stage cannot be updated to Launched till
+    AWSAccountID is updated"."""
+    inquiry_id, _ = _assigned_inquiry(database)
+    opened, _ = records.create_record(database, inquiry_id, Pool.PORTFOLIO, "alice")
+    form = _fixed_form(opened.form)
+    data = form.model_dump()
+    data["customer"]["aws_account_id"] = "GREENFIELD"
+    records.save_form(database, opened.record_id, AceForm.model_validate(data), 1, "alice")
+    version = 2
+    for state in (RecordState.SUBMITTED, RecordState.VALIDATED):
+        version = records.transition(
+            database, opened.record_id, state, version, "alice"
+        ).summary.version
+    award = Award(amount_usd=75_000, pool=Pool.PORTFOLIO, credited_on=utcnow().date())
+    version = records.transition(
+        database, opened.record_id, RecordState.APPROVED, version, "bob", award=award
+    ).summary.version
+    with pytest.raises(records.TransitionRefusedError, match="12-digit AWS account ID"):
+        records.transition(database, opened.record_id, RecordState.LAUNCHED, version, "bob")
+    reopened = records.open_record(database, opened.record_id)
+    assert reopened.summary.state is RecordState.APPROVED
+    assert "stage.launched_account" not in {
+        f.rule for f in records.record_context.validate(reopened.form, reopened.context)
+    }

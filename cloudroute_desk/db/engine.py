@@ -125,6 +125,8 @@ class Database:
     session_factory: sessionmaker[Session]
     link: ServerLink | None = None
     """PostgreSQL only: whether the server answers (SQLite is a local file)."""
+    tls: str = ""
+    """PostgreSQL only: the connection's encryption as found on opening (``db.tls``)."""
 
     @property
     def backend(self) -> str:
@@ -135,7 +137,8 @@ class Database:
         if self.backend == "sqlite":
             return f"SQLite · {self.url.database}"
         host = self.url.host or self.url.query.get("host") or "localhost"
-        return f"PostgreSQL · {self.url.username or ''}@{host}/{self.url.database}"
+        tls = f" · {self.tls}" if self.tls else ""
+        return f"PostgreSQL · {self.url.username or ''}@{host}/{self.url.database}{tls}"
 
     @property
     def where(self) -> str:

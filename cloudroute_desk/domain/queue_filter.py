@@ -24,6 +24,7 @@ from cloudroute_desk.domain.catalog import (
     ServiceProfile,
     Vertical,
 )
+from cloudroute_desk.domain.formatting import NO_VALUE
 
 SLA = timedelta(hours=ROUTING_SLA_HOURS)
 DUE_SOON = timedelta(hours=SLA_DUE_SOON_HOURS)
@@ -192,7 +193,7 @@ def sla_view(
     state = sla_state(status, arrived_at, now)
     if state is None:
         if assigned_at is None:
-            return SlaView(None, SlaTone.NEUTRAL, "—", 0.0)
+            return SlaView(None, SlaTone.NEUTRAL, NO_VALUE, 0.0)
         took = assigned_at - arrived_at
         late = " (late)" if assigned_at > deadline else ""
         seconds = (deadline - assigned_at).total_seconds()

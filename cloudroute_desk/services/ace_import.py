@@ -5,8 +5,10 @@ own short transaction (all or nothing per row: the record and its audit event): 
 inquiry and partner are resolved by external id, the partner must be the one the inquiry is
 assigned to, and the form must pass the same ``validate`` the editor runs (with the same
 context: the partner's tier, the customer's other records, earlier rows included). Errors
-block a row; warnings do not. A row whose external id is already stored is a duplicate, so
-importing a file twice adds nothing.
+block a row; warnings do not. A row with a ``history`` then walks it through
+``records.transition_in`` in the same transaction, so a year of history arrives with the
+states, dates and audit rows the app itself would have written. A row whose external id is
+already stored is a duplicate, so importing a file twice adds nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import ace_queries, audit, record_queries
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.ace.record_rows import (
     DuplicateRecord,
     ParsedRecordRow,
@@ -31,7 +34,7 @@ from cloudroute_desk.domain.ace.rules import validate
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.intake.schema import RowError
 from cloudroute_desk.domain.intake.values import show
-from cloudroute_desk.services import record_context
+from cloudroute_desk.services import record_context, records
 
 MAX_FILE_BYTES = 50_000_000
 
@@ -110,6 +113,14 @@ def import_records(database: Database, path: Path, *, actor: str) -> RecordImpor
     )
 
 
+class _RowRefusedError(Exception):
+    """Raised inside the row's transaction so that nothing of the row is kept."""
+
+    def __init__(self, refusals: list[_Refusal]) -> None:
+        super().__init__(refusals[0].reason)
+        self.refusals = refusals
+
+
 def _import_row(
     database: Database, row: RecordRow, actor: str
 ) -> DuplicateRecord | list[_Refusal] | None:
@@ -117,6 +128,8 @@ def _import_row(
     try:
         with database.writing() as session:
             return _store(session, row, actor)
+    except _RowRefusedError as refused:
+        return refused.refusals
     except IntegrityError:
         # Another import stored the same external id between our check and our insert.
         with database.reading() as session:
@@ -153,8 +166,11 @@ def _store(session: Session, row: RecordRow, actor: str) -> DuplicateRecord | li
             )
         ]
     now = utcnow()
+    created = row.created_at or (row.history[0].at if row.history else now)
+    if created > now:
+        return [_Refusal("created_at", f"{created:%Y-%m-%d %H:%M} is in the future")]
     others = record_queries.other_records(session, inquiry_id, None)
-    context = record_context.build(partner, others, today=now.date())
+    context = record_context.build(partner, others, today=created.date())
     findings = [f for f in validate(row.form, context) if f.is_error]
     if findings:
         return [_Refusal(f"form.{f.field}", f.message) for f in findings]
@@ -166,17 +182,50 @@ def _store(session: Session, row: RecordRow, actor: str) -> DuplicateRecord | li
         pool=row.record_pool,
         amount_requested_usd=row.form.amount_requested_usd,
         fields=row.form.model_dump(mode="json"),
-        now=now,
+        now=created,
         actor=actor,
     )
     audit.add_audit_event(
         session,
         kind="record_imported",
         actor=actor,
-        at=now,
+        at=created,
         inquiry_id=inquiry_id,
         partner_id=partner_id,
         record_id=record_id,
         detail={"external_id": row.external_id, "pool": row.record_pool.value},
     )
+    _replay_history(session, record_id, row, actor)
     return None
+
+
+def _replay_history(session: Session, record_id: int, row: RecordRow, actor: str) -> None:
+    """Walk the imported record through its history with the editor's own transitions;
+    any refused step refuses the whole row (raised, so the transaction rolls back)."""
+    version = 1
+    for index, step in enumerate(row.history):
+        award = None
+        if step.amount_awarded_usd is not None or step.credited_on is not None:
+            if step.amount_awarded_usd is None or step.credited_on is None:
+                refusal = _Refusal(
+                    f"history[{index}]", "an award needs amount_awarded_usd and credited_on"
+                )
+                raise _RowRefusedError([refusal])
+            award = Award(
+                step.amount_awarded_usd, step.awarded_pool or row.record_pool, step.credited_on
+            )
+        try:
+            result = records.transition_in(
+                session, record_id, step.state, version, actor, award=award, at=step.at
+            )
+        except records.SubmissionBlockedError as error:
+            raise _RowRefusedError(
+                [
+                    _Refusal(f"history[{index}] form.{f.field}", f.message)
+                    for f in error.findings
+                    if f.is_error
+                ]
+            ) from None
+        except records.RecordError as error:
+            raise _RowRefusedError([_Refusal(f"history[{index}]", str(error))]) from None
+        version = result.summary.version

@@ -68,10 +68,11 @@ class DbExecutor:
         database = self.database
         return self._submit(lambda: job(database))
 
-    def submit_opening(self, target: str) -> Future[Database]:
+    def submit_opening(self, target: str, *, check_integrity: bool = True) -> Future[Database]:
         """Open, check and migrate ``target`` on the worker (``open_database``); the current
-        database stays in use until ``switch_to``."""
-        return self._submit(lambda: open_database(target))
+        database stays in use until ``switch_to``. ``check_integrity=False``: the caller runs
+        the integrity check later (start-up does, once the window is up)."""
+        return self._submit(lambda: open_database(target, check_integrity=check_integrity))
 
     def _submit(self, work: Callable[[], T]) -> Future[T]:
         with self._lock:

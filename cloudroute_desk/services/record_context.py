@@ -13,13 +13,18 @@ from cloudroute_desk.db.record_queries import StoredRecord
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.rules import OtherRecord, ValidationContext
 from cloudroute_desk.domain.ace.rules import validate as validate_form
+from cloudroute_desk.domain.ace.stage_rules import stage_rules
+from cloudroute_desk.domain.catalog import RecordState
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Partner
-from cloudroute_desk.domain.findings import Finding
+from cloudroute_desk.domain.findings import Finding, FindingCollector
 
 
 def build(
-    partner: Partner, others: Iterable[StoredRecord], today: date | None = None
+    partner: Partner,
+    others: Iterable[StoredRecord],
+    today: date | None = None,
+    record_state: RecordState = RecordState.IDENTIFIED,
 ) -> ValidationContext:
     return ValidationContext(
         partner_tier=partner.tier,
@@ -36,7 +41,16 @@ def build(
             for record in others
         ),
         record_partner_id=partner.id or 0,
+        record_state=record_state,
     )
+
+
+def stage_findings(form: AceForm, state: RecordState) -> list[Finding]:
+    """Only the stage-dependent rules for a record about to enter ``state`` (a historical
+    record's other fields were judged when it was submitted)."""
+    out = FindingCollector(set())
+    stage_rules(form, state, out)
+    return out.findings
 
 
 def validate(form: AceForm, context: ValidationContext) -> list[Finding]:

@@ -269,7 +269,7 @@ def validation_context(database: Database, record_id: int) -> ValidationContext:
         partner = queries.load_partner(session, stored.summary.partner_id)
         assert partner is not None
         others = queries.other_records(session, stored.summary.inquiry_id, record_id)
-        return record_context.build(partner, others)
+        return record_context.build(partner, others, record_state=stored.summary.state)
 
 
 def _open(session: Session, record_id: int) -> OpenedRecord:
@@ -280,7 +280,7 @@ def _open(session: Session, record_id: int) -> OpenedRecord:
     partner = queries.load_partner(session, stored.summary.partner_id)
     assert inquiry is not None and partner is not None  # foreign keys guarantee both
     others = queries.other_records(session, stored.summary.inquiry_id, record_id)
-    context = record_context.build(partner, others)
+    context = record_context.build(partner, others, record_state=stored.summary.state)
     return OpenedRecord(
         summary=stored.summary,
         form=form_of(stored),
@@ -434,6 +434,7 @@ def transition(
     admin: str,
     *,
     award: Award | None = None,
+    at: datetime | None = None,
 ) -> TransitionResult:
     """Move a record along the lifecycle, with its audit row, in one transaction.
 
@@ -442,77 +443,109 @@ def transition(
     files it, an approval or downgrade credits it. Approved and Downgraded need an ``Award``;
     a downgrade must award a different pool or less than requested. The database trigger
     refuses any transition the catalog does not list, even if this check were bypassed.
+
+    ``at`` records a transition that happened earlier (loading history): it may not lie in
+    the future nor before the record's latest recorded moment, and the rules judge dates
+    against that day.
     """
-    now = utcnow()
     with database.writing() as session:
-        current = queries.load_record(session, record_id)
-        if current is None:
-            raise RecordNotFoundError(record_id)
-        if current.version != expected_version:
-            raise _conflict(current)
-        old_state = current.summary.state
-        if not record_transition_allowed(old_state, new_state) or old_state == new_state:
-            raise TransitionRefusedError(
-                f"A record cannot go from {old_state.value} to {new_state.value}."
-            )
-        if new_state is RecordState.SUBMITTED:
-            opened = _open(session, record_id)
-            findings = record_context.validate(opened.form, opened.context)
-            if has_errors(findings):
-                raise SubmissionBlockedError(findings)
-        outcome = _outcome(current.summary, new_state, award, now)
-        try:
-            moved = queries.set_state(
-                session,
-                record_id,
-                expected_version=expected_version,
-                old_state=old_state,
-                new_state=new_state,
-                outcome=outcome,
-                now=now,
-                actor=admin,
-            )
-        except DBAPIError as error:
-            raise TransitionRefusedError(
-                f"The database refused {old_state.value} → {new_state.value}."
-            ) from error
-        if not moved:
-            theirs = queries.load_record(session, record_id)
-            assert theirs is not None
-            raise _conflict(theirs)
-        detail: dict[str, Any] = {"from": old_state.value, "to": new_state.value}
-        if award is not None and new_state in AWARDED_STATES:
-            detail.update(
-                amount_awarded_usd=award.amount_usd,
-                awarded_pool=award.pool.value,
-                credited_on=award.credited_on.isoformat(),
-            )
-        audit.add_audit_event(
-            session,
-            kind="record_state",
-            actor=admin,
-            at=now,
-            inquiry_id=current.summary.inquiry_id,
-            partner_id=current.summary.partner_id,
-            record_id=record_id,
-            detail=detail,
+        return transition_in(
+            session, record_id, new_state, expected_version, admin, award=award, at=at
         )
-        # The inquiry follows its records (filed on submission, credited when credits land)
-        # in this same transaction, so the queue never disagrees with the records.
-        inquiry_moved = inquiry_status.follow_record(
+
+
+def transition_in(
+    session: Session,
+    record_id: int,
+    new_state: RecordState,
+    expected_version: int,
+    admin: str,
+    *,
+    award: Award | None = None,
+    at: datetime | None = None,
+) -> TransitionResult:
+    """``transition`` inside the caller's transaction (the record importer replays a
+    record's history this way: all of it, or none)."""
+    now = utcnow() if at is None else at
+    current = queries.load_record(session, record_id)
+    if current is None:
+        raise RecordNotFoundError(record_id)
+    if current.version != expected_version:
+        raise _conflict(current)
+    if at is not None:
+        _check_history_time(current.summary, at)
+    old_state = current.summary.state
+    if not record_transition_allowed(old_state, new_state) or old_state == new_state:
+        raise TransitionRefusedError(
+            f"A record cannot go from {old_state.value} to {new_state.value}."
+        )
+    if new_state is RecordState.SUBMITTED:
+        opened = _open(session, record_id)
+        context = opened.context.model_copy(update={"today": now.date()})
+        findings = record_context.validate(opened.form, context)
+        if has_errors(findings):
+            raise SubmissionBlockedError(findings)
+    else:
+        blocked = [
+            f for f in record_context.stage_findings(form_of(current), new_state) if f.is_error
+        ]
+        if blocked:
+            raise TransitionRefusedError(
+                f"A record cannot go to {new_state.value} yet: {blocked[0].message}"
+            )
+    outcome = _outcome(current.summary, new_state, award, now)
+    try:
+        moved = queries.set_state(
             session,
-            current.summary.inquiry_id,
-            current.summary.partner_id,
             record_id,
-            new_state,
-            admin,
-            now,
+            expected_version=expected_version,
+            old_state=old_state,
+            new_state=new_state,
+            outcome=outcome,
+            now=now,
+            actor=admin,
         )
-        index_moved = new_state in DECIDED_STATES or old_state in DECIDED_STATES
-        if index_moved:
-            _refresh_routing(session, current.summary.partner_id)
-        updated = queries.load_record(session, record_id)
-        assert updated is not None
+    except DBAPIError as error:
+        raise TransitionRefusedError(
+            f"The database refused {old_state.value} → {new_state.value}."
+        ) from error
+    if not moved:
+        theirs = queries.load_record(session, record_id)
+        assert theirs is not None
+        raise _conflict(theirs)
+    detail: dict[str, Any] = {"from": old_state.value, "to": new_state.value}
+    if award is not None and new_state in AWARDED_STATES:
+        detail.update(
+            amount_awarded_usd=award.amount_usd,
+            awarded_pool=award.pool.value,
+            credited_on=award.credited_on.isoformat(),
+        )
+    audit.add_audit_event(
+        session,
+        kind="record_state",
+        actor=admin,
+        at=now,
+        inquiry_id=current.summary.inquiry_id,
+        partner_id=current.summary.partner_id,
+        record_id=record_id,
+        detail=detail,
+    )
+    # The inquiry follows its records (filed on submission, credited when credits land)
+    # in this same transaction, so the queue never disagrees with the records.
+    inquiry_moved = inquiry_status.follow_record(
+        session,
+        current.summary.inquiry_id,
+        current.summary.partner_id,
+        record_id,
+        new_state,
+        admin,
+        now,
+    )
+    index_moved = new_state in DECIDED_STATES or old_state in DECIDED_STATES
+    if index_moved:
+        _refresh_routing(session, current.summary.partner_id)
+    updated = queries.load_record(session, record_id)
+    assert updated is not None
     kinds = [ChangeKind.RECORD_STATES]
     if inquiry_moved:
         kinds.append(ChangeKind.INQUIRY_STATUS)
@@ -521,6 +554,17 @@ def transition(
     partners = Rows.of(updated.summary.partner_id) if index_moved else NO_ROWS
     changes = record_changed(updated.summary, admin, *kinds, partners=partners)
     return TransitionResult(updated.summary, changes)
+
+
+def _check_history_time(record: AceRecordSummary, at: datetime) -> None:
+    latest = max(t for t in (record.created_at, record.submitted_at, record.decided_at) if t)
+    if at > utcnow():
+        raise TransitionRefusedError(f"{at:%Y-%m-%d %H:%M} is in the future.")
+    if at < latest:
+        raise TransitionRefusedError(
+            f"{at:%Y-%m-%d %H:%M} is before the record's last recorded step "
+            f"({latest:%Y-%m-%d %H:%M}); give its history in order."
+        )
 
 
 def _outcome(

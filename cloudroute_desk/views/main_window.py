@@ -34,7 +34,7 @@ from cloudroute_desk.services.changes import EVERYTHING, Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.importing import RowKind
 from cloudroute_desk.views import file_dialogs
-from cloudroute_desk.views.charts.panel import ChartsPanel
+from cloudroute_desk.views.charts.deferred_panel import DeferredChartsPanel
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
 from cloudroute_desk.views.editor import RecordEditorPane
@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
             self.inquiry_facts.show_detail(None)
 
     def _build_charts(self) -> None:
-        self.charts = ChartsPanel(self.context.executor, self)
+        self.charts = DeferredChartsPanel(self.context.executor, self)
         self.register_change_aware(self.charts)
         self.charts.queue_filter_requested.connect(self._on_charts_queue_filter_requested)
         self.database_switched.connect(lambda _name: self.charts.set_database_changed())

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.rules import OtherRecord, ValidationContext
-from cloudroute_desk.domain.catalog import Tier
+from cloudroute_desk.domain.catalog import RecordState, Tier
 
 
 class DocumentContext(BaseModel):
@@ -28,7 +28,9 @@ class DocumentContext(BaseModel):
     today: date | None = None
     """The day to judge dates against; today (UTC) when left out."""
     other_records: list[OtherRecord] = Field(default_factory=list)
-    """The same customer's other ACE records."""
+    """The customer's other ACE records, on all of the customer's inquiries."""
+    record_state: RecordState = RecordState.IDENTIFIED
+    """The state the record is in or is about to enter (stage-dependent rules follow it)."""
 
     def to_context(self, today: date) -> ValidationContext:
         return ValidationContext(
@@ -36,6 +38,7 @@ class DocumentContext(BaseModel):
             today=self.today or today,
             other_records=tuple(self.other_records),
             record_partner_id=self.record_partner_id,
+            record_state=self.record_state,
         )
 
 

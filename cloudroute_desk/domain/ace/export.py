@@ -24,6 +24,7 @@ primary_needs                      PrimaryNeedsFromAws
 national_security                  NationalSecurity
 partner_opportunity_identifier     PartnerOpportunityIdentifier
 opportunity_type                   OpportunityType
+related_opportunity_identifier     Project.RelatedOpportunityIdentifier (Flat Renewal)
 target_close_date, next_steps      LifeCycle.TargetCloseDate, LifeCycle.NextSteps
 (the draft's state)                LifeCycle.Stage = Qualified (catalog.API_STAGE_AND_REVIEW)
 (constant)                         Origin = Partner Referral; Marketing.Source = None
@@ -157,6 +158,14 @@ def export_with_paths(
             "other_competitor_names",
         )
     _put(project, "OtherSolutionDescription", form.partner_role, paths, "Project", "partner_role")
+    _put(
+        project,
+        "RelatedOpportunityIdentifier",
+        form.related_opportunity_identifier,
+        paths,
+        "Project",
+        "related_opportunity_identifier",
+    )
     _put(
         project,
         "AdditionalComments",

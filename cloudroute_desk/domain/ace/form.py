@@ -130,6 +130,8 @@ class AceForm(_FormPart):
     partner_opportunity_identifier: str = ""
     involvement_type: str = ace_vocab.DEFAULT_INVOLVEMENT_TYPE
     opportunity_type: str = "Net New Business"
+    related_opportunity_identifier: str = ""
+    """Partner Central id (O...) of the opportunity a Flat Renewal renews."""
     national_security: str = "No"
     next_steps: str = ""
     additional_comments: str = ""

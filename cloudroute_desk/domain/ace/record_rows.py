@@ -6,10 +6,19 @@ The file is a JSON list; each item is an object::
      "inquiry_external_id": "inq-0042",    # the customer's inquiry, already imported
      "partner_external_id": "apn-0007",    # the filing partner: the inquiry's partner
      "pool": "portfolio",                  # optional; must agree with form.pool
-     "form": {...}}                        # the record, as in docs/example-record.json
+     "form": {...},                        # the record, as in docs/example-record.json
+     "created_at": "2025-11-02T09:00",     # optional: when the draft was filed (UTC)
+     "history": [                          # optional: its lifecycle since, oldest first
+         {"state": "submitted", "at": "2025-11-03T10:00"},
+         {"state": "validated", "at": "2025-11-05T08:00"},
+         {"state": "approved", "at": "2025-11-14T16:00",
+          "amount_awarded_usd": 90000, "credited_on": "2025-11-14"}]}
 
-Records arrive as drafts (state Identified); the lifecycle then runs in the app, where every
-transition is audited. Errors name the item (1-based), the field and the reason.
+A record arrives as a draft (state Identified) and then walks its history through the same
+transitions, rules and audit rows as the editor's buttons (``records.transition_in``): a step
+the lifecycle does not allow, an award that does not fit, a time out of order or a
+submission with errors refuses the whole row. Errors name the item (1-based), the field and
+the reason.
 """
 
 from __future__ import annotations
@@ -18,15 +27,40 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from cloudroute_desk.domain.ace.form import AceForm
-from cloudroute_desk.domain.catalog import Pool
+from cloudroute_desk.domain.catalog import Pool, RecordState
 from cloudroute_desk.domain.intake.schema import RowError
 from cloudroute_desk.domain.intake.values import show
 from cloudroute_desk.domain.text_safety import check_text, text_problem
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    """The database stores naive UTC; an offset given in the file is honoured."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+UtcTime = Annotated[datetime, AfterValidator(_naive_utc)]
+
+
+class HistoryStep(BaseModel):
+    """One step of an imported record's lifecycle."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: RecordState
+    at: UtcTime
+    amount_awarded_usd: int | None = None
+    """Approved / downgraded: the award (with ``credited_on``)."""
+    awarded_pool: Pool | None = None
+    """A downgrade to another pool; the record's pool when left out."""
+    credited_on: date | None = None
 
 
 class RecordRow(BaseModel):
@@ -37,6 +71,9 @@ class RecordRow(BaseModel):
     partner_external_id: str = Field(min_length=1, max_length=64)
     pool: Pool | None = None
     form: AceForm
+    created_at: UtcTime | None = None
+    """When the draft was filed; the first step's time, or now, when left out."""
+    history: list[HistoryStep] = Field(default_factory=list, max_length=20)
 
     @property
     def record_pool(self) -> Pool:

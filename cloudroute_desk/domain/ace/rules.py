@@ -20,6 +20,7 @@ from cloudroute_desk.domain.ace import api_model as ace_api_model
 from cloudroute_desk.domain.ace import picklists as ace_picklists
 from cloudroute_desk.domain.ace import vocab as ace_vocab
 from cloudroute_desk.domain.ace.form import GREENFIELD_ACCOUNT, AceForm, FormContact
+from cloudroute_desk.domain.ace.stage_rules import stage_rules
 from cloudroute_desk.domain.ace.submission_rules import (
     api_model_findings,
     submission_rules,
@@ -133,6 +134,8 @@ class ValidationContext(BaseModel):
     today: date
     other_records: tuple[OtherRecord, ...] = ()
     record_partner_id: int = 0
+    record_state: RecordState = RecordState.IDENTIFIED
+    """The state the record is in, or is about to enter: stage-dependent rules follow it."""
 
 
 def validate(form: AceForm, context: ValidationContext) -> list[Finding]:
@@ -152,6 +155,7 @@ def validate(form: AceForm, context: ValidationContext) -> list[Finding]:
     _spend_rules(form, out)
     _cross_record_rules(form, context, out)
     submission_rules(form, out)
+    stage_rules(form, context.record_state, out)
     findings.extend(out.findings)
     findings.extend(api_model_findings(form, findings))
     return findings
@@ -398,6 +402,16 @@ def _engagement_rules(form: AceForm, out: FindingCollector) -> None:
             "other_competitor_names",
             "competitor.other",
             "Name the competitor when it is *Other.",
+        )
+    elif competitor != ace_vocab.OTHER_COMPETITOR and form.other_competitor_names.strip():
+        # Partner Central reads OtherCompetitorNames only beside *Other; the export leaves the
+        # names out rather than send a member the server ignores, so say so.
+        out.warning(
+            "other_competitor_names",
+            "competitor.other_dropped",
+            f"Other competitor names go to Partner Central only with the "
+            f"{ace_vocab.OTHER_COMPETITOR} competitor: choose it, or the names are left out "
+            "of the export.",
         )
 
 

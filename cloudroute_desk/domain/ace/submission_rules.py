@@ -17,6 +17,7 @@ from cloudroute_desk.domain.findings import Finding, FindingCollector, Severity
 EXPORT_CHECK_TOKEN: Final = "validation"
 """ClientToken used when exporting only to run the API-model checks."""
 INVOLVEMENT_TYPES: Final = ("Co-Sell", "For Visibility Only")
+FLAT_RENEWAL: Final = "Flat Renewal"
 
 
 def submission_rules(form: AceForm, out: FindingCollector) -> None:
@@ -61,6 +62,21 @@ def submission_rules(form: AceForm, out: FindingCollector) -> None:
             "primary_needs",
             "submit.involvement",
             "For Visibility Only cannot ask AWS for Co-Sell support: clear the primary needs.",
+        )
+    if form.national_security == "Yes" and form.involvement_type != "Co-Sell":
+        # ace_data_model_rules.md, NationalSecurity: "PrimaryNeedsFromAws MUST NOT be Do not
+        # need support from AWS" - i.e. AWS is involved: Co-Sell, never For Visibility Only.
+        out.error(
+            "involvement_type",
+            "national_security.co_sell",
+            "National security opportunities need Co-Sell: Partner Central refuses them "
+            "For Visibility Only.",
+        )
+    if form.opportunity_type == FLAT_RENEWAL and not form.related_opportunity_identifier:
+        out.error(
+            "related_opportunity_identifier",
+            "submit.related_opportunity",
+            "A Flat Renewal needs the Partner Central id of the opportunity it renews (O...).",
         )
     if form.involvement_type == "Co-Sell" and not form.next_steps.strip():
         # Partner Central asks for next steps before it converts a record to Co-Sell; the

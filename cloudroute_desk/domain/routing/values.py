@@ -12,6 +12,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from cloudroute_desk.domain.catalog import Tier
+from cloudroute_desk.domain.formatting import NO_VALUE, percent
 
 AXES: tuple[str, ...] = (
     "funding_stage",
@@ -52,11 +53,10 @@ class AxisRate(_Frozen):
 
     @property
     def label(self) -> str:
-        """E.g. ``"82 % · 41/50"``; ``"– · 0/0"`` with no decided records."""
+        """E.g. ``"82 % · 41/50"``; ``"— · 0/0"`` with no decided records."""
         if self.rate is None:
-            return "– · 0/0"
-        approved = f"{self.approved:g}"
-        return f"{self.rate * 100:.0f} % · {approved}/{self.decided}"
+            return f"{NO_VALUE} · 0/0"
+        return f"{percent(self.rate)} · {self.approved:g}/{self.decided}"
 
 
 class RankedPartner(_Frozen):

@@ -20,6 +20,7 @@ from cloudroute_desk.domain.catalog import (
     EngagementType,
     FundingStage,
 )
+from cloudroute_desk.domain.formatting import NO_VALUE
 from cloudroute_desk.views.editor.fields import (
     ChecklistField,
     ChoiceField,
@@ -48,13 +49,16 @@ class SectionSpec:
     fields: tuple[FieldSpec, ...]
 
 
-def _pairs(values: tuple[str, ...] | list[str], blank: str | None = "—") -> list[tuple[str, str]]:
+def _pairs(
+    values: tuple[str, ...] | list[str], blank: str | None = NO_VALUE
+) -> list[tuple[str, str]]:
     pairs = [(v, v) for v in values]
     return [("", blank), *pairs] if blank is not None else pairs
 
 
-def _enum(shape: str, blank: str | None = "—") -> Callable[[], FieldEditor]:
-    return lambda: ChoiceField(_pairs(ace_api_model.enum_values(shape), blank))
+def _enum(shape: str, blank: str | None = NO_VALUE) -> Callable[[], FieldEditor]:
+    # The values are read when the list is first needed, not when the editor is built.
+    return lambda: ChoiceField(lambda: _pairs(ace_api_model.enum_values(shape), blank))
 
 
 def _choices(pairs: list[tuple[str, str]]) -> Callable[[], FieldEditor]:
@@ -150,7 +154,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             FieldSpec(
                 "engagement_subtype",
                 "Sub-type",
-                _choices([(v, v or "—") for v in ace_rules.ENGAGEMENT_SUBTYPES]),
+                _choices([(v, v or NO_VALUE) for v in ace_rules.ENGAGEMENT_SUBTYPES]),
             ),
             FieldSpec("work_start", "Work starts", _line("YYYY-MM-DD")),
             FieldSpec("go_live", "Customer go-live", _line("YYYY-MM-DD")),
@@ -190,6 +194,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         (
             FieldSpec("target_close_date", "Target close date", DateField),
             FieldSpec("opportunity_type", "Opportunity type", _enum("OpportunityType", None)),
+            FieldSpec("related_opportunity_identifier", "Renews opportunity", _line("O…")),
             FieldSpec(
                 "involvement_type",
                 "Involvement type",
@@ -200,19 +205,19 @@ SECTIONS: tuple[SectionSpec, ...] = (
             FieldSpec(
                 "delivery_models",
                 "Delivery models",
-                lambda: ChecklistField(ace_api_model.enum_values("DeliveryModel")),
+                lambda: ChecklistField(lambda: ace_api_model.enum_values("DeliveryModel")),
                 wide=True,
             ),
             FieldSpec(
                 "primary_needs",
                 "Primary needs from AWS",
-                lambda: ChecklistField(ace_api_model.enum_values("PrimaryNeedFromAws")),
+                lambda: ChecklistField(lambda: ace_api_model.enum_values("PrimaryNeedFromAws")),
                 wide=True,
             ),
             FieldSpec(
                 "sales_activities",
                 "Sales activities",
-                lambda: ChecklistField(ace_api_model.enum_values("SalesActivity")),
+                lambda: ChecklistField(lambda: ace_api_model.enum_values("SalesActivity")),
                 wide=True,
             ),
             FieldSpec("next_steps", "Next steps", _text(2), wide=True),
