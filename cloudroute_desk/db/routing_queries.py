@@ -38,6 +38,7 @@ from cloudroute_desk.db.routing_tables import (
     RoutingIndexStateRow,
 )
 from cloudroute_desk.db.schema import metadata
+from cloudroute_desk.db.server_clock import server_now
 from cloudroute_desk.db.tables import AceRecordRow, AssignmentRow, InquiryRow, PartnerRow
 from cloudroute_desk.domain.catalog import (
     DECIDED_STATES,
@@ -48,7 +49,6 @@ from cloudroute_desk.domain.catalog import (
     RecordState,
     Tier,
 )
-from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.routing.stats import IndexEntry, Outcome, record_outcome, tally
 from cloudroute_desk.domain.routing.values import AXES
 
@@ -207,7 +207,7 @@ def refresh_partners(session: Session, partner_ids: Collection[int]) -> None:
     if state is None or not partner_ids:
         return
     _replace_rows(session, partner_ids, decided_entries(session, state.window_end, partner_ids))
-    state.refreshed_at = utcnow()
+    state.refreshed_at = server_now(session)
 
 
 def index_version(session: Session) -> tuple[datetime, datetime] | None:

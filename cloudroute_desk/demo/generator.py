@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
-from cloudroute_desk.db import bulk, routing_queries
+from cloudroute_desk.db import bulk, change_feed, routing_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.mapping import customer_columns
 from cloudroute_desk.demo import vocab
@@ -123,6 +123,8 @@ def generate_demo(
         routing_queries.bring_index_up_to_date(
             session, routing_queries.window_end_for(moment), moment
         )
+        # Demo rows are history, not news for anyone following: keep the feed small.
+        change_feed.forget_all(session)
     return DemoSummary(
         inquiries=counts["inquiries"],
         partners=len(partner_rows),

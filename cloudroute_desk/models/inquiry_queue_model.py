@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -27,12 +27,14 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
+from PySide6.QtGui import QBrush, QColor
 
+from cloudroute_desk.db.change_feed import FeedEntry
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import INQUIRY_STATUS_LABELS
-from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.queue_filter import (
     QueueFilter,
@@ -43,7 +45,9 @@ from cloudroute_desk.domain.queue_filter import (
 )
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
+from cloudroute_desk.models.remote_marks import RemoteMarks
 from cloudroute_desk.services import queue as queue_service
+from cloudroute_desk.services.claims import Claim
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.failures import failure_sentence
 from cloudroute_desk.services.queue import QueueRow
@@ -117,7 +121,10 @@ SLA_ROLE = Qt.ItemDataRole.UserRole + 3
 DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
 TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
 ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
-_ROLES = frozenset({DISPLAY_ROLE, TOOLTIP_ROLE, ALIGNMENT_ROLE, SORT_ROLE, OBJECT_ROLE, SLA_ROLE})
+BACKGROUND_ROLE = int(Qt.ItemDataRole.BackgroundRole)
+_ROLES = frozenset(
+    {DISPLAY_ROLE, TOOLTIP_ROLE, ALIGNMENT_ROLE, BACKGROUND_ROLE, SORT_ROLE, OBJECT_ROLE, SLA_ROLE}
+)
 _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled
@@ -170,10 +177,11 @@ class InquiryQueueModel(QAbstractTableModel):
         executor: DbExecutor,
         parent: QObject | None = None,
         *,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._clock = clock
+        self._clock = clock or executor.now
+        """The server's time by default: the SLA text agrees with the stored times."""
         self._jobs = DbJobs(executor, self)
         self._filter = QueueFilter()
         self._count = 0
@@ -181,11 +189,18 @@ class InquiryQueueModel(QAbstractTableModel):
         self._sla_views: dict[int, tuple[QueueRow, datetime, SlaView]] = {}
         self._in_flight: set[int] = set()
         self._wanted: OrderedDict[int, None] = OrderedDict()
-        self._query_now = clock()
+        self._query_now = self._clock()
         self._counts: OrderedDict[QueueFilter, tuple[int, float]] = OrderedDict()
         """Count per filter (sort excluded) and when it was taken (monotonic seconds)."""
         self._window_pending = False
         self._loading = False
+        self._claims: dict[int, Claim] = {}
+        self.remote_marks = RemoteMarks("inquiry")
+        self._mark_brush = QBrush(QColor(255, 196, 0, 56))
+        """A translucent amber: readable over either palette, distinct from selection."""
+        self._mark_timer = QTimer(self)
+        self._mark_timer.setSingleShot(True)
+        self._mark_timer.timeout.connect(self._on_mark_timer_timeout)
 
     # Public API -------------------------------------------------------------------------
 
@@ -296,6 +311,43 @@ class InquiryQueueModel(QAbstractTableModel):
             if value is not None:
                 role_data.setData(value)
 
+    def _remote_mark_data(self, row: QueueRow, column: int, role: int) -> Any:
+        mark = self.remote_marks.get(row.id)
+        if role == BACKGROUND_ROLE:
+            return None if mark is None else self._mark_brush
+        tips = [] if mark is None else [mark.describe()]
+        if column == COL_SLA:
+            tips.append(f"Routing deadline {sla_deadline(row.arrived_at):%Y-%m-%d %H:%M} UTC")
+        return "\n".join(tips) or None
+
+    def set_claims(self, claims: Mapping[int, Claim]) -> None:
+        """Other admins' claims: the company cell says "<admin> is on this (n min)"."""
+        touched = set(self._claims) | set(claims)
+        self._claims = dict(claims)
+        self._repaint_rows(touched)
+
+    def mark_remote(self, entries: Iterable[FeedEntry]) -> None:
+        """Tint the rows another admin just changed for a few seconds (tooltip: who, when)."""
+        marked = set(self.remote_marks.mark(entries))
+        self._repaint_rows(marked)
+        self._schedule_mark_expiry()
+
+    def _on_mark_timer_timeout(self) -> None:
+        self._repaint_rows(set(self.remote_marks.expire()))
+        self._schedule_mark_expiry()
+
+    def _schedule_mark_expiry(self) -> None:
+        left = self.remote_marks.next_expiry_s
+        if left is not None:
+            self._mark_timer.start(int(left * 1000) + 10)
+
+    def _repaint_rows(self, inquiry_ids: set[int]) -> None:
+        last = self.columnCount() - 1
+        for inquiry_id in inquiry_ids:
+            row = self.row_of_loaded(inquiry_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_KEYS.get(column)
         if key is None:
@@ -351,6 +403,11 @@ class InquiryQueueModel(QAbstractTableModel):
 
     def _answer(self, page: _Page, offset: int, column: int, role: int) -> Any:
         if role == DISPLAY_ROLE:
+            if column == COL_COMPANY and self._claims:
+                claim = self._claims.get(page.rows[offset].id)
+                if claim is not None:
+                    company = page.rows[offset].company_name
+                    return f"{company} · {claim.describe(self._clock())}"
             text = page.texts[offset][column]
             if text is not None:
                 return text
@@ -362,9 +419,8 @@ class InquiryQueueModel(QAbstractTableModel):
             return row
         if role == SLA_ROLE and column == COL_SLA:
             return self._sla(row)
-        if role == TOOLTIP_ROLE and column == COL_SLA:
-            deadline = sla_deadline(row.arrived_at)
-            return f"Routing deadline {deadline:%Y-%m-%d %H:%M} UTC"
+        if role in (BACKGROUND_ROLE, TOOLTIP_ROLE):
+            return self._remote_mark_data(row, column, role)
         if role == ALIGNMENT_ROLE and column == COL_SPEND:
             return _RIGHT_ALIGNED
         return None

@@ -87,11 +87,11 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
             print("cloudroute-desk: demo generation cancelled; nothing was kept.", file=sys.stderr)
             executor.shutdown()
             return EXIT_CANCELLED
-        executor.switch_to(database)
         # The window's modules load after the database opened (see the module docstring).
         from cloudroute_desk.views.main_window import MainWindow
 
         admin = acting_admin(args.admin)
+        executor.switch_to(database.signed_as(admin))
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
         FirstRowsPaint(window.queue.table.viewport(), window.queue.model.first_rows_loaded)
         if args.window_size is not None:
