@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from cloudroute_desk.domain.chart_data import ChartFilter
 
 DATA_BUDGET_MS = 250.0
 RENDER_BUDGET_MS = 30.0
+FIRST_DRAW_BUDGET_MS = 60.0
 
 
 def _median_ms(action: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
@@ -104,6 +106,29 @@ def _baseline_pipeline(database: Database) -> None:
                 " GROUP BY r.state, r.pool"
             )
         ).all()
+
+
+def _first_draw(app: Any, kind: type, database: Database) -> tuple[float, float]:
+    """(wall ms, CPU ms) of the first draw in a new widget of ``kind``, as the app does it:
+    the widget is shown, its data loads on a worker thread while the event loop runs, then
+    the data is drawn (the figure: from the data's arrival to the painted chart)."""
+    fresh = kind()
+    fresh.resize(1280, 800)
+    fresh.show()
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        future = worker.submit(fresh.load_job(ChartFilter()), database)
+        while not future.done():
+            app.processEvents()
+            time.sleep(0.001)
+    data = future.result()
+    started, started_cpu = time.perf_counter(), time.thread_time()
+    fresh.show_data(data, ChartFilter())
+    fresh.canvas.viewport().repaint()
+    result = ((time.perf_counter() - started) * 1000, (time.thread_time() - started_cpu) * 1000)
+    fresh.close()
+    fresh.deleteLater()
+    app.processEvents()
+    return result
 
 
 def main() -> int:
@@ -178,6 +203,18 @@ def main() -> int:
                 f"{view.title:<20}{label:<18}{data_ms:>9.1f}{data_cpu:>8.1f}{DATA_BUDGET_MS:>8.0f}"
                 f"{render_ms:>11.1f}{render_cpu:>8.1f}{RENDER_BUDGET_MS:>8.0f}"
             )
+    # The first draw in a fresh widget builds the chart's plot items (the app does this on
+    # the first look at a chart tab); the loop above only times redraws.
+    first_budget = FIRST_DRAW_BUDGET_MS
+    print(f"\nFirst draw in a fresh widget (unfiltered data; budget {first_budget:.0f} ms):")
+    worst_first = 0.0
+    for view in views:
+        draws = [_first_draw(app, type(view), database) for _ in range(args.repeat)]
+        first_walls = [w for w, _ in draws]
+        first_cpus = [c for _, c in draws]
+        wall, cpu = statistics.median(first_walls), statistics.median(first_cpus)
+        worst_first = max(worst_first, wall)
+        print(f"  {view.title:<20}{wall:>9.1f} ms{cpu:>8.1f} ms cpu")
     baseline_ms, baseline_cpu, _ = _median_ms(
         lambda: _baseline_pipeline(database), max(3, args.repeat // 2)
     )
@@ -186,12 +223,17 @@ def main() -> int:
         f"{baseline_ms:.1f} ms ({baseline_cpu:.1f} ms cpu)"
     )
     verdict = (
-        "within" if worst_data <= DATA_BUDGET_MS and worst_render <= RENDER_BUDGET_MS else "OVER"
+        "within"
+        if worst_data <= DATA_BUDGET_MS
+        and worst_render <= RENDER_BUDGET_MS
+        and worst_first <= FIRST_DRAW_BUDGET_MS
+        else "OVER"
     )
     print(
         f"Worst data {worst_data:.1f} ms wall / {worst_data_cpu:.1f} ms cpu (budget "
         f"{DATA_BUDGET_MS:.0f}), worst render {worst_render:.1f} ms wall / "
-        f"{worst_render_cpu:.1f} ms cpu (budget {RENDER_BUDGET_MS:.0f}): {verdict} budget "
+        f"{worst_render_cpu:.1f} ms cpu (budget {RENDER_BUDGET_MS:.0f}), worst first draw "
+        f"{worst_first:.1f} ms (budget {FIRST_DRAW_BUDGET_MS:.0f}): {verdict} budget "
         f"(wall) at {records:,} records"
     )
     # Tear the widgets down while the QApplication and the database are still alive.

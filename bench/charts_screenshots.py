@@ -25,7 +25,7 @@ from sqlalchemy import text
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.domain.chart_data import ChartFilter
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.views.charts import ChartsPanel
+from cloudroute_desk.views.charts.panel import ChartsPanel
 from cloudroute_desk.views.theme import dark_palette
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"

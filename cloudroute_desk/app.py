@@ -15,6 +15,7 @@ from pathlib import Path
 import platformdirs
 
 from cloudroute_desk import __version__, cli
+from cloudroute_desk.system_libraries import xcb_problem
 
 log = logging.getLogger("cloudroute_desk")
 
@@ -41,7 +42,7 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="cloudroute-desk",
         description="CloudRoute Desk. Commands: "
-        + ", ".join(sorted(cli.commands()))
+        + ", ".join(sorted(cli.COMMAND_NAMES))
         + " (see cloudroute-desk COMMAND --help).",
     )
     where = parser.add_mutually_exclusive_group()
@@ -81,6 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     log.setLevel(args.log_level.upper())
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Before Qt loads its platform plugin, which aborts the process when a library is missing.
+    problem = xcb_problem()
+    if problem is not None:
+        print(f"cloudroute-desk: {problem}", file=sys.stderr)
+        return 2
     from cloudroute_desk.views.startup import run_gui
 
     return run_gui(args, data_dir())

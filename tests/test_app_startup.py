@@ -8,9 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 from cloudroute_desk.views.main_window import MainWindow
+from tests.qasync_loop import running_qasync_loop  # noqa: F401 (the fixture)
+
+QT_NOISE = "This plugin does not support propagateSizeHints()"
+"""The offscreen platform's note when a window is shown; not the app's output."""
 
 
 def run_app(*args: str, data_dir: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -97,3 +102,57 @@ def test_switching_to_another_database_repoints_the_window(
         window.switch_database(str(other))
     assert str(other) in window.database_label.text()
     assert app_context.executor.database.url.database == str(other)
+
+
+def test_screenshot_of_a_damaged_file_exits_2_after_the_deferred_check(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    from tests.damage import damage_one_index
+
+    database = tmp_path / "damaged.sqlite"
+    shutil.copyfile(sqlite_template, database)
+    damage_one_index(database)
+    png = tmp_path / "window.png"
+    result = run_app("--db", str(database), "--screenshot", str(png), data_dir=tmp_path)
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip() and QT_NOISE not in line]
+    assert len(lines) == 1 and lines[0].startswith(f"cloudroute-desk: {database} failed its")
+    assert not png.exists()
+
+
+@pytest.mark.usefixtures("running_qasync_loop")
+def test_a_damaged_file_found_after_start_is_shown_and_closes_the_app(
+    qtbot, sqlite_template: Path, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from cloudroute_desk.db.opening import open_database
+    from cloudroute_desk.services.executor import DbExecutor
+    from cloudroute_desk.views import startup
+    from cloudroute_desk.views.context import AppContext
+    from tests.damage import damage_one_index
+
+    path = tmp_path / "damaged.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    damage_one_index(path)
+    executor = DbExecutor(open_database(str(path), check_integrity=False))
+    try:
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(AppContext(executor, "tester", settings, tmp_path))
+        qtbot.addWidget(window)
+        window.show()
+        codes: list[int] = []
+        import asyncio
+
+        task = asyncio.ensure_future(startup._after_start(window, executor, codes.append))
+        qtbot.waitUntil(task.done, timeout=30_000)
+        boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+        box = next(b for b in boxes if b.isVisible())
+        assert box.windowTitle() == "Database damaged"
+        assert box.text().startswith(f"{path} failed its integrity check")
+        assert codes == []
+        box.accept()
+        qtbot.waitUntil(lambda: codes == [2], timeout=5_000)
+    finally:
+        executor.shutdown()

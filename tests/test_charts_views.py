@@ -20,10 +20,10 @@ from cloudroute_desk.domain.catalog import DECIDED_STATES, Pool, RecordState, Re
 from cloudroute_desk.domain.chart_data import ChartFilter, QueueFilterRequest
 from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.views.charts import ChartsPanel
 from cloudroute_desk.views.charts.bar_hits import BarHit
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_view import ChartView
+from cloudroute_desk.views.charts.panel import ChartsPanel
 from cloudroute_desk.views.theme import dark_palette
 from tests.db_worker import settle
 from tests.factories import add_record

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -13,7 +15,14 @@ from alembic import command
 from sqlalchemy import create_engine, text
 
 from cloudroute_desk.db import opening
-from cloudroute_desk.db.opening import DatabaseOpenError, head_revisions, open_database
+from cloudroute_desk.db.opening import (
+    DatabaseOpenError,
+    head_revisions,
+    integrity_problem,
+    newest_migration_file,
+    open_database,
+)
+from tests.damage import damage_one_index
 
 
 def digest(path: Path) -> str:
@@ -104,6 +113,63 @@ def test_corrupt_database_is_refused_untouched(sqlite_template: Path, tmp_path: 
     with pytest.raises(DatabaseOpenError, match=r"damaged|integrity"):
         open_database(str(path))
     assert digest(path) == before
+
+
+def test_a_damaged_index_is_refused_untouched(sqlite_template: Path, tmp_path: Path) -> None:
+    path = tmp_path / "damaged.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    damage_one_index(path)
+    before = digest(path)
+    with pytest.raises(DatabaseOpenError, match="failed its integrity check"):
+        open_database(str(path))
+    assert digest(path) == before
+
+
+def test_a_deferred_integrity_check_still_finds_the_damage(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    """The GUI opens without the full-file check and runs it once its window is up."""
+    path = tmp_path / "damaged.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    damage_one_index(path)
+    database = open_database(str(path), check_integrity=False)
+    try:
+        problem = integrity_problem(database)
+    finally:
+        database.dispose()
+    assert problem is not None
+    assert problem.startswith(f"{path} failed its integrity check (")
+
+
+def test_a_sound_file_passes_the_deferred_check(sqlite_template: Path, tmp_path: Path) -> None:
+    path = tmp_path / "sound.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    database = open_database(str(path), check_integrity=False)
+    try:
+        assert integrity_problem(database) is None
+    finally:
+        database.dispose()
+
+
+def test_the_newest_migration_file_is_the_head() -> None:
+    assert {newest_migration_file()} == head_revisions()
+
+
+def test_an_up_to_date_database_opens_without_loading_alembic(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "current.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    script = (
+        "import sys\n"
+        "from cloudroute_desk.db.opening import open_database\n"
+        f"open_database({str(path)!r}, check_integrity=False).dispose()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "False"
 
 
 def test_folder_is_refused(tmp_path: Path) -> None:

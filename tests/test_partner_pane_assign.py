@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pytest
 from PySide6.QtGui import QUndoStack
@@ -15,6 +16,7 @@ from cloudroute_desk.db.tables import InquiryRow
 from cloudroute_desk.domain.catalog import InquiryStatus
 from cloudroute_desk.services import assignment
 from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
+from cloudroute_desk.services.claims import Claim
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.assignment_controller import REFRESH, AssignmentController
 from tests.db_worker import settle
@@ -196,3 +198,21 @@ def test_reroute_without_a_partner_is_refused(
     assert done.args[0] == REFRESH
     assert dialogs.told == ["The inquiry has no active partner to re-route from."]
     assert isinstance(done.args[0], Changes)
+
+
+def test_assigning_a_claimed_inquiry_asks_first(
+    qtbot, world: World, controller: AssignmentController, dialogs: Dialogs
+) -> None:  # type: ignore[no-untyped-def]
+    bea = Claim(world.inquiry, "bea", datetime(2026, 6, 1, 9, 0))
+    controller.claim_of = lambda inquiry_id: bea if inquiry_id == world.inquiry else None
+    dialogs.answer = False
+    controller.assign(world.inquiry, world.strong)
+    qtbot.waitUntil(lambda: len(dialogs.asked) == 1, timeout=WAIT)
+    assert dialogs.asked[0] == "Someone is on this inquiry\nbea is working on it — assign anyway?"
+    qtbot.wait(100)
+    assert _holder(world.database, world.inquiry) is None
+
+    dialogs.answer = True
+    with qtbot.waitSignal(controller.changes_made, timeout=WAIT):
+        controller.assign(world.inquiry, world.strong)
+    assert _holder(world.database, world.inquiry) == ("Strong Cloud", "ann")

@@ -3,6 +3,9 @@
 Each command lives in its own module with ``NAME``, ``HELP``, ``add_arguments(parser)`` and
 ``run(args) -> int``. A command reports failure as ``CommandError``; the dispatcher prints its
 one-line message on stderr and exits with its code, never with a traceback.
+
+The command modules load only when a command runs: telling a command line from a GUI start
+must not import the services behind every command (the GUI's first paint waits for it).
 """
 
 from __future__ import annotations
@@ -10,20 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from types import ModuleType
 from typing import Protocol, cast
 
-from cloudroute_desk.cli import (
-    assign_cmd,
-    db_cmd,
-    demo_cmd,
-    export_cmd,
-    import_cmd,
-    record_cmd,
-    reroute_cmd,
-    route_cmd,
-    validate_cmd,
-)
 from cloudroute_desk.cli.command_error import UNUSABLE_NOW, CommandError
 
 
@@ -34,25 +25,49 @@ class Command(Protocol):
     run: Callable[[argparse.Namespace], int]
 
 
-COMMAND_MODULES: tuple[ModuleType, ...] = (
-    demo_cmd,
-    import_cmd,
-    validate_cmd,
-    export_cmd,
-    route_cmd,
-    assign_cmd,
-    reroute_cmd,
-    record_cmd,
-    db_cmd,
+COMMAND_NAMES: tuple[str, ...] = (
+    "demo",
+    "import",
+    "validate",
+    "export",
+    "route",
+    "assign",
+    "reroute",
+    "record",
+    "db",
 )
+"""Each module's ``NAME``, in help order (tests/test_cli_dispatch.py keeps them equal)."""
 
 
 def commands() -> dict[str, Command]:
-    return {cast(Command, m).NAME: cast(Command, m) for m in COMMAND_MODULES}
+    from cloudroute_desk.cli import (
+        assign_cmd,
+        db_cmd,
+        demo_cmd,
+        export_cmd,
+        import_cmd,
+        record_cmd,
+        reroute_cmd,
+        route_cmd,
+        validate_cmd,
+    )
+
+    modules = (
+        demo_cmd,
+        import_cmd,
+        validate_cmd,
+        export_cmd,
+        route_cmd,
+        assign_cmd,
+        reroute_cmd,
+        record_cmd,
+        db_cmd,
+    )
+    return {cast(Command, m).NAME: cast(Command, m) for m in modules}
 
 
 def is_command(argv: Sequence[str]) -> bool:
-    return bool(argv) and argv[0] in commands()
+    return bool(argv) and argv[0] in COMMAND_NAMES
 
 
 def main(argv: Sequence[str]) -> int:

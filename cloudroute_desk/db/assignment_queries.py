@@ -1,23 +1,32 @@
 """Assignment statements: each a single conditional write the database arbitrates.
 
-No ``SELECT ... FOR UPDATE`` (SQLite ignores it): the conditional UPDATEs report through their
-row count whether this caller won, and the partial unique index ``uq_assignments_one_active``
-refuses a second active assignment whatever the application does.
+The conditional UPDATEs report through their row count whether this caller won, and the
+partial unique index ``uq_assignments_one_active`` refuses a second active assignment whatever
+the application does. Capacity is the one place that locks: the partner's row, before
+counting its open slots (``lock_partner_slots``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, insert, select, update
+from sqlalchemy import CursorResult, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.tables import AssignmentRow, InquiryRow, PartnerRow
 from cloudroute_desk.domain.catalog import END_DID_NOT_CONNECT, WAITING_STATUSES, InquiryStatus
+from cloudroute_desk.domain.routing.assignment_check import partner_full
 from cloudroute_desk.domain.routing.values import AssignmentEntry
 
 _WAITING = sorted(status.value for status in WAITING_STATUSES)
+OPEN_SLOT = (
+    InquiryStatus.ASSIGNED.value,
+    InquiryStatus.CONNECTED.value,
+    InquiryStatus.FILED.value,
+)
+"""Statuses in which an inquiry holds one of its partner's capacity slots."""
 
 
 def _rowcount(result: Any) -> int:
@@ -53,6 +62,62 @@ def claim_inquiry(session: Session, inquiry_id: int, partner_id: int, now: datet
         )
     )
     return _rowcount(result) == 1
+
+
+def waiting_for_partner(session: Session, inquiry_id: int) -> bool:
+    """A plain read of what ``claim_inquiry`` requires (not a lock: the claim decides)."""
+    found = session.scalar(
+        select(InquiryRow.id).where(
+            InquiryRow.id == inquiry_id,
+            InquiryRow.partner_id.is_(None),
+            InquiryRow.status.in_(_WAITING),
+        )
+    )
+    return found is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerSlots:
+    partner_name: str
+    capacity: int
+    held: int
+    """Inquiries holding one of the partner's open slots (assigned, connected, filed)."""
+
+    @property
+    def full(self) -> bool:
+        return self.held >= self.capacity
+
+    def describe(self) -> str:
+        return partner_full(self.partner_name, self.held, self.capacity)
+
+
+def lock_partner_slots(session: Session, partner_id: int) -> PartnerSlots | None:
+    """Lock the partner's row (PostgreSQL; SQLite's writer lock already serialises) and count
+    its open slots after the lock, so the count includes every earlier assigner's commit.
+
+    ``FOR NO KEY UPDATE`` does not conflict with the key-share locks foreign-key checks take,
+    so inserting the partner's records or assignments elsewhere is not held up.
+    """
+    return _slots(session, partner_id, lock=True)
+
+
+def partner_slots(session: Session, partner_id: int) -> PartnerSlots | None:
+    """The partner's open slots as committed now, without a lock (for a refusal's message)."""
+    return _slots(session, partner_id, lock=False)
+
+
+def _slots(session: Session, partner_id: int, *, lock: bool) -> PartnerSlots | None:
+    query = select(PartnerRow.name, PartnerRow.capacity).where(PartnerRow.id == partner_id)
+    row = session.execute(query.with_for_update(key_share=True) if lock else query).first()
+    if row is None:
+        return None
+    # The capacity trigger's count (migration 0007), so the two never disagree.
+    held = session.scalar(
+        select(func.count())
+        .select_from(InquiryRow)
+        .where(InquiryRow.partner_id == partner_id, InquiryRow.status.in_(OPEN_SLOT))
+    )
+    return PartnerSlots(str(row[0]), int(row[1]), int(held or 0))
 
 
 def release_inquiry(

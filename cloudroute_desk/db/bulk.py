@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from cloudroute_desk.db import bulk_rebuild
 from cloudroute_desk.db.deadlines import statement_deadline_lifted
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.schema import metadata
@@ -134,11 +135,18 @@ than once per chunk, small enough that SQLite's WAL stays a few hundred MB."""
 class BulkLoader:
     """One connection; a transaction spans ``write`` calls until ``COMMIT_EVERY_ROWS`` rows,
     so memory stays flat however much is loaded and readers see whole chunks (never half an
-    inquiry)."""
+    inquiry).
 
-    def __init__(self, connection: Connection) -> None:
+    With ``suspended`` (SQLite, empty tables: see ``bulk_rebuild``) the secondary indexes,
+    the search index and the chart projections are built by ``finish`` instead of per row.
+    """
+
+    def __init__(
+        self, connection: Connection, suspended: bulk_rebuild.Suspended | None = None
+    ) -> None:
         self._connection = connection
         self._pending = 0
+        self._suspended = suspended
 
     def write(self, rows: Mapping[str, Sequence[Row]]) -> None:
         connection = self._connection
@@ -161,6 +169,7 @@ class BulkLoader:
         statistics."""
         self.commit()
         connection = self._connection
+        self.rebuild_suspended()
         with connection.begin():
             if connection.dialect.name == "postgresql":
                 for name in BULK_TABLES:
@@ -171,20 +180,30 @@ class BulkLoader:
                         ),
                         {"t": name},
                     )
-            elif connection.dialect.name == "sqlite":
-                # A bounded sample keeps ANALYZE to seconds even on millions of rows.
-                connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
         # Outside the transaction: PostgreSQL's ANALYZE need not hold the load's locks.
+        # SQLite reads every index row: a sampled ANALYZE (analysis_limit) takes the first
+        # rows of an index sorted by state for the whole table, and the planner then picks
+        # non-covering indexes and temporary sorts for the chart queries.
         with connection.begin():
             connection.exec_driver_sql("ANALYZE")
 
+    def rebuild_suspended(self) -> None:
+        """Build what the load skipped (idempotent; also run after a failed load, so the
+        rows that did land have their indexes, projections and triggers)."""
+        suspended, self._suspended = self._suspended, None
+        if suspended is None:
+            return
+        with self._connection.begin():
+            bulk_rebuild.restore(self._connection, suspended)
+
 
 @contextmanager
-def bulk_loader(database: Database) -> Iterator[BulkLoader]:
+def bulk_loader(database: Database, *, into_empty: bool = False) -> Iterator[BulkLoader]:
     """A loader on a connection tuned for bulk writes while it lasts.
 
     On SQLite the connection gets ``_SQLITE_BULK_PRAGMAS``, all put back before the
-    connection returns to the pool.
+    connection returns to the pool. ``into_empty`` (the caller checked that the bulk tables
+    are empty) builds indexes and derived data once after the load on SQLite.
     """
     with database.engine.connect() as connection:
         raw: Any = connection.connection.dbapi_connection
@@ -195,13 +214,19 @@ def bulk_loader(database: Database) -> Iterator[BulkLoader]:
                 old = raw.execute(f"PRAGMA {pragma}").fetchone()[0]
                 restore.append(f"PRAGMA {pragma} = {old}")
                 raw.execute(f"PRAGMA {pragma} = {value}")
+        suspended = None
+        if into_empty and connection.dialect.name == "sqlite":
+            with connection.begin():
+                suspended = bulk_rebuild.suspend(connection)
+        loader = BulkLoader(connection, suspended)
         try:
             # A chunk of COPY or an ANALYZE over millions of rows may take longer than the
             # statement limit the app's interactive work lives under.
             with statement_deadline_lifted(connection):
-                yield BulkLoader(connection)
+                yield loader
         finally:
             if connection.in_transaction():
                 connection.rollback()
+            loader.rebuild_suspended()
             for statement in restore:
                 raw.execute(statement)

@@ -11,15 +11,17 @@ answering and reconnects by itself.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+from cloudroute_desk.db import change_feed
 from cloudroute_desk.db.deadlines import (
     CONNECT_TIMEOUT_S,
     install_deadlines,
@@ -127,6 +129,14 @@ class Database:
     """PostgreSQL only: whether the server answers (SQLite is a local file)."""
     tls: str = ""
     """PostgreSQL only: the connection's encryption as found on opening (``db.tls``)."""
+    admin: str = ""
+    """Who the change feed names for this handle's writes (``signed_as``)."""
+    origin: str = field(default_factory=lambda: uuid.uuid4().hex)
+    """This app instance, so it can tell its own changes in the feed from the others'."""
+
+    def signed_as(self, admin: str) -> Database:
+        """The same connections, with writes signed by ``admin`` in the change feed."""
+        return replace(self, admin=admin)
 
     @property
     def backend(self) -> str:
@@ -170,7 +180,9 @@ class Database:
                     options[_BUSY_OPTION] = lock_wait_ms
                 session.connection(execution_options=options)
             try:
+                change_feed.sign(session, self.admin, self.origin)
                 yield session
+                change_feed.unsign(session)
                 session.commit()
             except BaseException:
                 session.rollback()

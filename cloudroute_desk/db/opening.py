@@ -3,22 +3,27 @@
 Every check that can refuse runs *before* anything is written, so a file or server we refuse
 is left exactly as it was. Each refusal is a ``DatabaseOpenError`` whose message is one
 sentence a user can act on; the GUI shows it in a dialog and the CLI prints it on stderr.
+
+Opening an up-to-date database is the common case and must be quick: it reads the stamped
+revision and compares it with the newest migration file's, without importing Alembic (a third
+of a second); Alembic loads only to create, classify or upgrade. SQLite's integrity check reads
+the whole file (seconds on a million inquiries), so the GUI may defer it
+(``check_integrity=False``) and run ``integrity_problem`` once its window is up.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -34,8 +39,12 @@ from cloudroute_desk.db.tls import (
     describe_tls,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = "cloudroute-desk"
+MIGRATION_FILE = re.compile(r"(\d{4})_\w+\.py")
 
 
 class DatabaseOpenError(Exception):
@@ -86,6 +95,8 @@ def parse_target(target: str) -> URL:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     script_location = resources.files("cloudroute_desk.db") / "migrations"
     config.set_main_option("script_location", str(script_location))
@@ -95,12 +106,27 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def head_revisions() -> frozenset[str]:
     """The newest schema revision this build knows (the history is one line: one head)."""
+    from alembic.script import ScriptDirectory
+
     return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def newest_migration_file() -> str:
+    """The revision of the newest migration by file name (``NNNN_topic.py`` holds revision
+    ``NNNN``, DESIGN.md's rule): the head, read without Alembic.
+    tests/test_opening.py keeps it equal to ``head_revisions()``."""
+    versions = resources.files("cloudroute_desk.db") / "migrations" / "versions"
+    numbers = [
+        match[1] for entry in versions.iterdir() if (match := MIGRATION_FILE.fullmatch(entry.name))
+    ]
+    return max(numbers)
 
 
 def newest_of(revisions: frozenset[str]) -> str:
     """The newest of several stamped revisions. Databases written before the history was made
     one line carry one row per former branch; on the line they all lie behind the newest."""
+    from alembic.script import ScriptDirectory
+
     for script in ScriptDirectory.from_config(alembic_config()).walk_revisions():
         if script.revision in revisions:
             return script.revision
@@ -108,6 +134,8 @@ def newest_of(revisions: frozenset[str]) -> str:
 
 
 def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     scripts = ScriptDirectory.from_config(alembic_config()).walk_revisions()
     return {script.revision for script in scripts}
 
@@ -145,7 +173,7 @@ def _readonly_uri(path: Path) -> str:
     return f"file:{quote(str(path))}?mode=ro"
 
 
-def _inspect_sqlite(path: Path) -> SchemaState:
+def _inspect_sqlite(path: Path, *, check_integrity: bool) -> SchemaState:
     """Integrity and schema checks through a read-only connection, so a file we refuse is
     never touched (even switching it to WAL would rewrite its header)."""
     if not path.exists() or path.stat().st_size == 0:
@@ -153,7 +181,7 @@ def _inspect_sqlite(path: Path) -> SchemaState:
     beside = [path.with_name(path.name + suffix) for suffix in SQLITE_SIDE_FILES]
     already_there = {side for side in beside if side.exists()}
     try:
-        return _inspect_sqlite_read_only(path)
+        return _inspect_sqlite_read_only(path, check_integrity=check_integrity)
     except DatabaseOpenError:
         # A read-only look at a WAL-mode file still creates its -wal and -shm; a refused
         # file is left as it was found.
@@ -174,44 +202,79 @@ def _holds_nothing(side: Path) -> bool:
     return side.name.endswith("-shm") or side.stat().st_size == 0
 
 
-def _inspect_sqlite_read_only(path: Path) -> SchemaState:
+def _inspect_sqlite_read_only(path: Path, *, check_integrity: bool) -> SchemaState:
     try:
         raw = sqlite3.connect(_readonly_uri(path), uri=True, timeout=2)
     except sqlite3.Error as exc:
         raise DatabaseOpenError(f"{path} cannot be opened: {exc}.") from None
     try:
-        rows = raw.execute("PRAGMA quick_check").fetchall()
-        if rows != [("ok",)]:
-            first = str(rows[0][0]).strip().splitlines()
-            problem = next((line for line in first if "***" not in line), first[0])
-            raise DatabaseOpenError(
-                f"{path} failed its integrity check ({problem.strip()}); it was left untouched."
-            )
+        if check_integrity:
+            problem = _quick_check(raw)
+            if problem is not None:
+                raise DatabaseOpenError(
+                    f"{path} failed its integrity check ({problem}); it was left untouched."
+                )
         return _schema_state_sqlite(raw)
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise DatabaseOpenError(
-                f"{path} is locked by another program. Close it there and try again."
-            ) from None
-        raise DatabaseOpenError(f"{path} is damaged and cannot be read ({exc}).") from None
+        raise DatabaseOpenError(_unreadable(path, exc)) from None
     except sqlite3.DatabaseError as exc:
         raise DatabaseOpenError(f"{path} is damaged and cannot be read ({exc}).") from None
     finally:
         raw.close()
 
 
+def _quick_check(raw: sqlite3.Connection) -> str | None:
+    """SQLite's first complaint about the file's structure, or None when it is sound."""
+    rows = raw.execute("PRAGMA quick_check").fetchall()
+    if rows == [("ok",)]:
+        return None
+    # SQLite prefixes the first complaint with a "*** in database main ***" line.
+    first = str(rows[0][0]).strip().splitlines()
+    return next((line for line in first if "***" not in line), first[0]).strip()
+
+
+def _unreadable(path: Path, exc: sqlite3.OperationalError) -> str:
+    if "locked" in str(exc) or "busy" in str(exc):
+        return f"{path} is locked by another program. Close it there and try again."
+    return f"{path} is damaged and cannot be read ({exc})."
+
+
+def integrity_problem(database: Database) -> str | None:
+    """The deferred integrity check of an opened SQLite database, on its own read-only
+    connection (so it never blocks the app's reads or writes): a one-sentence problem, or None
+    when the file is sound (or the database is a server, which checks itself)."""
+    if database.backend != "sqlite" or not database.url.database:
+        return None
+    path = Path(database.url.database)
+    try:
+        raw = sqlite3.connect(_readonly_uri(path), uri=True, timeout=2)
+        try:
+            problem = _quick_check(raw)
+        finally:
+            raw.close()
+    except sqlite3.OperationalError as exc:
+        return _unreadable(path, exc)
+    except sqlite3.DatabaseError as exc:
+        return f"{path} is damaged and cannot be read ({exc})."
+    if problem is None:
+        return None
+    return f"{path} failed its integrity check ({problem})."
+
+
 def _classify(
     tables: set[str], read_application: Callable[[], object], read_revisions: Callable[[], set[str]]
 ) -> SchemaState:
     """Decide from what is in the database whether it is empty, ours (and how old), or not."""
-    heads = head_revisions()
     if not tables:
-        return SchemaState(frozenset(), heads)
+        return SchemaState(frozenset(), head_revisions())
     if not {"alembic_version", "app_meta"} <= tables or read_application() != APPLICATION_ID:
         raise DatabaseOpenError(
             "This database belongs to another application; CloudRoute Desk will not change it."
         )
     current = frozenset(read_revisions())
+    if current == {newest_migration_file()}:
+        return SchemaState(current, current)
+    heads = head_revisions()
     unknown = current - known_revisions()
     if unknown:
         raise DatabaseOpenError(
@@ -258,14 +321,19 @@ def _backup_sqlite(path: Path, revision: str) -> Path:
 OnUpgrade = Callable[[str | None, str], None]
 
 
-def open_database(target: str, *, on_upgrade: OnUpgrade | None = None) -> Database:
-    """Open, check and migrate. Raises DatabaseOpenError with a user-facing reason."""
+def open_database(
+    target: str, *, on_upgrade: OnUpgrade | None = None, check_integrity: bool = True
+) -> Database:
+    """Open, check and migrate. Raises DatabaseOpenError with a user-facing reason.
+
+    ``check_integrity=False`` leaves SQLite's full-file integrity check to the caller, who
+    must then run ``integrity_problem`` and act on its answer."""
     url = parse_target(target)
     path = Path(url.database or "") if url.get_backend_name() == "sqlite" else None
     sqlite_state: SchemaState | None = None
     if path is not None:
         _check_sqlite_file(path)
-        sqlite_state = _inspect_sqlite(path)
+        sqlite_state = _inspect_sqlite(path, check_integrity=check_integrity)
     try:
         database = database_for(url)
     except (NoSuchModuleError, ImportError):
@@ -281,6 +349,8 @@ def open_database(target: str, *, on_upgrade: OnUpgrade | None = None) -> Databa
                 _backup_sqlite(path, state.label)
             if on_upgrade is not None:
                 on_upgrade(state.label, "+".join(sorted(state.heads)))
+            from alembic import command
+
             with database.engine.begin() as connection, statement_deadline_lifted(connection):
                 # Building an index over a million rows may outlast the statement limit.
                 if len(state.current) > 1:

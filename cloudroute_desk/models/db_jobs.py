@@ -105,11 +105,12 @@ class DbJobs(QObject):
         on_done: Callable[[Database], None],
         on_error: Callable[[BaseException], None] | None = None,
         key: Hashable | None = None,
+        check_integrity: bool = True,
     ) -> Future[Database]:
         """Open (check, migrate) the database at ``target`` on the DB worker; switching to
         it is the caller's decision (``DbExecutor.switch_to``)."""
         try:
-            future = self._executor.submit_opening(target)
+            future = self._executor.submit_opening(target, check_integrity=check_integrity)
         except ExecutorClosedError:
             return _never()
         return self._watch(future, on_done, on_error, key)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,20 +22,32 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QMimeData,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
+from PySide6.QtGui import QBrush, QColor
 
+from cloudroute_desk.db.change_feed import FeedEntry
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import INQUIRY_STATUS_LABELS
-from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.formatting import money
-from cloudroute_desk.domain.queue_filter import QueueFilter, SortKey, sla_deadline, sla_view
+from cloudroute_desk.domain.queue_filter import (
+    QueueFilter,
+    SlaView,
+    SortKey,
+    sla_deadline,
+    sla_view,
+)
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
+from cloudroute_desk.models.remote_marks import RemoteMarks
 from cloudroute_desk.services import queue as queue_service
+from cloudroute_desk.services.claims import Claim
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.failures import failure_sentence
 from cloudroute_desk.services.queue import QueueRow
@@ -48,6 +60,8 @@ PLACEHOLDER = "…"
 MAX_IN_FLIGHT = 2
 MAX_WANTED = 4
 COUNT_CACHE_SIZE = 32
+SLA_VIEWS_KEPT = 2_000
+"""SLA views remembered (a screenful is ~40); past this the memo starts afresh."""
 
 (
     COL_ARRIVED,
@@ -104,16 +118,30 @@ SLA_ROLE = Qt.ItemDataRole.UserRole + 3
 """The SLA cell's ``SlaView`` (state, colour class, text), computed at call time."""
 
 
+DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
+TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
+ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
+BACKGROUND_ROLE = int(Qt.ItemDataRole.BackgroundRole)
 _ROLES = frozenset(
-    {
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.ToolTipRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-        SORT_ROLE,
-        OBJECT_ROLE,
-        SLA_ROLE,
-    }
+    {DISPLAY_ROLE, TOOLTIP_ROLE, ALIGNMENT_ROLE, BACKGROUND_ROLE, SORT_ROLE, OBJECT_ROLE, SLA_ROLE}
 )
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsDropEnabled
+    | Qt.ItemFlag.ItemNeverHasChildren
+)
+"""Built once: combining enum flags in Python costs more than the rest of ``flags()``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """Fetched rows with their cell texts, formatted once when the page arrives, so a
+    repaint only looks them up (the SLA text, which runs with the clock, is left None)."""
+
+    rows: tuple[QueueRow, ...]
+    texts: tuple[tuple[str | None, ...], ...]
 
 
 def _count_key(queue_filter: QueueFilter) -> QueueFilter:
@@ -149,21 +177,30 @@ class InquiryQueueModel(QAbstractTableModel):
         executor: DbExecutor,
         parent: QObject | None = None,
         *,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._clock = clock
+        self._clock = clock or executor.now
+        """The server's time by default: the SLA text agrees with the stored times."""
         self._jobs = DbJobs(executor, self)
         self._filter = QueueFilter()
         self._count = 0
-        self._pages: OrderedDict[int, tuple[QueueRow, ...]] = OrderedDict()
+        self._pages: OrderedDict[int, _Page] = OrderedDict()
+        self._sla_views: dict[int, tuple[QueueRow, datetime, SlaView]] = {}
         self._in_flight: set[int] = set()
         self._wanted: OrderedDict[int, None] = OrderedDict()
-        self._query_now = clock()
+        self._query_now = self._clock()
         self._counts: OrderedDict[QueueFilter, tuple[int, float]] = OrderedDict()
         """Count per filter (sort excluded) and when it was taken (monotonic seconds)."""
         self._window_pending = False
         self._loading = False
+        self._claims: dict[int, Claim] = {}
+        self.remote_marks = RemoteMarks("inquiry")
+        self._mark_brush = QBrush(QColor(255, 196, 0, 56))
+        """A translucent amber: readable over either palette, distinct from selection."""
+        self._mark_timer = QTimer(self)
+        self._mark_timer.setSingleShot(True)
+        self._mark_timer.timeout.connect(self._on_mark_timer_timeout)
 
     # Public API -------------------------------------------------------------------------
 
@@ -193,25 +230,25 @@ class InquiryQueueModel(QAbstractTableModel):
         self._counts.clear()
 
     def row_of_loaded(self, inquiry_id: int) -> int | None:
-        for number, rows in self._pages.items():
-            for offset, row in enumerate(rows):
+        for number, page in self._pages.items():
+            for offset, row in enumerate(page.rows):
                 if row.id == inquiry_id:
                     return number * self.PAGE_SIZE + offset
         return None
 
     def loaded_ids(self) -> list[int]:
         """The ids of the inquiries in the pages held now."""
-        return [row.id for rows in self._pages.values() for row in rows]
+        return [row.id for page in self._pages.values() for row in page.rows]
 
     def row_object(self, row: int) -> QueueRow | None:
-        rows = self._pages.get(row // self.PAGE_SIZE)
-        if rows is None:
+        page = self._pages.get(row // self.PAGE_SIZE)
+        if page is None:
             return None
         offset = row % self.PAGE_SIZE
-        return rows[offset] if offset < len(rows) else None
+        return page.rows[offset] if offset < len(page.rows) else None
 
     def loaded_rows(self) -> int:
-        return sum(len(rows) for rows in self._pages.values())
+        return sum(len(page.rows) for page in self._pages.values())
 
     def ensure_loaded(self, row: int) -> None:
         """Ask for the page holding ``row`` (no-op when loaded or on its way)."""
@@ -238,41 +275,78 @@ class InquiryQueueModel(QAbstractTableModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsDropEnabled
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # A paint asks each cell for a dozen roles; most are answered here without a lookup.
         if role not in _ROLES or not index.isValid() or index.row() >= self._count:
             return None
-        row = self.row_object(index.row())
+        number, offset = divmod(index.row(), self.PAGE_SIZE)
+        page = self._pages.get(number)
+        if page is None or offset >= len(page.rows):
+            return self._missing(number, role)
+        return self._answer(page, offset, index.column(), role)
+
+    def multiData(
+        self,
+        index: AnyIndex,
+        roleDataSpan: QModelRoleDataSpan | QModelRoleData,  # noqa: N803
+    ) -> None:
+        """Every role a delegate asks for in one call (Qt's item views ask ~10 per cell per
+        paint; one call instead of ten is most of a repaint's Python time)."""
+        if not index.isValid() or index.row() >= self._count:
+            return
+        number, offset = divmod(index.row(), self.PAGE_SIZE)
+        page = self._pages.get(number)
         column = index.column()
-        if row is None:
-            if index.row() // self.PAGE_SIZE not in self._pages:
-                self._want(index.row() // self.PAGE_SIZE)
-            if role == Qt.ItemDataRole.DisplayRole:
-                return PLACEHOLDER
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == SORT_ROLE:
-            return self._raw(row, column)
-        if role == OBJECT_ROLE:
-            return row
-        if role == SLA_ROLE and column == COL_SLA:
-            return sla_view(row.status, row.arrived_at, row.assigned_at, self._clock())
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_SLA:
-            deadline = sla_deadline(row.arrived_at)
-            return f"Routing deadline {deadline:%Y-%m-%d %H:%M} UTC"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SPEND:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        span: Any = roleDataSpan  # iterable at run time; the stubs do not say so
+        for role_data in span:
+            role = role_data.role()
+            if role not in _ROLES:
+                continue
+            if page is not None and offset < len(page.rows):
+                value = self._answer(page, offset, column, role)
+            else:
+                value = self._missing(number, role)
+            if value is not None:
+                role_data.setData(value)
+
+    def _remote_mark_data(self, row: QueueRow, column: int, role: int) -> Any:
+        mark = self.remote_marks.get(row.id)
+        if role == BACKGROUND_ROLE:
+            return None if mark is None else self._mark_brush
+        tips = [] if mark is None else [mark.describe()]
+        if column == COL_SLA:
+            tips.append(f"Routing deadline {sla_deadline(row.arrived_at):%Y-%m-%d %H:%M} UTC")
+        return "\n".join(tips) or None
+
+    def set_claims(self, claims: Mapping[int, Claim]) -> None:
+        """Other admins' claims: the company cell says "<admin> is on this (n min)"."""
+        touched = set(self._claims) | set(claims)
+        self._claims = dict(claims)
+        self._repaint_rows(touched)
+
+    def mark_remote(self, entries: Iterable[FeedEntry]) -> None:
+        """Tint the rows another admin just changed for a few seconds (tooltip: who, when)."""
+        marked = set(self.remote_marks.mark(entries))
+        self._repaint_rows(marked)
+        self._schedule_mark_expiry()
+
+    def _on_mark_timer_timeout(self) -> None:
+        self._repaint_rows(set(self.remote_marks.expire()))
+        self._schedule_mark_expiry()
+
+    def _schedule_mark_expiry(self) -> None:
+        left = self.remote_marks.next_expiry_s
+        if left is not None:
+            self._mark_timer.start(int(left * 1000) + 10)
+
+    def _repaint_rows(self, inquiry_ids: set[int]) -> None:
+        last = self.columnCount() - 1
+        for inquiry_id in inquiry_ids:
+            row = self.row_of_loaded(inquiry_id)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, last))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_KEYS.get(column)
@@ -327,11 +401,61 @@ class InquiryQueueModel(QAbstractTableModel):
             return None
         return inquiry.id, drag.partner_id
 
+    def _answer(self, page: _Page, offset: int, column: int, role: int) -> Any:
+        if role == DISPLAY_ROLE:
+            if column == COL_COMPANY and self._claims:
+                claim = self._claims.get(page.rows[offset].id)
+                if claim is not None:
+                    company = page.rows[offset].company_name
+                    return f"{company} · {claim.describe(self._clock())}"
+            text = page.texts[offset][column]
+            if text is not None:
+                return text
+            return self._display(page.rows[offset], column)
+        row = page.rows[offset]
+        if role == SORT_ROLE:
+            return self._raw(row, column)
+        if role == OBJECT_ROLE:
+            return row
+        if role == SLA_ROLE and column == COL_SLA:
+            return self._sla(row)
+        if role in (BACKGROUND_ROLE, TOOLTIP_ROLE):
+            return self._remote_mark_data(row, column, role)
+        if role == ALIGNMENT_ROLE and column == COL_SPEND:
+            return _RIGHT_ALIGNED
+        return None
+
+    def _sla(self, row: QueueRow) -> SlaView:
+        """The row's SLA view, computed once per row and clock second: a paint asks for it
+        twice per cell (the text through ``multiData``, the colour through SLA_ROLE)."""
+        now = self._clock().replace(microsecond=0)
+        cached = self._sla_views.get(id(row))
+        if cached is not None and cached[0] is row and cached[1] == now:
+            return cached[2]
+        view = sla_view(row.status, row.arrived_at, row.assigned_at, now)
+        if len(self._sla_views) >= SLA_VIEWS_KEPT:
+            self._sla_views.clear()
+        # The row is kept with its view, so its id cannot be reused by another row meanwhile.
+        self._sla_views[id(row)] = (row, now, view)
+        return view
+
+    def _missing(self, number: int, role: int) -> str | None:
+        """A row that is not loaded yet: ask for its page, show the placeholder."""
+        if number not in self._pages:
+            self._want(number)
+        return PLACEHOLDER if role == DISPLAY_ROLE else None
+
+    def _texts(self, row: QueueRow) -> tuple[str | None, ...]:
+        return tuple(
+            None if column == COL_SLA else self._display(row, column)
+            for column in range(COLUMN_COUNT)
+        )
+
     def _display(self, row: QueueRow, column: int) -> str:
         if column == COL_ARRIVED:
             return f"{row.arrived_at:%Y-%m-%d %H:%M}"
         if column == COL_SLA:
-            return sla_view(row.status, row.arrived_at, row.assigned_at, self._clock()).text
+            return self._sla(row).text
         if column == COL_COMPANY:
             return row.company_name
         if column == COL_STAGE:
@@ -458,7 +582,7 @@ class InquiryQueueModel(QAbstractTableModel):
         self.load_failed.emit(failure_sentence(error))
 
     def _store(self, number: int, rows: tuple[QueueRow, ...]) -> None:
-        self._pages[number] = rows
+        self._pages[number] = _Page(rows, tuple(self._texts(row) for row in rows))
         self._pages.move_to_end(number)
         while len(self._pages) > self.MAX_PAGES:
             farthest = max(self._pages, key=lambda p: abs(p - number))
@@ -489,15 +613,15 @@ class InquiryQueueModel(QAbstractTableModel):
         hint = self._count
         before = self._pages.get(number - 1)
         after = self._pages.get(number + 1)
-        if before is not None and len(before) == size:
-            key = before[-1].key
+        if before is not None and len(before.rows) == size:
+            key = before.rows[-1].key
 
             def job(database: Database) -> tuple[QueueRow, ...]:
                 return queue_service.rows_next_to(
                     database, queue_filter, now, key, size, forward=True, expected_rows=hint
                 )
-        elif after:
-            key = after[0].key
+        elif after is not None and after.rows:
+            key = after.rows[0].key
 
             def job(database: Database) -> tuple[QueueRow, ...]:
                 return queue_service.rows_next_to(

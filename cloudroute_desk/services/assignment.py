@@ -24,12 +24,11 @@ from cloudroute_desk.db import assignment_queries as aq
 from cloudroute_desk.db import audit
 from cloudroute_desk.db import routing_queries as rq
 from cloudroute_desk.db.engine import Database, DatabaseBusyError
-from cloudroute_desk.db.tables import PartnerRow
+from cloudroute_desk.db.server_clock import server_now
 from cloudroute_desk.domain.catalog import END_DID_NOT_CONNECT, END_UNDONE, InquiryStatus
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.routing.assignment_check import (
     already_assigned,
-    at_capacity,
     cannot_take,
 )
 from cloudroute_desk.domain.routing.batch import (
@@ -39,7 +38,7 @@ from cloudroute_desk.domain.routing.batch import (
     optimal_assignment,
 )
 from cloudroute_desk.domain.routing.score import ranked_partner
-from cloudroute_desk.domain.routing.values import AssignmentEntry, Ranking
+from cloudroute_desk.domain.routing.values import AssignmentEntry, ExclusionCode, Ranking
 from cloudroute_desk.services.changes import NOTHING, ChangeKind, Changes, Rows
 from cloudroute_desk.services.routing import (
     InquiryNotFoundError,
@@ -61,6 +60,9 @@ def handed_over(inquiry_ids: Iterable[int], partner_ids: Iterable[int], admin: s
         admin=admin,
     )
 
+
+CAPACITY_TRIGGER = "partner_at_capacity"
+"""What the database's capacity trigger (migration 0007) says when it refuses a write."""
 
 SQLITE_LOCK_ATTEMPTS = 3
 QUICK_BUSY_S = 0.5
@@ -96,6 +98,10 @@ class PartnerNotEligibleError(AssignmentError):
 
 class PartnerExcludedError(PartnerNotEligibleError):
     """The ranking excludes the partner; the message names the first gate it fails."""
+
+
+class PartnerAtCapacityError(PartnerNotEligibleError):
+    """Every open slot of the partner is taken: "X is at capacity (n/n)"."""
 
 
 class NotAssignedError(AssignmentError):
@@ -142,8 +148,18 @@ def _decision(ranking: Ranking, partner_id: int) -> _Decision:
         else None
     )
     refusal = None
-    if excluded is not None:
-        refusal = cannot_take(excluded.partner_name, excluded.reason)
+    # Capacity is checked live inside the transaction, not from the ranking the admin saw.
+    gates = (
+        []
+        if excluded is None
+        else [
+            reason
+            for code, reason in zip(excluded.all_codes, excluded.all_reasons, strict=True)
+            if code is not ExclusionCode.CAPACITY
+        ]
+    )
+    if excluded is not None and gates:
+        refusal = cannot_take(excluded.partner_name, gates[0])
     return _Decision(
         score=chosen.score if chosen else None,
         rank=chosen.rank if chosen else None,
@@ -156,6 +172,19 @@ def _decision(ranking: Ranking, partner_id: int) -> _Decision:
 def _already_assigned(database: Database, inquiry_id: int) -> AssignmentError:
     with database.reading() as session:
         return _holder_error(session, inquiry_id)
+
+
+def _refusal(
+    database: Database, error: IntegrityError, inquiry_id: int, partner_id: int
+) -> AssignmentError:
+    """The sentence for a write the database refused: capacity (trigger) or holder (index)."""
+    if CAPACITY_TRIGGER not in str(error.orig):
+        return _already_assigned(database, inquiry_id)
+    with database.reading() as session:
+        slots = aq.partner_slots(session, partner_id)
+    if slots is None:
+        return PartnerNotEligibleError(f"no partner with id {partner_id}")
+    return PartnerAtCapacityError(slots.describe())
 
 
 def _holder_error(session: Session, inquiry_id: int) -> AssignmentError:
@@ -229,22 +258,25 @@ def _assign_once(
     decision: _Decision,
     source: str,
 ) -> None:
-    now = utcnow()
     try:
         with database.writing() as session:
+            now = server_now(session)
             previous = aq.inquiry_status(session, inquiry_id)
-            if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
+            if not aq.waiting_for_partner(session, inquiry_id):
+                # Only decides which refusal the admin reads; the claim below is the arbiter.
                 raise _holder_error(session, inquiry_id)
             if decision.refusal is not None:
                 raise PartnerExcludedError(decision.refusal)
-            partner = session.get(PartnerRow, partner_id)
-            if partner is None:
+            # The partner's row lock comes first: concurrent assigners of one partner count
+            # its open slots one after another (the capacity trigger is the backstop).
+            slots = aq.lock_partner_slots(session, partner_id)
+            if slots is None:
                 raise PartnerNotEligibleError(f"no partner with id {partner_id}")
-            load = rq.open_loads_for(session, partner_id)
-            if load >= partner.capacity:
-                raise PartnerNotEligibleError(
-                    cannot_take(partner.name, at_capacity(load, partner.capacity))
-                )
+            if slots.full:
+                raise PartnerAtCapacityError(slots.describe())
+            if not aq.claim_inquiry(session, inquiry_id, partner_id, now):
+                raise _holder_error(session, inquiry_id)
+            partner_name = slots.partner_name
             aq.insert_assignment(
                 session, inquiry_id, partner_id, admin, now, decision.score, decision.rank
             )
@@ -256,7 +288,7 @@ def _assign_once(
                 inquiry_id=inquiry_id,
                 partner_id=partner_id,
                 detail={
-                    "partner_name": partner.name,
+                    "partner_name": partner_name,
                     "score": decision.score,
                     "rank": decision.rank,
                     "above_threshold": decision.above_threshold,
@@ -266,9 +298,9 @@ def _assign_once(
                     "source": source,
                 },
             )
-    except IntegrityError:
-        # The partial unique index refused a second active assignment.
-        raise _already_assigned(database, inquiry_id) from None
+    except IntegrityError as error:
+        # The capacity trigger, or the partial unique index refusing a second active one.
+        raise _refusal(database, error, inquiry_id, partner_id) from None
 
 
 class _LostRaceError(Exception):
@@ -280,8 +312,8 @@ def unassign(
 ) -> Changes:
     """Take an assignment back (undo): the inquiry returns to new, or to re-route if an
     earlier partner did not connect. The partner does not count as tried."""
-    now = utcnow()
     with database.writing() as session:
+        now = server_now(session)
         ended = aq.end_assignment(session, inquiry_id, partner_id, END_UNDONE, now)
         if ended is None:
             raise NotAssignedError("that partner is no longer assigned to this inquiry")
@@ -318,8 +350,8 @@ def unassign(
 def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Changes:
     """The founder and the partner did not connect: the inquiry needs a different partner.
     The assignment stays in the history and the partner is excluded from future rankings."""
-    now = utcnow()
     with database.writing() as session:
+        now = server_now(session)
         holder = aq.active_holder(session, inquiry_id)
         if holder is None:
             raise NotAssignedError("the inquiry has no active partner to re-route from")
@@ -359,9 +391,9 @@ def undo_did_not_connect(
 ) -> Changes:
     """Reverse ``mark_did_not_connect`` (for the undo stack): the same partner is active again
     and the inquiry back to assigned."""
-    now = utcnow()
     try:
         with database.writing() as session:
+            now = server_now(session)
             assignment_id = aq.last_ended(session, inquiry_id, partner_id, END_DID_NOT_CONNECT)
             if assignment_id is None:
                 raise NotAssignedError("there is no re-route of that partner to undo")
@@ -381,8 +413,10 @@ def undo_did_not_connect(
                     "reason": "undo of did not connect",
                 },
             )
-    except (_LostRaceError, IntegrityError):
+    except _LostRaceError:
         raise _already_assigned(database, inquiry_id) from None
+    except IntegrityError as error:
+        raise _refusal(database, error, inquiry_id, partner_id) from None
     return handed_over([inquiry_id], [partner_id], admin)
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from typing import Any, TypeVar
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.services.server_time import ServerClock
 
 T = TypeVar("T")
 Job = Callable[[Database], T]
@@ -38,6 +40,9 @@ class DbExecutor:
         self._submitted = 0
         self._closed = False
         self._lock = threading.Lock()
+        self.clock = ServerClock()
+        """The server's time for what the views compute (the SLA countdown)."""
+        self._measure_clock()
 
     @property
     def idle(self) -> bool:
@@ -63,15 +68,33 @@ class DbExecutor:
         self._database = database
         if old is not None and old is not database:
             self._pool.submit(old.dispose)
+        self._measure_clock()
+
+    def now(self) -> datetime:
+        """The database server's current time; re-measures the offset when it is due."""
+        if self.clock.due:
+            self._measure_clock()
+        return self.clock.now()
+
+    def _measure_clock(self) -> None:
+        database = self._database
+        if database is None:
+            return
+        # Housekeeping on the worker, not a job: it is not counted in ``submitted``.
+        self.clock.begin()
+        future = self._pool.submit(self.clock.measure, database)
+        # A failed measurement keeps the previous offset; the next due check tries again.
+        future.add_done_callback(lambda done: done.exception())
 
     def submit(self, job: Job[T]) -> Future[T]:
         database = self.database
         return self._submit(lambda: job(database))
 
-    def submit_opening(self, target: str) -> Future[Database]:
+    def submit_opening(self, target: str, *, check_integrity: bool = True) -> Future[Database]:
         """Open, check and migrate ``target`` on the worker (``open_database``); the current
-        database stays in use until ``switch_to``."""
-        return self._submit(lambda: open_database(target))
+        database stays in use until ``switch_to``. ``check_integrity=False``: the caller runs
+        the integrity check later (start-up does, once the window is up)."""
+        return self._submit(lambda: open_database(target, check_integrity=check_integrity))
 
     def _submit(self, work: Callable[[], T]) -> Future[T]:
         with self._lock:

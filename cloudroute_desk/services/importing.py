@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import audit, import_queries
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.server_clock import server_now
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Inquiry, Partner
 from cloudroute_desk.domain.intake.files import (
@@ -247,6 +248,9 @@ class ImportJob:
     def _insert(
         self, session: Session, rows: list[ParsedRow[Any]], now: datetime
     ) -> dict[str, int]:
+        # ``now`` judged the rows (an inquiry cannot arrive in the future); what is stored
+        # carries the server's time, like every other write.
+        now = server_now(session)
         if self.kind is RowKind.PARTNER:
             partners = [cast(Partner, row.value) for row in rows]
             inserted = import_queries.insert_partners(session, partners, created_at=now)

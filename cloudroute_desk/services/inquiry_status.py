@@ -16,6 +16,7 @@ from cloudroute_desk.db import assignment_queries as aq
 from cloudroute_desk.db import audit
 from cloudroute_desk.db import inquiry_status_queries as sq
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.server_clock import server_now
 from cloudroute_desk.domain.catalog import (
     END_DECLINED,
     INQUIRY_STATUS_LABELS,
@@ -23,7 +24,6 @@ from cloudroute_desk.domain.catalog import (
     InquiryStatus,
     RecordState,
 )
-from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 
 
@@ -73,8 +73,8 @@ def mark_discovery_call_held(
 ) -> Changes:
     """The founder and the partner met: assigned → connected."""
     old, new, kind = _CALL_HELD
-    now = utcnow()
     with database.writing() as session:
+        now = server_now(session)
         holder = aq.active_holder(session, inquiry_id)
         if not sq.move_status(session, inquiry_id, old, new):
             raise _changed(session, inquiry_id)
@@ -105,9 +105,9 @@ def decline(
     and the partner is released."""
     if not can_decline(expected):
         raise InquiryStatusError(f'a "{_label(expected)}" inquiry cannot be declined')
-    now = utcnow()
     reason = reason.strip()
     with database.writing() as session:
+        now = server_now(session)
         holder = aq.active_holder(session, inquiry_id)
         if not sq.move_status(
             session, inquiry_id, expected, InquiryStatus.DECLINED, release_partner=True

@@ -14,7 +14,7 @@ from typing import Any
 
 from cloudroute_desk.db import audit, partner_queries
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.db.server_clock import server_now
 from cloudroute_desk.domain.entities import Partner
 from cloudroute_desk.domain.partner_rules import PartnerProblem, blocking_problems
 from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
@@ -76,8 +76,8 @@ def _check(partner: Partner) -> None:
 def create_partner(database: Database, partner: Partner, admin: str) -> PartnerSaved:
     partner = _normalised(partner)
     _check(partner)
-    now = utcnow()
     with database.writing() as session:
+        now = server_now(session)
         if partner.external_id and partner_queries.external_id_taken(
             session, partner.external_id, other_than=None
         ):
@@ -111,8 +111,8 @@ def update_partner(database: Database, partner: Partner, admin: str) -> PartnerS
     partner_id = partner.id
     partner = _normalised(partner)
     _check(partner)
-    now = utcnow()
     with database.writing() as session:
+        now = server_now(session)
         old = partner_queries.get_partner(session, partner_id)
         if old is None:
             raise PartnerNotFoundError(f"{partner.name} was deleted by someone else.")

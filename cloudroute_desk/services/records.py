@@ -16,6 +16,7 @@ from cloudroute_desk.db import audit, routing_queries
 from cloudroute_desk.db import record_queries as queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.record_queries import Outcome, StoredRecord
+from cloudroute_desk.db.server_clock import server_now
 from cloudroute_desk.domain.ace.award import Award, AwardRefusedError, credit_for
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.rules import ValidationContext
@@ -324,8 +325,8 @@ def create_record(
     database: Database, inquiry_id: int, pool: Pool, admin: str, *, today: date | None = None
 ) -> tuple[OpenedRecord, Changes]:
     """A new draft for the inquiry's partner, prefilled from the intake (``from_inquiry``)."""
-    now = utcnow()
     with database.writing() as session:
+        now = server_now(session)
         inquiry = queries.load_inquiry(session, inquiry_id)
         if inquiry is None:
             raise RecordError(f"Inquiry {inquiry_id} no longer exists.")
@@ -374,10 +375,10 @@ def save_form(
     unsafe = unsafe_fields(form)
     if unsafe:
         raise UnstorableTextError(unsafe)
-    now = utcnow()
     fields = form_fields(form)
     pool, amount = _columns(form)
     with database.writing() as session:
+        now = server_now(session)
         current = queries.load_record(session, record_id)
         if current is None:
             raise RecordNotFoundError(record_id)
@@ -466,7 +467,7 @@ def transition_in(
 ) -> TransitionResult:
     """``transition`` inside the caller's transaction (the record importer replays a
     record's history this way: all of it, or none)."""
-    now = utcnow() if at is None else at
+    now = server_now(session) if at is None else at
     current = queries.load_record(session, record_id)
     if current is None:
         raise RecordNotFoundError(record_id)

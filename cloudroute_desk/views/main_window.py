@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,17 +30,20 @@ from cloudroute_desk.db.opening import DatabaseOpenError
 from cloudroute_desk.domain.chart_data import QueueFilterRequest, to_filter_request
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.server_status import ServerStatus
+from cloudroute_desk.services.change_follow import RemoteChanges
 from cloudroute_desk.services.changes import EVERYTHING, Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.importing import RowKind
 from cloudroute_desk.views import file_dialogs
-from cloudroute_desk.views.charts.panel import ChartsPanel
+from cloudroute_desk.views.charts.deferred_panel import DeferredChartsPanel
+from cloudroute_desk.views.claim_keeper import ClaimKeeper
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
 from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.help import HELP_TEXT, GuideDialog, ShortcutsDialog, shortcut_rows
 from cloudroute_desk.views.import_dialog import ImportController
+from cloudroute_desk.views.live_updates import LiveUpdates
 from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
@@ -49,6 +52,9 @@ from cloudroute_desk.views.server_banner import ServerBanner, ServerBoundActions
 from cloudroute_desk.views.theme import Theme, apply_theme
 from cloudroute_desk.views.window_fit import MINIMUM_SIZE, default_geometry, fit_to_screen
 from cloudroute_desk.views.workspaces import Workspace, Workspaces
+
+CHARTS_DEBOUNCE_MS = 3000
+"""Other admins' changes redraw the charts at most this often (each reload aggregates)."""
 
 
 class ChangeAware(Protocol):
@@ -75,6 +81,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._build_server_status()
+        self._build_live_updates()
         self._restore_state()
 
     # ---- panes ---------------------------------------------------------------------------
@@ -146,7 +153,7 @@ class MainWindow(QMainWindow):
         self.record_editor.changes_made.connect(self.apply_changes)
         self.register_change_aware(self.record_editor)
         self.queue.inquiry_selected.connect(self.record_editor.set_inquiry)
-        self.inquiry_facts = InquiryFacts(self)
+        self.inquiry_facts = InquiryFacts(self.context.executor.now, self)
         self.inquiry_detail.detail_loaded.connect(
             lambda: self.inquiry_facts.show_detail(self.inquiry_detail.detail)
         )
@@ -157,7 +164,7 @@ class MainWindow(QMainWindow):
             self.inquiry_facts.show_detail(None)
 
     def _build_charts(self) -> None:
-        self.charts = ChartsPanel(self.context.executor, self)
+        self.charts = DeferredChartsPanel(self.context.executor, self)
         self.register_change_aware(self.charts)
         self.charts.queue_filter_requested.connect(self._on_charts_queue_filter_requested)
         self.database_switched.connect(lambda _name: self.charts.set_database_changed())
@@ -231,6 +238,47 @@ class MainWindow(QMainWindow):
 
     def register_change_aware(self, pane: ChangeAware) -> None:
         self._change_aware.append(pane)
+
+    # ---- the others' changes -------------------------------------------------------------
+
+    def _build_live_updates(self) -> None:
+        self.claims = ClaimKeeper(self.context.executor, self)
+        self.queue.inquiry_selected.connect(self.claims.on_inquiry_selected)
+        self.claims.claims_changed.connect(self._on_claims_changed)
+        self.inquiry_detail.detail_loaded.connect(self._on_claims_changed)
+        self.partners.controller.claim_of = self.claims.claim_of
+        self.claims.reload()
+        self.live = LiveUpdates(self.context.executor, self)
+        self.live.arrived.connect(self._on_live_arrived)
+        self._charts_pending = Changes()
+        self._charts_debounce = QTimer(self)
+        self._charts_debounce.setSingleShot(True)
+        self._charts_debounce.setInterval(CHARTS_DEBOUNCE_MS)
+        self._charts_debounce.timeout.connect(self._on_charts_debounce_timeout)
+        self.database_switched.connect(lambda _name: self.live.start())
+        self.live.start()
+
+    def _on_live_arrived(self, remote: RemoteChanges) -> None:
+        """Another admin's changes reach every pane like our own; the charts (whole-table
+        aggregates) at most once per ``CHARTS_DEBOUNCE_MS`` while changes keep coming."""
+        for pane in self._change_aware if remote.changes.any else ():
+            if pane is self.charts:
+                self._charts_pending = self._charts_pending | remote.changes
+                if not self._charts_debounce.isActive():
+                    self._charts_debounce.start()
+            else:
+                pane.apply_changes(remote.changes)
+        self.queue.model.mark_remote(remote.entries)
+        if any(entry.entity == "claim" for entry in remote.entries):
+            self.claims.reload()
+
+    def _on_claims_changed(self) -> None:
+        self.queue.model.set_claims(self.claims.others)
+        self.inquiry_detail.show_claim(self.claims.describe(self.inquiry_detail.inquiry_id))
+
+    def _on_charts_debounce_timeout(self) -> None:
+        pending, self._charts_pending = self._charts_pending, Changes()
+        self.charts.apply_changes(pending)
 
     def apply_changes(self, changes: Changes) -> None:
         """Fan a use-case's Changes out to every pane; each decides from the kinds and ids
@@ -320,6 +368,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """F5: every pane re-reads what it shows (another admin's work, a restored server)."""
         self.apply_changes(EVERYTHING)
+        if not self.live.following:
+            self.live.start()  # the database was unreachable when it was opened
         self.statusBar().showMessage("Refreshed", 2000)
 
     def _on_pop_out_triggered(self) -> None:
@@ -482,7 +532,7 @@ class MainWindow(QMainWindow):
         self.database_refused.emit(str(error))
 
     def _on_database_opened(self, target: str, database: Database) -> None:
-        self.context.executor.switch_to(database)
+        self.context.executor.switch_to(database.signed_as(self.context.admin))
         self.server_status.follow(database)
         self.undo_stack.clear()
         self.statusBar().showMessage("Database opened", 3000)
@@ -534,4 +584,6 @@ class MainWindow(QMainWindow):
         settings.setValue("window/workspace", self.workspaces.current.value)
         settings.setValue("dialogs/last_folder", file_dialogs.last_folder())
         self.review.bring_back()
+        self.live.stop()
+        self.claims.release()
         super().closeEvent(event)

@@ -1,9 +1,11 @@
 """GUI start-up: QApplication, the qasync loop, the exception dialog, the first database.
 
-The first database opens before the window exists (a refusal is a plain message, not a
-traceback), on the DB worker like every other database job. ``--demo`` generates the demo
-database on first use behind a progress dialog, into a temporary file that is renamed only
-when complete, so an interrupted generation never leaves a half-filled demo behind.
+The order is what makes the first paint quick. The first database opens before the window
+exists (a refusal is a plain message, not a traceback), on the DB worker like every other
+database job, without SQLite's full-file integrity check; the window's modules load only then
+(``--demo`` on first use shows its progress dialog before them); once every pane is quiet,
+botocore's service model (the editor's picklists) loads and the integrity check runs, both off
+the GUI thread; an integrity failure is shown (and closes the app) instead of being skipped.
 """
 
 from __future__ import annotations
@@ -13,36 +15,46 @@ import asyncio
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import qasync
-from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from cloudroute_desk.assets import asset
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.opening import DatabaseOpenError
-from cloudroute_desk.demo.generator import generate_demo
+from cloudroute_desk.db.opening import DatabaseOpenError, integrity_problem
+from cloudroute_desk.domain.ace.api_model import service_model
 from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.models.db_jobs import DbJobs
-from cloudroute_desk.services.executor import DbExecutor, Job
+from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.failures import failure_sentence, shown_elsewhere
 from cloudroute_desk.views.context import AppContext
-from cloudroute_desk.views.main_window import MainWindow
+from cloudroute_desk.views.demo_first_use import generate_demo_on_first_use
+from cloudroute_desk.views.startup_milestones import (
+    PANES_QUIET,
+    WINDOW_SHOWN,
+    FirstRowsPaint,
+    milestone,
+    wait_until_quiet,
+)
 from cloudroute_desk.views.theme import Theme, apply_theme
 
-log = logging.getLogger(__name__)
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from cloudroute_desk.views.main_window import MainWindow
 
-DEMO_INQUIRIES = 20_000
-DEMO_PARTNERS = 400
-DEMO_SEED = 7
+log = logging.getLogger(__name__)
+
 SCREENSHOT_TIMEOUT_S = 30.0
+QUIET_TIMEOUT_S = 120.0
 SCREENSHOT_SIZE = QSize(1440, 900)
 OPEN_FEEDBACK_MS = 500
+EXIT_REFUSED = 2
+EXIT_CANCELLED = 1
 
 
 def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
@@ -70,29 +82,40 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
         except DatabaseOpenError as error:
             _report_refusal(str(error), headless)
             executor.shutdown()
-            return 2
-        executor.switch_to(database)
+            return EXIT_REFUSED
+        if database is None:
+            print("cloudroute-desk: demo generation cancelled; nothing was kept.", file=sys.stderr)
+            executor.shutdown()
+            return EXIT_CANCELLED
+        # The window's modules load after the database opened (see the module docstring).
+        from cloudroute_desk.views.main_window import MainWindow
+
         admin = acting_admin(args.admin)
+        executor.switch_to(database.signed_as(admin))
         window = MainWindow(AppContext(executor, admin, settings, data_dir))
+        FirstRowsPaint(window.queue.table.viewport(), window.queue.model.first_rows_loaded)
         if args.window_size is not None:
             window.show_at_size(QSize(*args.window_size))
         elif headless:
             window.show_at_size(SCREENSHOT_SIZE)
         else:
             window.show()
+        milestone(WINDOW_SHOWN)
         try:
             if headless:
                 code: int = loop.run_until_complete(_screenshot(window, executor, args.screenshot))
                 return code
-            closed: asyncio.Future[None] = loop.create_future()
+            closed: asyncio.Future[int] = loop.create_future()
 
-            def _on_app_about_to_quit() -> None:
+            def close_with(code: int) -> None:
                 if not closed.done():
-                    closed.set_result(None)
+                    closed.set_result(code)
 
-            app.aboutToQuit.connect(_on_app_about_to_quit)
-            loop.run_until_complete(closed)
-            return 0
+            app.aboutToQuit.connect(lambda: close_with(0))
+            after_start = loop.create_task(_after_start(window, executor, close_with))
+            code = loop.run_until_complete(closed)
+            after_start.cancel()
+            return code
         finally:
             window.close()
             executor.shutdown()
@@ -107,33 +130,33 @@ def _theme(value: object) -> Theme:
 
 async def _first_database(
     jobs: DbJobs, args: argparse.Namespace, data_dir: Path, headless: bool
-) -> Database:
+) -> Database | None:
+    """The database to open, or None when the admin cancelled creating the demo."""
     if args.db:
         return await _open(jobs, args.db, headless)
     if args.demo:
         path = data_dir / "demo.sqlite"
-        if not path.exists():
-            await _generate_demo(jobs, path, headless)
+        if not path.exists() and not await generate_demo_on_first_use(
+            path, show_dialog=not headless
+        ):
+            return None
         return await _open(jobs, str(path), headless)
     return await _open(jobs, str(data_dir / "cloudroute.sqlite"), headless)
 
 
 async def _opened(jobs: DbJobs, target: str) -> Database:
-    """``target`` opened on the DB worker, awaited (start-up runs inside the loop)."""
+    """``target`` opened on the DB worker, awaited (start-up runs inside the loop). The full
+    integrity check is left for later (``_after_start``), so a big file opens at once."""
     result: asyncio.Future[Database] = asyncio.get_running_loop().create_future()
-    jobs.open(target, on_done=result.set_result, on_error=result.set_exception)
-    return await result
-
-
-async def _ran(jobs: DbJobs, job: Job[T]) -> T:
-    result: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-    jobs.run(job, on_done=result.set_result, on_error=result.set_exception)
+    jobs.open(
+        target, on_done=result.set_result, on_error=result.set_exception, check_integrity=False
+    )
     return await result
 
 
 async def _open(jobs: DbJobs, target: str, headless: bool) -> Database:
-    """Open on the DB worker; a slow open (a big file's integrity check, a far server)
-    shows a busy dialog after half a second instead of nothing."""
+    """Open on the DB worker; a slow open (a far server, an upgrade) shows a busy dialog
+    after half a second instead of nothing."""
     dialog: QProgressDialog | None = None
     if not headless:
         dialog = QProgressDialog("Opening the database…", "", 0, 0)
@@ -147,71 +170,54 @@ async def _open(jobs: DbJobs, target: str, headless: bool) -> Database:
             dialog.close()
 
 
-async def _generate_demo(jobs: DbJobs, path: Path, headless: bool) -> None:
+async def _integrity(executor: DbExecutor) -> str | None:
+    """The deferred integrity check, on a pool thread with its own read-only connection, so
+    the DB worker keeps serving the panes while SQLite reads the whole file."""
     loop = asyncio.get_running_loop()
-    partial = path.with_name(path.name + ".partial")
-    for leftover in (partial, partial.with_name(partial.name + "-wal")):
-        leftover.unlink(missing_ok=True)
-    dialog: QProgressDialog | None = None
-    if not headless:
-        dialog = QProgressDialog("Generating the demo database…", "", 0, 100)
-        dialog.setWindowTitle("CloudRoute Desk")
-        dialog.setCancelButton(None)
-        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-        dialog.setMinimumDuration(0)
-        dialog.show()
+    return await loop.run_in_executor(None, integrity_problem, executor.database)
 
-    def progress(done: int, total: int) -> None:
-        if dialog is not None and total > 0:
-            percent = min(100, done * 100 // total)
-            loop.call_soon_threadsafe(dialog.setValue, percent)
 
-    def build(database: Database) -> None:
-        try:
-            generate_demo(
-                database,
-                inquiries=DEMO_INQUIRIES,
-                partners=DEMO_PARTNERS,
-                seed=DEMO_SEED,
-                progress=progress,
-            )
-            with database.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            # Closed before the rename, so no connection keeps the partial name's WAL.
-            database.dispose()
-
-    try:
-        jobs.executor.switch_to(await _opened(jobs, str(partial)))
-        await _ran(jobs, build)
-        partial.replace(path)
-    finally:
-        if dialog is not None:
-            dialog.close()
+async def _after_start(
+    window: MainWindow, executor: DbExecutor, close_with: Callable[[int], None]
+) -> None:
+    quiet_since = await wait_until_quiet(executor, QUIET_TIMEOUT_S)
+    if quiet_since is not None:
+        milestone(PANES_QUIET, quiet_since)
+    loop = asyncio.get_running_loop()
+    # The editor's picklists and rules come from botocore's service model; load it now, off
+    # the GUI thread, so opening the first record does not wait for it.
+    await loop.run_in_executor(None, service_model)
+    problem = await _integrity(executor)
+    if problem is None:
+        return
+    print(f"cloudroute-desk: {problem}", file=sys.stderr)
+    box = QMessageBox(QMessageBox.Icon.Critical, "Database damaged", problem, parent=window)
+    box.setInformativeText(
+        "CloudRoute Desk will close so that nothing more is written to it. Restore the file "
+        "from a backup, or open another database."
+    )
+    box.finished.connect(lambda _result: close_with(EXIT_REFUSED))
+    box.open()
 
 
 async def _screenshot(window: MainWindow, executor: DbExecutor, path: Path) -> int:
     """Load the queue, select its first inquiry so every pane has something to show, wait
-    until the panes have loaded (the DB worker quiet for a while), then grab the window."""
-    await _wait_until_quiet(executor)
+    until the panes have loaded (DB worker and tasks quiet), check the file's integrity, then
+    grab the window."""
+    await wait_until_quiet(executor, SCREENSHOT_TIMEOUT_S)
     window.queue.select_row(0)
-    await _wait_until_quiet(executor)
+    quiet_since = await wait_until_quiet(executor, SCREENSHOT_TIMEOUT_S)
+    if quiet_since is not None:
+        milestone(PANES_QUIET, quiet_since)
+    problem = await _integrity(executor)
+    if problem is not None:
+        print(f"cloudroute-desk: {problem}", file=sys.stderr)
+        return EXIT_REFUSED
     path.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(path)):
         print(f"cloudroute-desk: cannot write screenshot {path}", file=sys.stderr)
         return 1
     return 0
-
-
-async def _wait_until_quiet(executor: DbExecutor) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + SCREENSHOT_TIMEOUT_S
-    quiet_checks = 0
-    while quiet_checks < 5 and loop.time() < deadline:
-        # Sleeping hands control back to the Qt loop, which paints and delivers results.
-        await asyncio.sleep(0.05)
-        busy = not executor.idle
-        quiet_checks = 0 if busy else quiet_checks + 1
 
 
 def _report_refusal(message: str, headless: bool) -> None:

@@ -13,11 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
-import botocore.session
-import regex
-from botocore.model import OperationModel, ServiceModel, Shape
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel, Shape
 
 SERVICE_NAME: Final = "partnercentral-selling"
 CREATE_OPPORTUNITY: Final = "CreateOpportunity"
@@ -41,8 +40,16 @@ class _Matcher(Protocol):
 
 @cache
 def service_model() -> ServiceModel:
-    """The service model, loaded once per process (botocore parses ~1 MB of JSON)."""
-    return botocore.session.get_session().get_service_model(SERVICE_NAME)
+    """The service model, loaded once per process (botocore parses ~1 MB of JSON).
+
+    botocore is imported here, on first use, not at start-up: it costs a tenth of a second
+    and the first window paint does not need it. Only the loader and the model classes: a
+    bundle ships this one service's data and nothing of botocore's clients."""
+    from botocore.loaders import create_loader
+    from botocore.model import ServiceModel
+
+    loader = create_loader()
+    return ServiceModel(loader.load_service_model(SERVICE_NAME, "service-2"), SERVICE_NAME)
 
 
 def operation_model(operation: str = CREATE_OPPORTUNITY) -> OperationModel:
@@ -64,6 +71,8 @@ def compile_pattern(pattern: str) -> _Matcher:
     try:
         return re.compile(pattern)
     except re.error:
+        import regex
+
         return regex.compile(pattern)  # type: ignore[no-any-return]
 
 

@@ -25,6 +25,11 @@ def at_capacity(load: int, capacity: int) -> str:
     return f"at capacity ({load}/{capacity} open engagements)"
 
 
+def partner_full(partner_name: str, held: int, capacity: int) -> str:
+    """The refusal when the database finds every open slot of the partner taken."""
+    return f"{partner_name} is at capacity ({held}/{capacity})"
+
+
 def already_assigned(partner_name: str, assigned_by: str) -> str:
     return f"already assigned to {partner_name} by {assigned_by}"
 

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 
 class _Frozen(BaseModel):
@@ -65,6 +63,10 @@ def optimal_assignment(
     largest total score. Sparse, so thousands of inquiries x hundreds of slots stay cheap:
     the edges are only the listed candidates.
     """
+    # scipy loads on the first batch suggestion, not with the window (0.2 s of imports).
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     n = len(candidates)
     if n == 0:
         return []

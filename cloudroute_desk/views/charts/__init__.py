@@ -1,5 +1,4 @@
-"""The charts pane (pyqtgraph): pipeline, days to credit, routing turnaround, close rate."""
+"""The charts pane (pyqtgraph): pipeline, days to credit, routing turnaround, close rate.
 
-from cloudroute_desk.views.charts.panel import ChartsPanel
-
-__all__ = ["ChartsPanel"]
+``panel.ChartsPanel`` is the pane; ``deferred_panel.DeferredChartsPanel`` is what the main
+window holds, so pyqtgraph loads only when the charts are first shown."""

@@ -8,7 +8,8 @@ from dataclasses import replace
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from cloudroute_desk.db.engine import Database
@@ -28,6 +29,9 @@ from cloudroute_desk.views.charts.chart_theme import ChartTheme
 from cloudroute_desk.views.charts.chart_view import ChartView, CsvTable
 
 MAX_PANELS = 4
+LIKELY_POOLS = tuple(pool for pool in Pool if POOLS[pool].band_days is not None)
+"""Pools whose panels are built ahead of the data: the shown ones are picked among these
+(those with the seed's bands) by record count, which only the data tells."""
 """Histograms side by side; at 1280 px each keeps ~290 px, enough for its labels."""
 
 
@@ -130,7 +134,24 @@ class DaysChart(ChartView):
         self.trend_curves: dict[Pool, pg.PlotDataItem] = {}
         self.trend_hits = self.watch_bars(self.trend_plot)
         self.canvas.addItem(self.trend_plot, row=1, col=0)
+        self._warming = False
         self.apply_theme()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Building a pool panel (a pyqtgraph PlotItem with axes, view box and menus) costs
+        # tens of ms; build them one per event-loop turn while the first data load runs on
+        # the DB worker, so the first draw only fills them in.
+        super().showEvent(event)
+        if not self._warming:
+            self._warming = True
+            QTimer.singleShot(0, self, self._build_one_panel)
+
+    def _build_one_panel(self) -> None:
+        missing = [pool for pool in LIKELY_POOLS if pool not in self.panels]
+        if not missing:
+            return
+        self.panels[missing[0]] = _PoolPanel(self, missing[0])
+        QTimer.singleShot(0, self, self._build_one_panel)
 
     @property
     def histograms(self) -> dict[Pool, pg.BarGraphItem]:

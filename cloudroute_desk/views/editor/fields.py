@@ -4,15 +4,19 @@ one ``edited`` signal. The form talks to these, never to the widgets' own APIs.
 Long text uses QPlainTextEdit (QLineEdit silently stops at 32,767 characters). Picklists keep
 a value that is not in their list (an imported record, an old vocabulary) visible and
 selected, so the validator can flag it instead of the widget hiding it.
+
+A picklist may be given a function that returns its choices instead of the choices: it is
+called the first time the list is needed (a value set, the list opened), so building the
+editor does not wait for the botocore service model that most picklists come from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QDate, QObject, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QTextOption
+from PySide6.QtCore import QDate, QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QShowEvent, QTextOption
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -35,6 +39,65 @@ from PySide6.QtWidgets import (
 from cloudroute_desk.domain.formatting import NO_VALUE
 
 MAX_USD = 2_000_000_000
+CHECKLIST_ROWS = 5
+"""Rows a checklist shows before it scrolls."""
+T = TypeVar("T")
+
+
+class _Lazy(Generic[T]):
+    """Choices given now, or made by a function on first use."""
+
+    def __init__(self, choices: Sequence[T] | Callable[[], Sequence[T]]) -> None:
+        self._choices = choices
+        self.taken = False
+
+    def take(self) -> Sequence[T]:
+        """The choices, the first time only (an empty sequence afterwards)."""
+        if self.taken:
+            return ()
+        self.taken = True
+        return self._choices() if callable(self._choices) else self._choices
+
+
+class _OnDemandCombo(QComboBox):
+    """Fills itself when it is first shown, opened or focused."""
+
+    def __init__(self, fill: Callable[[], None]) -> None:
+        super().__init__()
+        self._fill = fill
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._fill()
+        super().showEvent(event)
+
+    def showPopup(self) -> None:
+        self._fill()
+        super().showPopup()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._fill()
+        super().focusInEvent(event)
+
+
+class _OnDemandList(QListWidget):
+    """Fills itself once it is shown and enabled (the form is disabled without a record)."""
+
+    def __init__(self, fill: Callable[[], None]) -> None:
+        super().__init__()
+        self._fill = fill
+
+    def _fill_if_usable(self) -> None:
+        if self.isVisible() and self.isEnabled():
+            self._fill()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fill_if_usable()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.EnabledChange:
+            self._fill_if_usable()
 
 
 class FieldEditor(QObject):
@@ -179,20 +242,44 @@ class MoneyField(FieldEditor):
 
 
 class ChoiceField(FieldEditor):
-    """A picklist: ``choices`` are (stored value, label) pairs."""
+    """A picklist: ``choices`` are (stored value, label) pairs, or a function making them."""
 
-    def __init__(self, choices: Sequence[tuple[str, str]]) -> None:
-        self.combo = QComboBox()
+    def __init__(
+        self, choices: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]]
+    ) -> None:
+        self._choices = _Lazy(choices)
+        self.combo = _OnDemandCombo(self._fill)
         self.combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.combo.setMinimumContentsLength(16)
-        for value, label in choices:
-            self.combo.addItem(label, value)
+        if not callable(choices):
+            self._fill()
         super().__init__(self.combo)
         self.combo.activated.connect(self._on_combo_activated)
         self._read_only = False
         self._current = self.value()
+
+    def _fill(self) -> None:
+        if self._choices.taken:
+            return
+        with QSignalBlocker(self.combo):
+            current = self.combo.currentData()
+            self.combo.clear()
+            for value, label in self._choices.take():
+                self.combo.addItem(label, value)
+            if current is not None:
+                self._select(str(current))
+
+    def _select(self, value: str) -> None:
+        index = self.combo.findData(value)
+        if index < 0:
+            # Unfilled, whether the value is in the list is not known yet (``_fill`` redoes it).
+            known = self._choices.taken
+            label = f"{value} (not in the list)" if value and known else value or NO_VALUE
+            self.combo.addItem(label, value)
+            index = self.combo.count() - 1
+        self.combo.setCurrentIndex(index)
 
     def _on_combo_activated(self, _index: int) -> None:
         if self._read_only:
@@ -207,12 +294,10 @@ class ChoiceField(FieldEditor):
 
     def set_value(self, value: Any) -> None:
         value = str(value)
+        if self.combo.isVisible():
+            self._fill()
         with QSignalBlocker(self.combo):
-            index = self.combo.findData(value)
-            if index < 0:
-                self.combo.addItem(f"{value} (not in the list)" if value else NO_VALUE, value)
-                index = self.combo.count() - 1
-            self.combo.setCurrentIndex(index)
+            self._select(value)
         self._current = value
 
     def set_read_only(self, read_only: bool) -> None:
@@ -223,21 +308,38 @@ class ChoiceField(FieldEditor):
 
 
 class ChecklistField(FieldEditor):
-    """A multi-select picklist (delivery models, primary needs, sales activities)."""
+    """A multi-select picklist (delivery models, primary needs, sales activities), given its
+    choices or a function that makes them, called once the list is shown and enabled."""
 
-    def __init__(self, choices: Sequence[str]) -> None:
-        self.list = QListWidget()
+    def __init__(self, choices: Sequence[str] | Callable[[], Sequence[str]]) -> None:
+        self._choices = _Lazy(choices)
+        self._read_only = False
+        self.list = _OnDemandList(self._fill)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        for choice in choices:
-            item = QListWidgetItem(choice)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.list.addItem(item)
-        rows = min(len(choices), 5)
+        rows = CHECKLIST_ROWS if callable(choices) else min(len(choices), CHECKLIST_ROWS)
+        probe = QListWidgetItem("Ag")
+        self.list.addItem(probe)
         self.list.setFixedHeight(self.list.sizeHintForRow(0) * rows + 6)
+        self.list.takeItem(0)
+        if not callable(choices):
+            self._fill()
         super().__init__(self.list)
         self.list.itemChanged.connect(self._on_list_item_changed)
-        self._read_only = False
+
+    def _fill(self) -> None:
+        """The choices first, then any value set before that is not one of them."""
+        if self._choices.taken:
+            return
+        earlier = self.value()
+        choices = list(self._choices.take())
+        with QSignalBlocker(self.list):
+            self.list.clear()
+            for choice in [*choices, *(v for v in earlier if v not in choices)]:
+                item = QListWidgetItem(choice)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                self.list.addItem(item)
+        self.set_value(earlier)
 
     def _on_list_item_changed(self, _item: QListWidgetItem) -> None:
         self.edited.emit()
@@ -251,6 +353,8 @@ class ChecklistField(FieldEditor):
 
     def set_value(self, value: Any) -> None:
         wanted = [str(v) for v in value]
+        if self.list.isVisible() and self.list.isEnabled():
+            self._fill()
         with QSignalBlocker(self.list):
             present = {self.list.item(row).text() for row in range(self.list.count())}
             for extra in wanted:

@@ -57,7 +57,8 @@ def _pairs(
 
 
 def _enum(shape: str, blank: str | None = NO_VALUE) -> Callable[[], FieldEditor]:
-    return lambda: ChoiceField(_pairs(ace_api_model.enum_values(shape), blank))
+    # The values are read when the list is first needed, not when the editor is built.
+    return lambda: ChoiceField(lambda: _pairs(ace_api_model.enum_values(shape), blank))
 
 
 def _choices(pairs: list[tuple[str, str]]) -> Callable[[], FieldEditor]:
@@ -204,19 +205,19 @@ SECTIONS: tuple[SectionSpec, ...] = (
             FieldSpec(
                 "delivery_models",
                 "Delivery models",
-                lambda: ChecklistField(ace_api_model.enum_values("DeliveryModel")),
+                lambda: ChecklistField(lambda: ace_api_model.enum_values("DeliveryModel")),
                 wide=True,
             ),
             FieldSpec(
                 "primary_needs",
                 "Primary needs from AWS",
-                lambda: ChecklistField(ace_api_model.enum_values("PrimaryNeedFromAws")),
+                lambda: ChecklistField(lambda: ace_api_model.enum_values("PrimaryNeedFromAws")),
                 wide=True,
             ),
             FieldSpec(
                 "sales_activities",
                 "Sales activities",
-                lambda: ChecklistField(ace_api_model.enum_values("SalesActivity")),
+                lambda: ChecklistField(lambda: ace_api_model.enum_values("SalesActivity")),
                 wide=True,
             ),
             FieldSpec("next_steps", "Next steps", _text(2), wide=True),

@@ -156,10 +156,10 @@ class RecordEditorPane(QWidget):
         # and save time are in the form and its history.
         for column in (Column.TITLE, Column.AWARDED, Column.PARTNER, Column.UPDATED):
             self.records_view.setColumnHidden(column, True)
-        header = self.records_view.horizontalHeader()
-        header.setSectionResizeMode(Column.POOL, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.REQUESTED, QHeaderView.ResizeMode.ResizeToContents)
+        columns = self.records_view.horizontalHeader()
+        columns.setSectionResizeMode(Column.POOL, QHeaderView.ResizeMode.Stretch)
+        columns.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.ResizeToContents)
+        columns.setSectionResizeMode(Column.REQUESTED, QHeaderView.ResizeMode.ResizeToContents)
         self.records_view.setMinimumWidth(160)
 
         self.form = RecordForm()
@@ -274,20 +274,18 @@ class RecordEditorPane(QWidget):
             key="context",
         )
 
-    def _load_list(self, select: int | None, then: Callable[[], None] | None = None) -> None:
-        """Read the inquiry's records, select ``select`` (or the first), then ``then()``."""
+    def _load_list(self, select: int | None) -> None:
+        """Read the inquiry's records and select ``select`` (or the first)."""
         inquiry_id = self.inquiry_id
         if inquiry_id is None:
             self._jobs.cancel("list")
             self.records_model.set_items(())
             self.title_label.setText("No inquiry selected")
             self._update_buttons()
-            if then is not None:
-                then()
             return
         self._jobs.run(
             lambda db: (records.list_records(db, inquiry_id), records.pools_wanted(db, inquiry_id)),
-            on_done=lambda loaded: self._on_list_loaded(inquiry_id, select, *loaded, then),
+            on_done=lambda loaded: self._on_list_loaded(inquiry_id, select, *loaded),
             key="list",
         )
 
@@ -297,7 +295,6 @@ class RecordEditorPane(QWidget):
         select: int | None,
         items: tuple[RecordItem, ...],
         pools_wanted: tuple[Pool, ...],
-        then: Callable[[], None] | None,
     ) -> None:
         with QSignalBlocker(self.records_view.selectionModel()):
             self.records_model.set_items(items)
@@ -310,8 +307,6 @@ class RecordEditorPane(QWidget):
         if row is not None:
             self.records_view.selectRow(row)  # opens it unless it is already open
         self._update_buttons()
-        if then is not None:
-            then()
 
     def _on_records_selection_changed(self, selected: QItemSelection, _: QItemSelection) -> None:
         indexes = selected.indexes()
@@ -411,7 +406,8 @@ class RecordEditorPane(QWidget):
     def _on_record_created(self, opened: OpenedRecord, changes: Changes) -> None:
         self.autosave.stop()
         self.opened = None
-        self._load_list(select=opened.record_id, then=lambda: self._emit_own(changes))
+        self._emit_own(changes)
+        self._load_list(select=opened.record_id)
 
     def _on_revert_clicked(self) -> None:
         if self.opened is None:
@@ -565,4 +561,5 @@ class RecordEditorPane(QWidget):
     def _on_transitioned(self, record_id: int, result: records.TransitionResult) -> None:
         self.autosave.stop()
         self.opened = None
-        self._load_list(select=record_id, then=lambda: self._emit_own(result.changes))
+        self._emit_own(result.changes)
+        self._load_list(select=record_id)

@@ -32,6 +32,7 @@ from cloudroute_desk.services.assignment_plan import (
     plan_assignment,
 )
 from cloudroute_desk.services.changes import ALL_ROWS, ChangeKind, Changes
+from cloudroute_desk.services.claims import Claim
 from cloudroute_desk.services.executor import DbExecutor
 
 REFRESH = Changes.of(
@@ -135,6 +136,8 @@ class AssignmentController(QObject):
         self._confirm = confirm or self._ask
         self._notify = notify or self._warn
         self._shown_routing = shown_routing or (lambda _inquiry_id: None)
+        self.claim_of: Callable[[int], Claim | None] = lambda _inquiry_id: None
+        """Another admin's claim on an inquiry (the window's ClaimKeeper sets this)."""
 
     # ---- assigning -----------------------------------------------------------------------
 
@@ -154,6 +157,11 @@ class AssignmentController(QObject):
     def _on_planned(self, plan: AssignmentPlan, inquiry_id: int) -> None:
         if plan.question is not None and not self._confirm(
             "Assign a below-threshold partner?", plan.question + "\n\nAssign anyway?"
+        ):
+            return
+        claim = self.claim_of(inquiry_id)
+        if claim is not None and not self._confirm(
+            "Someone is on this inquiry", f"{claim.admin} is working on it — assign anyway?"
         ):
             return
         admin = self.admin

@@ -323,9 +323,11 @@ class PartnerPane(QWidget):
         self._on_selection_changed()
 
     def _fit_columns(self) -> None:
-        """Fit columns to the first ranking shown (Qt measures only the visible rows, so this
-        stays cheap with thousands of partners); later rankings keep the admin's widths."""
+        """Fit columns to the first ranking shown, measuring only the visible rows (Qt's
+        default precision measures 1,000 rows), so this stays cheap with thousands of
+        partners; later rankings keep the admin's widths."""
         self._columns_fitted = True
+        self.table.horizontalHeader().setResizeContentsPrecision(0)
         self.table.resizeColumnsToContents()
         caps = {
             Column.PARTNER: 200,

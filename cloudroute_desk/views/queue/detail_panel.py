@@ -30,7 +30,6 @@ from cloudroute_desk.domain.catalog import (
     RECORD_STATE_LABELS,
     end_reason_label,
 )
-from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.entities import Contact
 from cloudroute_desk.domain.formatting import NO_VALUE, money
 from cloudroute_desk.domain.queue_filter import sla_deadline, sla_view
@@ -91,6 +90,7 @@ class InquiryDetailPanel(QWidget):
         self._scroll = QScrollArea(self)
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setAccessibleName("Inquiry details")
         self.status_actions = StatusActions(executor, self)
         self.status_actions.changes_made.connect(self.changes_made)
         buttons = QHBoxLayout()
@@ -104,6 +104,11 @@ class InquiryDetailPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
+        self.claim_label = plain_label("", self)
+        self.claim_label.setObjectName("claimLabel")
+        self.claim_label.setContentsMargins(8, 4, 8, 0)
+        self.claim_label.hide()
+        layout.addWidget(self.claim_label)
         layout.addWidget(self._scroll)
         self._show_message("Select an inquiry to see its details.")
 
@@ -128,6 +133,11 @@ class InquiryDetailPanel(QWidget):
             return queue_service.inquiry_detail(database, inquiry_id)
 
         self._jobs.run(job, on_done=self._on_detail, on_error=self._on_error, key=DETAIL_JOB)
+
+    def show_claim(self, text: str | None) -> None:
+        """Another admin is triaging this inquiry: say so above the details."""
+        self.claim_label.setText(f"⚑ {text}" if text else "")
+        self.claim_label.setVisible(bool(text))
 
     def apply_changes(self, changes: Changes) -> None:
         """Reload when something the panel shows about its inquiry changed (its status,
@@ -195,7 +205,9 @@ class InquiryDetailPanel(QWidget):
         font.setBold(True)
         title.setFont(font)
         layout.addWidget(title)
-        sla = sla_view(inquiry.status, inquiry.arrived_at, inquiry.assigned_at, utcnow())
+        sla = sla_view(
+            inquiry.status, inquiry.arrived_at, inquiry.assigned_at, self._jobs.executor.now()
+        )
         layout.addWidget(
             plain_label(f"{INQUIRY_STATUS_LABELS[inquiry.status]} · SLA {sla.text}", holder)
         )

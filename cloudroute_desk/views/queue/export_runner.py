@@ -7,7 +7,6 @@ from typing import TextIO
 
 from PySide6.QtCore import QObject, Signal
 
-from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.queue_filter import QueueFilter
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services.executor import DbExecutor
@@ -44,7 +43,7 @@ class ExportRunner(QObject):
         except OSError as error:
             self.failed.emit(f"Cannot write {path}: {error.strerror or error}")
             return
-        self._export = CsvExport(self._out, queue_filter, utcnow())
+        self._export = CsvExport(self._out, queue_filter, self._jobs.executor.now())
         self._next()
 
     def cancel(self) -> None:

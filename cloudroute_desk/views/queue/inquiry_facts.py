@@ -7,18 +7,22 @@ from the detail the Triage detail panel already loaded (no second query).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from cloudroute_desk.domain.catalog import INQUIRY_STATUS_LABELS, POOLS
-from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.queue_filter import sla_view
 from cloudroute_desk.services.queue import InquiryDetail
 from cloudroute_desk.views.elided_label import ElidedLabel
 
 
 class InquiryFacts(QFrame):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, clock: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._clock = clock
+        """The server's time (``DbExecutor.now``), so the SLA agrees with the stored times."""
         self.setObjectName("inquiryFacts")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.headline = ElidedLabel()
@@ -40,7 +44,7 @@ class InquiryFacts(QFrame):
             self.facts.setText("Choose an inquiry in Triage (Ctrl+1); its records show here.")
             return
         inquiry = detail.inquiry
-        sla = sla_view(inquiry.status, inquiry.arrived_at, inquiry.assigned_at, utcnow())
+        sla = sla_view(inquiry.status, inquiry.arrived_at, inquiry.assigned_at, self._clock())
         self.headline.setText(
             f"#{inquiry.id} {inquiry.company_name} · {INQUIRY_STATUS_LABELS[inquiry.status]}"
             f" · SLA {sla.text}"

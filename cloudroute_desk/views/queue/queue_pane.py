@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter, SortKey
 from cloudroute_desk.models import inquiry_queue_model as qm
 from cloudroute_desk.models.db_jobs import DbJobs
@@ -93,6 +92,7 @@ class QueuePane(QWidget):
         self.empty_state = EmptyQueue(self)
         self.empty_state.hide()
         self.table = QueueTableView(self)
+        self.table.setAccessibleName("Inquiry queue")
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(qm.COL_SLA, SlaDelegate(self.table))
         self.table.sortByColumn(qm.COL_ARRIVED, Qt.SortOrder.DescendingOrder)
@@ -228,7 +228,7 @@ class QueuePane(QWidget):
         if current is None and located is not None and located.row == row:
             after = located.key  # pressed again before the row's page arrived
         queue_filter = self.model.queue_filter
-        now = utcnow()
+        now = self._jobs.executor.now()
 
         def job(database: Database) -> Located | None:
             return queue_service.next_breached(database, queue_filter, now, after)
@@ -397,7 +397,7 @@ class QueuePane(QWidget):
 
     def _refresh_summary(self) -> None:
         """Re-count the header: the whole queue, and when filtered what the filter shows."""
-        now = utcnow()
+        now = self._jobs.executor.now()
         queue_filter = self.model.queue_filter
 
         def job(database: Database) -> QueueSummary:

@@ -1,0 +1,84 @@
+"""Soft claims on both backends: the others see them, moving on releases them, a live claim
+is not taken over, a lapsed one is, and claims travel through the change feed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from cloudroute_desk.db.claim_tables import InquiryClaimRow
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.services import claims
+from cloudroute_desk.services.change_follow import FeedCursor
+from tests.factories import add_inquiry
+
+
+@pytest.fixture
+def two_apps(db_target: str) -> Iterator[tuple[Database, Database]]:
+    alice = open_database(db_target).signed_as("alice")
+    bob = open_database(db_target).signed_as("bob")
+    yield alice, bob
+    alice.dispose()
+    bob.dispose()
+
+
+def _holders(database: Database) -> dict[int, str]:
+    return {i: c.admin for i, c in claims.others(database).items()}
+
+
+def test_claims_are_seen_by_the_others_and_released_on_moving_on(
+    two_apps: tuple[Database, Database],
+) -> None:
+    alice, bob = two_apps
+    first, second = add_inquiry(alice), add_inquiry(alice, company_name="Second Co")
+    claims.claim(alice, first)
+    assert _holders(bob) == {first: "alice"}
+    assert _holders(alice) == {}  # her own claim is not news to her
+
+    claims.claim(bob, first)  # soft: bob looking too does not take it over
+    assert _holders(bob) == {first: "alice"}
+
+    claims.claim(alice, second)
+    assert _holders(bob) == {second: "alice"}
+    claims.claim(alice, None)
+    assert _holders(bob) == {}
+
+
+def test_a_lapsed_claim_is_gone_and_can_be_taken(two_apps: tuple[Database, Database]) -> None:
+    alice, bob = two_apps
+    inquiry = add_inquiry(alice)
+    claims.claim(alice, inquiry)
+    claim = claims.others(bob)[inquiry]
+    assert claim.describe(claim.since + timedelta(minutes=3, seconds=20)) == (
+        "alice is on this (3 min)"
+    )
+    with alice.writing() as session:
+        session.execute(
+            update(InquiryClaimRow).values(
+                seen_at=InquiryClaimRow.seen_at - claims.LAPSE - timedelta(seconds=1)
+            )
+        )
+    assert _holders(bob) == {}
+    claims.claim(bob, inquiry)
+    assert _holders(alice) == {inquiry: "bob"}
+
+
+def test_claims_travel_through_the_feed_but_renewals_do_not(
+    two_apps: tuple[Database, Database],
+) -> None:
+    alice, bob = two_apps
+    inquiry = add_inquiry(alice)
+    cursor = FeedCursor.at_head(bob)
+    claims.claim(alice, inquiry)
+    seen = cursor.read(bob).entries
+    assert [(e.entity, e.entity_id, e.kind, e.admin) for e in seen] == [
+        ("claim", inquiry, "insert", "alice")
+    ]
+    claims.renew(alice)
+    assert cursor.read(bob).entries == ()
+    claims.claim(alice, None)
+    assert [(e.entity, e.kind) for e in cursor.read(bob).entries] == [("claim", "delete")]

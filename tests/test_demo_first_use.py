@@ -1,0 +1,73 @@
+"""``--demo`` on first use: a progress dialog at once, Cancel leaves no half-built database."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+
+from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.views.demo_first_use import generate_demo_on_first_use
+from tests.qasync_loop import running_qasync_loop  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.usefixtures("running_qasync_loop")
+
+
+def _dialog() -> QProgressDialog | None:
+    for widget in QApplication.topLevelWidgets():
+        if (
+            isinstance(widget, QProgressDialog)
+            and widget.objectName() == "demoProgressDialog"
+            and widget.isVisible()
+        ):
+            return widget
+    return None
+
+
+def test_cancel_stops_generation_and_leaves_nothing(qtbot, tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite"
+    task = asyncio.ensure_future(
+        generate_demo_on_first_use(path, show_dialog=True, inquiries=20_000, partners=50)
+    )
+    qtbot.waitUntil(lambda: _dialog() is not None, timeout=5_000)
+    dialog = _dialog()
+    assert dialog is not None
+    cancel = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Cancel")
+    qtbot.waitUntil(lambda: dialog.value() > 0, timeout=60_000)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(task.done, timeout=60_000)
+    assert task.result() is False
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_completed_generation_is_renamed_into_place(qtbot, tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite"
+    task = asyncio.ensure_future(
+        generate_demo_on_first_use(path, show_dialog=True, inquiries=300, partners=20)
+    )
+    qtbot.waitUntil(task.done, timeout=60_000)
+    assert task.result() is True
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.sqlite"]
+    assert _dialog() is None
+    database = open_database(str(path))
+    try:
+        with database.engine.connect() as connection:
+            count = connection.exec_driver_sql("SELECT count(*) FROM inquiries").scalar()
+        assert count == 300
+    finally:
+        database.dispose()
+
+
+def test_leftovers_of_a_killed_run_are_removed(qtbot, tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite"
+    (tmp_path / "demo.sqlite.partial").write_bytes(b"half")
+    (tmp_path / "demo.sqlite.partial-wal").write_bytes(b"half")
+    task = asyncio.ensure_future(
+        generate_demo_on_first_use(path, show_dialog=False, inquiries=100, partners=10)
+    )
+    qtbot.waitUntil(task.done, timeout=60_000)
+    assert task.result() is True
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.sqlite"]
