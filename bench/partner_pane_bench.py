@@ -32,7 +32,13 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QApplication, QTableView
 
 from cloudroute_desk.domain.catalog import Tier
-from cloudroute_desk.domain.routing.values import AxisRate, ExcludedPartner, RankedPartner, Ranking
+from cloudroute_desk.domain.routing.values import (
+    AxisRate,
+    ExcludedPartner,
+    ExclusionCode,
+    RankedPartner,
+    Ranking,
+)
 from cloudroute_desk.services.assignment_plan import InquiryRouting
 from cloudroute_desk.views.partners.partner_pane import PartnerPane
 
@@ -88,6 +94,7 @@ def excluded(i: int) -> ExcludedPartner:
         partner_id=100_000 + i,
         partner_name=f"Excluded {i:05d}",
         tier=Tier.SELECT,
+        code=ExclusionCode.TIER,
         reason="Select tier is routable only for MAP / basic engagements, not credit pools",
     )
 

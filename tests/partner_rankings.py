@@ -7,7 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from cloudroute_desk.domain.catalog import InquiryStatus, RecordState, Tier
-from cloudroute_desk.domain.routing.values import AxisRate, ExcludedPartner, RankedPartner, Ranking
+from cloudroute_desk.domain.routing.values import (
+    AxisRate,
+    ExcludedPartner,
+    ExclusionCode,
+    RankedPartner,
+    Ranking,
+)
 from tests.factories import add_inquiry, add_partner, add_record
 
 AS_OF = datetime(2026, 6, 1, 12, 0)
@@ -80,14 +86,18 @@ def sample_ranking(inquiry_id: int = 7, *, fallback: bool = False) -> Ranking:
             partner_id=14,
             partner_name="Select Systems",
             tier=Tier.SELECT,
+            code=ExclusionCode.RIGHTS,
             reason="Select tier cannot file Activate Portfolio",
+            all_codes=(ExclusionCode.RIGHTS,),
             all_reasons=("Select tier cannot file Activate Portfolio",),
         ),
         ExcludedPartner(
             partner_id=15,
             partner_name="Full House",
             tier=Tier.ADVANCED,
+            code=ExclusionCode.CAPACITY,
             reason="At capacity (10/10)",
+            all_codes=(ExclusionCode.CAPACITY, ExclusionCode.TRIED),
             all_reasons=("At capacity (10/10)", "Already tried for this inquiry"),
         ),
     )

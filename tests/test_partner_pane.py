@@ -118,7 +118,8 @@ def test_excluded_rows_why_view_and_compare(qtbot, pane: PartnerPane, world: Wor
     assert "above the 70 % threshold" in why.summary_label.text()
     assert why.axes_table.rowCount() == 6
     assert why.axes_table.item(0, 2).text() == "91 % · 40/44"
-    assert "Close rate on this profile" in why.reasons_label.text()
+    assert "on this profile (trailing 12 months, per axis) — above 70 %" in why.reasons_label.text()
+    assert "ranking estimate" in why.reasons_label.text()
     assert pane.assign_action.isEnabled()
     assert not pane.compare_action.isEnabled()
 
