@@ -6,6 +6,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+)
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import Tier
@@ -135,3 +143,26 @@ def test_each_new_inquirys_ranking_starts_at_the_top(
     assert table.verticalScrollBar().value() > 0
     _select(qtbot, window, second)
     assert table.verticalScrollBar().value() == 0
+
+
+def test_controls_without_their_own_text_have_accessible_names(
+    qtbot, app_context, database: Database
+) -> None:  # type: ignore[no-untyped-def]
+    world = make_world(database)
+    window = _window(qtbot, app_context)
+    window.resize(1280, 720)
+    _select(qtbot, window, world.inquiry)
+    buddies = {label.buddy() for label in window.findChildren(QLabel) if label.buddy()}
+    for workspace in Workspace:
+        window.show_workspace(workspace)
+        unnamed = [
+            type(widget).__name__ + ":" + widget.objectName()
+            for kind in (QAbstractItemView, QLineEdit, QComboBox, QAbstractSpinBox)
+            for widget in window.findChildren(kind)
+            if widget.isVisible()
+            and not widget.accessibleName()
+            and widget not in buddies
+            and not isinstance(widget, QHeaderView)
+            and not isinstance(widget.parentWidget(), QComboBox | QAbstractSpinBox)
+        ]
+        assert unnamed == [], (workspace, unnamed)

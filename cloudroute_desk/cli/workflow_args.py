@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 from datetime import UTC, datetime
+
+from cloudroute_desk.domain.acting_admin import acting_admin
 
 
 def add_db_and_admin(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +17,7 @@ def add_db_and_admin(parser: argparse.ArgumentParser) -> None:
 
 
 def admin_of(args: argparse.Namespace) -> str:
-    return str(args.admin or getpass.getuser())
+    return acting_admin(args.admin)
 
 
 def utc_time(text: str) -> datetime:

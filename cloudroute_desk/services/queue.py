@@ -108,8 +108,8 @@ def summary(database: Database, queue_filter: QueueFilter, now: datetime) -> Que
         counts = q.summary(session, now)
         if queue_filter.is_unfiltered:
             return QueueSummary(counts.total, counts.new, counts.past_sla)
-        new_only = _narrowed(queue_filter, statuses=frozenset({InquiryStatus.NEW}))
-        past_only = _narrowed(queue_filter, sla_states=frozenset({SlaState.BREACHED}))
+        new_only = _only(queue_filter, statuses=frozenset({InquiryStatus.NEW}))
+        past_only = _only(queue_filter, sla_states=frozenset({SlaState.BREACHED}))
         return QueueSummary(
             counts.total,
             q.count(session, new_only, now) if new_only is not None else 0,
@@ -118,13 +118,23 @@ def summary(database: Database, queue_filter: QueueFilter, now: datetime) -> Que
         )
 
 
-def _narrowed(queue_filter: QueueFilter, **wanted: frozenset[Any]) -> QueueFilter | None:
-    """``queue_filter`` further limited to ``wanted`` values of one field (an empty set in a
+def _only(
+    queue_filter: QueueFilter,
+    *,
+    statuses: frozenset[InquiryStatus] | None = None,
+    sla_states: frozenset[SlaState] | None = None,
+) -> QueueFilter | None:
+    """``queue_filter`` further limited to these statuses or SLA states (an empty set in a
     filter means "any"), or None when the filter already rules all of them out."""
-    ((field, values),) = wanted.items()
-    current: frozenset[Any] = getattr(queue_filter, field)
-    narrowed = current & values if current else values
-    return replace(queue_filter, **{field: narrowed}) if narrowed else None
+    if statuses is not None:
+        kept = queue_filter.statuses & statuses if queue_filter.statuses else statuses
+        return replace(queue_filter, statuses=kept) if kept else None
+    if sla_states is not None:
+        kept_states = (
+            queue_filter.sla_states & sla_states if queue_filter.sla_states else sla_states
+        )
+        return replace(queue_filter, sla_states=kept_states) if kept_states else None
+    return queue_filter
 
 
 def rows_at(

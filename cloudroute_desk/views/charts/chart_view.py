@@ -11,7 +11,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QImage, QPainter, QResizeEvent
+from PySide6.QtGui import QImage, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -167,7 +167,7 @@ class ChartView(QWidget):
         painter = QPainter(image)
         self.canvas.render(painter)
         painter.end()
-        if not image.save(str(path), "PNG"):
+        if not QPixmap.fromImage(image).save(str(path), "PNG"):
             raise OSError(f"Could not write {path}")
 
     def export_csv(self, path: str | Path) -> None:

@@ -57,6 +57,7 @@ class ChartsPanel(QWidget):
             self.close_rate,
         )
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Charts")
         for chart in self.charts:
             self.tabs.addTab(chart, chart.title)
             chart.queue_filter_requested.connect(self.queue_filter_requested)

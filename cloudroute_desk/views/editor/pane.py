@@ -156,10 +156,10 @@ class RecordEditorPane(QWidget):
         # and save time are in the form and its history.
         for column in (Column.TITLE, Column.AWARDED, Column.PARTNER, Column.UPDATED):
             self.records_view.setColumnHidden(column, True)
-        header = self.records_view.horizontalHeader()
-        header.setSectionResizeMode(Column.POOL, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.REQUESTED, QHeaderView.ResizeMode.ResizeToContents)
+        columns = self.records_view.horizontalHeader()
+        columns.setSectionResizeMode(Column.POOL, QHeaderView.ResizeMode.Stretch)
+        columns.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.ResizeToContents)
+        columns.setSectionResizeMode(Column.REQUESTED, QHeaderView.ResizeMode.ResizeToContents)
         self.records_view.setMinimumWidth(160)
 
         self.form = RecordForm()

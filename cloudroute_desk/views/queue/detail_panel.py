@@ -90,6 +90,7 @@ class InquiryDetailPanel(QWidget):
         self._scroll = QScrollArea(self)
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setAccessibleName("Inquiry details")
         self.status_actions = StatusActions(executor, self)
         self.status_actions.changes_made.connect(self.changes_made)
         buttons = QHBoxLayout()

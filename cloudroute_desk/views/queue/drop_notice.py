@@ -38,7 +38,7 @@ class DropNotice(QFrame):
         for button in (self.undo_button, self.show_button, self.close_button):
             row.addWidget(button)
         self._undo: Callable[[], None] | None = None
-        self._select: Callable[[], None] | None = None
+        self._select: Callable[[], object] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SHOWN_MS)
@@ -52,7 +52,7 @@ class DropNotice(QFrame):
         self,
         text: str,
         undo: Callable[[], None],
-        select: Callable[[], None] | None = None,
+        select: Callable[[], object] | None = None,
     ) -> None:
         self.label.setText(text)
         self._undo = undo

@@ -118,6 +118,8 @@ class FilterBar(QWidget):
         today = QDate.currentDate()
         self.date_from = QDateEdit(today.addDays(-7), self)
         self.date_to = QDateEdit(today, self)
+        self.date_from.setAccessibleName("Arrived from")
+        self.date_to.setAccessibleName("Arrived to")
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")

@@ -92,6 +92,7 @@ class QueuePane(QWidget):
         self.empty_state = EmptyQueue(self)
         self.empty_state.hide()
         self.table = QueueTableView(self)
+        self.table.setAccessibleName("Inquiry queue")
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(qm.COL_SLA, SlaDelegate(self.table))
         self.table.sortByColumn(qm.COL_ARRIVED, Qt.SortOrder.DescendingOrder)
