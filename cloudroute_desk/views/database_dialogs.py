@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Sequence
 from urllib.parse import quote, urlencode
 
 from PySide6.QtCore import Qt, Signal
@@ -32,13 +33,19 @@ from cloudroute_desk.db.tls import (
     describe_tls,
     is_local,
 )
+from cloudroute_desk.services.password_store import (
+    NO_STORE_SENTENCE,
+    password_store_available,
+    stored_password,
+)
 from cloudroute_desk.views import file_dialogs
+from cloudroute_desk.views.recent_databases import SavedServer
 
 SSL_MODES = ("", "verify-full", "verify-ca", "require", "prefer", "disable")
 """"" is the default: verify-full for another computer, as given for this one."""
 
 
-def ask_sqlite_file(parent: QWidget, *, create: bool) -> str | None:
+def ask_sqlite_file(parent: QWidget | None, *, create: bool) -> str | None:
     """A path chosen by the user, or None when they cancel."""
     filters = "CloudRoute databases (*.sqlite *.db);;All files (*)"
     if create:
@@ -67,13 +74,26 @@ def postgres_url(
     return f"postgresql://{credentials}@{host}:{port}/{quote(database, safe='')}{query}"
 
 
+def server_url(server: SavedServer, password: str) -> str:
+    """The URL to open ``server`` with, its TLS settings in the query."""
+    tls: dict[str, str] = {}
+    if server.sslmode:
+        tls["sslmode"] = server.sslmode
+    if server.sslrootcert:
+        tls["sslrootcert"] = server.sslrootcert
+    if server.allow_cleartext:
+        tls[ALLOW_CLEARTEXT] = "yes"
+    return postgres_url(server.host, server.port, server.database, server.user, password, tls)
+
+
 class ConnectServerDialog(QDialog):
     """Host, port, database and credentials for a shared PostgreSQL server, with the
-    encryption it will get (and, on request, what the server actually offers)."""
+    encryption it will get (and, on request, what the server actually offers). ``servers``
+    (most recent first) are offered to pick from; their passwords come from the keyring."""
 
     _checked = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, servers: Sequence[SavedServer] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Connect to server")
         self.host = QLineEdit("localhost")
@@ -84,12 +104,23 @@ class ConnectServerDialog(QDialog):
         self.user = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.saved = QComboBox()
+        self.saved.addItem("New server", None)
+        for server in servers:
+            self.saved.addItem(server.label, server)
+        self.saved.currentIndexChanged.connect(self._on_saved_changed)
+        self.password_note = QLabel(NO_STORE_SENTENCE + ".")
+        self.password_note.setWordWrap(True)
+        self.password_note.setVisible(not password_store_available())
         form = QFormLayout()
+        if servers:
+            form.addRow("Saved servers", self.saved)
         form.addRow("Host", self.host)
         form.addRow("Port", self.port)
         form.addRow("Database", self.database)
         form.addRow("User", self.user)
         form.addRow("Password", self.password)
+        form.addRow("", self.password_note)
         hint = QLabel(
             "The team's shared CloudRoute database. Ask your admin lead for the details; "
             "the schema is created or upgraded on first connect."
@@ -152,27 +183,36 @@ class ConnectServerDialog(QDialog):
         form.addRow("", self.allow_cleartext)
         return box
 
-    def tls_settings(self) -> dict[str, str]:
-        settings: dict[str, str] = {}
-        mode = str(self.ssl_mode.currentData() or "")
-        if mode:
-            settings["sslmode"] = mode
-        root = self.root_certificate.text().strip()
-        if root:
-            settings["sslrootcert"] = root
-        if self.allow_cleartext.isChecked():
-            settings[ALLOW_CLEARTEXT] = "yes"
-        return settings
-
     def url(self) -> str:
-        return postgres_url(
-            self.host.text().strip(),
-            self.port.value(),
-            self.database.text().strip(),
-            self.user.text().strip(),
-            self.password.text(),
-            self.tls_settings(),
+        return server_url(self.server(), self.password.text())
+
+    def server(self) -> SavedServer:
+        """The fields as a server to remember (everything but the password)."""
+        return SavedServer(
+            host=self.host.text().strip(),
+            port=self.port.value(),
+            database=self.database.text().strip(),
+            user=self.user.text().strip(),
+            sslmode=str(self.ssl_mode.currentData() or ""),
+            sslrootcert=self.root_certificate.text().strip(),
+            allow_cleartext=self.allow_cleartext.isChecked(),
         )
+
+    def show_server(self, server: SavedServer) -> None:
+        """Fill the fields from ``server``, its password from the keyring if saved there."""
+        self.host.setText(server.host)
+        self.port.setValue(server.port)
+        self.database.setText(server.database)
+        self.user.setText(server.user)
+        self.ssl_mode.setCurrentIndex(max(0, self.ssl_mode.findData(server.sslmode)))
+        self.root_certificate.setText(server.sslrootcert)
+        self.allow_cleartext.setChecked(server.allow_cleartext)
+        self.password.setText(stored_password(server.label) or "")
+
+    def _on_saved_changed(self, index: int) -> None:
+        server = self.saved.itemData(index)
+        if isinstance(server, SavedServer):
+            self.show_server(server)
 
     def _show_policy(self) -> None:
         """What encryption the connection will insist on, from the fields as they are."""

@@ -10,6 +10,7 @@ pane can grow it, and its default and restored geometry are kept on the screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
@@ -34,11 +35,16 @@ from cloudroute_desk.services.change_follow import RemoteChanges
 from cloudroute_desk.services.changes import EVERYTHING, Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.importing import RowKind
+from cloudroute_desk.services.password_store import store_password, stored_password
 from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.charts.deferred_panel import DeferredChartsPanel
 from cloudroute_desk.views.claim_keeper import ClaimKeeper
 from cloudroute_desk.views.context import AppContext
-from cloudroute_desk.views.database_dialogs import ConnectServerDialog, ask_sqlite_file
+from cloudroute_desk.views.database_dialogs import (
+    ConnectServerDialog,
+    ask_sqlite_file,
+    server_url,
+)
 from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.help import HELP_TEXT, GuideDialog, ShortcutsDialog, shortcut_rows
@@ -48,6 +54,8 @@ from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
 from cloudroute_desk.views.queue.inquiry_facts import InquiryFacts
+from cloudroute_desk.views.recent_databases import RecentDatabases, RecentEntry, SavedServer
+from cloudroute_desk.views.recent_menu import RecentMenu
 from cloudroute_desk.views.server_banner import ServerBanner, ServerBoundActions
 from cloudroute_desk.views.theme import Theme, apply_theme
 from cloudroute_desk.views.window_fit import MINIMUM_SIZE, default_geometry, fit_to_screen
@@ -74,6 +82,7 @@ class MainWindow(QMainWindow):
         self._change_aware: list[ChangeAware] = []
         self._jobs = DbJobs(context.executor, self)
         self._fit_on_show = True
+        self.recent_databases = RecentDatabases(context.settings)
         self.setWindowTitle("CloudRoute Desk")
         self.setMinimumSize(MINIMUM_SIZE)
         self._build_panes()
@@ -296,6 +305,9 @@ class MainWindow(QMainWindow):
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         file_menu.addAction("&New database…", self._on_new_triggered)
         file_menu.addAction("&Connect to server…", self._on_connect_triggered)
+        self.recent_menu = RecentMenu(self.recent_databases, file_menu)
+        self.recent_menu.chosen.connect(self._on_recent_chosen)
+        file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         self.file_menu = file_menu
         self.file_import_separator = file_menu.addSeparator()
@@ -509,20 +521,43 @@ class MainWindow(QMainWindow):
         if path:
             self.switch_database(path)
 
-    def _on_connect_triggered(self) -> None:
-        dialog = ConnectServerDialog(self)
+    def _on_connect_triggered(self, server: SavedServer | None = None) -> None:
+        dialog = ConnectServerDialog(self, self.recent_databases.servers())
+        if server is not None:
+            dialog.show_server(server)
         if dialog.exec() == ConnectServerDialog.DialogCode.Accepted:
-            self.switch_database(dialog.url())
+            self.connect_to(dialog.server(), dialog.password.text())
 
-    def switch_database(self, target: str) -> None:
+    def connect_to(self, server: SavedServer, password: str) -> None:
+        """Open ``server``; once it opened, remember it (and its password in the keyring)."""
+
+        def remember() -> None:
+            self.recent_databases.remember_server(server)
+            store_password(server.label, password)  # no keyring: the dialog said so
+
+        self.switch_database(server_url(server, password), on_opened=remember)
+
+    def _on_recent_chosen(self, entry: RecentEntry) -> None:
+        if entry.server is None:
+            self.switch_database(entry.path)
+            return
+        password = stored_password(entry.server.label)
+        if password is None:
+            self._on_connect_triggered(entry.server)  # asks for the password
+        else:
+            self.connect_to(entry.server, password)
+
+    def switch_database(self, target: str, on_opened: Callable[[], None] | None = None) -> None:
         """Open ``target`` on the DB worker; on success every pane reloads from it
         (``database_switched``), on a refusal the reason is shown (``database_refused``)."""
         self.statusBar().showMessage("Opening database…")
-        self._jobs.open(
-            target,
-            on_done=lambda database: self._on_database_opened(target, database),
-            on_error=self._on_database_refused,
-        )
+
+        def opened(database: Database) -> None:
+            self._on_database_opened(target, database)
+            if on_opened is not None:
+                on_opened()
+
+        self._jobs.open(target, on_done=opened, on_error=self._on_database_refused)
 
     def _on_database_refused(self, error: BaseException) -> None:
         if not isinstance(error, DatabaseOpenError):
@@ -538,6 +573,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Database opened", 3000)
         self._show_database_name()
         self.context.settings.setValue("database/last", target if "://" not in target else "")
+        if "://" not in target:
+            self.recent_databases.remember_file(target)
         self.apply_changes(EVERYTHING)
         self.database_switched.emit(database.display_name)
 

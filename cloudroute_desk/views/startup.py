@@ -42,6 +42,7 @@ from cloudroute_desk.views.startup_milestones import (
     milestone,
     wait_until_quiet,
 )
+from cloudroute_desk.views.startup_refusal import RefusalChoice, StartupRefusalDialog
 from cloudroute_desk.views.theme import Theme, apply_theme
 
 if TYPE_CHECKING:
@@ -77,16 +78,10 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
     executor = DbExecutor()
     jobs = DbJobs(executor)
     with loop:
-        try:
-            database = loop.run_until_complete(_first_database(jobs, args, data_dir, headless))
-        except DatabaseOpenError as error:
-            _report_refusal(str(error), headless)
+        database = first_database_or_exit(loop, jobs, args, data_dir, headless)
+        if isinstance(database, int):
             executor.shutdown()
-            return EXIT_REFUSED
-        if database is None:
-            print("cloudroute-desk: demo generation cancelled; nothing was kept.", file=sys.stderr)
-            executor.shutdown()
-            return EXIT_CANCELLED
+            return database
         # The window's modules load after the database opened (see the module docstring).
         from cloudroute_desk.views.main_window import MainWindow
 
@@ -220,10 +215,40 @@ async def _screenshot(window: MainWindow, executor: DbExecutor, path: Path) -> i
     return 0
 
 
-def _report_refusal(message: str, headless: bool) -> None:
-    print(f"cloudroute-desk: {message}", file=sys.stderr)
-    if not headless:
-        QMessageBox.critical(None, "Cannot open database", message)
+def first_database_or_exit(
+    loop: asyncio.AbstractEventLoop,
+    jobs: DbJobs,
+    args: argparse.Namespace,
+    data_dir: Path,
+    headless: bool,
+) -> Database | int:
+    """The first database, or the exit code. A refusal offers Retry / Open another
+    database… / Quit (a screenshot run just exits)."""
+    target: str | None = None  # None: the one the command line names
+    while True:
+        try:
+            database = loop.run_until_complete(
+                _first_database(jobs, args, data_dir, headless)
+                if target is None
+                else _open(jobs, target, headless)
+            )
+        except DatabaseOpenError as error:
+            print(f"cloudroute-desk: {error}", file=sys.stderr)
+            if headless:
+                return EXIT_REFUSED
+            choice = StartupRefusalDialog(str(error)).choose()
+            if choice is RefusalChoice.QUIT:
+                return EXIT_REFUSED
+            if choice is RefusalChoice.OPEN_ANOTHER:
+                # Loaded only here: start-up itself does not need the dialogs' modules.
+                from cloudroute_desk.views import database_dialogs
+
+                target = database_dialogs.ask_sqlite_file(None, create=False) or target
+            continue
+        if database is None:
+            print("cloudroute-desk: demo generation cancelled; nothing was kept.", file=sys.stderr)
+            return EXIT_CANCELLED
+        return database
 
 
 def _install_exception_hook(loop: asyncio.AbstractEventLoop, *, show_dialog: bool) -> None:
