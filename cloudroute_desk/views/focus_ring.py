@@ -10,6 +10,7 @@ and the side bar keep their look and gain the same cue in both themes.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QFocusFrame, QWidget
@@ -28,6 +29,8 @@ class FocusRing(QObject):
             if self.frame is not None:
                 self.frame.setWidget(None)  # type: ignore[arg-type]  # Qt takes nullptr: stop
             return
+        if self.frame is not None and not shiboken6.isValid(self.frame):
+            self.frame = None  # deleted with the parent it was drawn in
         if self.frame is None:
             # Made on first use: it needs a widget to live in, and it is reparented next
             # to whichever widget has focus (deleted with it if that parent goes).
