@@ -13,9 +13,11 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.db.routing_tables import RoutingIndexDirtyRow, RoutingIndexRow
 from cloudroute_desk.db.tables import AceRecordRow, InquiryRow
-from cloudroute_desk.domain.catalog import Pool, RecordState, Region, Tier
+from cloudroute_desk.domain.catalog import InquiryStatus, Pool, RecordState, Region, Tier
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.routing.values import RankedPartner
+from cloudroute_desk.services.assignment import assign
+from cloudroute_desk.services.inquiry_status import decline
 from cloudroute_desk.services.routing import rank_inquiry
 from tests.factories import add_inquiry, add_partner, add_record
 
@@ -280,3 +282,17 @@ def test_a_refresh_by_another_process_is_picked_up(database: Database) -> None:
     with database.writing() as session:  # what another process's ranking would do
         rq.bring_index_up_to_date(session, rq.window_end_for(NOW), utcnow())
     assert ranked(database, target, partner).decided == 1
+
+
+def test_open_loads_count_active_assignments_on_open_inquiries_only(database: Database) -> None:
+    busy, idle = add_partner(database), add_partner(database)
+    held = [add_inquiry(database) for _ in range(3)]
+    for inquiry_id in held:
+        assign(database, inquiry_id, busy, "ana")
+    decline(database, held[0], "ana", expected=InquiryStatus.ASSIGNED, reason="no fit")
+    add_inquiry(database)  # new, unassigned: nobody's load
+
+    with database.reading() as session:
+        assert rq.open_loads(session) == {busy: 2}
+        assert rq.open_loads_for(session, busy) == 2
+        assert rq.open_loads_for(session, idle) == 0

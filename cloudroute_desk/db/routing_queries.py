@@ -309,14 +309,18 @@ def partner_rows(session: Session) -> list[tuple[int, str, Tier, bool, int, list
 
 
 def open_loads(session: Session) -> dict[int, int]:
-    """Open engagements (active assignments on open inquiries) per partner."""
+    """Open engagements (active assignments on open inquiries) per partner.
+
+    Driven from the few open inquiries (the status index) into their assignments: as a plain
+    join SQLite walked every active assignment in partner order to save the GROUP BY sort,
+    one random inquiry lookup each (24 s at 1,000,000 inquiries against 0.15 s this way).
+    """
+    open_inquiries = select(InquiryRow.id).where(
+        InquiryRow.status.in_([s.value for s in OPEN_STATUSES])
+    )
     rows = session.execute(
         select(AssignmentRow.partner_id, func.count())
-        .join(InquiryRow, InquiryRow.id == AssignmentRow.inquiry_id)
-        .where(
-            AssignmentRow.active.is_(True),
-            InquiryRow.status.in_([s.value for s in OPEN_STATUSES]),
-        )
+        .where(AssignmentRow.active.is_(True), AssignmentRow.inquiry_id.in_(open_inquiries))
         .group_by(AssignmentRow.partner_id)
     ).all()
     return {int(pid): int(n) for pid, n in rows}

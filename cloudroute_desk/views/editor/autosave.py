@@ -46,6 +46,8 @@ class Autosave(QObject):
     """An ``EditConflict``: someone else saved first; syncing pauses until resolved."""
     locked = Signal(str)
     """The record left the draft state under us (submitted elsewhere) or was deleted."""
+    settled = Signal()
+    """A save on its way came back (saved or refused): ``version`` is current again."""
 
     def __init__(
         self, executor: DbExecutor, store: DraftStore, admin: str, parent: QObject | None = None
@@ -133,6 +135,11 @@ class Autosave(QObject):
 
     def has_unsynced(self) -> bool:
         return self._dirty or self._unsynced is not None
+
+    @property
+    def syncing(self) -> bool:
+        """A save is on its way to the database (its new version is not known yet)."""
+        return self._syncing
 
     # ---- edits ----------------------------------------------------------------------------
 
@@ -260,6 +267,7 @@ class Autosave(QObject):
 
     def _on_sync_failed(self, error: BaseException) -> None:
         self._syncing = False
+        self.settled.emit()
         if isinstance(error, EditConflict):
             self._paused = True
             self.status_changed.emit("Not saved: someone else changed this record")
@@ -299,6 +307,7 @@ class Autosave(QObject):
             self._unsynced = None
         self.status_changed.emit(f"Saved at {_hms(outcome.updated_at)} UTC")
         self.synced.emit(outcome)
+        self.settled.emit()
         # Newer edits reached the draft store while we synced: they stand on our save.
         self._follow_up()
 

@@ -67,6 +67,15 @@ RECORD_KINDS = (
     ChangeKind.RECORD_FIGURES,
     ChangeKind.RECORD_STATES,
 )
+SAVED_KINDS = (ChangeKind.RECORD_FIELDS, ChangeKind.RECORD_FIGURES, ChangeKind.RECORD_STATES)
+"""What a save or a transition of the open record by someone else changes."""
+
+
+def newer_version_text(latest: OpenedRecord) -> str:
+    return (
+        f"{latest.updated_by or 'Someone'} saved a newer version of this record; your unsaved "
+        "changes are kept until you choose."
+    )
 
 
 def _unless(
@@ -109,6 +118,9 @@ class RecordEditorPane(QWidget):
         self.opened: OpenedRecord | None = None
         self.conflict_dialog: ConflictDialog | None = None
         self.award_dialog: AwardDialog | None = None
+        self.newer: OpenedRecord | None = None
+        """Someone else's newer save of the open record, while this admin's edits are unsaved."""
+        self._recheck_newer = False
         self.autosave = Autosave(executor, draft_store, self.admin, self)
         self._build()
         self._connect()
@@ -216,6 +228,8 @@ class RecordEditorPane(QWidget):
         self.revert_button.clicked.connect(self._on_revert_clicked)
         self.banner.revert_button.clicked.connect(self._on_revert_clicked)
         self.banner.resolve_button.clicked.connect(self._on_banner_resolve_clicked)
+        self.banner.reload_button.clicked.connect(self._on_revert_clicked)
+        self.banner.compare_button.clicked.connect(self._on_banner_compare_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.form.form_edited.connect(self.autosave.edited)
         self.form.findings_changed.connect(self._on_form_findings_changed)
@@ -226,6 +240,7 @@ class RecordEditorPane(QWidget):
         self.autosave.synced.connect(self._on_autosave_synced)
         self.autosave.conflicted.connect(self._on_autosave_conflicted)
         self.autosave.locked.connect(self._on_autosave_locked)
+        self.autosave.settled.connect(self._on_autosave_settled)
 
     def _severity_color(self, severity: Severity) -> QColor:
         return status_colors(self.palette())["error" if severity is Severity.ERROR else "warning"]
@@ -259,6 +274,64 @@ class RecordEditorPane(QWidget):
         self._load_list(select=self.opened.record_id if self.opened else None)
         if self.opened is not None and changes.has(*RECORD_KINDS):
             self._refresh_context(self.opened.record_id)
+        if (
+            self.opened is not None
+            and changes.records.touches(self.opened.record_id)
+            and changes.has(*SAVED_KINDS)
+        ):
+            self._check_newer(self.opened.record_id)
+
+    # ---- someone else saved the open record ------------------------------------------------
+
+    def _check_newer(self, record_id: int) -> None:
+        """Read the open record back: did someone else save a version newer than ours?"""
+        self._jobs.run(
+            lambda db: records.open_record(db, record_id),
+            on_done=self._on_latest_read,
+            on_error=_unless(RecordError, lambda _error: None),  # deleted: the save will say
+            key="newer",
+        )
+
+    def _on_latest_read(self, latest: OpenedRecord) -> None:
+        """Reload quietly when this admin has nothing unsaved; otherwise ask (never overwrite
+        their edits). A save of ours on its way may be what made the version move: wait for
+        it and look again."""
+        opened = self.opened
+        if opened is None or opened.record_id != latest.record_id:
+            return
+        if self.autosave.syncing:
+            self._recheck_newer = True
+            return
+        if latest.version <= self.autosave.version:
+            return
+        if self.autosave.has_unsynced():
+            self.newer = latest
+            self.banner.show_message(newer_version_text(latest), newer=True)
+            return
+        field = self.form.focused_field()
+        self.autosave.stop()
+        self._on_record_opened(latest)
+        if field is not None:
+            self.form.focus_field(field)
+
+    def _on_autosave_settled(self) -> None:
+        if self._recheck_newer and self.opened is not None:
+            self._recheck_newer = False
+            self._check_newer(self.opened.record_id)
+
+    def _on_banner_compare_clicked(self) -> None:
+        latest = self.newer
+        if latest is None:
+            return
+        self._open_conflict_dialog(
+            EditConflict(
+                latest.form,
+                latest.version,
+                latest.updated_by,
+                latest.updated_at,
+                latest.summary.state,
+            )
+        )
 
     def _refresh_context(self, record_id: int) -> None:
         """Cross-record rules (ceiling, competing partner) follow the other records."""
@@ -348,6 +421,8 @@ class RecordEditorPane(QWidget):
 
     def _show_record(self, opened: OpenedRecord | None) -> None:
         self.opened = opened
+        self.newer = None
+        self._recheck_newer = False
         self.banner.hide()
         self.save_status.clear()
         if opened is None:
@@ -507,6 +582,7 @@ class RecordEditorPane(QWidget):
         else:
             return
         self.conflict_dialog = None
+        self.newer = None
         self.banner.hide()
 
     def _on_autosave_locked(self, message: str) -> None:

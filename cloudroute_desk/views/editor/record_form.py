@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -216,6 +217,15 @@ class RecordForm(QScrollArea):
         super().changeEvent(event)
 
     # ---- navigation -----------------------------------------------------------------------
+
+    def focused_field(self) -> str | None:
+        """The path of the field the keyboard focus is in, if any (kept across a reload)."""
+        focus = QApplication.focusWidget()
+        for path, row in self._rows.items():
+            widget = row.editor.widget
+            if focus is not None and (focus is widget or widget.isAncestorOf(focus)):
+                return path
+        return None
 
     def focus_field(self, field: str) -> bool:
         """Scroll to and focus the row that shows findings on ``field``."""
