@@ -1,4 +1,5 @@
-"""``--demo`` on first use: generate the demo database behind a progress dialog with Cancel.
+"""The demo database on first use (``--demo``, or the empty queue's *Open the demo*):
+generate it behind a progress dialog with Cancel.
 
 The data goes into ``NAME.partial`` and is renamed to ``NAME`` only when complete, so a
 cancelled, failed or killed generation never leaves a half-built demo behind (leftovers of a
@@ -20,6 +21,12 @@ DEMO_INQUIRIES = 20_000
 DEMO_PARTNERS = 400
 DEMO_SEED = 7
 Progress = Callable[[int, int], None]
+
+
+def demo_path(data_dir: Path) -> Path:
+    """Where the demo database lives: in the user data folder, shared by ``--demo`` and the
+    empty queue's *Open the demo*."""
+    return data_dir / "demo.sqlite"
 
 
 class DemoCancelledError(Exception):

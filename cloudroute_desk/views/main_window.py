@@ -10,7 +10,9 @@ pane can grow it, and its default and restored geometry are kept on the screen.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
@@ -45,6 +47,7 @@ from cloudroute_desk.views.database_dialogs import (
     ask_sqlite_file,
     server_url,
 )
+from cloudroute_desk.views.demo_first_use import demo_path, generate_demo_on_first_use
 from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.help import HELP_TEXT, GuideDialog, ShortcutsDialog, shortcut_rows
@@ -83,6 +86,7 @@ class MainWindow(QMainWindow):
         self._jobs = DbJobs(context.executor, self)
         self._fit_on_show = True
         self.recent_databases = RecentDatabases(context.settings)
+        self._demo_generation: asyncio.Future[None] | None = None
         self.setWindowTitle("CloudRoute Desk")
         self.setMinimumSize(MINIMUM_SIZE)
         self._build_panes()
@@ -499,15 +503,29 @@ class MainWindow(QMainWindow):
     # ---- switching databases -------------------------------------------------------------
 
     def open_demo(self) -> None:
-        """The empty queue's "Open the demo": the demo database in the user data folder."""
-        path = self.context.data_dir / "demo.sqlite"
-        if not path.exists():
-            QMessageBox.information(
-                self,
-                "Open the demo",
-                "The demo database is generated on first use: start CloudRoute Desk with "
-                "--demo once, then Open the demo switches to it.",
+        """The empty queue's "Open the demo": the demo database in the user data folder,
+        generated first (progress and Cancel) when it is not there yet."""
+        path = demo_path(self.context.data_dir)
+        if path.exists():
+            self.switch_database(str(path))
+            return
+        self.queue.empty_state.demo_button.setEnabled(False)
+        self._demo_generation = asyncio.ensure_future(self._generate_then_open_demo(path))
+
+    async def _generate_then_open_demo(self, path: Path) -> None:
+        try:
+            generated = await generate_demo_on_first_use(path, show_dialog=True)
+        except Exception as error:
+            # Any failure (a full disk, a read-only folder) gets one sentence; the generator
+            # already removed its partial file, so nothing is lost and Open the demo can retry.
+            QMessageBox.critical(
+                self, "Open the demo", f"The demo database could not be generated: {error}"
             )
+            return
+        finally:
+            self.queue.empty_state.demo_button.setEnabled(True)
+        if not generated:
+            self.statusBar().showMessage("Demo generation cancelled; nothing was kept.", 5000)
             return
         self.switch_database(str(path))
 

@@ -34,7 +34,7 @@ from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.failures import failure_sentence, shown_elsewhere
 from cloudroute_desk.views.context import AppContext
-from cloudroute_desk.views.demo_first_use import generate_demo_on_first_use
+from cloudroute_desk.views.demo_first_use import demo_path, generate_demo_on_first_use
 from cloudroute_desk.views.startup_milestones import (
     PANES_QUIET,
     WINDOW_SHOWN,
@@ -130,7 +130,7 @@ async def _first_database(
     if args.db:
         return await _open(jobs, args.db, headless)
     if args.demo:
-        path = data_dir / "demo.sqlite"
+        path = demo_path(data_dir)
         if not path.exists() and not await generate_demo_on_first_use(
             path, show_dialog=not headless
         ):

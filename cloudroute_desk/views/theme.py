@@ -1,4 +1,4 @@
-"""Light and dark palettes, and colours for states that read well on either."""
+"""Light and dark palettes, colours for states that read well on either, and the focus ring."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
+
+from cloudroute_desk.views.focus_ring import follow_focus
 
 
 class Theme(StrEnum):
@@ -50,6 +52,7 @@ def dark_palette() -> QPalette:
 
 def apply_theme(app: QApplication, theme: Theme) -> None:
     app.setStyle("Fusion")
+    follow_focus(app)  # the focus ring takes its colour from whichever palette is set below
     if theme is Theme.DARK:
         app.setPalette(dark_palette())
     elif theme is Theme.LIGHT:

@@ -86,6 +86,9 @@ class Workspaces(QStackedWidget):
             button = bar.widgetForAction(action)
             if isinstance(button, QToolButton):
                 button.setAccessibleName(f"{action.iconText()} workspace")
+                # Reachable with Tab (it then shows the focus ring); a click leaves the
+                # focus where the admin was working.
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         return bar
 
     def _on_current_changed(self, index: int) -> None:

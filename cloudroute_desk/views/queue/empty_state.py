@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from cloudroute_desk.views.demo_first_use import DEMO_INQUIRIES, DEMO_PARTNERS
+
 
 class EmptyQueue(QWidget):
     import_requested = Signal()
@@ -26,14 +28,20 @@ class EmptyQueue(QWidget):
         self.import_button = QPushButton("Import inquiries…")
         self.import_button.setDefault(True)
         self.demo_button = QPushButton("Open the demo")
-        self.demo_button.setToolTip("A generated database with 20,000 inquiries and 400 partners")
+        self.demo_button.setToolTip(
+            f"A generated database with {DEMO_INQUIRIES:,} inquiries and {DEMO_PARTNERS:,} "
+            "partners (made on first use, with progress and Cancel)"
+        )
         self.import_button.clicked.connect(self.import_requested)
         self.demo_button.clicked.connect(self.demo_requested)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (title, text, self.import_button, self.demo_button):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
-            if isinstance(widget, QLabel):
-                widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                widget.setTextFormat(Qt.TextFormat.PlainText)
+        for label in (title, text):
+            # Full width, text centred: a wrapped label given only its size hint's width
+            # was cut off after two lines.
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            layout.addWidget(label)
+        for button in (self.import_button, self.demo_button):
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
