@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
 from cloudroute_desk.db.claim_tables import InquiryClaimRow
@@ -82,3 +84,24 @@ def test_claims_travel_through_the_feed_but_renewals_do_not(
     assert cursor.read(bob).entries == ()
     claims.claim(alice, None)
     assert [(e.entity, e.kind) for e in cursor.read(bob).entries] == [("claim", "delete")]
+
+
+def test_the_window_closes_cleanly_after_the_db_worker_has_stopped(
+    qtbot: QtBot, database: Database, tmp_path: Path
+) -> None:
+    """Closing releases the claim; with the worker already gone (the app quitting, a test's
+    teardown) that must not raise: an exception out of closeEvent crashed PySide later on."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QCloseEvent
+
+    from cloudroute_desk.services.executor import DbExecutor
+    from cloudroute_desk.views.context import AppContext
+    from cloudroute_desk.views.main_window import MainWindow
+
+    executor = DbExecutor(database)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(AppContext(executor, "tester", settings, tmp_path))
+    qtbot.addWidget(window)
+    executor.shutdown()
+
+    window.closeEvent(QCloseEvent())  # called directly, so an exception reaches the test

@@ -59,7 +59,9 @@ class ClaimKeeper(QObject):
         """The window closes: nobody is on our inquiry any more."""
         self._timer.stop()
         self._inquiry_id = None
-        self._executor.submit(lambda db: claims.claim(db, None))
+        # Through the owner's jobs like every claim write: once the DB worker has shut down
+        # a raw submit raised inside the window's closeEvent, which PySide turned into a crash.
+        self._write(lambda db: claims.claim(db, None))
 
     def _write(self, job: Callable[[Database], None]) -> None:
         # A claim is a courtesy: failing to write one (server away) must not bother the admin.
