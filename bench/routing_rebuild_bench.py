@@ -1,6 +1,6 @@
 """Routing index on a big file: is it current, and what a full rebuild's read costs.
 
-    python bench/routing_rebuild_bench.py /work/big/m1.sqlite
+    python bench/routing_rebuild_bench.py m1.sqlite
 
 Read-only (the file is opened with ``mode=ro``): reports whether the stored index serves
 today (the demo generator leaves it built), then computes every partner's index rows from
