@@ -7,24 +7,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.views.demo_first_use import generate_demo_on_first_use
+from tests.demo_progress import visible_demo_dialog
 from tests.qasync_loop import running_qasync_loop  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.usefixtures("running_qasync_loop")
-
-
-def _dialog() -> QProgressDialog | None:
-    for widget in QApplication.topLevelWidgets():
-        if (
-            isinstance(widget, QProgressDialog)
-            and widget.objectName() == "demoProgressDialog"
-            and widget.isVisible()
-        ):
-            return widget
-    return None
 
 
 def test_cancel_stops_generation_and_leaves_nothing(qtbot, tmp_path: Path) -> None:
@@ -32,8 +22,8 @@ def test_cancel_stops_generation_and_leaves_nothing(qtbot, tmp_path: Path) -> No
     task = asyncio.ensure_future(
         generate_demo_on_first_use(path, show_dialog=True, inquiries=20_000, partners=50)
     )
-    qtbot.waitUntil(lambda: _dialog() is not None, timeout=5_000)
-    dialog = _dialog()
+    qtbot.waitUntil(lambda: visible_demo_dialog() is not None, timeout=5_000)
+    dialog = visible_demo_dialog()
     assert dialog is not None
     cancel = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Cancel")
     qtbot.waitUntil(lambda: dialog.value() > 0, timeout=60_000)
@@ -51,7 +41,7 @@ def test_a_completed_generation_is_renamed_into_place(qtbot, tmp_path: Path) -> 
     qtbot.waitUntil(task.done, timeout=60_000)
     assert task.result() is True
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.sqlite"]
-    assert _dialog() is None
+    assert visible_demo_dialog() is None
     database = open_database(str(path))
     try:
         with database.engine.connect() as connection:

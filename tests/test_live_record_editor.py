@@ -8,17 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QSize
 
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.services import records
-from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.editor.conflict_dialog import differences
 from cloudroute_desk.views.main_window import MainWindow
 from cloudroute_desk.views.workspaces import Workspace
 from tests.editor_helpers import seed_record
+from tests.two_admins import two_admin_windows
 
 WAIT = 10_000
 SIZE = QSize(1280, 720)
@@ -37,24 +36,8 @@ def seeded(db_target: str) -> tuple[int, int]:
 
 @pytest.fixture
 def windows(qtbot, seeded, db_target: str, tmp_path: Path) -> Iterator[dict[str, MainWindow]]:  # type: ignore[no-untyped-def]
-    opened: dict[str, MainWindow] = {}
-    executors = []
-    for admin in ("alice", "bob"):
-        executor = DbExecutor(open_database(db_target).signed_as(admin))
-        executors.append(executor)
-        folder = tmp_path / admin
-        folder.mkdir()
-        settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(AppContext(executor, admin, settings, folder))
-        qtbot.addWidget(window)
-        window.show_at_size(SIZE)
-        qtbot.waitExposed(window)
-        opened[admin] = window
-    yield opened
-    for window in opened.values():
-        window.close()
-    for executor in executors:
-        executor.shutdown()
+    with two_admin_windows(qtbot, db_target, tmp_path, SIZE) as opened:
+        yield opened
 
 
 def _open_in_editor(qtbot, window: MainWindow, inquiry: int, record: int) -> RecordEditorPane:  # type: ignore[no-untyped-def]

@@ -7,25 +7,15 @@ import functools
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from cloudroute_desk.views import demo_first_use, main_window
 from cloudroute_desk.views.main_window import MainWindow
+from tests.demo_progress import visible_demo_dialog
 from tests.qasync_loop import running_qasync_loop  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.usefixtures("running_qasync_loop")
 WAIT = 60_000
-
-
-def _dialog() -> QProgressDialog | None:
-    for widget in QApplication.topLevelWidgets():
-        if (
-            isinstance(widget, QProgressDialog)
-            and widget.objectName() == "demoProgressDialog"
-            and widget.isVisible()
-        ):
-            return widget
-    return None
 
 
 def _small_demo(monkeypatch: pytest.MonkeyPatch, inquiries: int, partners: int) -> None:
@@ -53,13 +43,13 @@ def test_open_the_demo_generates_it_with_progress_then_opens_it(
     with qtbot.waitSignal(window.database_switched, timeout=WAIT):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         assert not button.isEnabled()  # a second click cannot start a second generation
-        qtbot.waitUntil(lambda: _dialog() is not None, timeout=5_000)
+        qtbot.waitUntil(lambda: visible_demo_dialog() is not None, timeout=5_000)
     assert app_context.settings.value("database/last") == str(
         demo_first_use.demo_path(app_context.data_dir)
     )
     qtbot.waitUntil(lambda: window.queue.model.rowCount() > 0, timeout=WAIT)
     assert not window.queue.empty_state.isVisible()
-    assert _dialog() is None
+    assert visible_demo_dialog() is None
     assert list(app_context.data_dir.glob("demo.sqlite.partial*")) == []
 
 
@@ -70,8 +60,8 @@ def test_cancelling_the_generation_keeps_the_empty_database_and_leaves_nothing(
     window = _empty_window(qtbot, app_context)
     before = window.database
     qtbot.mouseClick(window.queue.empty_state.demo_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: _dialog() is not None, timeout=5_000)
-    dialog = _dialog()
+    qtbot.waitUntil(lambda: visible_demo_dialog() is not None, timeout=5_000)
+    dialog = visible_demo_dialog()
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.value() > 0, timeout=WAIT)
     cancel = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Cancel")
