@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cloudroute_desk.db import assignment_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.routing.assignment_check import (
     BELOW_THRESHOLD_CONFIRMED,
@@ -24,9 +25,8 @@ from cloudroute_desk.services.assignment import (
     NotAssignableError,
     PartnerExcludedError,
     PartnerNotEligibleError,
-    assignment_history,
 )
-from cloudroute_desk.services.routing import InquiryNotFoundError, rank_inquiry
+from cloudroute_desk.services.routing import InquiryNotFoundError, rank_in, ranking_read
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +51,10 @@ class InquiryRouting:
 
 def load_routing(database: Database, inquiry_id: int, limit: int | None = None) -> InquiryRouting:
     """The ranking (the best ``limit`` partners, or all) and the assignment history of one
-    inquiry. Raises ``InquiryNotFoundError``."""
-    ranking = rank_inquiry(database, inquiry_id, limit=limit)
-    return InquiryRouting(ranking, assignment_history(database, inquiry_id))
+    inquiry, read in one session. Raises ``InquiryNotFoundError``."""
+    with ranking_read(database) as read:
+        ranking = rank_in(read, inquiry_id, limit=limit)
+        return InquiryRouting(ranking, assignment_queries.history(read.session, inquiry_id))
 
 
 class PartnerMissingError(PartnerNotEligibleError):

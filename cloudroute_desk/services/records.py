@@ -224,20 +224,48 @@ def saved_item(
 
 def list_records(database: Database, inquiry_id: int) -> tuple[RecordItem, ...]:
     with database.reading() as session:
-        items = []
-        names: dict[int, str] = {}
-        for stored in queries.list_records(session, inquiry_id):
-            partner_id = stored.summary.partner_id
-            if partner_id not in names:
-                partner = queries.load_partner(session, partner_id)
-                names[partner_id] = partner.name if partner else f"partner {partner_id}"
-            title = record_title(stored.fields, stored.summary.pool)
-            items.append(
-                RecordItem(
-                    stored.summary, title, names[partner_id], stored.updated_at, stored.updated_by
-                )
+        return _record_items(session, inquiry_id)
+
+
+def _record_items(session: Session, inquiry_id: int) -> tuple[RecordItem, ...]:
+    items = []
+    names: dict[int, str] = {}
+    for stored in queries.list_records(session, inquiry_id):
+        partner_id = stored.summary.partner_id
+        if partner_id not in names:
+            partner = queries.load_partner(session, partner_id)
+            names[partner_id] = partner.name if partner else f"partner {partner_id}"
+        title = record_title(stored.fields, stored.summary.pool)
+        items.append(
+            RecordItem(
+                stored.summary, title, names[partner_id], stored.updated_at, stored.updated_by
             )
-        return tuple(items)
+        )
+    return tuple(items)
+
+
+@dataclass(frozen=True, slots=True)
+class InquiryRecords:
+    """What the editor shows for a newly selected inquiry, read in one session."""
+
+    items: tuple[RecordItem, ...]
+    pools_wanted: tuple[Pool, ...]
+    first: OpenedRecord | None
+    """The first record opened, when asked for (the editor opens it anyway)."""
+
+
+def inquiry_records(database: Database, inquiry_id: int, *, open_first: bool) -> InquiryRecords:
+    """The inquiry's records, the pools it asked for and (``open_first``) its first record
+    opened: one session, instead of a list, then a second request for the record."""
+    with database.reading() as session:
+        items = _record_items(session, inquiry_id)
+        inquiry = queries.load_inquiry(session, inquiry_id)
+        first_id = items[0].summary.id if items and open_first else None
+        return InquiryRecords(
+            items,
+            inquiry.pools_wanted if inquiry is not None else (),
+            _open(session, first_id) if first_id is not None else None,
+        )
 
 
 def suggested_pool(wanted: tuple[Pool, ...], records: tuple[RecordItem, ...]) -> Pool | None:

@@ -9,6 +9,8 @@ stored index.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -77,6 +79,10 @@ def index_state(database: Database, as_of: datetime | None = None) -> IndexState
     with database.reading() as session:
         if q.index_is_current(session, window_end):
             return IndexState.CURRENT
+    return _refresh(database, window_end, now)
+
+
+def _refresh(database: Database, window_end: datetime, now: datetime) -> IndexState:
     try:
         with database.writing(lock_wait_ms=INDEX_REFRESH_LOCK_WAIT_MS) as session:
             refresh = q.bring_index_up_to_date(session, window_end, now)
@@ -88,6 +94,35 @@ def index_state(database: Database, as_of: datetime | None = None) -> IndexState
         return IndexState.LAST_REFRESH
     _follow_refresh(_cache_key(database.engine), refresh)
     return IndexState.CURRENT
+
+
+@dataclass(frozen=True)
+class RankingRead:
+    """A read session in which the index state for ``as_of`` is known: a ranking and what is
+    shown beside it share one session's round trips."""
+
+    session: Session
+    state: IndexState
+    as_of: datetime
+
+
+@contextmanager
+def ranking_read(database: Database, as_of: datetime | None = None) -> Iterator[RankingRead]:
+    """One read session for ranking as of ``as_of`` (default now). The index check runs in
+    it; only a stale index costs more: the snapshot ends, the refresh commits on its own
+    connection, and the session reads on after it."""
+    now = utcnow()
+    as_of = as_of or now
+    window_end = q.window_end_for(as_of)
+    with database.reading() as session:
+        if window_end != q.window_end_for(now):
+            state = IndexState.NOT_STORED
+        elif q.index_is_current(session, window_end):
+            state = IndexState.CURRENT
+        else:
+            session.rollback()
+            state = _refresh(database, window_end, now)
+        yield RankingRead(session, state, as_of)
 
 
 @dataclass(frozen=True)
@@ -193,15 +228,18 @@ def rank_inquiry(
     limit: int | None = None,
 ) -> Ranking:
     """Every partner ranked for ``inquiry_id``; ``limit`` cuts ``ranked`` to the best N."""
-    as_of = as_of or utcnow()
-    state = index_state(database, as_of)
-    with database.reading() as session:
-        row = session.get(InquiryRow, inquiry_id)
-        if row is None:
-            raise InquiryNotFoundError(inquiry_id)
-        network = load_network(session, as_of, state is not IndexState.NOT_STORED)
-        scored = score_row(session, row, network)
-    ranking = build_ranking(scored, as_of, limit=limit)
-    if state is IndexState.LAST_REFRESH:
+    with ranking_read(database, as_of) as read:
+        return rank_in(read, inquiry_id, limit=limit)
+
+
+def rank_in(read: RankingRead, inquiry_id: int, *, limit: int | None = None) -> Ranking:
+    """``rank_inquiry`` inside a ``ranking_read``."""
+    row = read.session.get(InquiryRow, inquiry_id)
+    if row is None:
+        raise InquiryNotFoundError(inquiry_id)
+    network = load_network(read.session, read.as_of, read.state is not IndexState.NOT_STORED)
+    scored = score_row(read.session, row, network)
+    ranking = build_ranking(scored, read.as_of, limit=limit)
+    if read.state is IndexState.LAST_REFRESH:
         return ranking.model_copy(update={"from_last_refresh": True})
     return ranking

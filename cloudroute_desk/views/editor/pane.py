@@ -42,7 +42,12 @@ from cloudroute_desk.services import ace_export_service, drafts, records
 from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError, RecordItem
+from cloudroute_desk.services.records import (
+    EditConflict,
+    InquiryRecords,
+    OpenedRecord,
+    RecordError,
+)
 from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.editor.autosave import Autosave
 from cloudroute_desk.views.editor.award_dialog import AwardDialog
@@ -356,22 +361,22 @@ class RecordEditorPane(QWidget):
             self.title_label.setText("No inquiry selected")
             self._update_buttons()
             return
-        self._jobs.run(
-            lambda db: (records.list_records(db, inquiry_id), records.pools_wanted(db, inquiry_id)),
-            on_done=lambda loaded: self._on_list_loaded(inquiry_id, select, *loaded),
+        # A new inquiry opens its first record: read with the list, not asked for after it.
+        open_first = select is None and self.opened is None
+        self._jobs.read(
+            lambda db: records.inquiry_records(db, inquiry_id, open_first=open_first),
+            on_done=lambda loaded: self._on_list_loaded(inquiry_id, select, loaded),
             key="list",
         )
 
-    def _on_list_loaded(
-        self,
-        inquiry_id: int,
-        select: int | None,
-        items: tuple[RecordItem, ...],
-        pools_wanted: tuple[Pool, ...],
-    ) -> None:
+    def _on_list_loaded(self, inquiry_id: int, select: int | None, loaded: InquiryRecords) -> None:
+        items = loaded.items
+        if loaded.first is not None and self.opened is None and inquiry_id == self.inquiry_id:
+            self._jobs.cancel("open")
+            self._on_record_opened(loaded.first)
         with QSignalBlocker(self.records_view.selectionModel()):
             self.records_model.set_items(items)
-        pool = records.suggested_pool(pools_wanted, items)
+        pool = records.suggested_pool(loaded.pools_wanted, items)
         if pool is not None:
             self.pool_combo.setCurrentIndex(max(self.pool_combo.findData(pool.value), 0))
         self.title_label.setText(f"Inquiry {inquiry_id}: {len(items)} ACE record(s)")
@@ -392,7 +397,7 @@ class RecordEditorPane(QWidget):
 
     def open_record(self, record_id: int) -> None:
         self.autosave.stop()
-        self._jobs.run(
+        self._jobs.read(
             lambda db: records.open_record(db, record_id),
             on_done=self._on_record_opened,
             on_error=_unless(RecordError, self._show_refusal),

@@ -254,7 +254,7 @@ class PartnerPane(QWidget):
         self.header_label.setText(f"Inquiry #{inquiry_id}: ranking…")
         self._ranking = True
         limit = self.shown_limit
-        self._jobs.run(
+        self._jobs.read(  # a read (and the index catch-up that ranking may commit first)
             lambda db: load_routing(db, inquiry_id, limit=limit),
             on_done=self._on_routing_loaded,
             on_error=self._on_routing_failed,
