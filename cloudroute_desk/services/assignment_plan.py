@@ -49,10 +49,13 @@ class InquiryRouting:
         )
 
 
-def load_routing(database: Database, inquiry_id: int, limit: int | None = None) -> InquiryRouting:
+def load_routing(
+    database: Database, inquiry_id: int, limit: int | None = None, *, snapshot: bool = True
+) -> InquiryRouting:
     """The ranking (the best ``limit`` partners, or all) and the assignment history of one
-    inquiry, read in one session. Raises ``InquiryNotFoundError``."""
-    with ranking_read(database) as read:
+    inquiry, read in one session. Raises ``InquiryNotFoundError``. ``snapshot=False`` for
+    the pane's display (``Database.reading``); the assignment check keeps its snapshot."""
+    with ranking_read(database, snapshot=snapshot) as read:
         ranking = rank_in(read, inquiry_id, limit=limit)
         return InquiryRouting(ranking, assignment_queries.history(read.session, inquiry_id))
 

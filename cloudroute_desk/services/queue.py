@@ -239,7 +239,8 @@ class InquiryDetail:
 
 
 def inquiry_detail(database: Database, inquiry_id: int) -> InquiryDetail | None:
-    with database.reading() as session:
+    # No snapshot: a display, reloaded when the change feed says it moved.
+    with database.reading(snapshot=False) as session:
         row = q.inquiry_row(session, inquiry_id)
         if row is None:
             return None

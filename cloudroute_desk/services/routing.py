@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from cloudroute_desk.db import routing_queries as q
 from cloudroute_desk.db.engine import Database, DatabaseBusyError
 from cloudroute_desk.db.mapping import inquiry_from_row
+from cloudroute_desk.db.routing_tables import RoutingIndexStateRow
 from cloudroute_desk.db.tables import InquiryRow
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.routing.score import (
@@ -104,25 +105,34 @@ class RankingRead:
     session: Session
     state: IndexState
     as_of: datetime
+    pinned: RoutingIndexStateRow | None = None
+    """The index state row, held so the session's identity map answers later lookups of it
+    (``index_version``) without another query."""
 
 
 @contextmanager
-def ranking_read(database: Database, as_of: datetime | None = None) -> Iterator[RankingRead]:
+def ranking_read(
+    database: Database, as_of: datetime | None = None, *, snapshot: bool = True
+) -> Iterator[RankingRead]:
     """One read session for ranking as of ``as_of`` (default now). The index check runs in
     it; only a stale index costs more: the snapshot ends, the refresh commits on its own
-    connection, and the session reads on after it."""
+    connection, and the session reads on after it. ``snapshot``: as ``Database.reading``."""
     now = utcnow()
     as_of = as_of or now
     window_end = q.window_end_for(as_of)
-    with database.reading() as session:
+    with database.reading(snapshot=snapshot) as session:
+        pinned: RoutingIndexStateRow | None = None
         if window_end != q.window_end_for(now):
             state = IndexState.NOT_STORED
-        elif q.index_is_current(session, window_end):
-            state = IndexState.CURRENT
         else:
-            session.rollback()
-            state = _refresh(database, window_end, now)
-        yield RankingRead(session, state, as_of)
+            pinned, current = q.index_check(session, window_end)
+            if current:
+                state = IndexState.CURRENT
+            else:
+                session.rollback()
+                pinned = None
+                state = _refresh(database, window_end, now)
+        yield RankingRead(session, state, as_of, pinned)
 
 
 @dataclass(frozen=True)
@@ -195,7 +205,7 @@ def _cached_stats(session: Session, partners: PartnerTable) -> IndexStats:
 def load_network(session: Session, as_of: datetime, stored: bool) -> Network:
     """Every partner (with its open load) and its index stats, from the stored index when it
     serves ``as_of`` (``stored``), otherwise computed from the records for ``as_of``."""
-    partners = PartnerTable.build(q.partner_rows(session), q.open_loads(session))
+    partners = PartnerTable.build(*q.partner_rows_and_loads(session))
     if stored:
         return Network(partners, _cached_stats(session, partners))
     entries = q.decided_entries(session, q.window_end_for(as_of))
@@ -216,7 +226,7 @@ def score_row(
         network.partners,
         network.stats,
         tried=q.tried_partners(session, row.id) if tried is None else tried,
-        holders=q.record_holders(session, row) if holders is None else holders,
+        holders=q.record_holders(session, row, _names(network)) if holders is None else holders,
     )
 
 
@@ -243,3 +253,9 @@ def rank_in(read: RankingRead, inquiry_id: int, *, limit: int | None = None) -> 
     if read.state is IndexState.LAST_REFRESH:
         return ranking.model_copy(update={"from_last_refresh": True})
     return ranking
+
+
+def _names(network: Network) -> dict[int, str]:
+    """Partner id -> name, from the partners already read (no query for them)."""
+    table = network.partners
+    return {pid: table.names[i] for pid, i in table.position.items()}
