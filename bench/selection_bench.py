@@ -64,13 +64,10 @@ WAIT_S = 60.0
 
 class DelayLine(NetProxy):
     """The fault proxy with a fair latency: chunks are delayed, not serialised behind each
-    other's sleeps, and the client's chunks are counted (one per request it flushed)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.client_chunks = 0
+    other's sleeps; the client's requests are counted as the proxy counts them."""
 
     def _pump(self, source: socket.socket, target: socket.socket, from_client: bool) -> None:
+        counter = self._request_counter(from_client)
         line: queue.Queue[tuple[float, bytes] | None] = queue.Queue()
         sender = threading.Thread(target=self._deliver, args=(line, target), daemon=True)
         sender.start()
@@ -81,8 +78,7 @@ class DelayLine(NetProxy):
                     break
                 with self._lock:
                     delay = self._latency_s
-                    if from_client:
-                        self.client_chunks += 1
+                self._count_request(counter)
                 line.put((time.monotonic() + delay, data))
         except OSError:
             pass
@@ -224,7 +220,7 @@ def measure(
             inquiry_id = item.id
             shown.clear()
             statements = counter.count
-            chunks = proxy.client_chunks if proxy is not None else 0
+            trips = proxy.round_trips()[0] if proxy is not None else 0
             heartbeat.start()
             started = time.perf_counter()
             window.queue.select_row(row)
@@ -239,7 +235,7 @@ def measure(
                 Run(
                     panes_s,
                     idle_s,
-                    (proxy.client_chunks - chunks) if proxy is not None else 0,
+                    (proxy.round_trips()[0] - trips) if proxy is not None else 0,
                     counter.count - statements,
                     stall,
                 )

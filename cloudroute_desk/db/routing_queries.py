@@ -50,7 +50,7 @@ from cloudroute_desk.domain.catalog import (
     Tier,
 )
 from cloudroute_desk.domain.routing.stats import IndexEntry, Outcome, record_outcome, tally
-from cloudroute_desk.domain.routing.values import AXES
+from cloudroute_desk.domain.routing.values import AXES, AssignmentEntry
 
 OPEN_STATUSES = (InquiryStatus.ASSIGNED, InquiryStatus.CONNECTED, InquiryStatus.FILED)
 """An active assignment on an inquiry in these statuses is an open engagement (load)."""
@@ -406,10 +406,23 @@ def tried_partners_for(session: Session, inquiry_ids: Sequence[int]) -> dict[int
             .order_by(AssignmentRow.id)
         ).all()
         for iid, pid, ended_at, reason in rows:
-            when = f" on {ended_at:%Y-%m-%d}" if ended_at else ""
-            why = f"{(reason or 'ended').replace('_', ' ')}{when}"
-            tried.setdefault(int(iid), {})[int(pid)] = why
+            tried.setdefault(int(iid), {})[int(pid)] = _tried_why(ended_at, reason)
     return tried
+
+
+def tried_in_history(history: Iterable[AssignmentEntry]) -> dict[int, str]:
+    """``tried_partners`` from the inquiry's routing history already read (the same rows the
+    query above selects: ended, not undone, in id order)."""
+    return {
+        e.partner_id: _tried_why(e.ended_at, e.end_reason)
+        for e in sorted(history, key=lambda e: e.id)
+        if not e.active and e.end_reason != END_UNDONE
+    }
+
+
+def _tried_why(ended_at: datetime | None, reason: str | None) -> str:
+    when = f" on {ended_at:%Y-%m-%d}" if ended_at else ""
+    return f"{(reason or 'ended').replace('_', ' ')}{when}"
 
 
 def record_holders(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cloudroute_desk.db import assignment_queries
+from cloudroute_desk.db import assignment_queries, routing_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.routing.assignment_check import (
     BELOW_THRESHOLD_CONFIRMED,
@@ -56,8 +56,9 @@ def load_routing(
     inquiry, read in one session. Raises ``InquiryNotFoundError``. ``snapshot=False`` for
     the pane's display (``Database.reading``); the assignment check keeps its snapshot."""
     with ranking_read(database, snapshot=snapshot) as read:
-        ranking = rank_in(read, inquiry_id, limit=limit)
-        return InquiryRouting(ranking, assignment_queries.history(read.session, inquiry_id))
+        history = assignment_queries.history(read.session, inquiry_id)
+        tried = routing_queries.tried_in_history(history)  # not read twice
+        return InquiryRouting(rank_in(read, inquiry_id, limit=limit, tried=tried), history)
 
 
 class PartnerMissingError(PartnerNotEligibleError):

@@ -242,13 +242,19 @@ def rank_inquiry(
         return rank_in(read, inquiry_id, limit=limit)
 
 
-def rank_in(read: RankingRead, inquiry_id: int, *, limit: int | None = None) -> Ranking:
-    """``rank_inquiry`` inside a ``ranking_read``."""
+def rank_in(
+    read: RankingRead,
+    inquiry_id: int,
+    *,
+    limit: int | None = None,
+    tried: dict[int, str] | None = None,
+) -> Ranking:
+    """``rank_inquiry`` inside a ``ranking_read``; ``tried`` as for ``score_row``."""
     row = read.session.get(InquiryRow, inquiry_id)
     if row is None:
         raise InquiryNotFoundError(inquiry_id)
     network = load_network(read.session, read.as_of, read.state is not IndexState.NOT_STORED)
-    scored = score_row(read.session, row, network)
+    scored = score_row(read.session, row, network, tried=tried)
     ranking = build_ranking(scored, read.as_of, limit=limit)
     if read.state is IndexState.LAST_REFRESH:
         return ranking.model_copy(update={"from_last_refresh": True})
