@@ -28,6 +28,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from sqlalchemy.engine import URL
 
@@ -59,7 +60,7 @@ class NetProxy:
         self._connection_numbers = itertools.count()
 
     @classmethod
-    def in_front_of(cls, url: URL) -> NetProxy:
+    def in_front_of(cls, url: URL) -> Self:
         """A proxy to the server of a PostgreSQL URL (TCP host or ``?host=/socket/dir``)."""
         port = url.port or 5432
         host = url.host or url.query.get("host") or "/tmp"
