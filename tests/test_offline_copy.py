@@ -67,9 +67,10 @@ def submit_as(database: Database, record_id: int, admin: str) -> None:
 
 
 def _edit(database: Database, record_id: int, **changes: object) -> None:
+    """Save a change to the record as the database's signed admin (the editor's save)."""
     opened = records.open_record(database, record_id)
     form = opened.form.model_copy(update=changes)
-    records.save_form(database, record_id, form, opened.version, "alice")
+    records.save_form(database, record_id, form, opened.version, database.admin or "alice")
 
 
 def test_the_copy_holds_the_drafts_with_their_closure_and_only_its_owner_reads_it(
@@ -218,7 +219,7 @@ def test_forget_deletes_the_copy(database: Database, tmp_path: Path) -> None:
     _seed(database, 1)
     copy = _take(database, tmp_path)
     identity = copies.identity_of(database)
-    assert copies.existing_copy(tmp_path, identity) is not None
+    assert offline_copy.existing_copy(tmp_path, identity) is not None
     assert copies.forget_copy(tmp_path, identity, copy)
-    assert copies.existing_copy(tmp_path, identity) is None
+    assert offline_copy.existing_copy(tmp_path, identity) is None
     assert json.dumps(list((tmp_path / offline_copy.COPY_FOLDER).iterdir()), default=str) == "[]"

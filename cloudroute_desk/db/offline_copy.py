@@ -34,6 +34,9 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.opening import DatabaseOpenError, parse_target
+
 COPY_FOLDER = "offline"
 FILE_MODE = 0o600
 
@@ -82,6 +85,32 @@ def copy_path(data_dir: Path, identity: str) -> Path:
     of the URL without its password (the file itself says which server, in its meta)."""
     digest = hashlib.sha256(identity.encode()).hexdigest()[:20]
     return data_dir / COPY_FOLDER / f"{digest}.sqlite"
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineStart:
+    """The window starts on the copy of ``target``'s server, which did not answer."""
+
+    target: str
+    identity: str
+    copy: Database
+
+
+def identity_for_target(target: str) -> str | None:
+    """The identity a server's copy is filed under, from what the admin typed; None for a
+    SQLite file (it is its own copy) or a target that is not a valid server URL."""
+    try:
+        url = parse_target(target)
+    except DatabaseOpenError:
+        return None
+    if url.get_backend_name() == "sqlite":
+        return None
+    return url.render_as_string(hide_password=True)
+
+
+def existing_copy(data_dir: Path, identity: str) -> Path | None:
+    path = copy_path(data_dir, identity)
+    return path if path.exists() and path.stat().st_size > 0 else None
 
 
 def reserve_file(path: Path) -> None:

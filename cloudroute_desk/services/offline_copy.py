@@ -56,11 +56,6 @@ def identity_of(server: Database) -> str:
     return database_identity(server)
 
 
-def existing_copy(data_dir: Path, identity: str) -> Path | None:
-    path = offline_copy.copy_path(data_dir, identity)
-    return path if path.exists() and path.stat().st_size > 0 else None
-
-
 def open_copy(data_dir: Path, identity: str) -> Database:
     """The copy of the server ``identity``, created (empty, mode 0600) when there is none."""
     path = offline_copy.copy_path(data_dir, identity)

@@ -71,8 +71,19 @@ class NeedsDecision:
 
     def conflict(self) -> records.EditConflict:
         """The value the Mine / Theirs dialog shows."""
-        return records.EditConflict(
+        return OfflineConflict(
             self.theirs, self.their_version, self.updated_by, self.updated_at, self.state
+        )
+
+
+class OfflineConflict(records.EditConflict):
+    """An ``EditConflict`` found by the sync: the colleague saved while this admin was away."""
+
+    def __str__(self) -> str:
+        return (
+            f"{self.updated_by or 'Someone'} saved this record at "
+            f"{self.updated_at:%Y-%m-%d %H:%M} UTC while you were offline; the fields you "
+            "both changed are below (the others were merged)."
         )
 
 
