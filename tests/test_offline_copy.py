@@ -11,6 +11,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,27 +175,49 @@ def test_sync_merges_field_by_field_asks_once_and_keeps_a_submitted_record_as_a_
     copy.dispose()
 
 
-def test_a_replay_after_a_lost_acknowledgement_changes_no_value(
+def test_a_replay_after_a_lost_acknowledgement_changes_nothing(
     database: Database, tmp_path: Path
 ) -> None:
     [a] = _seed(database, 1)
     copy = _take(database, tmp_path).signed_as("alice")
     _edit(copy, a, use_case="offline")
     store = DraftStore(tmp_path / "drafts.sqlite")
-    calls: list[str] = []
 
-    def save_then_lose_the_answer(*args: object) -> records.SaveResult:
-        result = offline_sync.save_with_request(*args)  # type: ignore[arg-type]
-        calls.append(str(args[-1]))
+    def save_then_lose_the_answer(*args: Any) -> records.SaveResult:
+        offline_sync.save_with_request(*args)
         raise ConnectionError("acknowledgement lost")
-        return result  # pragma: no cover
 
     with pytest.raises(ConnectionError):
         offline_sync.sync_outbox(database, copy, store, "alice", save=save_then_lose_the_answer)
     assert copies.status(copy).pending_edits == 1  # the copy never heard it landed
+    landed = records.open_record(database, a)
+    assert landed.form.use_case == "offline"
     report = offline_sync.sync_outbox(database, copy, store, "alice")
     assert report.synced == (a,) and report.decisions == ()
-    assert records.open_record(database, a).form.use_case == "offline"
+    assert records.open_record(database, a).version == landed.version  # nothing written again
+    assert copies.status(copy).pending_edits == 0
+    copy.dispose()
+
+
+def test_edits_after_an_unacknowledged_sync_merge_against_it_not_against_themselves(
+    database: Database, tmp_path: Path
+) -> None:
+    [a] = _seed(database, 1)
+    copy = _take(database, tmp_path).signed_as("alice")
+    _edit(copy, a, use_case="first", title="Mine")
+    store = DraftStore(tmp_path / "drafts.sqlite")
+
+    def lose(*args: Any) -> records.SaveResult:
+        offline_sync.save_with_request(*args)
+        raise ConnectionError("acknowledgement lost")
+
+    with pytest.raises(ConnectionError):
+        offline_sync.sync_outbox(database, copy, store, "alice", save=lose)
+    _edit(copy, a, use_case="second")  # offline again, more edits of the same fields
+    report = offline_sync.sync_outbox(database, copy, store, "alice")
+    assert report.synced == (a,) and report.decisions == ()
+    form = records.open_record(database, a).form
+    assert (form.use_case, form.title) == ("second", "Mine")
     copy.dispose()
 
 

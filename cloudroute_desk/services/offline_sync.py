@@ -34,7 +34,7 @@ from cloudroute_desk.db.offline_copy import OutboxEntry
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.merge import MergeResult, merge3, resolve
 from cloudroute_desk.domain.catalog import EDITABLE_STATES, RecordState
-from cloudroute_desk.services import drafts, records
+from cloudroute_desk.services import drafts, records, write_requests
 from cloudroute_desk.services.changes import Changes
 
 Saver = Callable[[Database, int, AceForm, int, str, str], records.SaveResult]
@@ -49,9 +49,24 @@ def save_with_request(
     admin: str,
     request_id: str,
 ) -> records.SaveResult:
-    """The one server write of a sync: the record service's save with the version check."""
-    del request_id  # carried once the server records request ids (issue 10)
-    return records.save_form(server, record_id, form, expected_version, admin)
+    """The one server write of a sync: the record service's save with the version check,
+    under the outbox entry's id (a replay of an applied id writes nothing)."""
+    return records.save_form(
+        server, record_id, form, expected_version, admin, request_id=request_id
+    )
+
+
+def _last_applied(
+    server: Database, record_id: int, entries: list[OutboxEntry]
+) -> tuple[int, int] | None:
+    """(index, version written) of the newest entry the server already applied: a sync whose
+    acknowledgement was lost before the copy noted it. Newest first, so one look usually."""
+    for index in range(len(entries) - 1, -1, -1):
+        outcome = write_requests.outcome_of(server, entries[index].id)
+        version = write_requests.applied_version(outcome, record_id)
+        if version is not None:
+            return index, version
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +175,16 @@ def _sync_record(
     base_fields: dict[str, Any],
 ) -> SyncReport:
     ids = tuple(entry.id for entry in entries)
+    base_version = entries[0].base_version
+    applied = _last_applied(server, record_id, entries)
+    if applied is not None:
+        # That entry is the server's now: what is left merges against it, never against
+        # ourselves.
+        index, base_version = applied
+        base_fields = entries[index].fields
+        if index == len(entries) - 1:
+            _settled(server, copy, record_id, ids, offline_copy.SYNCED)
+            return SyncReport(synced=(record_id,))
     request_id = entries[-1].id
     mine_fields = entries[-1].fields
     try:
@@ -184,7 +209,7 @@ def _sync_record(
                 version=current.version,
             )
         theirs = records.form_of(current)
-        if current.version == entries[0].base_version:
+        if current.version == base_version:
             form, expected = mine, current.version
         else:
             merged = merge3(base_fields, mine_fields, records.form_fields(theirs))
