@@ -270,7 +270,12 @@ def validation_context(database: Database, record_id: int) -> ValidationContext:
         partner = queries.load_partner(session, stored.summary.partner_id)
         assert partner is not None
         others = queries.other_records(session, stored.summary.inquiry_id, record_id)
-        return record_context.build(partner, others, record_state=stored.summary.state)
+        return record_context.build(
+            partner,
+            others,
+            record_state=stored.summary.state,
+            identity=queries.routing_identity(session, stored),
+        )
 
 
 def _open(session: Session, record_id: int) -> OpenedRecord:
@@ -281,7 +286,12 @@ def _open(session: Session, record_id: int) -> OpenedRecord:
     partner = queries.load_partner(session, stored.summary.partner_id)
     assert inquiry is not None and partner is not None  # foreign keys guarantee both
     others = queries.other_records(session, stored.summary.inquiry_id, record_id)
-    context = record_context.build(partner, others, record_state=stored.summary.state)
+    context = record_context.build(
+        partner,
+        others,
+        record_state=stored.summary.state,
+        identity=queries.routing_identity(session, stored),
+    )
     return OpenedRecord(
         summary=stored.summary,
         form=form_of(stored),
