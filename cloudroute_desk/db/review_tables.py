@@ -1,4 +1,4 @@
-"""What Partner Central's review said about each record, and when (migration 0010).
+"""What Partner Central's review said about each record, and when (migration 0011).
 
 One row per Partner Central snapshot that reached a record (the import and the sync both
 write them through ``services/partner_central_import``): the review status, stage and reasons

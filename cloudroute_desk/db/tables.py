@@ -154,7 +154,7 @@ class AceRecordRow(Base):
     """The form's 12-digit AWS account id (``domain.customer.aws_account_key``); "" if none."""
     pc_opportunity_id: Mapped[str | None] = mapped_column(String(20))
     """Partner Central's id for the opportunity (``O`` and digits), once an import or sync
-    has seen it (migration 0010); unique."""
+    has seen it (migration 0011); unique."""
     pc_last_modified: Mapped[datetime | None] = mapped_column(DateTime)
     """LastModifiedDate of the newest Partner Central snapshot applied to the record."""
 

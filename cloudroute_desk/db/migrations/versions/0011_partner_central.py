@@ -3,8 +3,8 @@ newest snapshot applied to it, and every review status Partner Central reported
 (``record_reviews``), for the import, the sync, the review-latency chart and the freshness
 line of the partner pane.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
