@@ -15,8 +15,17 @@ from cloudroute_desk.db import (
     review_tables,
     routing_tables,
     tables,
+    write_request_tables,
 )
 from cloudroute_desk.db.base import Base
 
-TABLE_MODULES = (tables, chart_tables, routing_tables, change_tables, claim_tables, review_tables)
+TABLE_MODULES = (
+    tables,
+    chart_tables,
+    routing_tables,
+    change_tables,
+    claim_tables,
+    write_request_tables,
+    review_tables,
+)
 metadata: MetaData = Base.metadata
