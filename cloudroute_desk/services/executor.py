@@ -76,7 +76,11 @@ class DbExecutor:
         return self._database
 
     def switch_to(self, database: Database) -> None:
-        """Use another database from the next job on; the old one is closed after its jobs."""
+        """Use another database from the next job on; the old one is closed after its jobs.
+        After ``shutdown`` (the window closing while a link went down) there is no next job."""
+        with self._lock:
+            if self._closed:
+                return
         old = self._database
         self._database = database
         if old is not None and old is not database:
