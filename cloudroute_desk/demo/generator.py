@@ -42,6 +42,7 @@ from cloudroute_desk.demo.partners import (
     make_partners,
     phone,
 )
+from cloudroute_desk.demo.record_forms import RecordForms
 from cloudroute_desk.demo.sampling import WeightedChoice, money, slug
 from cloudroute_desk.domain.catalog import (
     PRICED_ROUNDS,
@@ -102,8 +103,10 @@ def generate_demo(
             rng, partners, first_ids["partners"], moment, HISTORY_DAYS
         )
         bulk.insert_rows(session, "partners", partner_rows)
+    # The forms draw from a stream of their own: the rest of the data does not depend on them.
+    forms = RecordForms(random.Random(f"ace-forms:{seed}"), moment)
     maker = _InquiryMaker(
-        rng, moment, Lifecycle(rng, moment, PartnerRouter(plans), vocab.ADMINS, first_ids)
+        rng, moment, Lifecycle(rng, moment, PartnerRouter(plans), vocab.ADMINS, first_ids, forms)
     )
     counts = dict.fromkeys(bulk.BULK_TABLES, 0)
     if progress is not None:
@@ -377,8 +380,11 @@ class _InquiryMaker:
         cloud = MIGRATE_FROM.pick(rng) if migrate else BUILD_CLOUD.pick(rng)
         name, website, domain = self._company(vertical, region, profile)
         last_round, lead = self._round(stage)
-        vouched = bool(lead) and (stage in PRICED or "priced" in last_round)
-        pools = self._pools_wanted(stage, vouched, profile, engagement)
+        # A pre-seed priced round reads as a vouch to its founder, who asks for Portfolio; the
+        # pool's rule wants seed or later (PRICED_ROUNDS), so the partner files Founders.
+        hoped = bool(lead) and (stage in PRICED or "priced" in last_round)
+        vouched = hoped and stage in PRICED
+        pools = self._pools_wanted(stage, hoped, profile, engagement)
         spend = self._spend(inquiry_id, stage, profile)
         team_low, team_high = TEAM_SIZE[stage]
         team = int(math.exp(rng.uniform(math.log(team_low), math.log(team_high + 1))))
