@@ -3,9 +3,14 @@ echo, PostgreSQL's listener wakes the app and catches up after a dropped connect
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text, update
@@ -181,3 +186,34 @@ def test_listener_wakes_on_commit_and_catches_up_after_a_dropped_connection(
         assert [e.entity_id for e in cursor.read(bob).entries] == [second]
     finally:
         listener.stop()
+
+
+def test_watching_a_sqlite_file_never_loads_the_postgresql_driver(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    """Start-up on SQLite pays nothing for psycopg: the window's modules and a running
+    watcher leave it unimported (it cost about a tenth of the start-up's imports)."""
+    path = tmp_path / "watched.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    script = (
+        "import sys, threading\n"
+        "import cloudroute_desk.views.main_window, cloudroute_desk.views.startup\n"
+        "from cloudroute_desk.db.opening import open_database\n"
+        "from cloudroute_desk.services.feed_watch import FeedWatcher\n"
+        f"database = open_database({str(path)!r}, check_integrity=False)\n"
+        "woken = threading.Event()\n"
+        "watcher = FeedWatcher(database, woken.set)\n"
+        "watcher.start()\n"
+        "watcher.stop()\n"
+        "database.dispose()\n"
+        "print('psycopg' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        check=True,
+    )
+    assert result.stdout.strip() == "False"

@@ -35,6 +35,7 @@ COMMAND_NAMES: tuple[str, ...] = (
     "reroute",
     "record",
     "db",
+    "partner-central-emulator",
 )
 """Each module's ``NAME``, in help order (tests/test_cli_dispatch.py keeps them equal)."""
 
@@ -46,6 +47,7 @@ def commands() -> dict[str, Command]:
         demo_cmd,
         export_cmd,
         import_cmd,
+        partner_central_emulator_cmd,
         record_cmd,
         reroute_cmd,
         route_cmd,
@@ -62,6 +64,7 @@ def commands() -> dict[str, Command]:
         reroute_cmd,
         record_cmd,
         db_cmd,
+        partner_central_emulator_cmd,
     )
     return {cast(Command, m).NAME: cast(Command, m) for m in modules}
 

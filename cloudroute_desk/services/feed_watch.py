@@ -19,8 +19,6 @@ import threading
 import time
 from collections.abc import Callable
 
-import psycopg
-
 from cloudroute_desk.db import change_feed
 from cloudroute_desk.db.engine import Database
 
@@ -36,6 +34,16 @@ SQLITE_POLL_S = 1.0
 _SQLITE_PROBE = (
     "SELECT max(seq), max(CASE WHEN origin <> ? THEN seq END) FROM change_feed WHERE seq > ?"
 )
+
+
+def _connection_errors(backend: str) -> tuple[type[Exception], ...]:
+    """What a lost watching connection raises. The PostgreSQL driver is imported only when a
+    server is watched, so opening a SQLite file never pays for it at start-up."""
+    if backend == "postgresql":
+        import psycopg
+
+        return (psycopg.Error,)
+    return (sqlite3.Error,)
 
 
 class FeedWatcher:
@@ -69,6 +77,7 @@ class FeedWatcher:
             self._active.clear()
 
     def _run(self) -> None:
+        errors = _connection_errors(self._backend)
         failures = 0
         while not self._stop.is_set():
             try:
@@ -76,7 +85,7 @@ class FeedWatcher:
                     self._listen()
                 else:
                     self._poll()
-            except (psycopg.Error, sqlite3.Error) as error:
+            except errors as error:
                 delay = RECONNECT_DELAYS_S[min(failures, len(RECONNECT_DELAYS_S) - 1)]
                 failures += 1
                 log.info("change feed watcher: %s; again in %.1f s", error, delay)
@@ -85,6 +94,8 @@ class FeedWatcher:
                 failures = 0
 
     def _listen(self) -> None:
+        import psycopg
+
         conninfo = self._url.set(drivername="postgresql").render_as_string(hide_password=False)
         with psycopg.connect(
             conninfo, autocommit=True, application_name=APPLICATION_NAME, connect_timeout=5

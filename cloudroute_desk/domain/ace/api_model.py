@@ -148,7 +148,7 @@ def _compile(shape: Shape, memo: dict[str, Check]) -> Check:
     elif shape.type_name == "timestamp":
         checker = _type_checker((str, datetime), "a timestamp")
     elif shape.type_name in ("integer", "long"):
-        checker = _type_checker((int,), "an integer")
+        checker = _integer_checker(shape)
     elif shape.type_name == "boolean":
         checker = _type_checker((bool,), "true or false")
     elif shape.type_name in ("double", "float"):
@@ -266,6 +266,26 @@ def _string_checker(shape: Shape) -> Check:
                     "INVALID_STRING_FORMAT",
                     f"{_shorten(value)!r} does not match the API pattern {pattern_text}",
                 )
+            )
+
+    return check
+
+
+def _integer_checker(shape: Shape) -> Check:
+    """Type and both bounds: botocore's client checks ``min`` only (``MaxResults`` 1..100)."""
+    is_integer = _type_checker((int,), "an integer")
+    low: int | None = shape.metadata.get("min")
+    high: int | None = shape.metadata.get("max")
+
+    def check(value: Any, path: str, out: list[ApiViolation]) -> None:
+        before = len(out)
+        is_integer(value, path, out)
+        if len(out) > before:
+            return
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"{'' if low is None else low}..{'' if high is None else high}"
+            out.append(
+                ApiViolation(path, "VALUE_OUT_OF_RANGE", f"must be in {bounds} (is {value})")
             )
 
     return check
