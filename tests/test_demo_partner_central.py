@@ -22,17 +22,26 @@ from cloudroute_desk.demo.partner_central_file import (
     PAGE_SIZE,
     REJECTED,
     UNMATCHED,
+    file_text,
 )
 from cloudroute_desk.domain.ace import api_model
 from cloudroute_desk.domain.ace.partner_central_ids import parse_cloudroute_opportunity_id
+from cloudroute_desk.domain.ace.partner_central_snapshot import parse_partner_central_file
 from cloudroute_desk.domain.catalog import RecordState
+from cloudroute_desk.services.ace_export_service import export_record
+from cloudroute_desk.services.partner_central_import import OutcomeKind, apply_snapshots
 
 NOW = datetime(2026, 11, 20, 15, 30, 0)
 WAITING = {RecordState.SUBMITTED, RecordState.VALIDATED}
+IDENTIFIER = "PartnerOpportunityIdentifier"
 
 
 def _summaries(pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [summary for page in pages for summary in page["OpportunitySummaries"]]
+
+
+def _valid(page: dict[str, Any]) -> bool:
+    return api_model.check_response(page, "ListOpportunities") == []
 
 
 def _records(database: Database) -> dict[int, Any]:
@@ -54,18 +63,19 @@ def test_pages_are_list_opportunities_responses_about_waiting_records(
     records = _records(database)
     waiting = [r for r in records.values() if RecordState(r.state) in WAITING]
     summaries = _summaries(pages)
-    ours = [s for s in summaries if parse_cloudroute_opportunity_id(s["PartnerOpportunityIdentifier"])]
+    ours = [s for s in summaries if parse_cloudroute_opportunity_id(s[IDENTIFIER])]
     assert len(summaries) - len(ours) == len(UNMATCHED)
     assert 0.3 * len(waiting) < len(ours) <= min(len(waiting), MAX_REVIEWS)
     decisions: Counter[str] = Counter()
     for item in ours:
-        ids = parse_cloudroute_opportunity_id(item["PartnerOpportunityIdentifier"])
+        ids = parse_cloudroute_opportunity_id(item[IDENTIFIER])
         assert ids is not None
         record = records[ids.record_id]
         assert record.inquiry_id == ids.inquiry_id
         assert RecordState(record.state) in WAITING
         assert item["Id"] == record.external_id
-        assert item["Customer"]["Account"]["CompanyName"] == record.fields["customer"]["company_name"]
+        company = record.fields["customer"]["company_name"]
+        assert item["Customer"]["Account"]["CompanyName"] == company
         life = item["LifeCycle"]
         decisions[life["ReviewStatus"]] += 1
         answered = datetime.fromisoformat(item["LastModifiedDate"]).replace(tzinfo=None)
@@ -101,8 +111,41 @@ def test_cli_writes_the_file_beside_the_database(
     written = tmp_path / "trial-partner-central.json"
     assert str(written) in capsys.readouterr().out
     pages = json.loads(written.read_text(encoding="utf-8"))
-    assert pages and all(api_model.check_response(p, "ListOpportunities") == [] for p in pages)
+    assert pages and all(_valid(page) for page in pages)
     chosen = tmp_path / "elsewhere.json"
     args = ["demo", "--db", str(target), "--inquiries", "300", "--partners", "10", "--force"]
     assert main([*args, "--partner-central", str(chosen)]) == 0
-    assert json.loads(chosen.read_text(encoding="utf-8")) == pages
+    elsewhere = json.loads(chosen.read_text(encoding="utf-8"))
+    assert elsewhere and all(_valid(page) for page in elsewhere)
+
+
+def test_importing_the_file_moves_the_records_and_twice_changes_nothing(
+    database: Database,
+) -> None:
+    summary = generate_demo(database, inquiries=1_500, partners=30, seed=8, now=NOW)
+    parsed = parse_partner_central_file(file_text(summary.partner_central_pages).encode())
+    assert parsed.problems == () and parsed.snapshots
+    report = apply_snapshots(database, parsed.snapshots, source="demo.json", admin="tester")
+    ours = [s for s in _summaries(summary.partner_central_pages) if s not in _unmatched(summary)]
+    assert report.count(OutcomeKind.UNMATCHED) == len(UNMATCHED)
+    assert report.count(OutcomeKind.APPLIED) == len(ours), report.summary()
+    records = _records(database)
+    expected = {APPROVED: RecordState.APPROVED, REJECTED: RecordState.REJECTED}
+    expected[ACTION_REQUIRED] = RecordState.IDENTIFIED  # handed back to the partner
+    for item in ours:
+        ids = parse_cloudroute_opportunity_id(item[IDENTIFIER])
+        assert ids is not None
+        assert records[ids.record_id].state == expected[item["LifeCycle"]["ReviewStatus"]]
+        exported = export_record(database, ids.record_id, today=NOW.date())
+        assert [f.message for f in exported.findings if f.is_error] == []
+    again = apply_snapshots(database, parsed.snapshots, source="demo.json", admin="tester")
+    assert again.count(OutcomeKind.UNCHANGED) == len(ours), again.summary()
+    assert _records(database) == records
+
+
+def _unmatched(summary: Any) -> list[dict[str, Any]]:
+    return [
+        s
+        for s in _summaries(summary.partner_central_pages)
+        if parse_cloudroute_opportunity_id(s[IDENTIFIER]) is None
+    ]

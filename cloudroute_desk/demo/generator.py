@@ -23,7 +23,7 @@ import threading
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import accumulate
 from typing import Any
@@ -33,6 +33,7 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.mapping import customer_columns
 from cloudroute_desk.demo import vocab
 from cloudroute_desk.demo.lifecycle import NEW, Lifecycle, Rows
+from cloudroute_desk.demo.partner_central_file import ReviewPicker
 from cloudroute_desk.demo.partners import (
     PROFILE_CHOICE,
     REGION_CHOICE,
@@ -73,6 +74,8 @@ class DemoSummary:
     seconds: float
     spend_lines: int = 0
     audit_events: int = 0
+    partner_central_pages: list[dict[str, Any]] = field(default_factory=list)
+    """Partner Central's answers about part of the records (``demo/partner_central_file``)."""
 
 
 def generate_demo(
@@ -109,12 +112,14 @@ def generate_demo(
         rng, moment, Lifecycle(rng, moment, PartnerRouter(plans), vocab.ADMINS, first_ids, forms)
     )
     counts = dict.fromkeys(bulk.BULK_TABLES, 0)
+    reviews = ReviewPicker(seed)
     if progress is not None:
         progress(0, inquiries)
     done = 0
     with bulk.bulk_loader(database, into_empty=True) as loader:
         for rows in _prefetched(maker.chunks(inquiries)):
             loader.write(rows)
+            reviews.offer(rows["ace_records"])
             for name, table_rows in rows.items():
                 counts[name] += len(table_rows)
             done += len(rows["inquiries"])
@@ -136,6 +141,7 @@ def generate_demo(
         seconds=time.perf_counter() - started,
         spend_lines=counts["inquiry_spend"],
         audit_events=counts["audit_events"],
+        partner_central_pages=reviews.pages(moment),
     )
 
 
