@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from cloudroute_desk.db import change_tables, chart_tables, claim_tables, routing_tables, tables
+from cloudroute_desk.db import (
+    change_tables,
+    chart_tables,
+    claim_tables,
+    routing_tables,
+    sync_tables,
+    tables,
+)
 from cloudroute_desk.db.base import Base
 
-TABLE_MODULES = (tables, chart_tables, routing_tables, change_tables, claim_tables)
+TABLE_MODULES = (tables, chart_tables, routing_tables, change_tables, claim_tables, sync_tables)
 metadata: MetaData = Base.metadata

@@ -59,6 +59,10 @@ class Emulator:
         with self._lock:
             self._faults.extend([code] * count)
 
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
     def handle(self, target: str, body: bytes) -> Reply:
         try:
             return Reply(200, self._answer(target, body))

@@ -52,6 +52,7 @@ from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.help import HELP_TEXT, GuideDialog, ShortcutsDialog, shortcut_rows
 from cloudroute_desk.views.import_dialog import ImportController
+from cloudroute_desk.views.partner_central_sync_dialog import PartnerCentralSyncController
 from cloudroute_desk.views.live_updates import LiveUpdates
 from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
@@ -318,6 +319,9 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(self.context, self)
         self.importer.add_actions(file_menu, before=self.file_import_separator)
         self.importer.imported.connect(self.apply_changes)
+        self.partner_central_sync = PartnerCentralSyncController(self.context, self)
+        file_menu.insertAction(self.file_import_separator, self.partner_central_sync.action)
+        self.partner_central_sync.synced.connect(self.apply_changes)
         self.queue.empty_state.import_requested.connect(
             lambda: self.importer.choose_and_import(RowKind.INQUIRY)
         )
@@ -484,6 +488,7 @@ class MainWindow(QMainWindow):
             self.partners.new_partner_action,
             self.partners.edit_partner_action,
             *self.importer.actions.values(),
+            self.partner_central_sync.action,
         )
         for actions in (self.queue.status_actions, self.inquiry_detail.status_actions):
             self.server_bound.add(actions.call_held_action, actions.decline_action)
@@ -641,4 +646,5 @@ class MainWindow(QMainWindow):
         self.review.bring_back()
         self.live.stop()
         self.claims.release()
+        self.partner_central_sync.stop()
         super().closeEvent(event)
