@@ -21,7 +21,8 @@ from cloudroute_desk.cli import main
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import DatabaseOpenError, open_database
 from cloudroute_desk.db.roles import ADMIN, REVIEWER
-from cloudroute_desk.services import assignment
+from cloudroute_desk.db.server_clock import server_now
+from cloudroute_desk.services import assignment, write_requests
 from cloudroute_desk.services.routing import rank_inquiry
 from tests.factories import add_inquiry, add_partner, add_record
 
@@ -78,6 +79,9 @@ FORBIDDEN_FOR_ADMINS = [
     "DROP FUNCTION crd_audit_append_only() CASCADE",
     "UPDATE alembic_version SET version_num = 'x'",
     "CREATE TABLE sneaky (id int)",
+    "UPDATE write_requests SET admin = 'someone else'",
+    "DELETE FROM write_requests",
+    "DROP FUNCTION crd_prune_write_requests()",
 ]
 
 
@@ -121,6 +125,21 @@ def test_admins_work_through_the_app_and_audit_rows_carry_the_servers_clock(
         assert isinstance(forged_at, datetime) and forged_at.year > 2001
         assert abs((server_now - forged_at).total_seconds()) < 60
         assert assigned == 1
+    finally:
+        database.dispose()
+
+
+def test_admins_record_look_up_and_prune_write_requests(roles: tuple[str, str]) -> None:
+    admin_url, _ = roles
+    database = open_database(admin_url)
+    try:
+        request_id = write_requests.new_request_id()
+        assignment.assign(database, INQUIRY, PARTNER, "alice", request_id=request_id)
+        assert write_requests.outcome_of(database, request_id).applied
+        assert not write_requests.outcome_of(database, "never sent").applied
+        with database.writing() as session:
+            assert write_requests.prune(session, server_now(session)) == 0
+        assert write_requests.outcome_of(database, request_id).applied
     finally:
         database.dispose()
 

@@ -15,6 +15,11 @@ the editor keeps the edits in memory and tries again. Discards that fail are rem
 done by the next call that reaches the file, so a draft synced to the server never comes
 back as a stale "restored" one. A second app on the same file is noticed through an advisory
 lock beside it (``shared``): both may write, SQLite keeps each write whole.
+
+A draft also keeps the request id of its sync in flight (``mark_sent``): an app killed after
+the server committed that sync but before the draft was cleaned up learns on restart, from
+the id, that the save went through (``settle``), instead of taking its own save for someone
+else's.
 """
 
 from __future__ import annotations
@@ -51,9 +56,12 @@ CREATE TABLE IF NOT EXISTS drafts (
     form_json TEXT NOT NULL,
     base_version INTEGER NOT NULL,
     saved_at TEXT NOT NULL,
+    sent_request_id TEXT,
     PRIMARY KEY (database_identity, record_id)
 )
 """
+_ADD_SENT_REQUEST = "ALTER TABLE drafts ADD COLUMN sent_request_id TEXT"
+"""Drafts files written before request ids existed gain the column on first open."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +72,8 @@ class Draft:
     base_version: int
     """The record version the draft was edited from: the sync's expected version."""
     saved_at: datetime
+    sent_request_id: str | None = None
+    """The request id of a sync sent to the server whose answer has not come back."""
 
 
 def default_draft_path() -> Path:
@@ -117,6 +127,9 @@ class DraftStore:
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute(_SCHEMA)
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(drafts)")}
+            if "sent_request_id" not in columns:
+                connection.execute(_ADD_SENT_REQUEST)
         except BaseException:
             connection.close()
             raise
@@ -156,15 +169,42 @@ class DraftStore:
     def get(self, database_identity: str, record_id: int) -> Draft | None:
         with self._using() as connection:
             row = connection.execute(
-                "SELECT form_json, base_version, saved_at FROM drafts"
+                "SELECT form_json, base_version, saved_at, sent_request_id FROM drafts"
                 " WHERE database_identity = ? AND record_id = ?",
                 (database_identity, record_id),
             ).fetchone()
         if row is None:
             return None
         return Draft(
-            database_identity, record_id, row[0], int(row[1]), datetime.fromisoformat(row[2])
+            database_identity,
+            record_id,
+            row[0],
+            int(row[1]),
+            datetime.fromisoformat(row[2]),
+            row[3],
         )
+
+    def mark_sent(self, database_identity: str, record_id: int, request_id: str) -> None:
+        """A sync of this draft is on its way to the server under ``request_id``."""
+        with self._using() as connection:
+            connection.execute(
+                "UPDATE drafts SET sent_request_id = ?"
+                " WHERE database_identity = ? AND record_id = ?",
+                (request_id, database_identity, record_id),
+            )
+
+    def settle(
+        self, database_identity: str, record_id: int, request_id: str, applied_version: int | None
+    ) -> None:
+        """The sync sent as ``request_id`` is known now: applied as ``applied_version`` (the
+        draft's remaining edits stand on it), or not applied (None: the base stays)."""
+        with self._using() as connection:
+            connection.execute(
+                "UPDATE drafts SET sent_request_id = NULL,"
+                " base_version = coalesce(?, base_version)"
+                " WHERE database_identity = ? AND record_id = ? AND sent_request_id = ?",
+                (applied_version, database_identity, record_id, request_id),
+            )
 
     def rebase(
         self, database_identity: str, record_id: int, old_version: int, new_version: int
@@ -172,7 +212,7 @@ class DraftStore:
         """After a sync, the newer edits still in the draft now stand on ``new_version``."""
         with self._using() as connection:
             connection.execute(
-                "UPDATE drafts SET base_version = ?"
+                "UPDATE drafts SET base_version = ?, sent_request_id = NULL"
                 " WHERE database_identity = ? AND record_id = ? AND base_version = ?",
                 (new_version, database_identity, record_id, old_version),
             )
@@ -192,12 +232,19 @@ class DraftStore:
         """Drafts not yet synced to that database, oldest first."""
         with self._using() as connection:
             rows = connection.execute(
-                "SELECT record_id, form_json, base_version, saved_at FROM drafts"
-                " WHERE database_identity = ? ORDER BY saved_at",
+                "SELECT record_id, form_json, base_version, saved_at, sent_request_id"
+                " FROM drafts WHERE database_identity = ? ORDER BY saved_at",
                 (database_identity,),
             ).fetchall()
         return [
-            Draft(database_identity, int(r[0]), r[1], int(r[2]), datetime.fromisoformat(r[3]))
+            Draft(
+                database_identity,
+                int(r[0]),
+                r[1],
+                int(r[2]),
+                datetime.fromisoformat(r[3]),
+                r[4],
+            )
             for r in rows
         ]
 

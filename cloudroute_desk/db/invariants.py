@@ -20,8 +20,11 @@ POSTGRES_TRIGGERS: dict[str, str] = {
 }
 """Trigger name -> its table: valid transitions, append-only audit, routing index marks."""
 
-UNIQUE_INDEXES: dict[str, str] = {"uq_assignments_one_active": "assignments"}
-"""One active partner per inquiry."""
+UNIQUE_INDEXES: dict[str, str] = {
+    "uq_assignments_one_active": "assignments",
+    "pk_write_requests": "write_requests",
+}
+"""One active partner per inquiry; one application of each write request."""
 
 
 def broken_invariants(connection: Connection) -> list[str]:

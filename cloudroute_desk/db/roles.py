@@ -8,7 +8,8 @@ superuser, again after every schema upgrade; idempotent):
 - ``cloudroute_admin`` (no login; grant it to each admin's login role) reads and writes rows
   but owns nothing; on ``audit_events`` it may only read and insert, so the append-only rule
   holds by privilege as well as by trigger, and a server-side trigger stamps every audit row
-  with the server's clock so none can be back-dated;
+  with the server's clock so none can be back-dated; ``write_requests`` is read and insert
+  only too, so no admin can rewrite which writes were applied;
 - ``cloudroute_reviewer`` (no login) reads and ranks. Ranking works without writes: the
   routing index is read as of its last refresh (services.routing). Its columns are not
   narrowed: the app's queries read whole rows, so hiding contact columns would break them.
@@ -26,7 +27,9 @@ OWNER = "cloudroute_owner"
 ADMIN = "cloudroute_admin"
 REVIEWER = "cloudroute_reviewer"
 
-APPEND_ONLY = ("audit_events",)
+APPEND_ONLY = ("audit_events", "write_requests")
+"""Admins insert and read; nobody rewrites what was done (old write requests go through the
+owner's ``crd_prune_write_requests``)."""
 READ_ONLY_FOR_ADMINS = (
     "alembic_version",
     "app_meta",

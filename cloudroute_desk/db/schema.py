@@ -12,11 +12,22 @@ from cloudroute_desk.db import (
     change_tables,
     chart_tables,
     claim_tables,
+    review_tables,
     routing_tables,
     sync_tables,
     tables,
+    write_request_tables,
 )
 from cloudroute_desk.db.base import Base
 
-TABLE_MODULES = (tables, chart_tables, routing_tables, change_tables, claim_tables, sync_tables)
+TABLE_MODULES = (
+    tables,
+    chart_tables,
+    routing_tables,
+    change_tables,
+    claim_tables,
+    write_request_tables,
+    review_tables,
+    sync_tables,
+)
 metadata: MetaData = Base.metadata

@@ -1,4 +1,4 @@
-"""Partner Central sync cursors (migration 0010): where each catalog's sync resumes."""
+"""Partner Central sync cursors (migration 0012): where each catalog's sync resumes."""
 
 from __future__ import annotations
 

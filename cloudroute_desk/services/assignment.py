@@ -39,6 +39,7 @@ from cloudroute_desk.domain.routing.batch import (
 )
 from cloudroute_desk.domain.routing.score import ranked_partner
 from cloudroute_desk.domain.routing.values import AssignmentEntry, ExclusionCode, Ranking
+from cloudroute_desk.services import write_requests
 from cloudroute_desk.services.changes import NOTHING, ChangeKind, Changes, Rows
 from cloudroute_desk.services.routing import (
     InquiryNotFoundError,
@@ -211,11 +212,14 @@ def assign(
     *,
     reason: str = "",
     ranking: Ranking | None = None,
+    request_id: str | None = None,
 ) -> Changes:
     """Give the inquiry to the partner, or raise (``AlreadyAssigned`` names the holder).
 
     ``ranking`` (the one the admin looked at) saves recomputing it for the audit row; the
     hard gates are checked against it, and capacity again inside the transaction.
+    ``request_id`` is recorded with the write (``write_requests``); a replay raises
+    ``AlreadyApplied``.
     """
     if ranking is None:
         try:
@@ -223,7 +227,16 @@ def assign(
         except InquiryNotFoundError as error:
             raise NotAssignableError(str(error)) from None
     decision = _decision(ranking, partner_id)
-    _assign(database, inquiry_id, partner_id, admin, reason, decision, source="manual")
+    _assign(
+        database,
+        inquiry_id,
+        partner_id,
+        admin,
+        reason,
+        decision,
+        source="manual",
+        request_id=request_id,
+    )
     return handed_over([inquiry_id], [partner_id], admin)
 
 
@@ -235,11 +248,24 @@ def _assign(
     reason: str,
     decision: _Decision,
     source: str,
+    *,
+    request_id: str | None,
+    part_of: str | None = None,
 ) -> None:
     for attempt in range(1, SQLITE_LOCK_ATTEMPTS + 1):
         started = time.monotonic()
         try:
-            _assign_once(database, inquiry_id, partner_id, admin, reason, decision, source)
+            _assign_once(
+                database,
+                inquiry_id,
+                partner_id,
+                admin,
+                reason,
+                decision,
+                source,
+                request_id=request_id,
+                part_of=part_of,
+            )
             return
         except DatabaseBusyError:
             # Only an instant "busy" is worth another go; one that waited out the busy
@@ -257,9 +283,14 @@ def _assign_once(
     reason: str,
     decision: _Decision,
     source: str,
+    *,
+    request_id: str | None,
+    part_of: str | None,
 ) -> None:
+    action = "batch_accept" if part_of is not None else "assign"
     try:
-        with database.writing() as session:
+        with write_requests.recorded(database, request_id, action, admin, part_of=part_of) as write:
+            session = write.session
             now = server_now(session)
             previous = aq.inquiry_status(session, inquiry_id)
             if not aq.waiting_for_partner(session, inquiry_id):
@@ -298,6 +329,7 @@ def _assign_once(
                     "source": source,
                 },
             )
+            write.done(handed_over([inquiry_id], [partner_id], admin))
     except IntegrityError as error:
         # The capacity trigger, or the partial unique index refusing a second active one.
         raise _refusal(database, error, inquiry_id, partner_id) from None
@@ -308,11 +340,19 @@ class _LostRaceError(Exception):
 
 
 def unassign(
-    database: Database, inquiry_id: int, partner_id: int, admin: str, *, reason: str = "undo"
+    database: Database,
+    inquiry_id: int,
+    partner_id: int,
+    admin: str,
+    *,
+    reason: str = "undo",
+    request_id: str | None = None,
 ) -> Changes:
     """Take an assignment back (undo): the inquiry returns to new, or to re-route if an
     earlier partner did not connect. The partner does not count as tried."""
-    with database.writing() as session:
+    changes = handed_over([inquiry_id], [partner_id], admin)
+    with write_requests.recorded(database, request_id, "unassign", admin) as write:
+        session = write.session
         now = server_now(session)
         ended = aq.end_assignment(session, inquiry_id, partner_id, END_UNDONE, now)
         if ended is None:
@@ -344,13 +384,17 @@ def unassign(
                 "assignment_id": assignment_id,
             },
         )
-    return handed_over([inquiry_id], [partner_id], admin)
+        write.done(changes)
+    return changes
 
 
-def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Changes:
+def mark_did_not_connect(
+    database: Database, inquiry_id: int, admin: str, *, request_id: str | None = None
+) -> Changes:
     """The founder and the partner did not connect: the inquiry needs a different partner.
     The assignment stays in the history and the partner is excluded from future rankings."""
-    with database.writing() as session:
+    with write_requests.recorded(database, request_id, "reroute", admin) as write:
+        session = write.session
         now = server_now(session)
         holder = aq.active_holder(session, inquiry_id)
         if holder is None:
@@ -383,16 +427,25 @@ def mark_did_not_connect(database: Database, inquiry_id: int, admin: str) -> Cha
                 "reason": "did not connect: re-route",
             },
         )
-    return handed_over([inquiry_id], [partner_id], admin)
+        changes = handed_over([inquiry_id], [partner_id], admin)
+        write.done(changes)
+    return changes
 
 
 def undo_did_not_connect(
-    database: Database, inquiry_id: int, partner_id: int, admin: str
+    database: Database,
+    inquiry_id: int,
+    partner_id: int,
+    admin: str,
+    *,
+    request_id: str | None = None,
 ) -> Changes:
     """Reverse ``mark_did_not_connect`` (for the undo stack): the same partner is active again
     and the inquiry back to assigned."""
+    changes = handed_over([inquiry_id], [partner_id], admin)
     try:
-        with database.writing() as session:
+        with write_requests.recorded(database, request_id, "undo_reroute", admin) as write:
+            session = write.session
             now = server_now(session)
             assignment_id = aq.last_ended(session, inquiry_id, partner_id, END_DID_NOT_CONNECT)
             if assignment_id is None:
@@ -413,11 +466,12 @@ def undo_did_not_connect(
                     "reason": "undo of did not connect",
                 },
             )
+            write.done(changes)
     except _LostRaceError:
         raise _already_assigned(database, inquiry_id) from None
     except IntegrityError as error:
         raise _refusal(database, error, inquiry_id, partner_id) from None
-    return handed_over([inquiry_id], [partner_id], admin)
+    return changes
 
 
 def assignment_history(database: Database, inquiry_id: int) -> tuple[AssignmentEntry, ...]:
@@ -531,9 +585,14 @@ def accept_batch(
     admin: str,
     *,
     progress: Callable[[int, int], None] | None = None,
+    request_id: str | None = None,
 ) -> BatchResult:
     """Assign the chosen items, one transaction each; an item someone else got first, or
-    whose partner filled up meanwhile, is reported in ``lost``, not fatal."""
+    whose partner filled up meanwhile, is reported in ``lost``, not fatal.
+
+    With ``request_id`` each item is recorded as a part of it (``write_requests.part_id``):
+    sending the same batch again after a lost connection assigns only what did not go
+    through the first time, and counts the rest as assigned."""
     chosen = list(items)
     assigned: list[BatchItem] = []
     lost: list[BatchLoss] = []
@@ -557,7 +616,15 @@ def accept_batch(
                 "batch suggestion",
                 decision,
                 source="batch",
+                request_id=(
+                    None
+                    if request_id is None
+                    else write_requests.part_id(request_id, item.inquiry_id)
+                ),
+                part_of=request_id,
             )
+        except write_requests.AlreadyApplied:
+            assigned.append(item)
         except AssignmentError as error:
             lost.append(BatchLoss(item.inquiry_id, item.partner_id, str(error)))
         else:

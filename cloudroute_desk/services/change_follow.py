@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cloudroute_desk.db import change_feed
+from cloudroute_desk.db import change_feed, write_request_queries
 from cloudroute_desk.db.change_feed import FeedEntry
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.server_clock import server_now
@@ -110,3 +110,4 @@ class FeedCursor:
         self._pruned_at = now
         with database.writing() as session:
             change_feed.prune(session, now)
+            write_request_queries.prune(session, now)

@@ -5,10 +5,17 @@ The editor calls ``write_draft`` on the GUI thread (a local SQLite write, no net
 runs ``sync_draft`` on the DB executor. A sync that succeeds forgets the draft only if no newer
 keystrokes reached the store meanwhile; otherwise the newer draft is re-based on the version
 just written, so the next sync does not mistake our own save for someone else's.
+
+Each sync carries a request id, kept in the draft while the sync is on its way. An app killed
+after the server committed a sync but before the draft was cleaned up settles the draft when
+the record is opened again (``open_settled``): the id was applied, so the draft's remaining
+edits stand on the version it wrote, and an unchanged draft is simply dropped; no conflict
+with the admin's own save.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +28,7 @@ __all__ = ["DISK_FULL", "DraftStore", "DraftStoreError"]
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.clock import utcnow
-from cloudroute_desk.services import records
+from cloudroute_desk.services import records, write_requests
 from cloudroute_desk.services.changes import Changes
 
 
@@ -143,12 +150,28 @@ def sync_draft(
     text: str,
     base_version: int,
     admin: str,
+    *,
+    request_id: str | None = None,
+    after_request: str | None = None,
 ) -> SyncOutcome:
     """Save ``text`` (a draft's form JSON) over ``base_version``; raises what ``save_form``
     raises (``EditConflict``, ``RecordLockedError``, ``UnstorableTextError``, DB errors) and
-    leaves the draft in the store in every such case."""
+    leaves the draft in the store in every such case. ``request_id`` and ``after_request``
+    are ``save_form``'s; the draft remembers ``request_id`` until the answer is in."""
     form = AceForm.model_validate(json.loads(text))
-    result = records.save_form(database, record_id, form, base_version, admin)
+    if request_id is not None:
+        # Unreachable drafts file: the save still goes; only a kill right now would need it.
+        with contextlib.suppress(DraftStoreError):
+            store.mark_sent(identity, record_id, request_id)
+    result = records.save_form(
+        database,
+        record_id,
+        form,
+        base_version,
+        admin,
+        request_id=request_id,
+        after_request=after_request,
+    )
     store.discard(identity, record_id, text)
     try:
         still_there = store.get(identity, record_id)
@@ -159,6 +182,26 @@ def sync_draft(
         # writes them (on the new version) when the draft file can be reached again.
         still_there = None
     return SyncOutcome(result.version, result.updated_at, result.changes, still_there is None, form)
+
+
+def settle_sent(database: Database, store: DraftStore, identity: str, record_id: int) -> None:
+    """Resolve the draft's sync whose answer never came (the app was killed, the link
+    dropped): applied, its remaining edits stand on the version it wrote; not, they stay on
+    their base. Raises ``DraftStoreError`` and database errors."""
+    draft = store.get(identity, record_id)
+    if draft is None or draft.sent_request_id is None:
+        return
+    outcome = write_requests.outcome_of(database, draft.sent_request_id)
+    version = write_requests.applied_version(outcome, record_id)
+    store.settle(identity, record_id, draft.sent_request_id, version)
+
+
+def open_settled(database: Database, store: DraftStore, record_id: int) -> records.OpenedRecord:
+    """``records.open_record`` after settling the record's draft (``settle_sent``), so
+    ``restore_draft`` judges it against the right base version."""
+    with contextlib.suppress(DraftStoreError):
+        settle_sent(database, store, database_identity(database), record_id)
+    return records.open_record(database, record_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +216,12 @@ def sync_pending(database: Database, store: DraftStore, admin: str) -> list[Pend
     refusals are reported per record and their drafts kept for the editor to resolve."""
     identity = database_identity(database)
     results: list[PendingSync] = []
-    for draft in store.pending(identity):
+    for unsettled in store.pending(identity):
         try:
+            settle_sent(database, store, identity, unsettled.record_id)
+            draft = store.get(identity, unsettled.record_id)
+            if draft is None:
+                continue
             outcome = sync_draft(
                 database,
                 store,
@@ -183,9 +230,10 @@ def sync_pending(database: Database, store: DraftStore, admin: str) -> list[Pend
                 draft.form_json,
                 draft.base_version,
                 admin,
+                request_id=write_requests.new_request_id(),
             )
         except (records.RecordError, ValueError, ValidationError) as error:
-            results.append(PendingSync(draft.record_id, None, str(error)))
+            results.append(PendingSync(unsettled.record_id, None, str(error)))
             continue
-        results.append(PendingSync(draft.record_id, outcome, None))
+        results.append(PendingSync(unsettled.record_id, outcome, None))
     return results

@@ -24,6 +24,7 @@ from cloudroute_desk.domain.catalog import (
     InquiryStatus,
     RecordState,
 )
+from cloudroute_desk.services import write_requests
 from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 
 
@@ -69,11 +70,18 @@ def _changed(session: Session, inquiry_id: int) -> InquiryStatusError:
 
 
 def mark_discovery_call_held(
-    database: Database, inquiry_id: int, admin: str, *, reason: str = ""
+    database: Database,
+    inquiry_id: int,
+    admin: str,
+    *,
+    reason: str = "",
+    request_id: str | None = None,
 ) -> Changes:
     """The founder and the partner met: assigned → connected."""
     old, new, kind = _CALL_HELD
-    with database.writing() as session:
+    changes = status_moved(inquiry_id, admin)
+    with write_requests.recorded(database, request_id, "call_held", admin) as write:
+        session = write.session
         now = server_now(session)
         holder = aq.active_holder(session, inquiry_id)
         if not sq.move_status(session, inquiry_id, old, new):
@@ -90,7 +98,8 @@ def mark_discovery_call_held(
             partner_id=holder[0] if holder else None,
             detail=detail,
         )
-    return status_moved(inquiry_id, admin)
+        write.done(changes)
+    return changes
 
 
 def decline(
@@ -100,13 +109,15 @@ def decline(
     *,
     expected: InquiryStatus,
     reason: str = "",
+    request_id: str | None = None,
 ) -> Changes:
     """Decline the inquiry the admin saw in ``expected``; its active assignment (if any) ends
     and the partner is released."""
     if not can_decline(expected):
         raise InquiryStatusError(f'a "{_label(expected)}" inquiry cannot be declined')
     reason = reason.strip()
-    with database.writing() as session:
+    with write_requests.recorded(database, request_id, "decline", admin) as write:
+        session = write.session
         now = server_now(session)
         holder = aq.active_holder(session, inquiry_id)
         if not sq.move_status(
@@ -130,6 +141,12 @@ def decline(
             partner_id=partner_id,
             detail=detail,
         )
+        changes = _declined(inquiry_id, partner_id, admin)
+        write.done(changes)
+    return changes
+
+
+def _declined(inquiry_id: int, partner_id: int | None, admin: str) -> Changes:
     if partner_id is None:
         return status_moved(inquiry_id, admin)
     # The declined inquiry ends its partner's engagement: the partner has room again.

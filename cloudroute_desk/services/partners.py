@@ -17,6 +17,7 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.server_clock import server_now
 from cloudroute_desk.domain.entities import Partner
 from cloudroute_desk.domain.partner_rules import PartnerProblem, blocking_problems
+from cloudroute_desk.services import write_requests
 from cloudroute_desk.services.changes import ChangeKind, Changes, Rows
 
 
@@ -73,10 +74,13 @@ def _check(partner: Partner) -> None:
         raise PartnerInvalidError(problems)
 
 
-def create_partner(database: Database, partner: Partner, admin: str) -> PartnerSaved:
+def create_partner(
+    database: Database, partner: Partner, admin: str, *, request_id: str | None = None
+) -> PartnerSaved:
     partner = _normalised(partner)
     _check(partner)
-    with database.writing() as session:
+    with write_requests.recorded(database, request_id, "create_partner", admin) as write:
+        session = write.session
         now = server_now(session)
         if partner.external_id and partner_queries.external_id_taken(
             session, partner.external_id, other_than=None
@@ -94,6 +98,7 @@ def create_partner(database: Database, partner: Partner, admin: str) -> PartnerS
             detail={"name": partner.name, "tier": partner.tier.value},
         )
         stored = partner_queries.get_partner(session, partner_id)
+        write.done(partner_changed(partner_id, admin), partner_id=partner_id)
     assert stored is not None
     return PartnerSaved(stored, partner_changed(stored.id, admin))
 
@@ -104,14 +109,17 @@ def _changed_fields(old: Partner, new: Partner) -> dict[str, Any]:
     return {key: [before[key], after[key]] for key in after if before[key] != after[key]}
 
 
-def update_partner(database: Database, partner: Partner, admin: str) -> PartnerSaved:
+def update_partner(
+    database: Database, partner: Partner, admin: str, *, request_id: str | None = None
+) -> PartnerSaved:
     """Save ``partner`` over its row if the row is still at ``partner.version``."""
     if partner.id is None:
         raise PartnerNotFoundError("Only a saved partner can be edited.")
     partner_id = partner.id
     partner = _normalised(partner)
     _check(partner)
-    with database.writing() as session:
+    with write_requests.recorded(database, request_id, "update_partner", admin) as write:
+        session = write.session
         now = server_now(session)
         old = partner_queries.get_partner(session, partner_id)
         if old is None:
@@ -137,5 +145,6 @@ def update_partner(database: Database, partner: Partner, admin: str) -> PartnerS
             detail={"changed": _changed_fields(old, partner), "version": partner.version + 1},
         )
         stored = partner_queries.get_partner(session, partner_id)
+        write.done(partner_changed(partner_id, admin), partner_id=partner_id)
     assert stored is not None
     return PartnerSaved(stored, partner_changed(stored.id, admin))

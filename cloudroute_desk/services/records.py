@@ -35,7 +35,7 @@ from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, Partner
 from cloudroute_desk.domain.findings import Finding, has_errors
 from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.text_safety import unsafe_fields
-from cloudroute_desk.services import inquiry_status, record_context
+from cloudroute_desk.services import inquiry_status, record_context, write_requests
 from cloudroute_desk.services.changes import NO_ROWS, ChangeKind, Changes, Rows
 
 
@@ -270,7 +270,12 @@ def validation_context(database: Database, record_id: int) -> ValidationContext:
         partner = queries.load_partner(session, stored.summary.partner_id)
         assert partner is not None
         others = queries.other_records(session, stored.summary.inquiry_id, record_id)
-        return record_context.build(partner, others, record_state=stored.summary.state)
+        return record_context.build(
+            partner,
+            others,
+            record_state=stored.summary.state,
+            identity=queries.routing_identity(session, stored),
+        )
 
 
 def _open(session: Session, record_id: int) -> OpenedRecord:
@@ -281,7 +286,12 @@ def _open(session: Session, record_id: int) -> OpenedRecord:
     partner = queries.load_partner(session, stored.summary.partner_id)
     assert inquiry is not None and partner is not None  # foreign keys guarantee both
     others = queries.other_records(session, stored.summary.inquiry_id, record_id)
-    context = record_context.build(partner, others, record_state=stored.summary.state)
+    context = record_context.build(
+        partner,
+        others,
+        record_state=stored.summary.state,
+        identity=queries.routing_identity(session, stored),
+    )
     return OpenedRecord(
         summary=stored.summary,
         form=form_of(stored),
@@ -310,8 +320,39 @@ def _history_text(kind: str, detail: dict[str, Any]) -> str:
                 f": {money(int(detail['amount_awarded_usd']))} {label}, "
                 f"credits landed {detail.get('credited_on', '')}"
             )
+        if detail.get("source"):
+            text += f" · {detail['source']}"
         return text
+    if kind == PARTNER_CENTRAL_REVIEW:
+        return partner_central_review_text(detail)
     return kind.replace("_", " ").capitalize()
+
+
+PARTNER_CENTRAL_REVIEW = "partner_central_review"
+"""The audit kind of a Partner Central snapshot kept for a record (its review status)."""
+
+
+def partner_central_review_text(detail: dict[str, Any]) -> str:
+    """How a kept Partner Central snapshot reads in the record's history: the review status
+    (or stage), the reviewer's reason and comments, Partner Central's own time, the source."""
+    said = [str(detail[key]) for key in ("review_status", "stage") if detail.get(key)]
+    text = "Partner Central: " + " · ".join(said)
+    reasons = [
+        str(detail[key])
+        for key in ("review_status_reason", "closed_lost_reason")
+        if detail.get(key)
+    ]
+    if reasons:
+        text += f" — {'; '.join(reasons)}"
+    if detail.get("review_comments"):
+        text += f": “{detail['review_comments']}”"
+    modified = str(detail.get("modified", ""))[:16].replace("T", " ")
+    if modified:
+        opportunity = f", {detail['opportunity_id']}" if detail.get("opportunity_id") else ""
+        text += f" (at {modified} UTC{opportunity})"
+    if detail.get("source"):
+        text += f" · {detail['source']}"
+    return text
 
 
 def _state_label(value: object) -> str:
@@ -322,10 +363,19 @@ def _state_label(value: object) -> str:
 
 
 def create_record(
-    database: Database, inquiry_id: int, pool: Pool, admin: str, *, today: date | None = None
+    database: Database,
+    inquiry_id: int,
+    pool: Pool,
+    admin: str,
+    *,
+    today: date | None = None,
+    request_id: str | None = None,
 ) -> tuple[OpenedRecord, Changes]:
-    """A new draft for the inquiry's partner, prefilled from the intake (``from_inquiry``)."""
-    with database.writing() as session:
+    """A new draft for the inquiry's partner, prefilled from the intake (``from_inquiry``).
+    A replay of ``request_id`` creates nothing and raises ``AlreadyApplied`` (its
+    ``result`` names the ``record_id`` created the first time)."""
+    with write_requests.recorded(database, request_id, "create_record", admin) as write:
+        session = write.session
         now = server_now(session)
         inquiry = queries.load_inquiry(session, inquiry_id)
         if inquiry is None:
@@ -358,11 +408,20 @@ def create_record(
             detail={"pool": pool.value},
         )
         opened = _open(session, record_id)
-    return opened, record_changed(opened.summary, admin, ChangeKind.RECORDS_ADDED)
+        changes = record_changed(opened.summary, admin, ChangeKind.RECORDS_ADDED)
+        write.done(changes, record_id=record_id)
+    return opened, changes
 
 
 def save_form(
-    database: Database, record_id: int, form: AceForm, expected_version: int, admin: str
+    database: Database,
+    record_id: int,
+    form: AceForm,
+    expected_version: int,
+    admin: str,
+    *,
+    request_id: str | None = None,
+    after_request: str | None = None,
 ) -> SaveResult:
     """Store the form if nobody saved since ``expected_version``.
 
@@ -371,13 +430,48 @@ def save_form(
 
     Raises ``EditConflict`` (with their form, version and author) when someone did, and
     ``RecordLockedError`` when the record is no longer a draft; nothing is written then.
+
+    ``request_id`` (``write_requests.new_request_id``) is stored with the save: sending the
+    same id again writes nothing and answers with the version the first send wrote, so a
+    save whose acknowledgement was lost can simply be sent again. ``after_request`` is an
+    earlier save of the same editor whose answer never came: if it went through, the version
+    it wrote counts as ``expected_version`` (our own save is no conflict).
     """
     unsafe = unsafe_fields(form)
     if unsafe:
         raise UnstorableTextError(unsafe)
     fields = form_fields(form)
     pool, amount = _columns(form)
-    with database.writing() as session:
+    try:
+        return _save_form(
+            database,
+            record_id,
+            fields,
+            (pool, amount),
+            expected_version,
+            admin,
+            request_id,
+            after_request,
+        )
+    except write_requests.AlreadyApplied as replay:
+        outcome = replay.outcome
+        assert outcome.at is not None
+        return SaveResult(int(outcome.result["version"]), outcome.at, outcome.changes)
+
+
+def _save_form(
+    database: Database,
+    record_id: int,
+    fields: dict[str, Any],
+    columns: tuple[Pool | None, int],
+    expected_version: int,
+    admin: str,
+    request_id: str | None,
+    after_request: str | None,
+) -> SaveResult:
+    pool, amount = columns
+    with write_requests.recorded(database, request_id, "save_form", admin) as write:
+        session = write.session
         now = server_now(session)
         current = queries.load_record(session, record_id)
         if current is None:
@@ -386,6 +480,8 @@ def save_form(
             raise RecordLockedError(
                 f"The record is {current.summary.state.value}; only drafts can be edited."
             )
+        if _own_save(session, after_request, record_id, current.version, expected_version):
+            expected_version = current.version
         saved = queries.save_fields(
             session,
             record_id,
@@ -400,13 +496,24 @@ def save_form(
             theirs = queries.load_record(session, record_id)
             assert theirs is not None
             raise _conflict(theirs)
-    columns_changed = (
-        pool is not None and pool != current.summary.pool
-    ) or amount != current.summary.amount_requested_usd
-    kinds = [ChangeKind.RECORD_FIELDS]
-    if columns_changed:
-        kinds.append(ChangeKind.RECORD_FIGURES)
-    return SaveResult(expected_version + 1, now, record_changed(current.summary, admin, *kinds))
+        columns_changed = (
+            pool is not None and pool != current.summary.pool
+        ) or amount != current.summary.amount_requested_usd
+        kinds = [ChangeKind.RECORD_FIELDS]
+        if columns_changed:
+            kinds.append(ChangeKind.RECORD_FIGURES)
+        changes = record_changed(current.summary, admin, *kinds)
+        write.done(changes, record_id=record_id, version=expected_version + 1)
+    return SaveResult(expected_version + 1, now, changes)
+
+
+def _own_save(
+    session: Session, after_request: str | None, record_id: int, current: int, expected: int
+) -> bool:
+    """The record moved past ``expected`` only by our own earlier save ``after_request``."""
+    if current == expected or after_request is None:
+        return False
+    return write_requests.version_written(session, after_request, record_id) == current
 
 
 def _conflict(theirs: StoredRecord) -> EditConflict:
@@ -436,6 +543,7 @@ def transition(
     *,
     award: Award | None = None,
     at: datetime | None = None,
+    request_id: str | None = None,
 ) -> TransitionResult:
     """Move a record along the lifecycle, with its audit row, in one transaction.
 
@@ -448,11 +556,15 @@ def transition(
     ``at`` records a transition that happened earlier (loading history): it may not lie in
     the future nor before the record's latest recorded moment, and the rules judge dates
     against that day.
+
+    ``request_id`` is stored with the move; a replay raises ``AlreadyApplied``.
     """
-    with database.writing() as session:
-        return transition_in(
-            session, record_id, new_state, expected_version, admin, award=award, at=at
+    with write_requests.recorded(database, request_id, "transition", admin) as write:
+        result = transition_in(
+            write.session, record_id, new_state, expected_version, admin, award=award, at=at
         )
+        write.done(result.changes, record_id=record_id, version=result.summary.version)
+    return result
 
 
 def transition_in(
@@ -464,9 +576,12 @@ def transition_in(
     *,
     award: Award | None = None,
     at: datetime | None = None,
+    source: str | None = None,
 ) -> TransitionResult:
     """``transition`` inside the caller's transaction (the record importer replays a
-    record's history this way: all of it, or none)."""
+    record's history this way: all of it, or none). ``source`` says where the change came
+    from when it is not the admin's own click (e.g. "Partner Central · export.json"); it is
+    kept in the audit row and shown in the record's history."""
     now = server_now(session) if at is None else at
     current = queries.load_record(session, record_id)
     if current is None:
@@ -515,6 +630,8 @@ def transition_in(
         assert theirs is not None
         raise _conflict(theirs)
     detail: dict[str, Any] = {"from": old_state.value, "to": new_state.value}
+    if source:
+        detail["source"] = source
     if award is not None and new_state in AWARDED_STATES:
         detail.update(
             amount_awarded_usd=award.amount_usd,

@@ -2,8 +2,8 @@
 real service never share one), the newest Partner Central ``LastModifiedDate`` up to which
 every opportunity has been applied, so an interrupted or later sync resumes from there.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
