@@ -32,19 +32,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cloudroute_desk.db.engine import Database  # noqa: E402
-from cloudroute_desk.db.opening import open_database  # noqa: E402
-from cloudroute_desk.partner_central_emulator.server import EmulatorServer  # noqa: E402
-from cloudroute_desk.partner_central_emulator.service import Emulator  # noqa: E402
-from cloudroute_desk.partner_central_emulator.store import PartnerCentralState  # noqa: E402
-from cloudroute_desk.partner_central_emulator.throttle import Rates  # noqa: E402
-from cloudroute_desk.services.partner_central_calls import Connection, Pace  # noqa: E402
-from cloudroute_desk.services.partner_central_sync import (  # noqa: E402
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.partner_central_emulator.server import EmulatorServer
+from cloudroute_desk.partner_central_emulator.service import Emulator
+from cloudroute_desk.partner_central_emulator.store import PartnerCentralState
+from cloudroute_desk.partner_central_emulator.throttle import Rates
+from cloudroute_desk.services.partner_central_calls import Connection, Pace
+from cloudroute_desk.services.partner_central_sync import (
     PartnerCentralSync,
     SyncResult,
 )
-from tests.partner_central import emulator_client  # noqa: E402
-from tests.partner_central_samples import exportable_record, submit  # noqa: E402
+from tests.partner_central import emulator_client
+from tests.partner_central_samples import exportable_record, submit
 
 REVIEWS = ("Approved", "Approved", "Rejected", "Action Required")
 
@@ -56,7 +56,7 @@ def build(folder: Path, count: int) -> tuple[Path, dict[str, Any]]:
     with EmulatorServer(Emulator(state, Rates.unlimited())) as server:
         client = emulator_client(server.endpoint_url)
         for number in range(count):
-            record_id, payload = exportable_record(database)
+            record_id, payload = exportable_record(database, company=f"Customer {number} Inc.")
             submit(database, record_id)
             created = client.create_opportunity(**payload)
             client.submit_opportunity(

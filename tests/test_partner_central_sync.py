@@ -5,6 +5,7 @@ the command line says what happened."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -30,13 +31,14 @@ from cloudroute_desk.services.partner_central_sync import (
     PartnerCentralSync,
     SyncProgress,
     SyncResult,
+    outcome_text,
     read_cursor,
 )
 from tests.partner_central import emulator_client
 from tests.partner_central_samples import exportable_record, submit
 
 UNPACED = Pace(requests_per_second=None, max_attempts=8, base_delay=0.02, max_delay=0.2)
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+_companies = itertools.count(1)
 
 
 class TenSecondClock:
@@ -44,7 +46,7 @@ class TenSecondClock:
     second of overlap never reaches back into an earlier page."""
 
     def __init__(self) -> None:
-        self.now = T0
+        self.now = datetime.now(UTC)
 
     def __call__(self) -> datetime:
         self.now += timedelta(seconds=10)
@@ -67,7 +69,9 @@ def _file(database: Database, emulator: EmulatorServer, count: int) -> list[tupl
     client = emulator_client(emulator.endpoint_url)
     filed = []
     for _ in range(count):
-        record_id, payload = exportable_record(database)
+        record_id, payload = exportable_record(
+            database, company=f"Customer {next(_companies)} Inc."
+        )
         submit(database, record_id)
         created = client.create_opportunity(**payload)
         client.submit_opportunity(
@@ -120,7 +124,9 @@ def test_aws_review_outcomes_reach_our_records_and_once_only(
     result = _sync(database, emulator)
     assert result.state == COMPLETE, result.message
     assert (result.pages, result.opportunities) == (3, 5)
-    assert result.clean
+    assert result.clean, [(o.where, o.kind, o.message) for o in result.outcomes] + list(
+        result.problems
+    )
     assert _state(database, approved) is RecordState.APPROVED
     assert _state(database, rejected) is RecordState.REJECTED
     assert _state(database, action) is RecordState.IDENTIFIED  # handed back to the partner
@@ -186,12 +192,14 @@ def test_an_interrupted_sync_resumes_after_its_last_page(
     )
     assert second.state == FAILED
     assert "InternalServerException on ListOpportunities 2 times" in second.message
-    assert second.opportunities == 2  # resumed after the 4 applied, not from the start
+    # Resumed after the 4 applied, not from the start: the overlap second lists the newest
+    # applied one again (unchanged), then the fifth.
+    assert [o.kind for o in second.outcomes] == [OutcomeKind.UNCHANGED, OutcomeKind.APPLIED]
     emulator.emulator.clear_faults()
 
     third = _sync(database, emulator)
     assert third.state == COMPLETE
-    assert third.opportunities == 1
+    assert [o.kind for o in third.outcomes] == [OutcomeKind.UNCHANGED] + [OutcomeKind.APPLIED] * 2
     assert [_state(database, r) for r, _ in filed] == [RecordState.APPROVED] * 7
 
 
@@ -201,15 +209,21 @@ def test_throttling_is_retried_and_the_paced_sync_is_never_throttled(
     filed = _file(database, emulator, 6)
     for _, identifier in filed:
         _review(emulator, identifier, "Rejected", reason="Other")
-    emulator.emulator.throttle.set_rates(Rates(reads=10.0, writes=None))
-
-    hurried = _sync(database, emulator, page_size=1)
+    # One read a second: an unpaced sync (a page applied in well under a second) hits it.
+    emulator.emulator.throttle.set_rates(Rates(reads=1.0, writes=None))
+    hurried = _sync(
+        database,
+        emulator,
+        page_size=1,
+        pace=Pace(requests_per_second=None, max_attempts=40, base_delay=0.05, max_delay=0.1),
+    )
     assert hurried.state == COMPLETE
     assert hurried.retries > 0 and hurried.retries == emulator.emulator.throttle.refused
     assert [_state(database, r) for r, _ in filed] == [RecordState.REJECTED] * 6
 
+    emulator.emulator.throttle.set_rates(Rates(reads=2.0, writes=None))
     refused = emulator.emulator.throttle.refused
-    paced = _sync(database, emulator, pace=Pace(requests_per_second=8.0), page_size=1)
+    paced = _sync(database, emulator, pace=Pace(requests_per_second=1.6), page_size=1)
     assert paced.state == COMPLETE and paced.retries == 0
     assert emulator.emulator.throttle.refused == refused
 
@@ -219,7 +233,7 @@ def test_opportunities_that_are_not_ours_are_reported(
 ) -> None:
     _file(database, emulator, 1)
     client = emulator_client(emulator.endpoint_url)
-    _, payload = exportable_record(database)
+    _, payload = exportable_record(database, company="Stranger Inc.")
     payload["PartnerOpportunityIdentifier"] = "SF-0061a00000XYZ"
     payload["ClientToken"] = "a-stranger"
     client.create_opportunity(**payload)
@@ -227,7 +241,9 @@ def test_opportunities_that_are_not_ours_are_reported(
     assert result.state == COMPLETE and not result.clean
     (unmatched,) = [o for o in result.outcomes if o.kind is OutcomeKind.UNMATCHED]
     assert unmatched.where.startswith("page 1, OpportunitySummaries[")
-    assert "SF-0061a00000XYZ" in unmatched.message
+    assert outcome_text(unmatched).endswith(
+        "(customer 'Stranger Inc.' · SF-0061a00000XYZ · O1000002)"
+    )
 
 
 def test_the_command_line_sync(
@@ -254,7 +270,8 @@ def test_the_command_line_sync(
     assert cli.main(command) == 0
     err = capsys.readouterr().err
     assert "Sync complete: 3 opportunities in 2 pages (1 applied, 2 noted)" in err, err
-    assert "Catalog AWS is synced through 2026-11-02" in err
+    newest = max(o.modified for o in emulator.emulator.state.opportunities())
+    assert f"Catalog AWS is synced through {newest:%Y-%m-%d %H:%M:%S} UTC" in err
     assert _state(database, filed[0][0]) is RecordState.APPROVED
     assert cli.main(command) == 0
     assert "Sync complete: 1 opportunity in 1 page (1 unchanged)" in capsys.readouterr().err

@@ -26,6 +26,7 @@ from cloudroute_desk.services.partner_central_sync import (
     PartnerCentralSync,
     SyncProgress,
     SyncResult,
+    outcome_text,
 )
 
 NAME = "sync-partner-central"
@@ -67,7 +68,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--retries",
         type=int,
         default=Pace().max_attempts - 1,
-        help=f"retries of a throttled or failed call, with back-off (default {Pace().max_attempts - 1})",
+        help="retries of a throttled or failed call, with back-off "
+        f"(default {Pace().max_attempts - 1})",
     )
     parser.add_argument(
         "--admin", default=None, help="name written to the audit log (default: your login)"
@@ -90,14 +92,15 @@ def _print_progress(progress: SyncProgress) -> None:
 def _print_result(result: SyncResult) -> None:
     for outcome in result.outcomes:
         if outcome.kind in (OutcomeKind.UNMATCHED, OutcomeKind.REFUSED):
-            print(f"{outcome.where}: {outcome.kind.value}: {outcome.message}")
+            print(f"{outcome.where}: {outcome.kind.value}: {outcome_text(outcome)}")
     for problem in result.problems:
         print(f"{problem.where}: unreadable: {problem.message}")
     print(result.summary(), file=sys.stderr)
     if result.modified_through is not None:
         print(
-            f"Catalog {result.catalog} is synced through {result.modified_through:%Y-%m-%d %H:%M:%S} "
-            "UTC (Partner Central's LastModifiedDate).",
+            f"Catalog {result.catalog} is synced through "
+            f"{result.modified_through:%Y-%m-%d %H:%M:%S} UTC (Partner Central's "
+            "LastModifiedDate).",
             file=sys.stderr,
         )
 
@@ -123,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     def work() -> None:
         try:
             outcome.append(sync.run())
-        except BaseException as error:  # noqa: BLE001 - re-raised on the main thread
+        except BaseException as error:
             failure.append(error)
 
     # The sync runs on a worker so Ctrl+C on the main thread can ask it to stop at its next

@@ -11,8 +11,8 @@ what is stored is always whole pages and the cursor matching them.
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -87,7 +87,7 @@ class PartnerCentralSyncRunner(QObject):
         def work() -> None:
             try:
                 result = sync.run()
-            except Exception as error:  # noqa: BLE001 - handed to the GUI thread to show
+            except Exception as error:
                 self.failed.emit(error)
             else:
                 self.finished.emit(result)

@@ -137,6 +137,18 @@ class SyncResult:
         )
 
 
+def outcome_text(outcome: SnapshotOutcome) -> str:
+    """The outcome's message with whatever names the opportunity (customer, our id, Partner
+    Central's id), so an unmatched one can be found in Partner Central."""
+    names = [
+        f"customer {outcome.customer_name!r}" if outcome.customer_name else "",
+        outcome.partner_opportunity_identifier or "",
+        outcome.opportunity_id or "",
+    ]
+    shown = " · ".join(name for name in names if name)
+    return f"{outcome.message} ({shown})" if shown else outcome.message
+
+
 def _naive_utc(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
@@ -288,7 +300,9 @@ class PartnerCentralSync:
         report, problems = self._run_db(apply_page)
         tally.pages = number
         tally.opportunities += len(summaries)
-        tally.outcomes.extend(replace(o, where=f"page {number}, {o.where}") for o in report.outcomes)
+        tally.outcomes.extend(
+            replace(o, where=f"page {number}, {o.where}") for o in report.outcomes
+        )
         tally.problems.extend(problems)
         tally.changes = tally.changes | report.changes
         tally.modified_through = newest
@@ -331,7 +345,9 @@ class PartnerCentralSync:
         )
 
     def _on_wait(self, waiting: Waiting) -> None:
-        self._progress(f"Waiting {waiting.seconds:.1f} s: {waiting.reason} (retry {waiting.attempt})")
+        self._progress(
+            f"Waiting {waiting.seconds:.1f} s: {waiting.reason} (retry {waiting.attempt})"
+        )
 
     def _progress(self, note: str) -> None:
         if self._on_progress is None:

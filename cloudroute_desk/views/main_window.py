@@ -52,8 +52,8 @@ from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.help import HELP_TEXT, GuideDialog, ShortcutsDialog, shortcut_rows
 from cloudroute_desk.views.import_dialog import ImportController
-from cloudroute_desk.views.partner_central_sync_dialog import PartnerCentralSyncController
 from cloudroute_desk.views.live_updates import LiveUpdates
+from cloudroute_desk.views.partner_central_sync_dialog import PartnerCentralSyncController
 from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane

@@ -44,6 +44,7 @@ from cloudroute_desk.services.partner_central_sync import (
     SyncCursor,
     SyncProgress,
     SyncResult,
+    outcome_text,
     read_cursor,
 )
 from cloudroute_desk.views.context import AppContext
@@ -82,19 +83,26 @@ class PartnerCentralSyncDialog(QDialog):
     """The ``Changes`` of a sync that moved at least one record."""
 
     def __init__(
-        self, context: AppContext, parent: QWidget | None = None, *, pace: Pace | None = None
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        pace: Pace | None = None,
+        page_size: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.setMinimumWidth(560)
         self._context = context
         self._pace = pace
+        self._page_size = page_size
+        """The sync's pace and page size; None: the sync's defaults (tests shorten them)."""
         self._jobs = DbJobs(context.executor, self)
         self.runner = PartnerCentralSyncRunner(context.executor, self)
         self.runner.progressed.connect(self._on_runner_progressed)
         self.runner.finished.connect(self._on_runner_finished)
         self.runner.failed.connect(self._on_runner_failed)
-        self.result: SyncResult | None = None
+        self.sync_result: SyncResult | None = None
 
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -225,7 +233,11 @@ class PartnerCentralSyncDialog(QDialog):
         self.counts_label.setText("")
         self.table.hide()
         self.runner.start(
-            connection, admin=self._context.admin, since=self.since(), pace=self._pace
+            connection,
+            admin=self._context.admin,
+            since=self.since(),
+            pace=self._pace,
+            page_size=self._page_size,
         )
 
     def cancel_sync(self) -> None:
@@ -259,7 +271,7 @@ class PartnerCentralSyncDialog(QDialog):
         self.counts_label.setText(progress_text(progress))
 
     def _on_runner_finished(self, result: SyncResult) -> None:
-        self.result = result
+        self.sync_result = result
         self._set_running(False)
         self.start_button.setText("Sync again")
         lines = [result.summary()]
@@ -291,7 +303,7 @@ class PartnerCentralSyncDialog(QDialog):
 
     def _show_rows(self, result: SyncResult) -> None:
         rows = [
-            (o.where, o.kind.value, o.message)
+            (o.where, o.kind.value, outcome_text(o))
             for o in result.outcomes
             if o.kind in (OutcomeKind.UNMATCHED, OutcomeKind.REFUSED)
         ] + [(p.where, "unreadable", p.message) for p in result.problems]
@@ -303,7 +315,7 @@ class PartnerCentralSyncDialog(QDialog):
                 self.table.setItem(row, column, item)
         self.table.setVisible(bool(rows))
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QCloseEvent) -> None:
         # The sync thread must end before the dialog (and its runner) goes: closing a running
         # sync cancels it instead, and the dialog closes once the result is in.
         if self.runner.running:
@@ -349,7 +361,6 @@ class PartnerCentralSyncController(QObject):
             dialog.destroyed.connect(self._on_dialog_destroyed)
             self.dialog = dialog
         self.dialog.open()
-        self.dialog.raise_()
         return self.dialog
 
     def stop(self, timeout: float = 10.0) -> None:
