@@ -137,15 +137,20 @@ class SyncResult:
         )
 
 
-def outcome_text(outcome: SnapshotOutcome) -> str:
-    """The outcome's message with whatever names the opportunity (customer, our id, Partner
-    Central's id), so an unmatched one can be found in Partner Central."""
+def opportunity_names(outcome: SnapshotOutcome) -> str:
+    """Whatever names the opportunity (customer, our id, Partner Central's id), so an
+    unmatched one can be found in Partner Central."""
     names = [
         f"customer {outcome.customer_name!r}" if outcome.customer_name else "",
         outcome.partner_opportunity_identifier or "",
         outcome.opportunity_id or "",
     ]
-    shown = " · ".join(name for name in names if name)
+    return " · ".join(name for name in names if name)
+
+
+def outcome_text(outcome: SnapshotOutcome) -> str:
+    """The outcome's message and the opportunity's names, one line."""
+    shown = opportunity_names(outcome)
     return f"{outcome.message} ({shown})" if shown else outcome.message
 
 

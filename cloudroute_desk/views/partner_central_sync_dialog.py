@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -41,10 +42,11 @@ from cloudroute_desk.services.partner_central_calls import Connection, Pace
 from cloudroute_desk.services.partner_central_import import OutcomeKind
 from cloudroute_desk.services.partner_central_sync import (
     COMPLETE,
+    FAILED,
     SyncCursor,
     SyncProgress,
     SyncResult,
-    outcome_text,
+    opportunity_names,
     read_cursor,
 )
 from cloudroute_desk.views.context import AppContext
@@ -57,6 +59,8 @@ def _plain(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
 
 
@@ -66,7 +70,7 @@ def cursor_text(cursor: SyncCursor | None) -> str:
     how = "" if cursor.run_state == COMPLETE else f"; the last run was {cursor.run_state}"
     return (
         f"Synced through {cursor.modified_through:%Y-%m-%d %H:%M} UTC (Partner Central's "
-        f"time), by {cursor.updated_by}{how}. The next sync lists what changed since."
+        f"time) by {cursor.updated_by}{how}."
     )
 
 
@@ -93,6 +97,7 @@ class PartnerCentralSyncDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.setMinimumWidth(560)
+        self.resize(760, 300)
         self._context = context
         self._pace = pace
         self._page_size = page_size
@@ -148,17 +153,22 @@ class PartnerCentralSyncDialog(QDialog):
         layout.addWidget(self.status_label)
         self.counts_label = _plain("", self)
         layout.addWidget(self.counts_label)
-        self.table = QTableWidget(0, 3, self)
-        self.table.setHorizontalHeaderLabels(["Where", "Outcome", "Why"])
+        self.table = QTableWidget(0, 4, self)
+        self.table.setHorizontalHeaderLabels(["Opportunity", "Outcome", "Why", "Where"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 240)
+        header.resizeSection(3, 120)
         self.table.hide()
         layout.addWidget(self.table, 1)
+        # Takes the spare height while the table is hidden, so the lines stay together.
+        layout.addStretch(0)
 
         buttons = QDialogButtonBox(self)
         self.start_button = QPushButton("Start sync", self)
@@ -274,11 +284,14 @@ class PartnerCentralSyncDialog(QDialog):
         self.sync_result = result
         self._set_running(False)
         self.start_button.setText("Sync again")
-        lines = [result.summary()]
-        if result.message:
-            lines.append(result.message)
-        if result.state != COMPLETE:
-            lines.append("What was applied stays; the next sync resumes from there.")
+        if result.state == FAILED and result.requests == 0:
+            lines = [f"The sync did not start: {result.message}"]
+        else:
+            lines = [result.summary()]
+            if result.message:
+                lines.append(result.message)
+            if result.state != COMPLETE:
+                lines.append("What was applied stays; the next sync resumes from there.")
         self.status_label.setText("\n".join(lines))
         self.counts_label.setText(
             f"{result.count(OutcomeKind.APPLIED):,} records moved · "
@@ -303,10 +316,10 @@ class PartnerCentralSyncDialog(QDialog):
 
     def _show_rows(self, result: SyncResult) -> None:
         rows = [
-            (o.where, o.kind.value, outcome_text(o))
+            (opportunity_names(o), o.kind.value, o.message, o.where)
             for o in result.outcomes
             if o.kind in (OutcomeKind.UNMATCHED, OutcomeKind.REFUSED)
-        ] + [(p.where, "unreadable", p.message) for p in result.problems]
+        ] + [("", "unreadable", p.message, p.where) for p in result.problems]
         self.table.setRowCount(len(rows))
         for row, values in enumerate(rows):
             for column, value in enumerate(values):
