@@ -312,4 +312,4 @@ def test_the_command_line_names_an_unreachable_endpoint(
         "cloudroute-desk sync-partner-central: Partner Central did not answer on "
         "ListOpportunities 2 times in a row"
     )
-    assert err.endswith("(the next sync resumes from here)")
+    assert err.endswith("(the next sync resumes where this one stopped).")

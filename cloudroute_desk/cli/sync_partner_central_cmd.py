@@ -90,6 +90,8 @@ def _print_progress(progress: SyncProgress) -> None:
 
 
 def _print_result(result: SyncResult) -> None:
+    if result.requests == 0:
+        return  # it never reached Partner Central: the failure says why
     for outcome in result.outcomes:
         if outcome.kind in (OutcomeKind.UNMATCHED, OutcomeKind.REFUSED):
             print(f"{outcome.where}: {outcome.kind.value}: {outcome_text(outcome)}")
@@ -151,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
     result = outcome[0]
     _print_result(result)
     if result.state == FAILED:
-        raise CommandError(f"{result.message} (the next sync resumes from here)")
+        raise CommandError(result.message)
     if result.state == CANCELLED or interrupted:
         return 130
     return 0 if result.clean else 1

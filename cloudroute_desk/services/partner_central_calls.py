@@ -226,7 +226,7 @@ class PoliteCaller:
                 if attempt >= self._pace.max_attempts:
                     raise PartnerCentralError(
                         f"{_reason(error)} on {api_name} {attempt} times in a row; try again "
-                        "later (the sync resumes where it stopped)."
+                        "later (the next sync resumes where this one stopped)."
                     ) from error
                 delay = min(self._pace.max_delay, self._pace.base_delay * 2 ** (attempt - 1))
                 delay *= 0.5 + self._jitter() / 2

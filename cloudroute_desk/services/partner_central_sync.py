@@ -132,8 +132,8 @@ class SyncResult:
         listed = f"{self.opportunities:,} opportunit{'y' if self.opportunities == 1 else 'ies'}"
         return (
             f"{head}: {listed} in {self.pages:,} page{'' if self.pages == 1 else 's'}"
-            f" ({counts or 'nothing to apply'}{unread}); {self.requests:,} requests, "
-            f"{self.retries:,} retried."
+            f" ({counts or 'nothing to apply'}{unread}); {self.requests:,} "
+            f"request{'' if self.requests == 1 else 's'}, {self.retries:,} retried."
         )
 
 
