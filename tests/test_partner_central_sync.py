@@ -223,7 +223,7 @@ def test_throttling_is_retried_and_the_paced_sync_is_never_throttled(
 
     emulator.emulator.throttle.set_rates(Rates(reads=2.0, writes=None))
     refused = emulator.emulator.throttle.refused
-    paced = _sync(database, emulator, pace=Pace(requests_per_second=1.6), page_size=1)
+    paced = _sync(database, emulator, pace=Pace(requests_per_second=1.0), page_size=2)
     assert paced.state == COMPLETE and paced.retries == 0
     assert emulator.emulator.throttle.refused == refused
 

@@ -224,9 +224,10 @@ class PoliteCaller:
                 if not _is_transient(error):
                     raise PartnerCentralError(_sentence(api_name, error)) from error
                 if attempt >= self._pace.max_attempts:
+                    times = "once" if attempt == 1 else f"{attempt} times in a row"
                     raise PartnerCentralError(
-                        f"{_reason(error)} on {api_name} {attempt} times in a row; try again "
-                        "later (the next sync resumes where this one stopped)."
+                        f"{_reason(error)} on {api_name} {times}; try again later (the next "
+                        "sync resumes where this one stopped)."
                     ) from error
                 delay = min(self._pace.max_delay, self._pace.base_delay * 2 ** (attempt - 1))
                 delay *= 0.5 + self._jitter() / 2
