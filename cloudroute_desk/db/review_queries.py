@@ -144,6 +144,16 @@ def record_reviews(session: Session, record_id: int) -> list[ReviewEntry]:
     ]
 
 
+def latest_review_status(session: Session, record_id: int) -> str | None:
+    """The review status of the newest snapshot kept for the record, or None."""
+    return session.scalar(
+        select(RecordReviewRow.review_status)
+        .where(RecordReviewRow.record_id == record_id)
+        .order_by(RecordReviewRow.modified_at.desc(), RecordReviewRow.id.desc())
+        .limit(1)
+    )
+
+
 def outcomes_updated(session: Session, partner_ids: Iterable[int]) -> dict[int, datetime]:
     """When Partner Central outcomes last reached each partner's records (partners with none
     are left out)."""
