@@ -141,9 +141,7 @@ def test_the_command_reports_malformed_unmatched_and_refused_and_exits_1(
     capsys.readouterr()
     assert cli.main(["import", str(path), "--db", db_target, "--partner-central"]) == 1
     out = capsys.readouterr().out
-    assert "[2], GetOpportunity — malformed: LastModifiedDate" in out or "[2] — malformed" in out, (
-        out
-    )
+    assert "item 3 — malformed: LastModifiedDate" in out, out
     assert "O77 · ACME-CRM-1 · Stranger Ltd — unmatched" in out, out
     assert "applied: Identified (draft) → Submitted" in out
     assert records.open_record(database, record_id).summary.state is RecordState.SUBMITTED

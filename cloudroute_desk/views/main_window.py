@@ -53,6 +53,7 @@ from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.help import HELP_TEXT, GuideDialog, ShortcutsDialog, shortcut_rows
 from cloudroute_desk.views.import_dialog import ImportController
 from cloudroute_desk.views.live_updates import LiveUpdates
+from cloudroute_desk.views.partner_central_import_dialog import PartnerCentralImportController
 from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
@@ -318,6 +319,9 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(self.context, self)
         self.importer.add_actions(file_menu, before=self.file_import_separator)
         self.importer.imported.connect(self.apply_changes)
+        self.partner_central_importer = PartnerCentralImportController(self.context, self)
+        self.partner_central_importer.add_to(file_menu, before=self.file_import_separator)
+        self.partner_central_importer.imported.connect(self.apply_changes)
         self.queue.empty_state.import_requested.connect(
             lambda: self.importer.choose_and_import(RowKind.INQUIRY)
         )
