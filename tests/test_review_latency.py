@@ -3,6 +3,7 @@ partner with its click-through to the queue, and the figures the Why view shows.
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,12 +14,19 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.domain.ace.partner_central_snapshot import parse_partner_central_file
 from cloudroute_desk.domain.catalog import Pool
 from cloudroute_desk.domain.chart_data import ChartFilter, to_filter_request
+from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.formatting import ago
 from cloudroute_desk.domain.review_latency import NO_REASON, ReviewStep, record_review
 from cloudroute_desk.services import queue, review_figures
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.partner_central_import import apply_snapshots
 from cloudroute_desk.views.charts.panel import ChartsPanel
+from cloudroute_desk.views.partners.partner_pane import PartnerPane
+from tests.factories import add_inquiry, add_partner
+from tests.partner_central_samples import exportable_record, opportunity
 from tests.review_samples import add_reviews
 from tests.test_charts_data import Sample, build_sample
 
@@ -123,3 +131,56 @@ def test_chart_bars_click_through_to_exactly_those_inquiries(
     approved = to_filter_request(chart.latency.hits.hits[1].request).filter  # Portfolio
     rows = queue.rows_at(database, approved, datetime(2026, 8, 1), 0, 100)
     assert sorted(row.id for row in rows) == sorted([sample.i1, sample.i2])
+
+
+def test_the_why_view_says_review_figures_and_freshness(
+    qtbot: QtBot, executor: DbExecutor, database: Database
+) -> None:
+    partner = add_partner(database, name="Reviewed Partner", capacity=50)
+    answers = []
+    for n, status in enumerate(("Approved", "Rejected", "Approved")):
+        now = utcnow()
+        _record, payload = exportable_record(database, partner, company=f"Reviewed {n}")
+        answers.append(opportunity(payload, f"O{300 + n}", status, now, reason="Forecast Conflict"))
+    parsed = parse_partner_central_file(json.dumps(answers).encode())
+    report = apply_snapshots(database, parsed.snapshots, source="pc.json", admin="carol")
+    assert report.summary() == "3 snapshots: 3 applied", report.lines()
+    waiting = add_inquiry(database, company_name="Next Startup", website="https://next.example")
+
+    pane = PartnerPane(executor)
+    qtbot.addWidget(pane)
+    pane.resize(1100, 600)
+    with qtbot.waitSignal(pane.ranking_shown, timeout=WAIT_MS):
+        pane.set_inquiry(waiting)
+    pane.why_action.setChecked(True)
+    assert pane.select_partner(partner)
+    label = pane.why_view.review_label
+    qtbot.waitUntil(lambda: "outcomes updated" in label.text(), timeout=WAIT_MS)
+    assert label.text() == (
+        "Partner Central review: rejection rate 33 % (1 of 3 decided)\n"
+        "outcomes updated just now · from Partner Central"
+    )
+    if os.environ.get("CLOUDROUTE_SCREENSHOTS"):
+        QApplication.processEvents()
+        pane.grab().save(os.environ["CLOUDROUTE_SCREENSHOTS"] + "/why-review.png")
+    # A partner with no Partner Central outcomes says so rather than showing zeros.
+    other = add_partner(database, name="Quiet Partner", capacity=50)
+    with qtbot.waitSignal(pane.ranking_shown, timeout=WAIT_MS):
+        pane.set_inquiry(waiting)
+    assert pane.select_partner(other)
+    qtbot.waitUntil(lambda: "no outcomes from Partner Central yet" in label.text(), timeout=WAIT_MS)
+
+
+def test_ago_reads_roughly() -> None:
+    now = datetime(2026, 12, 2, 12, 0)
+    assert [
+        ago(now - delta, now)
+        for delta in (
+            timedelta(seconds=5),
+            timedelta(minutes=5),
+            timedelta(hours=2, minutes=50),
+            timedelta(days=1),
+            timedelta(days=3),
+        )
+    ] == ["just now", "5 min ago", "2 h ago", "1 day ago", "3 days ago"]
+    assert ago(now + timedelta(seconds=30), now) == "just now"

@@ -100,6 +100,16 @@ def stamp_record(
     )
 
 
+def forget_days_to_credit(session: Session, record_id: int) -> None:
+    """The record's submission-to-credit time is not known (see the Partner Central import)."""
+    session.execute(
+        update(AceRecordRow)
+        .where(AceRecordRow.id == record_id)
+        .values(days_to_credit=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def add_review(
     session: Session,
     *,

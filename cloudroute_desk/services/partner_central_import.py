@@ -27,11 +27,12 @@ For each snapshot, in order of its LastModifiedDate per record:
    a time (Identified → Submitted → Validated → Approved …), so every state rule, the
    database trigger, the inquiry's own status and the routing index refresh apply exactly as
    for an admin's click. An approval awards the requested amount in the record's pool, with
-   credits dated at the approval (Partner Central reports no amount). Action Required hands a
-   submitted record back to Identified; on a draft it records the round trip (Submitted, then
-   back) unless the newest kept snapshot already said Action Required. A record already
-   further along stays where it is. A step the rules refuse is reported (*refused*) and nothing of
-   that snapshot is kept.
+   credits dated at the approval (Partner Central reports no amount); when the same snapshot
+   is the first news of the submission too, its days to credit stay unknown (not 0).
+   Action Required hands a submitted record back to Identified; on a draft it records the
+   round trip (Submitted, then back) unless the newest kept snapshot already said Action
+   Required. A record already further along stays where it is. A step the rules refuse is
+   reported (*refused*) and nothing of that snapshot is kept.
 4. **Keep** the review status, stage and reasons with Partner Central's time
    (``record_reviews``, an audit row ``partner_central_review``), the opportunity id and the
    snapshot's time on the record.
@@ -60,6 +61,7 @@ from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.ace.partner_central_ids import parse_cloudroute_opportunity_id
 from cloudroute_desk.domain.ace.partner_central_snapshot import PartnerCentralSnapshot
 from cloudroute_desk.domain.catalog import (
+    AWARDED_STATES,
     RECORD_STATE_LABELS,
     RECORD_TRANSITIONS,
     RecordState,
@@ -375,6 +377,11 @@ def _walk(
         path = found
     states = [current]
     summary = stored.summary
+    # Never before the record's own last step (a record marked submitted here a minute after
+    # Partner Central's time): the history stays in order, Partner Central's time is kept
+    # on the review row.
+    latest = max(t for t in (summary.created_at, summary.submitted_at, summary.decided_at) if t)
+    at = max(at, latest)
     for step in path:
         award = None
         if step is RecordState.APPROVED:
@@ -385,6 +392,10 @@ def _walk(
         summary = result.summary
         collected.kinds.update(result.changes.kinds)
         states.append(step)
+    if RecordState.SUBMITTED in path and summary.state in AWARDED_STATES:
+        # Submitted and approved at the one moment this snapshot gives: the days from
+        # submission to credit are not known, and a 0 would flatter the partner's score.
+        review_queries.forget_days_to_credit(session, record_id)
     return states
 
 

@@ -13,8 +13,10 @@ from itertools import groupby
 from cloudroute_desk.db import chart_queries, review_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.review_queries import ReviewStepRow
+from cloudroute_desk.db.server_clock import server_now
 from cloudroute_desk.domain.catalog import Pool
 from cloudroute_desk.domain.chart_data import CHART_POOLS, ChartFilter
+from cloudroute_desk.domain.formatting import ago, percent, plural
 from cloudroute_desk.domain.review_latency import (
     RecordReview,
     ReviewStep,
@@ -50,7 +52,12 @@ class PartnerReviewFigures:
     summary: ReviewSummary
     outcomes_updated_at: datetime | None
     """When Partner Central outcomes last reached the partner's records; None if never."""
+    now: datetime
+    """The database server's time when read (what "2 h ago" is measured against)."""
     source: str = SOURCE_PREFIX
+
+    def line(self) -> str:
+        return review_line(self, self.now)
 
 
 def _reviews(rows: Iterable[ReviewStepRow]) -> Iterator[tuple[ReviewStepRow, RecordReview]]:
@@ -89,4 +96,36 @@ def partner_review(database: Database, partner_id: int) -> PartnerReviewFigures:
     with database.reading() as session:
         rows = review_queries.partner_review_steps(session, partner_id)
         updated = review_queries.outcomes_updated(session, [partner_id]).get(partner_id)
-    return PartnerReviewFigures(summarise(r for _f, r in _reviews(rows)), updated)
+        now = server_now(session)
+    return PartnerReviewFigures(summarise(r for _f, r in _reviews(rows)), updated, now)
+
+
+def review_line(figures: PartnerReviewFigures, now: datetime) -> str:
+    """The Why view's line on a partner's Partner Central review and how fresh it is."""
+    summary = figures.summary
+    if figures.outcomes_updated_at is None:
+        return (
+            "Partner Central review: no outcomes from Partner Central yet (only outcomes "
+            "entered in CloudRoute count)."
+        )
+    parts = []
+    if summary.median_latency_days is not None:
+        parts.append(
+            f"median {summary.median_latency_days:.1f} days submitted → approved "
+            f"(n={summary.approved_with_latency})"
+        )
+    if summary.decided:
+        parts.append(
+            f"rejection rate {percent(summary.rejection_rate)} "
+            f"({summary.rejected} of {summary.decided} decided)"
+        )
+    if summary.round_trips:
+        parts.append(
+            f"{plural(summary.round_trips, 'Action Required round trip')} on "
+            f"{plural(summary.records_with_round_trips, 'record')}"
+        )
+    figures_text = " · ".join(parts) or f"{plural(summary.records, 'record')} reviewed"
+    return (
+        f"Partner Central review: {figures_text}\n"
+        f"outcomes updated {ago(figures.outcomes_updated_at, now)} · from {figures.source}"
+    )
