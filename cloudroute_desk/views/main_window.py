@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         self.inquiry_detail.changes_made.connect(self.apply_changes)
         for actions in (self.queue.status_actions, self.inquiry_detail.status_actions):
             actions.admin = self.context.admin
+            actions.reported.connect(self._on_queue_status_message)
         self.register_change_aware(self.queue)
         self.register_change_aware(self.inquiry_detail)
 
