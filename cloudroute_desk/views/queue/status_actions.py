@@ -91,7 +91,13 @@ class StatusActions(QObject):
                 database, inquiry_id, admin, request_id=request_id
             )
 
-        self._run(job, CALL_HELD_TITLE, inquiry_id, "marking the discovery call held")
+        self._run(
+            job,
+            CALL_HELD_TITLE,
+            inquiry_id,
+            action=f"marking the discovery call held (inquiry {inquiry_id})",
+            done_text=f"Discovery call held for inquiry {inquiry_id}.",
+        )
 
     def _on_decline_action_triggered(self) -> None:
         inquiry_id, expected, admin = self._inquiry_id, self._status, self.admin
@@ -126,14 +132,22 @@ class StatusActions(QObject):
                 request_id=request_id,
             )
 
-        self._run(job, DECLINE_TITLE, inquiry_id, f"declining {name}")
+        self._run(
+            job,
+            DECLINE_TITLE,
+            inquiry_id,
+            action=f"declining {name}",
+            done_text=f"Declined {name}.",
+        )
 
     def _run(
         self,
         job: Callable[[Database, str], Changes],
         title: str,
         inquiry_id: int,
+        *,
         action: str,
+        done_text: str,
     ) -> None:
         request_id = new_request_id()
 
@@ -141,8 +155,8 @@ class StatusActions(QObject):
             if not self._check.handle(
                 error,
                 request_id,
-                action=f"{action} (inquiry {inquiry_id})",
-                done_text=f"{title}: inquiry {inquiry_id}.",
+                action=action,
+                done_text=done_text,
                 on_applied=lambda outcome: self.changes_made.emit(outcome.changes),
                 on_not_applied=lambda: self.changes_made.emit(
                     inquiry_status.status_moved(inquiry_id)
