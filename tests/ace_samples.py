@@ -74,7 +74,6 @@ def portfolio_form(**overrides: Any) -> AceForm:
         "primary_needs": ["Co-Sell - Architectural Validation"],
         "sales_activities": ["Initialized discussions with customer"],
         "target_close_date": "2027-01-15",
-        "partner_opportunity_identifier": "CR-2026-0001",
         "next_steps": "Architecture review with the CTO, then the Portfolio application",
     }
     values.update(overrides)

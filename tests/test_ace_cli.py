@@ -9,17 +9,25 @@ from typing import Any
 
 import pytest
 from botocore.validate import validate_parameters
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from cloudroute_desk import cli
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.tables import AceRecordRow
+from cloudroute_desk.db.tables import AceRecordRow, AssignmentRow
 from cloudroute_desk.domain.ace import api_model as ace_api_model
+from cloudroute_desk.domain.ace.export import RoutingIdentity
 from cloudroute_desk.domain.ace.form import AceForm
+from cloudroute_desk.domain.ace.partner_central_ids import (
+    CloudRouteOpportunityId,
+    parse_cloudroute_opportunity_id,
+)
+from cloudroute_desk.domain.ace.rules import validate
 from cloudroute_desk.domain.catalog import Pool, RecordState
 from cloudroute_desk.domain.clock import utcnow
+from cloudroute_desk.domain.findings import has_errors
+from cloudroute_desk.services import assignment, records
 from cloudroute_desk.services.ace_export_service import client_token, export_record
-from tests.ace_samples import portfolio_form
+from tests.ace_samples import context, portfolio_form
 from tests.factories import add_inquiry, add_partner, add_record
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -225,3 +233,66 @@ def test_the_client_token_is_a_function_of_the_exported_request(database: Databa
     for payload in (first, edited, other_edit, sandbox):
         assert payload["ClientToken"] == client_token(record_id, payload)
         assert ace_api_model.check_request(payload) == []
+
+
+def test_export_carries_the_routing_identity_the_model_accepts(database: Database) -> None:
+    record_id = _record_with_form(database, _current_form())
+    opened = records.open_record(database, record_id)
+    payload = export_record(database, record_id).payload
+    assert payload is not None
+    inquiry_id = opened.summary.inquiry_id
+    assert payload["PartnerOpportunityIdentifier"] == f"CR-I{inquiry_id}-R{record_id}"
+    assert parse_cloudroute_opportunity_id(payload["PartnerOpportunityIdentifier"]) == (
+        CloudRouteOpportunityId(inquiry_id, record_id)
+    )
+    tags = {tag["Key"]: tag["Value"] for tag in payload["Tags"]}
+    assert tags == {
+        "cloudroute:inquiry": str(inquiry_id),
+        "cloudroute:record": str(record_id),
+        "cloudroute:partner": str(opened.summary.partner_id),
+        "cloudroute:pool": "portfolio",
+    }, "no assignment row in this fixture: no assignment tag rather than an empty one"
+    assert ace_api_model.check_request(payload) == []
+    validate_parameters(payload, ace_api_model.operation_model().input_shape)
+
+
+def test_the_assignment_tag_names_the_partners_assignment(database: Database) -> None:
+    partner_id = add_partner(database)
+    inquiry_id = add_inquiry(database)
+    assignment.assign(database, inquiry_id, partner_id, "alice")
+    opened, _ = records.create_record(database, inquiry_id, Pool.PORTFOLIO, "alice")
+    records.save_form(
+        database,
+        opened.record_id,
+        _current_form(title=opened.form.title),
+        opened.version,
+        "alice",
+    )
+    payload = export_record(database, opened.record_id).payload
+    assert payload is not None, export_record(database, opened.record_id).findings
+    with database.reading() as session:
+        assignment_id = session.scalar(
+            select(AssignmentRow.id).where(AssignmentRow.inquiry_id == inquiry_id)
+        )
+    tags = {tag["Key"]: tag["Value"] for tag in payload["Tags"]}
+    assert tags["cloudroute:assignment"] == str(assignment_id)
+
+
+def test_identity_is_checked_by_the_editors_validator() -> None:
+    # A pool value Partner Central's TagValue pattern refuses ("!" is not in its class) is
+    # found by validate(), the same call the editor makes, on the request member.
+    identity = RoutingIdentity(inquiry_id=1, record_id=2, partner_id=3, pool="bad!pool")
+    found = validate(_current_form(), context().model_copy(update={"identity": identity}))
+    assert [(f.field, f.rule) for f in found if f.is_error] == [
+        ("Tags[3].Value", "api.invalid_string_format")
+    ]
+    fine = identity.model_copy(update={"pool": "portfolio"})
+    assert not has_errors(
+        validate(_current_form(), context().model_copy(update={"identity": fine}))
+    )
+
+
+def test_a_form_saved_with_the_old_typed_partner_id_still_opens() -> None:
+    data = _current_form().model_dump(mode="json")
+    data["partner_opportunity_identifier"] = "CR-2026-000123"
+    assert AceForm.model_validate(data) == _current_form()

@@ -595,13 +595,6 @@ CASES = [
         "Project.OtherSolutionDescription: must be at most 255",
     ),
     Case(
-        "API: opportunity identifier",
-        {"partner_opportunity_identifier": "P" * 65},
-        "api.invalid_string_format",
-        "partner_opportunity_identifier",
-        "at most 64",
-    ),
-    Case(
         "API: next steps",
         {"next_steps": "n" * 256},
         "api.invalid_string_format",

@@ -16,11 +16,13 @@ from cloudroute_desk.db.customer_queries import CHUNK, customer_records
 from cloudroute_desk.db.mapping import inquiry_from_row, partner_from_row, record_summary_from_row
 from cloudroute_desk.db.tables import (
     AceRecordRow,
+    AssignmentRow,
     AuditEventRow,
     InquiryRow,
     InquirySpendRow,
     PartnerRow,
 )
+from cloudroute_desk.domain.ace.export import RoutingIdentity
 from cloudroute_desk.domain.catalog import Pool, RecordState
 from cloudroute_desk.domain.customer import aws_account_key
 from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, Partner, SpendLine
@@ -95,6 +97,28 @@ def other_records(session: Session, inquiry_id: int, exclude_id: int | None) -> 
             )
         )
     return [_stored(row) for row in sorted(rows, key=lambda r: (r.created_at, r.id))]
+
+
+def routing_identity(session: Session, record: StoredRecord) -> RoutingIdentity:
+    """The record's ids as exported to Partner Central: the assignment is the latest one of
+    the record's partner to its inquiry."""
+    summary = record.summary
+    assignment_id = session.scalar(
+        select(AssignmentRow.id)
+        .where(
+            AssignmentRow.inquiry_id == summary.inquiry_id,
+            AssignmentRow.partner_id == summary.partner_id,
+        )
+        .order_by(AssignmentRow.assigned_at.desc(), AssignmentRow.id.desc())
+        .limit(1)
+    )
+    return RoutingIdentity(
+        inquiry_id=summary.inquiry_id,
+        record_id=record.id,
+        partner_id=summary.partner_id,
+        assignment_id=assignment_id,
+        pool=summary.pool.value,
+    )
 
 
 def account_id_column(fields: dict[str, Any]) -> str:

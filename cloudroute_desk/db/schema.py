@@ -12,6 +12,7 @@ from cloudroute_desk.db import (
     change_tables,
     chart_tables,
     claim_tables,
+    review_tables,
     routing_tables,
     tables,
     write_request_tables,
@@ -25,5 +26,6 @@ TABLE_MODULES = (
     change_tables,
     claim_tables,
     write_request_tables,
+    review_tables,
 )
 metadata: MetaData = Base.metadata

@@ -152,8 +152,16 @@ class AceRecordRow(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     aws_account_id: Mapped[str] = mapped_column(String(12), index=True, default="")
     """The form's 12-digit AWS account id (``domain.customer.aws_account_key``); "" if none."""
+    pc_opportunity_id: Mapped[str | None] = mapped_column(String(20))
+    """Partner Central's id for the opportunity (``O`` and digits), once an import or sync
+    has seen it (migration 0011); unique."""
+    pc_last_modified: Mapped[datetime | None] = mapped_column(DateTime)
+    """LastModifiedDate of the newest Partner Central snapshot applied to the record."""
 
-    __table_args__ = (Index("ix_ace_records_partner_decided", "partner_id", "decided_at"),)
+    __table_args__ = (
+        Index("ix_ace_records_partner_decided", "partner_id", "decided_at"),
+        Index("uq_ace_records_pc_opportunity_id", "pc_opportunity_id", unique=True),
+    )
 
 
 class AuditEventRow(Base):

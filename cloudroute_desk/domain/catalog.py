@@ -364,3 +364,49 @@ API_STAGE_AND_REVIEW: dict[RecordState, tuple[str, str]] = {
 
 DOWNGRADE_WEIGHT = 0.5
 """A downgrade counts as half an approval in close rates: credits landed, but less than asked."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerCentralOutcome:
+    """The record state a Partner Central snapshot means, and whether it may move a record
+    back (only a reviewer's Action Required hands a submitted record back to its partner)."""
+
+    state: RecordState
+    hands_back: bool = False
+
+
+PARTNER_CENTRAL_REVIEW_STATES: dict[str, PartnerCentralOutcome] = {
+    "Pending Submission": PartnerCentralOutcome(RecordState.IDENTIFIED),
+    "Submitted": PartnerCentralOutcome(RecordState.SUBMITTED),
+    "In review": PartnerCentralOutcome(RecordState.VALIDATED),
+    "Action Required": PartnerCentralOutcome(RecordState.IDENTIFIED, hands_back=True),
+    "Approved": PartnerCentralOutcome(RecordState.APPROVED),
+    "Rejected": PartnerCentralOutcome(RecordState.REJECTED),
+}
+PARTNER_CENTRAL_STAGE_STATES: dict[str, PartnerCentralOutcome] = {
+    "Launched": PartnerCentralOutcome(RecordState.LAUNCHED),
+    "Closed Lost": PartnerCentralOutcome(RecordState.REJECTED),
+}
+"""How Partner Central's outcome reads as our record state: the one table, the reverse of
+``API_STAGE_AND_REVIEW``.
+
+``LifeCycle.Stage`` decides when it is Launched or Closed Lost (for the partner's stages and
+for AWS's own, which use the same two words); otherwise ``LifeCycle.ReviewStatus`` decides
+(the bulk export's ``Draft`` is Pending Submission). The other stages (Prospect, Qualified,
+Technical / Business Validation, Committed) follow the review and decide nothing on their
+own. ``ClosedLostReason`` never changes which state: it is kept, with ``ReviewStatusReason``
+and ``ReviewComments``, as the reason the record's history and the charts show. Partner
+Central has no downgrade: a Downgraded record stays Downgraded on Approved.
+"""
+
+
+def partner_central_outcome(
+    review_status: str | None, stage: str | None
+) -> PartnerCentralOutcome | None:
+    """The state a snapshot with this ReviewStatus and Stage means; None when it decides
+    nothing (an in-between stage with no review status)."""
+    if stage is not None and stage in PARTNER_CENTRAL_STAGE_STATES:
+        return PARTNER_CENTRAL_STAGE_STATES[stage]
+    if review_status is not None:
+        return PARTNER_CENTRAL_REVIEW_STATES.get(review_status)
+    return None

@@ -3,7 +3,10 @@
 The command line (``cloudroute-desk export``) and the editor's "Export to Partner Central…"
 both run ``export_record``: the record's form (the saved one, or the editor's unsaved edits)
 is validated with the same rules and context the editor uses (the filing partner's tier, the
-customer's other records), and a form with errors is not exported.
+customer's other records, the record's routing identity), and a form with errors is not
+exported. The request carries CloudRoute's id for the record as PartnerOpportunityIdentifier
+(``domain/ace/partner_central_ids.py``) and ``cloudroute:*`` Tags naming the inquiry, record,
+assignment, partner and pool; the service model's checks run over them as over the form.
 
 The ClientToken is Partner Central's idempotency key, so it is derived from the record id and
 the exact request sent: exporting the same request twice gives the same key, and any change
@@ -70,7 +73,9 @@ def export_record(
     findings = validate(exported, context)
     if has_errors(findings):
         return ExportResult(record_id, findings, None)
-    payload = to_create_opportunity(exported, client_token="", catalog=catalog)
+    payload = to_create_opportunity(
+        exported, client_token="", catalog=catalog, identity=context.identity
+    )
     payload[TOKEN_MEMBER] = client_token(record_id, payload)
     return ExportResult(record_id, findings, payload)
 

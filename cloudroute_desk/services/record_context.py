@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from cloudroute_desk.db.record_queries import StoredRecord
+from cloudroute_desk.domain.ace.export import RoutingIdentity
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.rules import OtherRecord, ValidationContext
 from cloudroute_desk.domain.ace.rules import validate as validate_form
@@ -25,6 +26,7 @@ def build(
     others: Iterable[StoredRecord],
     today: date | None = None,
     record_state: RecordState = RecordState.IDENTIFIED,
+    identity: RoutingIdentity | None = None,
 ) -> ValidationContext:
     return ValidationContext(
         partner_tier=partner.tier,
@@ -42,6 +44,7 @@ def build(
         ),
         record_partner_id=partner.id or 0,
         record_state=record_state,
+        identity=identity,
     )
 
 

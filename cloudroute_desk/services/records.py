@@ -270,7 +270,12 @@ def validation_context(database: Database, record_id: int) -> ValidationContext:
         partner = queries.load_partner(session, stored.summary.partner_id)
         assert partner is not None
         others = queries.other_records(session, stored.summary.inquiry_id, record_id)
-        return record_context.build(partner, others, record_state=stored.summary.state)
+        return record_context.build(
+            partner,
+            others,
+            record_state=stored.summary.state,
+            identity=queries.routing_identity(session, stored),
+        )
 
 
 def _open(session: Session, record_id: int) -> OpenedRecord:
@@ -281,7 +286,12 @@ def _open(session: Session, record_id: int) -> OpenedRecord:
     partner = queries.load_partner(session, stored.summary.partner_id)
     assert inquiry is not None and partner is not None  # foreign keys guarantee both
     others = queries.other_records(session, stored.summary.inquiry_id, record_id)
-    context = record_context.build(partner, others, record_state=stored.summary.state)
+    context = record_context.build(
+        partner,
+        others,
+        record_state=stored.summary.state,
+        identity=queries.routing_identity(session, stored),
+    )
     return OpenedRecord(
         summary=stored.summary,
         form=form_of(stored),
@@ -310,8 +320,39 @@ def _history_text(kind: str, detail: dict[str, Any]) -> str:
                 f": {money(int(detail['amount_awarded_usd']))} {label}, "
                 f"credits landed {detail.get('credited_on', '')}"
             )
+        if detail.get("source"):
+            text += f" · {detail['source']}"
         return text
+    if kind == PARTNER_CENTRAL_REVIEW:
+        return partner_central_review_text(detail)
     return kind.replace("_", " ").capitalize()
+
+
+PARTNER_CENTRAL_REVIEW = "partner_central_review"
+"""The audit kind of a Partner Central snapshot kept for a record (its review status)."""
+
+
+def partner_central_review_text(detail: dict[str, Any]) -> str:
+    """How a kept Partner Central snapshot reads in the record's history: the review status
+    (or stage), the reviewer's reason and comments, Partner Central's own time, the source."""
+    said = [str(detail[key]) for key in ("review_status", "stage") if detail.get(key)]
+    text = "Partner Central: " + " · ".join(said)
+    reasons = [
+        str(detail[key])
+        for key in ("review_status_reason", "closed_lost_reason")
+        if detail.get(key)
+    ]
+    if reasons:
+        text += f" — {'; '.join(reasons)}"
+    if detail.get("review_comments"):
+        text += f": “{detail['review_comments']}”"
+    modified = str(detail.get("modified", ""))[:16].replace("T", " ")
+    if modified:
+        opportunity = f", {detail['opportunity_id']}" if detail.get("opportunity_id") else ""
+        text += f" (at {modified} UTC{opportunity})"
+    if detail.get("source"):
+        text += f" · {detail['source']}"
+    return text
 
 
 def _state_label(value: object) -> str:
@@ -535,9 +576,12 @@ def transition_in(
     *,
     award: Award | None = None,
     at: datetime | None = None,
+    source: str | None = None,
 ) -> TransitionResult:
     """``transition`` inside the caller's transaction (the record importer replays a
-    record's history this way: all of it, or none)."""
+    record's history this way: all of it, or none). ``source`` says where the change came
+    from when it is not the admin's own click (e.g. "Partner Central · export.json"); it is
+    kept in the audit row and shown in the record's history."""
     now = server_now(session) if at is None else at
     current = queries.load_record(session, record_id)
     if current is None:
@@ -586,6 +630,8 @@ def transition_in(
         assert theirs is not None
         raise _conflict(theirs)
     detail: dict[str, Any] = {"from": old_state.value, "to": new_state.value}
+    if source:
+        detail["source"] = source
     if award is not None and new_state in AWARDED_STATES:
         detail.update(
             amount_awarded_usd=award.amount_usd,

@@ -22,7 +22,10 @@ additional_comments                Project.AdditionalComments
 pool = map                         Project.ApnPrograms = [Migration Acceleration Program]
 primary_needs                      PrimaryNeedsFromAws
 national_security                  NationalSecurity
-partner_opportunity_identifier     PartnerOpportunityIdentifier
+(the record's identity)            PartnerOpportunityIdentifier = CloudRoute's id
+                                   (``partner_central_ids``), Tags = cloudroute:inquiry,
+                                   cloudroute:record, cloudroute:assignment,
+                                   cloudroute:partner, cloudroute:pool
 opportunity_type                   OpportunityType
 related_opportunity_identifier     Project.RelatedOpportunityIdentifier (Flat Renewal)
 target_close_date, next_steps      LifeCycle.TargetCloseDate, LifeCycle.NextSteps
@@ -32,6 +35,8 @@ target_close_date, next_steps      LifeCycle.TargetCloseDate, LifeCycle.NextStep
 
 Pool, amount requested, funding round, lead investor, timeline and POC plan have no
 CreateOpportunity member; they travel with the credit application, not the opportunity.
+The identity is derived from the database ids, never typed: with no identity (a form
+validated on its own, ``cloudroute-desk validate``) neither member is sent.
 Empty optional text is left out rather than sent as "" (the API treats a present member as
 a value to check).
 """
@@ -40,23 +45,66 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from pydantic import BaseModel, ConfigDict
+
 from cloudroute_desk.domain.ace import vocab as ace_vocab
 from cloudroute_desk.domain.ace.form import GREENFIELD_ACCOUNT, AceForm, FormContact
+from cloudroute_desk.domain.ace.partner_central_ids import cloudroute_opportunity_id
 from cloudroute_desk.domain.catalog import API_STAGE_AND_REVIEW, Pool, RecordState
 
 ORIGIN: Final = "Partner Referral"
 CURRENCY: Final = "USD"
+TAG_PREFIX: Final = "cloudroute:"
+
+
+class RoutingIdentity(BaseModel):
+    """Where a record sits in CloudRoute's routing: exported as its PartnerOpportunityIdentifier
+    and Tags, so Partner Central's answers (and anyone reading them) lead back to the routing
+    decision."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    inquiry_id: int
+    record_id: int
+    partner_id: int
+    assignment_id: int | None = None
+    """The assignment of the record's partner to the inquiry; None for an imported record
+    whose partner never held it through CloudRoute."""
+    pool: str
+
+    @property
+    def opportunity_identifier(self) -> str:
+        return cloudroute_opportunity_id(self.inquiry_id, self.record_id)
+
+    def tags(self) -> list[dict[str, str]]:
+        """The request's Tags: one ``cloudroute:*`` key per routing fact."""
+        values = {
+            "inquiry": str(self.inquiry_id),
+            "record": str(self.record_id),
+            "assignment": "" if self.assignment_id is None else str(self.assignment_id),
+            "partner": str(self.partner_id),
+            "pool": self.pool,
+        }
+        return [{"Key": TAG_PREFIX + key, "Value": value} for key, value in values.items() if value]
 
 
 def to_create_opportunity(
-    form: AceForm, *, client_token: str, catalog: str = "AWS"
+    form: AceForm,
+    *,
+    client_token: str,
+    catalog: str = "AWS",
+    identity: RoutingIdentity | None = None,
 ) -> dict[str, Any]:
     """The ``CreateOpportunity`` request body for ``form``."""
-    return export_with_paths(form, client_token=client_token, catalog=catalog)[0]
+    return export_with_paths(form, client_token=client_token, catalog=catalog, identity=identity)[0]
 
 
 def export_with_paths(
-    form: AceForm, *, client_token: str, catalog: str = "AWS"
+    form: AceForm,
+    *,
+    client_token: str,
+    catalog: str = "AWS",
+    identity: RoutingIdentity | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The request body plus, for each request member path, the form field it came from, so an
     API-model violation can be shown on the field the admin typed into."""
@@ -189,20 +237,19 @@ def export_with_paths(
     payload: dict[str, Any] = {"Catalog": catalog, "ClientToken": client_token}
     _put_list(payload, "PrimaryNeedsFromAws", form.primary_needs, paths, "", "primary_needs")
     _put(payload, "NationalSecurity", form.national_security, paths, "", "national_security")
-    _put(
-        payload,
-        "PartnerOpportunityIdentifier",
-        form.partner_opportunity_identifier,
-        paths,
-        "",
-        "partner_opportunity_identifier",
-    )
+    if identity is not None:
+        # Mapped to no form field: a violation here names the request member itself.
+        payload["PartnerOpportunityIdentifier"] = identity.opportunity_identifier
+        paths["PartnerOpportunityIdentifier"] = ""
     payload["Customer"] = customer_body
     payload["Project"] = project
     _put(payload, "OpportunityType", form.opportunity_type, paths, "", "opportunity_type")
     payload["Marketing"] = {"Source": "None"}
     payload["LifeCycle"] = life_cycle
     payload["Origin"] = ORIGIN
+    if identity is not None:
+        payload["Tags"] = identity.tags()
+        paths["Tags"] = ""
     return payload, paths
 
 

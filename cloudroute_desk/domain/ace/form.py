@@ -17,13 +17,15 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cloudroute_desk.domain.ace import vocab as ace_vocab
 from cloudroute_desk.domain.catalog import POOLS, CurrentCloud, EngagementType, Pool
 from cloudroute_desk.domain.entities import Contact, Inquiry, Partner
 
 GREENFIELD_ACCOUNT = "GREENFIELD"
+LEGACY_PARTNER_ID = "partner_opportunity_identifier"
+"""A form field that no longer exists: Partner Central's PartnerOpportunityIdentifier."""
 """What the AWS account ID field holds when the customer has no AWS account yet."""
 
 
@@ -127,7 +129,6 @@ class AceForm(_FormPart):
     primary_needs: list[str] = Field(default_factory=list)
     sales_activities: list[str] = Field(default_factory=list)
     target_close_date: str = ""
-    partner_opportunity_identifier: str = ""
     involvement_type: str = ace_vocab.DEFAULT_INVOLVEMENT_TYPE
     opportunity_type: str = "Net New Business"
     related_opportunity_identifier: str = ""
@@ -135,6 +136,16 @@ class AceForm(_FormPart):
     national_security: str = "No"
     next_steps: str = ""
     additional_comments: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _forget_typed_partner_id(cls, data: Any) -> Any:
+        # Forms saved before issue 15 held a typed "Partner CRM ID"; the identifier Partner
+        # Central gets is now derived from the record's ids (``partner_central_ids``), so
+        # the old value is dropped on reading rather than refused.
+        if isinstance(data, dict) and LEGACY_PARTNER_ID in data:
+            data = {key: value for key, value in data.items() if key != LEGACY_PARTNER_ID}
+        return data
 
     @property
     def monthly_spend_usd(self) -> int:

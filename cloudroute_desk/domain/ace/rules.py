@@ -19,6 +19,7 @@ from cloudroute_desk.domain.ace import address as ace_address
 from cloudroute_desk.domain.ace import api_model as ace_api_model
 from cloudroute_desk.domain.ace import picklists as ace_picklists
 from cloudroute_desk.domain.ace import vocab as ace_vocab
+from cloudroute_desk.domain.ace.export import RoutingIdentity
 from cloudroute_desk.domain.ace.form import GREENFIELD_ACCOUNT, AceForm, FormContact
 from cloudroute_desk.domain.ace.stage_rules import stage_rules
 from cloudroute_desk.domain.ace.submission_rules import (
@@ -136,6 +137,9 @@ class ValidationContext(BaseModel):
     record_partner_id: int = 0
     record_state: RecordState = RecordState.IDENTIFIED
     """The state the record is in, or is about to enter: stage-dependent rules follow it."""
+    identity: RoutingIdentity | None = None
+    """The stored record's routing ids, exported as PartnerOpportunityIdentifier and Tags
+    (and checked with the rest); None for a form judged on its own."""
 
 
 def validate(form: AceForm, context: ValidationContext) -> list[Finding]:
@@ -157,7 +161,7 @@ def validate(form: AceForm, context: ValidationContext) -> list[Finding]:
     submission_rules(form, out)
     stage_rules(form, context.record_state, out)
     findings.extend(out.findings)
-    findings.extend(api_model_findings(form, findings))
+    findings.extend(api_model_findings(form, findings, context.identity))
     return findings
 
 

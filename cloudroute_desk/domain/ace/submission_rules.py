@@ -88,11 +88,16 @@ def submission_rules(form: AceForm, out: FindingCollector) -> None:
         )
 
 
-def api_model_findings(form: AceForm, seen: Iterable[Finding]) -> list[Finding]:
-    """The service model's checks over the exported request, on the form fields. A field that
-    already has an error keeps only that (clearer) message."""
+def api_model_findings(
+    form: AceForm, seen: Iterable[Finding], identity: ace_export.RoutingIdentity | None = None
+) -> list[Finding]:
+    """The service model's checks over the exported request (with the record's identity,
+    when given), on the form fields. A field that already has an error keeps only that
+    (clearer) message."""
     errored = {f.field for f in seen if f.severity is Severity.ERROR}
-    payload, paths = ace_export.export_with_paths(form, client_token=EXPORT_CHECK_TOKEN)
+    payload, paths = ace_export.export_with_paths(
+        form, client_token=EXPORT_CHECK_TOKEN, identity=identity
+    )
     findings: list[Finding] = []
     for violation in ace_api_model.check_request(payload):
         field = ace_export.form_field_for(violation.path, paths)

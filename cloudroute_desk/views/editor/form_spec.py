@@ -201,7 +201,6 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 _choices(_pairs(list(ace_submission_rules.INVOLVEMENT_TYPES), blank=None)),
             ),
             FieldSpec("national_security", "National security", _enum("NationalSecurity", None)),
-            FieldSpec("partner_opportunity_identifier", "Partner CRM ID", _line()),
             FieldSpec(
                 "delivery_models",
                 "Delivery models",
