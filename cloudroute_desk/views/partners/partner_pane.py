@@ -98,6 +98,7 @@ class PartnerPane(QWidget):
         super().__init__(parent)
         self._jobs = DbJobs(executor, self)
         self._inquiry_id: int | None = None
+        self._unavailable: str | None = None
         self._routing: InquiryRouting | None = None
         self._ranking = False
         """A ranking is on its way: the one on screen is about to be replaced."""
@@ -246,9 +247,22 @@ class PartnerPane(QWidget):
             return None
         return None if self._ranking else routing
 
+    def set_unavailable(self, reason: str | None) -> None:
+        """Say why no ranking is shown (offline, the copy holds only some partners) instead
+        of ranking; None ranks again."""
+        self._unavailable = reason
+        self.set_inquiry(self._inquiry_id)
+
     def set_inquiry(self, inquiry_id: int | None) -> None:
         """Show ``inquiry_id``'s ranking (ranked off the GUI thread); None clears the pane."""
         self._inquiry_id = inquiry_id
+        reason = self._unavailable
+        if reason is not None:
+            self._jobs.cancel(RANKING_JOB)
+            self._ranking = False
+            self._show(None)
+            self.header_label.setText(reason)
+            return
         if inquiry_id is None:
             self._jobs.cancel(RANKING_JOB)
             self._ranking = False
