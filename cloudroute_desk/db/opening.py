@@ -51,6 +51,11 @@ class DatabaseOpenError(Exception):
     """The database cannot be used; the message says why in plain words."""
 
 
+class ServerUnreachableError(DatabaseOpenError):
+    """The server did not answer at all (stopped, or the network is down): the one refusal
+    after which working from the offline copy makes sense."""
+
+
 @dataclass(frozen=True)
 class SchemaState:
     current: frozenset[str]
@@ -372,10 +377,17 @@ def open_database(
         certificate_problem = describe_failure(detail)
         if certificate_problem is not None:
             raise DatabaseOpenError(certificate_problem) from None
-        raise DatabaseOpenError(f"Cannot reach the server at {shown_url(url)}: {detail}.") from None
+        raise ServerUnreachableError(
+            f"Cannot reach the server at {shown_url(url)}: {detail}."
+        ) from None
     except DBAPIError as exc:
         database.dispose()
-        raise DatabaseOpenError(_describe_dbapi_error(url, exc)) from None
+        sentence = _describe_dbapi_error(url, exc)
+        # A server that answered with a refusal (FATAL: wrong password, no such database)
+        # is reachable; only silence or a refused connection is "away".
+        if sentence.startswith(_UNREACHABLE) and "FATAL" not in sentence:
+            raise ServerUnreachableError(sentence) from None
+        raise DatabaseOpenError(sentence) from None
     return database
 
 
@@ -391,6 +403,9 @@ def _check_invariants(database: Database) -> None:
         )
 
 
+_UNREACHABLE = "Cannot reach the server at"
+
+
 def _describe_dbapi_error(url: URL, exc: DBAPIError) -> str:
     message = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
     if url.get_backend_name() == "sqlite":
@@ -404,5 +419,5 @@ def _describe_dbapi_error(url: URL, exc: DBAPIError) -> str:
     if certificate_problem is not None:
         return certificate_problem
     if "timeout" in message.lower() or "connect" in message.lower():
-        return f"Cannot reach the server at {where}: {message}."
+        return f"{_UNREACHABLE} {where}: {message}."
     return f"The server at {where} refused: {message}."

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from cloudroute_desk.db.offline_copy import OfflineStart
 from cloudroute_desk.services.executor import DbExecutor
 
 
@@ -18,3 +19,7 @@ class AppContext:
     settings: QSettings
     data_dir: Path
     """The platform's per-user data folder: default database, drafts."""
+    target: str = ""
+    """What the first database was opened from (a server's URL is kept for reconnecting)."""
+    offline_start: OfflineStart | None = None
+    """Start-up found the server away and opened its offline copy instead."""

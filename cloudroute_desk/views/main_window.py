@@ -53,6 +53,8 @@ from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.help import HELP_TEXT, GuideDialog, ShortcutsDialog, shortcut_rows
 from cloudroute_desk.views.import_dialog import ImportController
 from cloudroute_desk.views.live_updates import LiveUpdates
+from cloudroute_desk.views.offline_banner import OfflineController
+from cloudroute_desk.views.partner_central_import_dialog import PartnerCentralImportController
 from cloudroute_desk.views.partner_central_sync_dialog import PartnerCentralSyncController
 from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_server_status()
         self._build_live_updates()
+        self._build_offline()
         self._restore_state()
 
     # ---- panes ---------------------------------------------------------------------------
@@ -116,6 +119,7 @@ class MainWindow(QMainWindow):
         self.inquiry_detail.changes_made.connect(self.apply_changes)
         for actions in (self.queue.status_actions, self.inquiry_detail.status_actions):
             actions.admin = self.context.admin
+            actions.reported.connect(self._on_queue_status_message)
         self.register_change_aware(self.queue)
         self.register_change_aware(self.inquiry_detail)
 
@@ -319,6 +323,9 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(self.context, self)
         self.importer.add_actions(file_menu, before=self.file_import_separator)
         self.importer.imported.connect(self.apply_changes)
+        self.partner_central_importer = PartnerCentralImportController(self.context, self)
+        self.partner_central_importer.add_to(file_menu, before=self.file_import_separator)
+        self.partner_central_importer.imported.connect(self.apply_changes)
         self.partner_central_sync = PartnerCentralSyncController(self.context, self)
         file_menu.insertAction(self.file_import_separator, self.partner_central_sync.action)
         self.partner_central_sync.synced.connect(self.apply_changes)
@@ -456,7 +463,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(True)
         self.statusBar().addWidget(self.database_label, 1)
         self.statusBar().addPermanentWidget(self.admin_label)
-        self._show_database_name()
+        self.show_database_name()
 
     @property
     def database(self) -> Database:
@@ -475,6 +482,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.server_banner)
+        self._banner_layout = layout
         workspace = self.takeCentralWidget()
         if workspace is not None:
             layout.addWidget(workspace, 1)
@@ -497,12 +505,19 @@ class MainWindow(QMainWindow):
         self.server_status.follow(self.database)
 
     def _on_server_status_changed(self, answering: bool) -> None:
+        offline = getattr(self, "offline", None)
+        if offline is not None and offline.mode.offline:
+            return  # the offline copy "answers": that is no news about the server
         if answering:
             # What other admins did meanwhile, and what failed to load while it was away.
             self.statusBar().showMessage("Server answering again", 5000)
             self.apply_changes(EVERYTHING)
 
-    def _show_database_name(self) -> None:
+    def show_database_name(self) -> None:
+        offline = getattr(self, "offline", None)
+        if offline is not None and offline.mode.offline:
+            self.database_label.setText(f"Offline copy of {offline.mode.server_where}")
+            return
         self.database_label.setText(f"Database: {self.database.display_name}")
 
     # ---- switching databases -------------------------------------------------------------
@@ -590,16 +605,29 @@ class MainWindow(QMainWindow):
         self.database_refused.emit(str(error))
 
     def _on_database_opened(self, target: str, database: Database) -> None:
-        self.context.executor.switch_to(database.signed_as(self.context.admin))
-        self.server_status.follow(database)
-        self.undo_stack.clear()
+        self.use_database(database.signed_as(self.context.admin))
+        self.offline.mode.follow(target, database)
         self.statusBar().showMessage("Database opened", 3000)
-        self._show_database_name()
         self.context.settings.setValue("database/last", target if "://" not in target else "")
         if "://" not in target:
             self.recent_databases.remember_file(target)
+
+    def use_database(self, database: Database) -> None:
+        """Run every pane on ``database`` from now on: another file or server, the offline
+        copy when the server went away, the server again when it is back."""
+        self.context.executor.switch_to(database)
+        self.server_status.follow(database)
+        self.undo_stack.clear()
+        self.show_database_name()
         self.apply_changes(EVERYTHING)
         self.database_switched.emit(database.display_name)
+
+    # ---- offline -------------------------------------------------------------------------
+
+    def _build_offline(self) -> None:
+        self.offline = OfflineController(self)
+        self.offline.install(self._banner_layout, self.file_menu, self.file_import_separator)
+        self.queue.menu_extras.append(self.offline.fill_queue_menu)
 
     # ---- window state --------------------------------------------------------------------
 
@@ -645,6 +673,7 @@ class MainWindow(QMainWindow):
         settings.setValue("dialogs/last_folder", file_dialogs.last_folder())
         self.review.bring_back()
         self.live.stop()
+        self.offline.mode.stop()
         self.claims.release()
         self.partner_central_sync.stop()
         super().closeEvent(event)

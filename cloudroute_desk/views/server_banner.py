@@ -17,6 +17,7 @@ from cloudroute_desk.models.server_status import ServerStatus
 BANNER_TEXT = "Server not answering — retrying; your edits are kept on this computer"
 STATUS_TEXT = "Server not answering — retrying"
 DISABLED_TIP = "Needs the server, which is not answering; retrying by itself."
+OFFLINE_TIP = "Needs the server: you are working offline from a local copy."
 
 
 class ServerBanner(QFrame):
@@ -59,6 +60,7 @@ class ServerBoundActions:
         self._group.setExclusionPolicy(QActionGroup.ExclusionPolicy.None_)
         self._tips: dict[QAction, str] = {}
         self._answering = True
+        self._offline = False
         status.changed.connect(self._on_status_changed)
         self._widgets: list[QWidget] = []
 
@@ -77,10 +79,17 @@ class ServerBoundActions:
         self._answering = answering
         self._apply()
 
+    def set_offline(self, offline: bool) -> None:
+        """Working from the offline copy: the same controls need the server, for that reason."""
+        self._offline = offline
+        self._apply()
+
     def _apply(self) -> None:
-        self._group.setEnabled(self._answering)
+        usable = self._answering and not self._offline
+        why = OFFLINE_TIP if self._offline else DISABLED_TIP
+        self._group.setEnabled(usable)
         for action, tip in self._tips.items():
-            action.setToolTip(tip if self._answering else DISABLED_TIP)
+            action.setToolTip(tip if usable else why)
         for widget in self._widgets:
-            widget.setEnabled(self._answering)
-            widget.setToolTip("" if self._answering else DISABLED_TIP)
+            widget.setEnabled(usable)
+            widget.setToolTip("" if usable else why)

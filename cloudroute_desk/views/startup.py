@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import sys
 import traceback
@@ -26,8 +27,16 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
 from cloudroute_desk.assets import asset
-from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.opening import DatabaseOpenError, integrity_problem
+from cloudroute_desk.db import offline_copy as offline_copies
+from cloudroute_desk.db.engine import Database, shown_url
+from cloudroute_desk.db.offline_copy import OfflineStart
+from cloudroute_desk.db.opening import (
+    DatabaseOpenError,
+    ServerUnreachableError,
+    integrity_problem,
+    open_database,
+    parse_target,
+)
 from cloudroute_desk.domain.ace.api_model import service_model
 from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.models.db_jobs import DbJobs
@@ -56,6 +65,8 @@ SCREENSHOT_SIZE = QSize(1440, 900)
 OPEN_FEEDBACK_MS = 500
 EXIT_REFUSED = 2
 EXIT_CANCELLED = 1
+SERVER_WAIT_S = 1.0
+"""How long start-up waits for a server that has an offline copy before opening the copy."""
 
 
 def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
@@ -78,16 +89,27 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
     executor = DbExecutor()
     jobs = DbJobs(executor)
     with loop:
-        database = first_database_or_exit(loop, jobs, args, data_dir, headless)
-        if isinstance(database, int):
+        opened = first_database_or_exit(loop, jobs, args, data_dir, headless)
+        if isinstance(opened, int):
             executor.shutdown()
-            return database
+            return opened
         # The window's modules load after the database opened (see the module docstring).
         from cloudroute_desk.views.main_window import MainWindow
 
         admin = acting_admin(args.admin)
+        offline = opened if isinstance(opened, OfflineStart) else None
+        database = opened.copy if isinstance(opened, OfflineStart) else opened
         executor.switch_to(database.signed_as(admin))
-        window = MainWindow(AppContext(executor, admin, settings, data_dir))
+        window = MainWindow(
+            AppContext(
+                executor,
+                admin,
+                settings,
+                data_dir,
+                target=args.db or "",
+                offline_start=offline,
+            )
+        )
         FirstRowsPaint(window.queue.table.viewport(), window.queue.model.first_rows_loaded)
         if args.window_size is not None:
             window.show_at_size(QSize(*args.window_size))
@@ -125,10 +147,10 @@ def _theme(value: object) -> Theme:
 
 async def _first_database(
     jobs: DbJobs, args: argparse.Namespace, data_dir: Path, headless: bool
-) -> Database | None:
+) -> Database | OfflineStart | None:
     """The database to open, or None when the admin cancelled creating the demo."""
     if args.db:
-        return await _open(jobs, args.db, headless)
+        return await _server_or_copy(jobs, args.db, data_dir, headless)
     if args.demo:
         path = demo_path(data_dir)
         if not path.exists() and not await generate_demo_on_first_use(
@@ -137,6 +159,52 @@ async def _first_database(
             return None
         return await _open(jobs, str(path), headless)
     return await _open(jobs, str(data_dir / "cloudroute.sqlite"), headless)
+
+
+async def _server_or_copy(
+    jobs: DbJobs, target: str, data_dir: Path, headless: bool
+) -> Database | OfflineStart:
+    """A server with an offline copy on this computer is given ``SERVER_WAIT_S`` to answer;
+    if it has not by then (or cannot be reached), the window opens on the copy at once and
+    reconnects by itself. The first attempt runs beside the DB worker, so the copy can open on
+    the worker meanwhile; a refusal from a server that did answer is still a refusal."""
+    identity = offline_copies.identity_for_target(target)
+    copy_path = offline_copies.existing_copy(data_dir, identity) if identity else None
+    if identity is None or copy_path is None:
+        return await _open(jobs, target, headless)
+    loop = asyncio.get_running_loop()
+    attempt = loop.run_in_executor(
+        None, functools.partial(open_database, target, check_integrity=False)
+    )
+    done, _ = await asyncio.wait({attempt}, timeout=SERVER_WAIT_S)
+    if attempt in done:
+        error = attempt.exception()
+        if error is None:
+            return attempt.result()
+        if not isinstance(error, ServerUnreachableError):
+            raise error
+    else:
+        # Late success is not wasted work to keep: the probe opens the server afresh.
+        attempt.add_done_callback(_dispose_late)
+    print(
+        f"cloudroute-desk: the server at {target_shown(target)} is not answering; "
+        "opening its offline copy",
+        file=sys.stderr,
+    )
+    copy = await _opened(jobs, str(copy_path))
+    return OfflineStart(target, identity, copy)
+
+
+def _dispose_late(attempt: asyncio.Future[Database]) -> None:
+    if not attempt.cancelled() and attempt.exception() is None:
+        attempt.result().dispose()
+
+
+def target_shown(target: str) -> str:
+    try:
+        return shown_url(parse_target(target))
+    except DatabaseOpenError:
+        return target
 
 
 async def _opened(jobs: DbJobs, target: str) -> Database:
@@ -221,7 +289,7 @@ def first_database_or_exit(
     args: argparse.Namespace,
     data_dir: Path,
     headless: bool,
-) -> Database | int:
+) -> Database | OfflineStart | int:
     """The first database, or the exit code. A refusal offers Retry / Open another
     database… / Quit (a screenshot run just exits)."""
     target: str | None = None  # None: the one the command line names

@@ -58,8 +58,18 @@ def _shown(value: Any) -> str:
 class ConflictDialog(QDialog):
     KEEP_MINE = 1
     TAKE_THEIRS = 2
+    KEEP_MINE_FOR_ALL = 3
 
-    def __init__(self, mine: AceForm, conflict: EditConflict, parent: QWidget | None = None):
+    def __init__(
+        self,
+        mine: AceForm,
+        conflict: EditConflict,
+        parent: QWidget | None = None,
+        *,
+        more_to_come: bool = False,
+    ):
+        """``more_to_come``: other records wait for the same decision (the offline sync), so
+        "Keep mine for all" is offered too."""
         super().__init__(parent)
         self.setWindowTitle("Someone else saved this record")
         self.choice = 0
@@ -97,11 +107,20 @@ class ConflictDialog(QDialog):
         buttons.addButton(self.theirs_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         self.keep_button.clicked.connect(self._on_keep_button_clicked)
         self.theirs_button.clicked.connect(self._on_theirs_button_clicked)
+        self.keep_all_button: QPushButton | None = None
+        if more_to_come:
+            self.keep_all_button = QPushButton("Keep mine for all")
+            buttons.addButton(self.keep_all_button, QDialogButtonBox.ButtonRole.AcceptRole)
+            self.keep_all_button.clicked.connect(self._on_keep_all_button_clicked)
         layout.addWidget(buttons)
         self.resize(760, 420)
 
     def _on_keep_button_clicked(self) -> None:
         self.choice = self.KEEP_MINE
+        self.accept()
+
+    def _on_keep_all_button_clicked(self) -> None:
+        self.choice = self.KEEP_MINE_FOR_ALL
         self.accept()
 
     def _on_theirs_button_clicked(self) -> None:

@@ -29,6 +29,7 @@ from cloudroute_desk.domain.formatting import THRESHOLD_LABEL
 from cloudroute_desk.domain.routing.values import ExcludedPartner, RankedPartner
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_ranking_model import Column, PartnerRankingModel
+from cloudroute_desk.services import review_figures
 from cloudroute_desk.services.assignment_plan import InquiryRouting, load_routing
 from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
@@ -49,6 +50,8 @@ def _plain(text: str = "") -> QLabel:
 
 
 RANKING_JOB = "ranking"
+REVIEW_JOB = "partner-review"
+"""The Why view's Partner Central figures for the selected partner."""
 RANKING_INPUTS = (
     ChangeKind.ASSIGNMENTS,
     ChangeKind.PARTNERS,
@@ -95,6 +98,7 @@ class PartnerPane(QWidget):
         super().__init__(parent)
         self._jobs = DbJobs(executor, self)
         self._inquiry_id: int | None = None
+        self._unavailable: str | None = None
         self._routing: InquiryRouting | None = None
         self._ranking = False
         """A ranking is on its way: the one on screen is about to be replaced."""
@@ -243,9 +247,22 @@ class PartnerPane(QWidget):
             return None
         return None if self._ranking else routing
 
+    def set_unavailable(self, reason: str | None) -> None:
+        """Say why no ranking is shown (offline, the copy holds only some partners) instead
+        of ranking; None ranks again."""
+        self._unavailable = reason
+        self.set_inquiry(self._inquiry_id)
+
     def set_inquiry(self, inquiry_id: int | None) -> None:
         """Show ``inquiry_id``'s ranking (ranked off the GUI thread); None clears the pane."""
         self._inquiry_id = inquiry_id
+        reason = self._unavailable
+        if reason is not None:
+            self._jobs.cancel(RANKING_JOB)
+            self._ranking = False
+            self._show(None)
+            self.header_label.setText(reason)
+            return
         if inquiry_id is None:
             self._jobs.cancel(RANKING_JOB)
             self._ranking = False
@@ -406,6 +423,15 @@ class PartnerPane(QWidget):
             self._routing is not None and self._routing.active is not None
         )
         self.why_view.show_partner(current)
+        if current is None:
+            self._jobs.cancel(REVIEW_JOB)
+        else:
+            partner_id = current.partner_id
+            self._jobs.run(
+                lambda db: review_figures.partner_review(db, partner_id),
+                on_done=lambda figures: self.why_view.show_review(figures.line()),
+                key=REVIEW_JOB,
+            )
 
     def _on_show_excluded_toggled(self, show: bool) -> None:
         self.model.set_show_excluded(show)

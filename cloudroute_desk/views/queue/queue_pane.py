@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -71,6 +72,8 @@ class QueuePane(QWidget):
         self._jobs = DbJobs(executor, self)
         self._selected_id: int | None = None
         self._pending_row: int | None = None
+        self.menu_extras: list[Callable[[QMenu, int | None], None]] = []
+        """More context-menu entries for the inquiry under the mouse (Keep offline)."""
         self._restore_top: int | None = None
         self._extra = QueueFilter()
         self._extra_description = ""
@@ -436,6 +439,8 @@ class QueuePane(QWidget):
         menu = QMenu(self)
         row = self.model.row_object(self.table.indexAt(position).row())
         self.status_actions.fill_menu(menu, row)
+        for extra in self.menu_extras:
+            extra(menu, row.id if row is not None else None)
         menu.addAction(self.next_breached_action)
         menu.addAction(self.export_action)
         return menu

@@ -1,0 +1,142 @@
+"""The window loses its server, works from the offline copy, and syncs back when it answers.
+
+A real PostgreSQL server behind a TCP proxy on 127.0.0.1: the window takes its copy, the proxy
+black-holes the link, the window switches to the copy (banner, read-only queue, the ranking
+says it needs the server) and three records are edited there through the editor's save path;
+meanwhile another admin, on a connection of their own, edits two of them (one on the same
+field, one on another) and submits a fourth. When the link comes back the outbox syncs by
+itself: one merge without a question, one Mine / Theirs decision, one kept local draft.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QSize
+from pytestqt.qtbot import QtBot
+from sqlalchemy.engine import make_url
+
+from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.services import drafts, records
+from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.views.context import AppContext
+from cloudroute_desk.views.editor.conflict_dialog import ConflictDialog
+from cloudroute_desk.views.main_window import MainWindow
+from cloudroute_desk.views.offline_banner import RANKING_NEEDS_SERVER
+from cloudroute_desk.views.server_banner import OFFLINE_TIP
+from tests.net_proxy import NetProxy
+from tests.test_offline_copy import _edit, _seed, submit_as
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@pytest.fixture
+def backend() -> str:
+    return "postgresql"
+
+
+@pytest.fixture
+def offline_world(
+    db_target: str, qtbot: QtBot, tmp_path: Path
+) -> Iterator[tuple[NetProxy, MainWindow, Database, list[int]]]:
+    url = make_url(db_target)
+    colleague = open_database(db_target).signed_as("bob")
+    record_ids = _seed(colleague, 4)
+    with NetProxy.in_front_of(url) as proxy:
+        target = proxy.proxied(url).render_as_string(hide_password=False)
+        executor = DbExecutor(open_database(target).signed_as("alice"))
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(AppContext(executor, "alice", settings, tmp_path, target=target))
+        qtbot.addWidget(window)
+        window.show_at_size(QSize(1280, 720))
+        try:
+            yield proxy, window, colleague, record_ids
+        finally:
+            proxy.restore()
+            window.close()
+            executor.shutdown()
+            colleague.dispose()
+
+
+def test_offline_edits_sync_back_with_one_merge_one_decision_and_one_kept_draft(
+    offline_world: tuple[NetProxy, MainWindow, Database, list[int]],
+    qtbot: QtBot,
+) -> None:
+    proxy, window, colleague, (a, b, c, d) = offline_world
+    mode = window.offline.mode
+    qtbot.waitUntil(lambda: mode.status is not None and mode.status.complete, timeout=20_000)
+
+    proxy.blackhole()
+    window.apply_changes(records.record_changed(records.open_record(colleague, a).summary, "x"))
+    qtbot.waitUntil(lambda: mode.offline, timeout=20_000)
+    qtbot.waitUntil(lambda: window.offline.banner.isVisible(), timeout=10_000)
+    assert window.offline.banner.label.text().startswith("Offline — working from a copy taken ")
+    assert window.database.backend == "sqlite"
+    assign = window.partners.pane.assign_action
+    assert not assign.isEnabled() and assign.toolTip() == OFFLINE_TIP
+    assert not window.queue.status_actions.decline_action.isEnabled()
+    assert window.partners.pane.header_label.text() == RANKING_NEEDS_SERVER
+
+    executor = window.context.executor
+    # Offline: three records edited, the way the editor's autosave saves (on the copy).
+    for record_id, use_case in ((a, "alice on a"), (b, "alice on b"), (c, "alice on c")):
+        executor.call(lambda db, r=record_id, u=use_case: _edit(db, r, use_case=u))
+    executor.call(lambda db: _edit(db, d, use_case="alice on d"))
+    mode.read_status()
+    qtbot.waitUntil(
+        lambda: "4 edits waiting to sync" in window.offline.banner.label.text(), timeout=10_000
+    )
+    window.queue.select_row(0)
+    qtbot.waitUntil(lambda: executor.idle, timeout=10_000)
+    window.grab().save(str(DOCS / "offline-mode.png"))
+
+    # Meanwhile, bob on the server: another field of b, the same field of c, submits d.
+    _edit(colleague, b, amount_requested_usd=42_000)
+    _edit(colleague, c, use_case="bob on c")
+    submit_as(colleague, d, "bob")
+
+    proxy.restore()
+    qtbot.waitUntil(lambda: window.offline.dialog is not None, timeout=40_000)
+    assert not mode.offline and window.database.backend == "postgresql"
+    assert window.offline.banner.isHidden()
+    assert window.statusBar().currentMessage() == (
+        "Synced 2 edits; 1 needs your decision; 1 kept as a local draft"
+    )
+    dialog = window.offline.dialog
+    assert dialog is not None and dialog.keep_all_button is None  # the only one asking
+    table = dialog.table
+    assert [table.item(row, 1).text() for row in range(table.rowCount())] == ["alice on c"]
+    _save_sync_screenshot(window, dialog)
+
+    dialog.keep_button.click()
+    qtbot.waitUntil(
+        lambda: records.open_record(colleague, c).form.use_case == "alice on c", timeout=10_000
+    )
+    qtbot.waitUntil(
+        lambda: window.statusBar().currentMessage().startswith("Synced 3"), timeout=10_000
+    )
+    assert records.open_record(colleague, a).form.use_case == "alice on a"
+    merged = records.open_record(colleague, b).form
+    assert (merged.use_case, merged.amount_requested_usd) == ("alice on b", 42_000)
+    kept = drafts.read_draft(
+        window.record_editor.draft_store, drafts.database_identity(executor.database), d
+    )
+    assert kept is not None and kept.form.use_case == "alice on d"
+    assert assign.toolTip() != OFFLINE_TIP
+
+
+def _save_sync_screenshot(window: MainWindow, dialog: ConflictDialog) -> None:
+    """The window with the sync summary and the decision dialog over it, as one picture."""
+    from PySide6.QtGui import QPainter
+
+    shot = window.grab()
+    picture = dialog.grab()
+    painter = QPainter(shot)
+    x = (shot.width() - picture.width()) // 2
+    y = (shot.height() - picture.height()) // 2
+    painter.drawPixmap(x, y, picture)
+    painter.end()
+    shot.save(str(DOCS / "offline-sync.png"))
