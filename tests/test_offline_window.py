@@ -10,6 +10,7 @@ itself: one merge without a question, one Mine / Theirs decision, one kept local
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,7 +31,8 @@ from cloudroute_desk.views.server_banner import OFFLINE_TIP
 from tests.net_proxy import NetProxy
 from tests.test_offline_copy import _edit, _seed, submit_as
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+SHOTS = os.environ.get("CLOUDROUTE_SCREENSHOT_DIR")
+"""Where the screenshots go: ``CLOUDROUTE_SCREENSHOT_DIR=docs`` refreshes the README's."""
 
 
 @pytest.fixture
@@ -64,7 +66,9 @@ def offline_world(
 def test_offline_edits_sync_back_with_one_merge_one_decision_and_one_kept_draft(
     offline_world: tuple[NetProxy, MainWindow, Database, list[int]],
     qtbot: QtBot,
+    tmp_path: Path,
 ) -> None:
+    shots = Path(SHOTS) if SHOTS else tmp_path
     proxy, window, colleague, (a, b, c, d) = offline_world
     mode = window.offline.mode
     qtbot.waitUntil(lambda: mode.status is not None and mode.status.complete, timeout=20_000)
@@ -91,7 +95,7 @@ def test_offline_edits_sync_back_with_one_merge_one_decision_and_one_kept_draft(
     )
     window.queue.select_row(0)
     qtbot.waitUntil(lambda: executor.idle, timeout=10_000)
-    window.grab().save(str(DOCS / "offline-mode.png"))
+    window.grab().save(str(shots / "offline-mode.png"))
 
     # Meanwhile, bob on the server: another field of b, the same field of c, submits d.
     _edit(colleague, b, amount_requested_usd=42_000)
@@ -109,7 +113,7 @@ def test_offline_edits_sync_back_with_one_merge_one_decision_and_one_kept_draft(
     assert dialog is not None and dialog.keep_all_button is None  # the only one asking
     table = dialog.table
     assert [table.item(row, 1).text() for row in range(table.rowCount())] == ["alice on c"]
-    _save_sync_screenshot(window, dialog)
+    _save_sync_screenshot(window, dialog, shots / "offline-sync.png")
 
     dialog.keep_button.click()
     qtbot.waitUntil(
@@ -128,7 +132,7 @@ def test_offline_edits_sync_back_with_one_merge_one_decision_and_one_kept_draft(
     assert assign.toolTip() != OFFLINE_TIP
 
 
-def _save_sync_screenshot(window: MainWindow, dialog: ConflictDialog) -> None:
+def _save_sync_screenshot(window: MainWindow, dialog: ConflictDialog, path: Path) -> None:
     """The window with the sync summary and the decision dialog over it, as one picture."""
     from PySide6.QtGui import QPainter
 
@@ -139,4 +143,4 @@ def _save_sync_screenshot(window: MainWindow, dialog: ConflictDialog) -> None:
     y = (shot.height() - picture.height()) // 2
     painter.drawPixmap(x, y, picture)
     painter.end()
-    shot.save(str(DOCS / "offline-sync.png"))
+    shot.save(str(path))
