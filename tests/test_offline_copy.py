@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from cloudroute_desk.db import offline_copy, record_queries
 from cloudroute_desk.db.draft_store import DraftStore
@@ -319,4 +320,20 @@ def test_a_laptop_clock_a_day_off_changes_nothing(
     saved = records.open_record(database, a)
     assert (saved.form.use_case, saved.form.amount_requested_usd) == ("mine on a", 7_000)
     assert abs(saved.updated_at - now) < timedelta(minutes=2)
+    copy.dispose()
+
+
+def test_the_copy_refuses_the_writes_the_outbox_cannot_carry(
+    database: Database, tmp_path: Path
+) -> None:
+    [a] = _seed(database, 1)
+    copy = _take(database, tmp_path).signed_as("alice")
+    inquiry_id = records.open_record(copy, a).inquiry.id
+    assert inquiry_id is not None
+    with pytest.raises(DBAPIError, match=offline_copy.NEEDS_SERVER):
+        records.create_record(copy, inquiry_id, Pool.FOUNDERS, "alice")
+    with pytest.raises(DBAPIError, match=offline_copy.NEEDS_SERVER):
+        submit_as(copy, a, "alice")
+    assert len(records.list_records(copy, inquiry_id)) == 1
+    assert copies.status(copy).pending_edits == 0
     copy.dispose()
