@@ -10,7 +10,8 @@ proxy on 127.0.0.1 (``tests/net_proxy.py``), then measures:
 - an incremental refresh after one change on the server, and per change after a batch of
   ``--changes`` changes (median of ``--runs``);
 - opening the app offline, whole processes (``cloudroute-desk --db URL --screenshot`` with
-  the proxy stopped, i.e. the server refusing connections, and black-holed, i.e. silent):
+  the proxy stopped, i.e. the server refusing connections, and black-holed, i.e. silent),
+  beside the same app opening with the server answering (the yardstick):
   window shown and first rows painted, since process start, median of ``--runs``, beside a
   trivial PySide6 window started the same way (``startup_floor.py``, the machine's floor).
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -206,7 +208,7 @@ def main() -> int:
             app = [sys.executable, "-m", "cloudroute_desk", "--db", proxied]
             app += ["--log-level", "DEBUG", "--screenshot"]
             floor_cmd = [sys.executable, str(HERE / "startup_floor.py")]
-            for fault in ("refused", "black-holed"):
+            for fault in ("answering", "refused", "black-holed"):
                 if fault == "refused":
                     proxy.stop()
                 else:
@@ -231,13 +233,15 @@ def main() -> int:
                     shown.append(seen["window shown"])
                     rows.append(seen["queue painted with rows"])
                 print(
-                    f"opening offline, server {fault}: window shown "
+                    f"opening {'online' if fault == 'answering' else 'offline'}, "
+                    f"server {fault}: window shown "
                     f"{statistics.median(shown):.2f} s, first rows {statistics.median(rows):.2f} s "
                     f"(floor: a trivial window {statistics.median(floors):.2f} s; "
                     f"median of {args.runs} whole processes, load {os.getloadavg()[0]:.1f})",
                     flush=True,
                 )
             proxy.stop()
+            shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
 
