@@ -76,7 +76,7 @@ def _create(emulator: Emulator, files: list[Path]) -> None:
             body = path.read_bytes()
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
-        reply = emulator.handle(target, body)
+        reply = emulator.handle(target, body, quota=False)
         if reply.status != 200:
             raise CommandError(f"{path} was refused: {reply.body.get('Message')}", exit_code=1)
         print(f"{path}: created {reply.body['Id']}", file=sys.stderr)
@@ -110,10 +110,10 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"Partner Central emulator on {url} ({len(state.opportunities())} opportunities"
         f"{', state in ' + str(args.state) if args.state else ''}). Ctrl+C stops.\n"
-        f"  sync:   cloudroute-desk sync-partner-central --db DB --catalog Sandbox "
-        f"--endpoint-url {url} --profile emulator\n"
+        f"  sync:   cloudroute-desk sync-partner-central --db DB --catalog AWS "
+        f"--endpoint-url {url}\n"
         f"  review: curl -X POST {url}{ADMIN_PREFIX}review -d "
-        '\'{"Catalog":"Sandbox","Identifier":"O1000001","ReviewStatus":"Submitted"}\'',
+        '\'{"Catalog":"AWS","Identifier":"O1000001","ReviewStatus":"Submitted"}\'',
         file=sys.stderr,
         flush=True,
     )

@@ -172,6 +172,35 @@ def sync_draft(
         request_id=request_id,
         after_request=after_request,
     )
+    return _synced(store, identity, record_id, text, base_version, result, form)
+
+
+def applied_sync(
+    store: DraftStore,
+    identity: str,
+    record_id: int,
+    text: str,
+    base_version: int,
+    outcome: write_requests.Outcome,
+) -> SyncOutcome:
+    """A sync whose answer was lost but whose request was found applied: the draft is
+    cleaned up exactly as after an answered sync."""
+    version = write_requests.applied_version(outcome, record_id)
+    assert version is not None and outcome.at is not None
+    result = records.SaveResult(version, outcome.at, outcome.changes)
+    form = AceForm.model_validate(json.loads(text))
+    return _synced(store, identity, record_id, text, base_version, result, form)
+
+
+def _synced(
+    store: DraftStore,
+    identity: str,
+    record_id: int,
+    text: str,
+    base_version: int,
+    result: records.SaveResult,
+    form: AceForm,
+) -> SyncOutcome:
     store.discard(identity, record_id, text)
     try:
         still_there = store.get(identity, record_id)
