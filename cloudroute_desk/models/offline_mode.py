@@ -55,6 +55,8 @@ class OfflineMode(QObject):
     """The banner's sentence while offline, "" online."""
     synced = Signal(object)
     """A ``SyncReport`` after the outbox went to the server."""
+    marks_changed = Signal(object)
+    """The inquiries marked "Keep offline" (a set of ids)."""
     _probed = Signal(object)
 
     def __init__(
@@ -139,6 +141,7 @@ class OfflineMode(QObject):
 
     def _on_marks_read(self, marks: tuple[frozenset[int], frozenset[int]]) -> None:
         self.kept_inquiries = set(marks[1])
+        self.marks_changed.emit(frozenset(self.kept_inquiries))
 
     def _on_copy_failed(self, error: BaseException) -> None:
         log.warning("No offline copy: %s", error)
@@ -178,6 +181,7 @@ class OfflineMode(QObject):
             return
         if kind == offline_copy.KEEP_INQUIRY:
             (self.kept_inquiries.add if on else self.kept_inquiries.discard)(entity_id)
+            self.marks_changed.emit(frozenset(self.kept_inquiries))
         if self._offline:
             self._jobs.run(
                 lambda _db: _mark_only(copy, kind, entity_id, on),

@@ -75,6 +75,7 @@ class OfflineController(QObject):
         self.mode.went_offline.connect(self._on_mode_went_offline)
         self.mode.came_online.connect(self._on_mode_came_online)
         self.mode.synced.connect(self._on_mode_synced)
+        self.mode.marks_changed.connect(window.queue.model.set_kept_offline)
         window.server_status.changed.connect(self._on_server_status_changed)
         window.live.arrived.connect(lambda _remote: self.mode.refresh_soon())
         window.record_editor.record_opened.connect(
@@ -85,9 +86,6 @@ class OfflineController(QObject):
             "Delete this computer's copy of the server's records (it holds customer contacts)"
         )
         self.forget_action.triggered.connect(self._on_forget_triggered)
-        self.keep_inquiry_action = QAction("Keep offline", window)
-        self.keep_inquiry_action.setCheckable(True)
-        self.keep_inquiry_action.setStatusTip("Copy this inquiry and its records to this computer")
         if context.offline_start is not None:
             start = context.offline_start
             self.mode.start_offline(start.target, start.identity, start.copy)
@@ -103,6 +101,7 @@ class OfflineController(QObject):
         if inquiry_id is None or not self.mode.has_copy:
             return
         action = menu.addAction("Keep offline")
+        action.setStatusTip("Copy this inquiry and its records to this computer")
         action.setCheckable(True)
         action.setChecked(inquiry_id in self.mode.kept_inquiries)
         action.toggled.connect(
