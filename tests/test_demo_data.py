@@ -332,9 +332,10 @@ def test_a_larger_desk_has_a_queue_an_sla_and_spread_close_rates(database: Datab
 
 
 def test_cli_writes_refuses_and_forces(
-    db_target: str, backend: str, capsys: pytest.CaptureFixture[str]
+    db_target: str, backend: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["demo", "--db", db_target, "--inquiries", "40", "--partners", "8", "--seed", "3"]
+    args += ["--partner-central", str(tmp_path / "answers.json")]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "40 inquiries" in out and "8 partners" in out

@@ -77,7 +77,10 @@ def test_every_demo_record_validates_without_errors_and_exports(database: Databa
 def test_cli_exports_every_demo_record_past_identified(
     db_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["demo", "--db", db_target, "--inquiries", "60", "--partners", "8"]) == 0
+    answers = tmp_path / "answers.json"
+    args = ["demo", "--db", db_target, "--inquiries", "60", "--partners", "8"]
+    assert main([*args, "--partner-central", str(answers)]) == 0
+    assert answers.exists()
     database = open_database(db_target)
     try:
         filed = [row for row in _records(database) if row.state != RecordState.IDENTIFIED]

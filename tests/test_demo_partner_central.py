@@ -103,7 +103,7 @@ def test_same_seed_same_file(database: Database, tmp_path: Path) -> None:
     assert first.partner_central_pages
 
 
-def test_cli_writes_the_file_beside_the_database(
+def test_cli_writes_the_file_beside_a_sqlite_database_or_where_told(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "trial.sqlite"
@@ -117,6 +117,25 @@ def test_cli_writes_the_file_beside_the_database(
     assert main([*args, "--partner-central", str(chosen)]) == 0
     elsewhere = json.loads(chosen.read_text(encoding="utf-8"))
     assert elsewhere and all(_valid(page) for page in elsewhere)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".json") == [
+        "elsewhere.json",
+        "trial-partner-central.json",
+    ]
+
+
+def test_cli_writes_no_file_for_a_server_unless_told(
+    empty_db_target: str,
+    backend: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if backend != "postgresql":
+        pytest.skip("a SQLite file has a folder to write beside")
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--db", empty_db_target, "--inquiries", "200", "--partners", "8"]) == 0
+    assert "--partner-central FILE" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_importing_the_file_moves_the_records_and_twice_changes_nothing(

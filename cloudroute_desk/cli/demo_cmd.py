@@ -28,9 +28,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--partner-central",
         metavar="FILE",
         type=Path,
-        help="where to write Partner Central's answers about part of the records (default: "
-        "NAME-partner-central.json beside a SQLite file, demo-partner-central.json here for "
-        "PostgreSQL); try them with File > Import from Partner Central",
+        help="where to write Partner Central's answers about part of the records, to try with "
+        "File > Import from Partner Central (default: NAME-partner-central.json beside a "
+        "SQLite file; for PostgreSQL only when given)",
     )
     parser.add_argument(
         "--force",
@@ -45,12 +45,14 @@ def _sqlite_path(target: str) -> Path | None:
     return Path(target).expanduser().resolve()
 
 
-def _partner_central_path(args: argparse.Namespace, sqlite: Path | None) -> Path:
+def _partner_central_path(args: argparse.Namespace, sqlite: Path | None) -> Path | None:
+    """The file to write; None for a server database without ``--partner-central`` (there
+    is no "beside" a server, and the current folder is nobody's choice)."""
     if args.partner_central is not None:
         return Path(args.partner_central).expanduser()
     if sqlite is not None:
         return sqlite.with_name(f"{sqlite.stem}-{PARTNER_CENTRAL_SUFFIX}")
-    return Path(f"demo-{PARTNER_CENTRAL_SUFFIX}")
+    return None
 
 
 def _write_partner_central(path: Path, pages: list[dict[str, Any]]) -> None:
@@ -107,8 +109,10 @@ def run(args: argparse.Namespace) -> int:
         f"in {summary.seconds:.1f} s to {path or database.display_name}{size}."
     )
     pages = summary.partner_central_pages
-    if pages:
-        answers = _partner_central_path(args, path)
+    answers = _partner_central_path(args, path)
+    if pages and answers is None:
+        print("Add --partner-central FILE to also write Partner Central's answers.")
+    elif pages and answers is not None:
         _write_partner_central(answers, pages)
         reviews = sum(len(page["OpportunitySummaries"]) for page in pages)
         print(

@@ -130,7 +130,10 @@ class ReviewPicker:
             )
 
     def pages(self, now: datetime) -> list[dict[str, Any]]:
-        """The file's content: ``ListOpportunities`` response pages, in order."""
+        """The file's content: ``ListOpportunities`` response pages, in order; none when no
+        record waits for review."""
+        if not self.picked:
+            return []
         rng = self.rng
         summaries = [_review(rng, record, now) for record in self.picked]
         summaries.extend(_unmatched(rng, index, now) for index in range(len(UNMATCHED)))
