@@ -15,15 +15,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
+from cloudroute_desk.db import offline_copy
 from cloudroute_desk.db import record_queries as queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.models.inquiry_queue_model import COL_COMPANY, KEPT_OFFLINE
+from cloudroute_desk.models.record_list_model import KEPT_OFFLINE_TIP
+from cloudroute_desk.models.record_list_model import Column as RecordColumn
 from cloudroute_desk.services import drafts, records
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
@@ -190,3 +193,32 @@ def test_keep_offline_copies_an_inquiry_and_marks_its_row(
     again = QMenu(window)
     window.offline.fill_queue_menu(again, kept_id)
     assert next(a for a in again.actions() if a.text() == "Keep offline").isChecked()
+
+
+def test_keep_offline_on_a_record_marks_it_in_the_record_list(
+    offline_world: tuple[NetProxy, MainWindow, Database, list[int]],
+    qtbot: QtBot,
+) -> None:
+    _proxy, window, colleague, (a, *_others) = offline_world
+    mode = window.offline.mode
+    qtbot.waitUntil(lambda: mode.status is not None and mode.status.complete, timeout=20_000)
+    inquiry_id = records.open_record(colleague, a).inquiry.id
+    editor = window.record_editor
+    with qtbot.waitSignal(editor.record_opened, timeout=10_000):
+        editor.set_inquiry(inquiry_id)
+    model = editor.records_model
+    pool = model.index(0, RecordColumn.POOL)
+    assert pool.data(Qt.ItemDataRole.DecorationRole) is None
+    menu = QMenu(window)
+    window.offline.fill_record_menu(menu, a)
+    next(action for action in menu.actions() if action.text() == "Keep offline").trigger()
+    qtbot.waitUntil(lambda: pool.data(Qt.ItemDataRole.DecorationRole) is not None, timeout=5_000)
+    assert pool.data(Qt.ItemDataRole.ToolTipRole) == KEPT_OFFLINE_TIP
+    copy = mode.copy
+    assert copy is not None
+
+    def marked() -> bool:
+        with copy.reading() as session:
+            return a in offline_copy.marked(session, offline_copy.KEEP_RECORD)
+
+    qtbot.waitUntil(marked, timeout=10_000)
