@@ -172,6 +172,35 @@ def sync_draft(
         request_id=request_id,
         after_request=after_request,
     )
+    return _synced(store, identity, record_id, text, base_version, result, form)
+
+
+def applied_sync(
+    store: DraftStore,
+    identity: str,
+    record_id: int,
+    text: str,
+    base_version: int,
+    outcome: write_requests.Outcome,
+) -> SyncOutcome:
+    """A sync whose answer was lost but whose request was found applied: the draft is
+    cleaned up exactly as after an answered sync."""
+    version = write_requests.applied_version(outcome, record_id)
+    assert version is not None and outcome.at is not None
+    result = records.SaveResult(version, outcome.at, outcome.changes)
+    form = AceForm.model_validate(json.loads(text))
+    return _synced(store, identity, record_id, text, base_version, result, form)
+
+
+def _synced(
+    store: DraftStore,
+    identity: str,
+    record_id: int,
+    text: str,
+    base_version: int,
+    result: records.SaveResult,
+    form: AceForm,
+) -> SyncOutcome:
     store.discard(identity, record_id, text)
     try:
         still_there = store.get(identity, record_id)
@@ -194,6 +223,16 @@ def settle_sent(database: Database, store: DraftStore, identity: str, record_id:
     outcome = write_requests.outcome_of(database, draft.sent_request_id)
     version = write_requests.applied_version(outcome, record_id)
     store.settle(identity, record_id, draft.sent_request_id, version)
+
+
+def awaits_settling(store: DraftStore, identity: str, opened: records.OpenedRecord) -> bool:
+    """Whether the record's draft has a sync to settle before it is shown (``open_settled``);
+    True when the draft store cannot say."""
+    try:
+        draft = store.get(identity, opened.record_id)
+    except DraftStoreError:
+        return True
+    return draft is not None and draft.sent_request_id is not None
 
 
 def open_settled(database: Database, store: DraftStore, record_id: int) -> records.OpenedRecord:

@@ -5,12 +5,18 @@ draft store on the GUI thread (a local SQLite write that needs no server), so a 
 loses at most the last ~0.4 s of typing. Then the draft is synced to the shared database on the
 DB executor with the version check. A conflict pauses syncing until the admin resolves it; an
 unreachable server is retried every few seconds; the draft stays on disk throughout.
+
+Each sync carries a request id. A sync whose answer was lost is looked up once the server
+answers ("Checking whether saving went through…" then "Done: …"), and a sync sent again
+reuses its id, or names it (``after_request``) when newer edits went with it: the admin's
+own save is never mistaken for someone else's.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
@@ -18,6 +24,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.models.db_jobs import DbJobs
+from cloudroute_desk.models.write_check import WriteCheck, not_done
+from cloudroute_desk.models.write_check import done as done_sentence
 from cloudroute_desk.services import drafts
 from cloudroute_desk.services.drafts import DraftStore, DraftStoreError
 from cloudroute_desk.services.executor import DbExecutor
@@ -29,12 +37,23 @@ from cloudroute_desk.services.records import (
     RecordNotFoundError,
     UnstorableTextError,
 )
+from cloudroute_desk.services.write_requests import Outcome, new_request_id
 
 log = logging.getLogger(__name__)
 
 AUTOSAVE_DELAY_MS = 400
 RETRY_OFFLINE_MS = 10_000
 RETRY_LOCAL_MS = 1_000
+SAVING = "saving the record"
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """A sync on its way, or whose answer never came."""
+
+    request_id: str
+    text: str
+    version: int
 
 
 class Autosave(QObject):
@@ -54,6 +73,9 @@ class Autosave(QObject):
     ) -> None:
         super().__init__(parent)
         self._jobs = DbJobs(executor, self)
+        self._check = WriteCheck(self._jobs, self)
+        self._check.reported.connect(self.status_changed)
+        self._sent: _Sent | None = None
         self._store = store
         self._admin = admin
         self._identity = ""
@@ -120,6 +142,7 @@ class Autosave(QObject):
         self._unsynced = None
         self._syncing = False
         self._paused = False
+        self._sent = None
 
     @property
     def identity(self) -> str:
@@ -219,11 +242,31 @@ class Autosave(QObject):
         self._syncing = True
         record_id, text, version = self._record_id, self._unsynced, self._version
         store, identity, admin = self._store, self._identity, self._admin
+        sent, after = self._request_for(text, version)
         self._jobs.run(
-            lambda db: drafts.sync_draft(db, store, identity, record_id, text, version, admin),
+            lambda db: drafts.sync_draft(
+                db,
+                store,
+                identity,
+                record_id,
+                text,
+                version,
+                admin,
+                request_id=sent.request_id,
+                after_request=after,
+            ),
             on_done=lambda outcome: self._on_synced(text, outcome),
-            on_error=self._on_sync_failed,
+            on_error=lambda error: self._on_sync_failed(error, sent),
         )
+
+    def _request_for(self, text: str, version: int) -> tuple[_Sent, str | None]:
+        """The same request again for the same text on the same version (a replay changes
+        nothing); a new one otherwise, naming the unanswered one it follows."""
+        previous = self._sent
+        if previous is not None and (previous.text, previous.version) == (text, version):
+            return previous, None
+        self._sent = _Sent(new_request_id(), text, version)
+        return self._sent, previous.request_id if previous is not None else None
 
     def sync_now(self, then: Callable[[bool], None]) -> None:
         """Flush and push everything pending; ``then(True)`` once the database holds this
@@ -259,15 +302,31 @@ class Autosave(QObject):
                 raise error
             log.info("Draft of record %s kept locally: %s", record_id, error)
 
+        # With a request id: a kill before the answer is settled when the record reopens.
+        request_id = new_request_id()
         self._jobs.run(
-            lambda db: drafts.sync_draft(db, store, identity, record_id, text, version, admin),
+            lambda db: drafts.sync_draft(
+                db, store, identity, record_id, text, version, admin, request_id=request_id
+            ),
             on_done=lambda _outcome: None,
             on_error=kept,
         )
 
-    def _on_sync_failed(self, error: BaseException) -> None:
+    def _on_sync_failed(self, error: BaseException, sent: _Sent) -> None:
+        record_id = self._record_id
+        if record_id is not None and self._check.handle(
+            error,
+            sent.request_id,
+            action=SAVING,
+            done_text="Saved the record",
+            on_applied=lambda outcome: self._on_found_saved(record_id, sent, outcome),
+            on_not_applied=self._on_found_not_saved,
+        ):
+            return  # still "syncing" until the server says what became of it
         self._syncing = False
         self.settled.emit()
+        if not worth_retrying(error):
+            self._sent = None  # answered with a refusal: nothing of it is pending
         if isinstance(error, EditConflict):
             self._paused = True
             self.status_changed.emit("Not saved: someone else changed this record")
@@ -296,8 +355,24 @@ class Autosave(QObject):
             raise error
         self._answer_waiting(False)
 
-    def _on_synced(self, text: str, outcome: drafts.SyncOutcome) -> None:
+    def _on_found_saved(self, record_id: int, sent: _Sent, outcome: Outcome) -> None:
+        if record_id != self._record_id:
+            return
+        synced = drafts.applied_sync(
+            self._store, self._identity, record_id, sent.text, sent.version, outcome
+        )
+        self._on_synced(sent.text, synced, done=True)
+
+    def _on_found_not_saved(self) -> None:
         self._syncing = False
+        self.settled.emit()
+        self.status_changed.emit(not_done(SAVING) + " Your edits are kept; retrying")
+        self._retry.start()
+        self._answer_waiting(False)
+
+    def _on_synced(self, text: str, outcome: drafts.SyncOutcome, *, done: bool = False) -> None:
+        self._syncing = False
+        self._sent = None
         self._version = outcome.version
         if self._dirty and self._form is not None and drafts.form_json(self._form) == text:
             # Saved on the server before the draft file could take it: nothing left to keep.
@@ -305,7 +380,8 @@ class Autosave(QObject):
             self._local_retry.stop()
         if self._unsynced == text:
             self._unsynced = None
-        self.status_changed.emit(f"Saved at {_hms(outcome.updated_at)} UTC")
+        saved = f"Saved at {_hms(outcome.updated_at)} UTC"
+        self.status_changed.emit(done_sentence(saved) if done else saved)
         self.synced.emit(outcome)
         self.settled.emit()
         # Newer edits reached the draft store while we synced: they stand on our save.

@@ -38,6 +38,7 @@ from cloudroute_desk.domain.findings import Severity
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.findings_model import FIELD_ROLE, FindingsModel
 from cloudroute_desk.models.record_list_model import Column, RecordListModel
+from cloudroute_desk.models.write_check import WriteCheck
 from cloudroute_desk.services import ace_export_service, drafts, records
 from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.drafts import DraftStore
@@ -48,6 +49,7 @@ from cloudroute_desk.services.records import (
     OpenedRecord,
     RecordError,
 )
+from cloudroute_desk.services.write_requests import new_request_id
 from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.editor.autosave import Autosave
 from cloudroute_desk.views.editor.award_dialog import AwardDialog
@@ -116,6 +118,7 @@ class RecordEditorPane(QWidget):
         super().__init__(parent)
         self.executor = executor
         self._jobs = DbJobs(executor, self)
+        self._check = WriteCheck(self._jobs, self)
         self.draft_store = draft_store
         self._told_shared = False
         self.admin = acting_admin(admin)
@@ -242,6 +245,7 @@ class RecordEditorPane(QWidget):
         self.findings_view.activated.connect(self._on_findings_clicked)
         self.lifecycle.transition_requested.connect(self._on_lifecycle_transition_requested)
         self.autosave.status_changed.connect(self.save_status.setText)
+        self._check.reported.connect(self.save_status.setText)
         self.autosave.synced.connect(self._on_autosave_synced)
         self.autosave.conflicted.connect(self._on_autosave_conflicted)
         self.autosave.locked.connect(self._on_autosave_locked)
@@ -371,9 +375,18 @@ class RecordEditorPane(QWidget):
 
     def _on_list_loaded(self, inquiry_id: int, select: int | None, loaded: InquiryRecords) -> None:
         items = loaded.items
-        if loaded.first is not None and self.opened is None and inquiry_id == self.inquiry_id:
+        first = loaded.first
+        if (
+            first is not None
+            and self.opened is None
+            and inquiry_id == self.inquiry_id
+            # A draft with a sync to settle opens the settling way (selecting the row).
+            and not drafts.awaits_settling(
+                self.draft_store, drafts.database_identity(self.executor.database), first
+            )
+        ):
             self._jobs.cancel("open")
-            self._on_record_opened(loaded.first)
+            self._on_record_opened(first)
         with QSignalBlocker(self.records_view.selectionModel()):
             self.records_model.set_items(items)
         pool = records.suggested_pool(loaded.pools_wanted, items)
@@ -397,8 +410,10 @@ class RecordEditorPane(QWidget):
 
     def open_record(self, record_id: int) -> None:
         self.autosave.stop()
-        self._jobs.read(
-            lambda db: records.open_record(db, record_id),
+        store = self.draft_store
+        self._jobs.run(
+            # A draft whose last sync's answer never came (a kill) is settled first.
+            lambda db: drafts.open_settled(db, store, record_id),
             on_done=self._on_record_opened,
             on_error=_unless(RecordError, self._show_refusal),
             key="open",
@@ -477,17 +492,33 @@ class RecordEditorPane(QWidget):
         if self.inquiry_id is None:
             return
         inquiry_id, pool, admin = self.inquiry_id, Pool(self.pool_combo.currentData()), self.admin
+        request_id = new_request_id()
+        label = POOLS[pool].label
+        refused = _unless(RecordError, self._show_refusal)
+
+        def failed(error: BaseException) -> None:
+            if not self._check.handle(
+                error,
+                request_id,
+                action=f"creating the {label} record",
+                done_text=f"Created the {label} record.",
+                on_applied=lambda found: self._on_record_created(
+                    int(found.result["record_id"]), found.changes
+                ),
+            ):
+                refused(error)
+
         self._jobs.run(
-            lambda db: records.create_record(db, inquiry_id, pool, admin),
-            on_done=lambda created: self._on_record_created(*created),
-            on_error=_unless(RecordError, self._show_refusal),
+            lambda db: records.create_record(db, inquiry_id, pool, admin, request_id=request_id),
+            on_done=lambda created: self._on_record_created(created[0].record_id, created[1]),
+            on_error=failed,
         )
 
-    def _on_record_created(self, opened: OpenedRecord, changes: Changes) -> None:
+    def _on_record_created(self, record_id: int, changes: Changes) -> None:
         self.autosave.stop()
         self.opened = None
         self._emit_own(changes)
-        self._load_list(select=opened.record_id)
+        self._load_list(select=record_id)
 
     def _on_revert_clicked(self) -> None:
         if self.opened is None:
@@ -633,14 +664,29 @@ class RecordEditorPane(QWidget):
         self, opened: OpenedRecord, version: int, state: RecordState, award: Award | None
     ) -> None:
         record_id, admin = opened.record_id, self.admin
+        request_id = new_request_id()
+        refused = _unless(RecordError, self._show_refusal)
+
+        def failed(error: BaseException) -> None:
+            if not self._check.handle(
+                error,
+                request_id,
+                action=f"moving the record to {state.value}",
+                done_text=f"Moved the record to {state.value}.",
+                on_applied=lambda found: self._on_transitioned(record_id, found.changes),
+            ):
+                refused(error)
+
         self._jobs.run(
-            lambda db: records.transition(db, record_id, state, version, admin, award=award),
-            on_done=lambda result: self._on_transitioned(record_id, result),
-            on_error=_unless(RecordError, self._show_refusal),
+            lambda db: records.transition(
+                db, record_id, state, version, admin, award=award, request_id=request_id
+            ),
+            on_done=lambda result: self._on_transitioned(record_id, result.changes),
+            on_error=failed,
         )
 
-    def _on_transitioned(self, record_id: int, result: records.TransitionResult) -> None:
+    def _on_transitioned(self, record_id: int, changes: Changes) -> None:
         self.autosave.stop()
         self.opened = None
-        self._emit_own(result.changes)
+        self._emit_own(changes)
         self._load_list(select=record_id)

@@ -10,6 +10,10 @@ assigned to X by Y" and ask every pane to refresh.
 
 The undo stack holds commands whose first ``redo`` is the assignment that already happened;
 undo/redo then call ``unassign``/``assign`` (or the re-route pair) on the executor.
+
+Every write carries a fresh request id. When the connection drops under a write, the
+``WriteCheck`` looks the id up once the server answers and reports "Done: …" (the same
+refresh as an answered write, and the undo step) or "Not done: nothing was changed".
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.routing.values import AssignmentEntry
 from cloudroute_desk.models.db_jobs import DbJobs
+from cloudroute_desk.models.write_check import WriteCheck
 from cloudroute_desk.services import assignment as assignment_service
 from cloudroute_desk.services.assignment import AssignmentError, PartnerExcludedError
 from cloudroute_desk.services.assignment_plan import (
@@ -34,6 +39,7 @@ from cloudroute_desk.services.assignment_plan import (
 from cloudroute_desk.services.changes import ALL_ROWS, ChangeKind, Changes
 from cloudroute_desk.services.claims import Claim
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.write_requests import Outcome, new_request_id
 
 REFRESH = Changes.of(
     ChangeKind.INQUIRY_STATUS,
@@ -62,8 +68,8 @@ class _AppliedWriteCommand(QUndoCommand):
         self,
         controller: AssignmentController,
         text: str,
-        redo_job: Callable[[Database], Changes],
-        undo_job: Callable[[Database], Changes],
+        redo_job: Callable[[Database, str], Changes],
+        undo_job: Callable[[Database, str], Changes],
         what: str,
     ) -> None:
         super().__init__(text)
@@ -90,8 +96,12 @@ def assign_command(
     return _AppliedWriteCommand(
         controller,
         f"Assign {partner_name} to inquiry {inquiry_id}",
-        lambda db: assignment_service.assign(db, inquiry_id, partner_id, admin, reason="redo"),
-        lambda db: assignment_service.unassign(db, inquiry_id, partner_id, admin),
+        lambda db, request: assignment_service.assign(
+            db, inquiry_id, partner_id, admin, reason="redo", request_id=request
+        ),
+        lambda db, request: assignment_service.unassign(
+            db, inquiry_id, partner_id, admin, request_id=request
+        ),
         "assignment",
     )
 
@@ -103,8 +113,12 @@ def reroute_command(
     return _AppliedWriteCommand(
         controller,
         f"Re-route inquiry {inquiry_id} (did not connect with {partner_name})",
-        lambda db: assignment_service.mark_did_not_connect(db, inquiry_id, admin),
-        lambda db: assignment_service.undo_did_not_connect(db, inquiry_id, partner_id, admin),
+        lambda db, request: assignment_service.mark_did_not_connect(
+            db, inquiry_id, admin, request_id=request
+        ),
+        lambda db, request: assignment_service.undo_did_not_connect(
+            db, inquiry_id, partner_id, admin, request_id=request
+        ),
         "re-route",
     )
 
@@ -131,6 +145,8 @@ class AssignmentController(QObject):
         super().__init__(parent)
         self._window = parent
         self._jobs = DbJobs(executor, self)
+        self._check = WriteCheck(self._jobs, self)
+        self._check.reported.connect(self.status_reported)
         self.undo_stack = undo_stack
         self.admin = admin
         self._confirm = confirm or self._ask
@@ -167,19 +183,26 @@ class AssignmentController(QObject):
         admin = self.admin
         partner_id = plan.partner.partner_id
         name = plan.partner.partner_name
-        self._jobs.run(
-            lambda db: assignment_service.assign(
-                db, inquiry_id, partner_id, admin, reason=plan.reason, ranking=plan.ranking
-            ),
-            on_done=lambda changes: self._on_assigned(changes, inquiry_id, partner_id, name),
-            on_error=self._on_failed,
-        )
 
-    def _on_assigned(self, changes: Changes, inquiry_id: int, partner_id: int, name: str) -> None:
-        self.undo_stack.push(assign_command(self, inquiry_id, partner_id, name))
-        self.status_reported.emit(f"Assigned {name} to inquiry {inquiry_id}.")
-        self.assigned.emit(inquiry_id, name)
-        self.changes_made.emit(changes)
+        def applied(changes: Changes) -> None:
+            self.undo_stack.push(assign_command(self, inquiry_id, partner_id, name))
+            self.assigned.emit(inquiry_id, name)
+            self.changes_made.emit(changes)
+
+        self._write(
+            lambda db, request: assignment_service.assign(
+                db,
+                inquiry_id,
+                partner_id,
+                admin,
+                reason=plan.reason,
+                ranking=plan.ranking,
+                request_id=request,
+            ),
+            action=f"assigning {name} to inquiry {inquiry_id}",
+            done_text=f"Assigned {name} to inquiry {inquiry_id}.",
+            on_applied=applied,
+        )
 
     # ---- re-route ------------------------------------------------------------------------
 
@@ -205,32 +228,68 @@ class AssignmentController(QObject):
         ):
             return
         admin = self.admin
-        self._jobs.run(
-            lambda db: assignment_service.mark_did_not_connect(db, inquiry_id, admin),
-            on_done=lambda changes: self._on_rerouted(changes, inquiry_id, active),
-            on_error=self._on_failed,
-        )
+        done_text = f"Inquiry {inquiry_id} needs a new partner."
 
-    def _on_rerouted(self, changes: Changes, inquiry_id: int, previous: AssignmentEntry) -> None:
-        self.undo_stack.push(
-            reroute_command(self, inquiry_id, previous.partner_id, previous.partner_name)
+        def applied(changes: Changes) -> None:
+            self.undo_stack.push(
+                reroute_command(self, inquiry_id, active.partner_id, active.partner_name)
+            )
+            self.changes_made.emit(changes)
+
+        self._write(
+            lambda db, request: assignment_service.mark_did_not_connect(
+                db, inquiry_id, admin, request_id=request
+            ),
+            action=f"re-routing inquiry {inquiry_id}",
+            done_text=done_text,
+            on_applied=applied,
         )
-        self.status_reported.emit(f"Inquiry {inquiry_id} needs a new partner.")
-        self.changes_made.emit(changes)
 
     # ---- shared --------------------------------------------------------------------------
 
-    def run_write(self, job: Callable[[Database], Changes], what: str) -> None:
+    def run_write(self, job: Callable[[Database, str], Changes], what: str) -> None:
         """Run an undo/redo write; a refusal is reported and every pane refreshes."""
-        self._jobs.run(
+        self._write(
             job,
-            on_done=lambda changes: self._on_written(changes, what),
-            on_error=self._on_failed,
+            action=what[:1].lower() + what[1:],
+            done_text=f"{what}: done.",
+            on_applied=self.changes_made.emit,
         )
 
-    def _on_written(self, changes: Changes, what: str) -> None:
-        self.status_reported.emit(f"{what}: done.")
-        self.changes_made.emit(changes)
+    def _write(
+        self,
+        job: Callable[[Database, str], Changes],
+        *,
+        action: str,
+        done_text: str,
+        on_applied: Callable[[Changes], None],
+    ) -> None:
+        """Run ``job(database, request_id)``; a lost answer is looked up, never guessed."""
+        request_id = new_request_id()
+
+        def answered(changes: Changes) -> None:
+            self.status_reported.emit(done_text)
+            on_applied(changes)
+
+        def checked(outcome: Outcome) -> None:
+            on_applied(outcome.changes)
+
+        def failed(error: BaseException) -> None:
+            if not self._check.handle(
+                error,
+                request_id,
+                action=action,
+                done_text=done_text,
+                on_applied=checked,
+                on_not_applied=self._refresh_after_not_done,
+            ):
+                self._on_failed(error)
+
+        self._jobs.run(lambda db: job(db, request_id), on_done=answered, on_error=failed)
+
+    def _refresh_after_not_done(self) -> None:
+        # Nothing changed, but the panes may have been left waiting: show what is there.
+        self.changes_made.emit(REFRESH)
 
     def _on_failed(self, error: BaseException) -> None:
         if isinstance(error, PartnerExcludedError):

@@ -28,9 +28,11 @@ from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.routing.batch import BatchItem, BatchSuggestion
 from cloudroute_desk.models.batch_preview_model import BatchColumn, BatchPreviewModel
 from cloudroute_desk.models.db_jobs import DbJobs
+from cloudroute_desk.models.write_check import WriteCheck
 from cloudroute_desk.services import assignment as assignment_service
 from cloudroute_desk.services.assignment import BatchResult
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.write_requests import Outcome, new_request_id
 
 
 class _Progress(QObject):
@@ -68,6 +70,7 @@ class BatchSuggestDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Suggest partners for all new inquiries")
         self._jobs = DbJobs(executor, self)
+        self._check = WriteCheck(self._jobs, self)
         self._admin = admin
         self._cancel = threading.Event()
         self._running = False
@@ -92,6 +95,7 @@ class BatchSuggestDialog(QDialog):
         self.progress_bar = QProgressBar()
         self.progress_bar.setFormat("%v / %m inquiries")
         self.summary_label = _plain()
+        self._check.reported.connect(self.summary_label.setText)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -199,11 +203,38 @@ class BatchSuggestDialog(QDialog):
         report = self._progress.callback()
         self._set_running(True, accepting=True)
         self.summary_label.setText(f"Assigning {len(items)} inquiries…")
+        request_id = new_request_id()
+
+        def failed(error: BaseException) -> None:
+            if not self._check.handle(
+                error,
+                request_id,
+                action=f"assigning {len(items)} inquiries",
+                done_text="Accepted the batch.",
+                on_applied=lambda outcome: self._on_batch_found(outcome, len(items)),
+                on_not_applied=lambda: self._set_running(False),
+            ):
+                self._on_failed(error)
+
         self._jobs.run(
-            lambda db: assignment_service.accept_batch(db, items, admin, progress=report),
+            lambda db: assignment_service.accept_batch(
+                db, items, admin, progress=report, request_id=request_id
+            ),
             on_done=self._on_batch_accepted,
-            on_error=self._on_failed,
+            on_error=failed,
         )
+
+    def _on_batch_found(self, outcome: Outcome, sent: int) -> None:
+        """The batch's answer was lost, but ``outcome.parts`` of its assignments went through."""
+        self._set_running(False)
+        self.model.remove_inquiries(set(outcome.changes.inquiries.ids))
+        rows = self.model.rowCount()
+        left = f"; {rows} suggestions left to review" if sent > outcome.parts else ""
+        self.summary_label.setText(
+            f"Done: {outcome.parts} of {sent} inquiries assigned before the connection "
+            f"dropped{left}."
+        )
+        self.changes_made.emit(outcome.changes)
 
     def _on_batch_accepted(self, result: BatchResult) -> None:
         self._set_running(False)

@@ -38,8 +38,10 @@ from cloudroute_desk.domain.catalog import (
 from cloudroute_desk.domain.entities import Contact, Partner
 from cloudroute_desk.domain.partner_rules import CAPACITY_MAX, NAME_MAX, partner_problems
 from cloudroute_desk.models.db_jobs import DbJobs
+from cloudroute_desk.models.write_check import WriteCheck
 from cloudroute_desk.services import partners as partner_service
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.services.write_requests import Outcome, new_request_id
 
 
 class _Choices(QGroupBox):
@@ -81,6 +83,8 @@ class PartnerDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._jobs = DbJobs(executor, self)
+        self._check = WriteCheck(self._jobs, self)
+        self._check.reported.connect(self._show_check)
         self._admin = admin
         self._original = partner
         self.setWindowTitle(f"Edit partner — {partner.name}" if partner else "New partner")
@@ -238,18 +242,42 @@ class PartnerDialog(QDialog):
         partner = self.partner()
         admin = self._admin
         self.buttons.setEnabled(False)
-        if partner.id is None:
-            self._jobs.run(
-                lambda db: partner_service.create_partner(db, partner, admin),
-                on_done=self._on_saved,
-                on_error=self._on_save_failed,
-            )
-        else:
-            self._jobs.run(
-                lambda db: partner_service.update_partner(db, partner, admin),
-                on_done=self._on_saved,
-                on_error=self._on_save_failed,
-            )
+        request_id = new_request_id()
+        save = (
+            partner_service.create_partner if partner.id is None else partner_service.update_partner
+        )
+
+        def failed(error: BaseException) -> None:
+            if not self._check.handle(
+                error,
+                request_id,
+                action=f"saving {partner.name}",
+                done_text=f"Saved {partner.name}.",
+                on_applied=self._on_found_saved,
+                on_not_applied=lambda: self.buttons.setEnabled(True),
+            ):
+                self._on_save_failed(error)
+
+        self._jobs.run(
+            lambda db: save(db, partner, admin, request_id=request_id),
+            on_done=self._on_saved,
+            on_error=failed,
+        )
+
+    def _on_found_saved(self, outcome: Outcome) -> None:
+        """The answer was lost but the save went through: show the partner as stored."""
+        partner_id = int(outcome.result["partner_id"])
+        self._jobs.run(
+            lambda db: partner_service.get_partner(db, partner_id),
+            on_done=lambda stored: self._on_saved(
+                partner_service.PartnerSaved(stored, outcome.changes)
+            ),
+            on_error=self._on_save_failed,
+        )
+
+    def _show_check(self, text: str) -> None:
+        self.save_error_label.setText(text)
+        self.save_error_label.show()
 
     def _on_saved(self, saved: partner_service.PartnerSaved) -> None:
         self.buttons.setEnabled(True)

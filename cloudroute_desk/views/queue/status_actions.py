@@ -8,6 +8,8 @@ changed the inquiry meanwhile) is shown in a message box, word for word.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QMessageBox, QWidget
@@ -16,11 +18,13 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.domain.catalog import InquiryStatus
 from cloudroute_desk.models.db_jobs import DbJobs
+from cloudroute_desk.models.write_check import WriteCheck
 from cloudroute_desk.services import inquiry_status
 from cloudroute_desk.services.changes import Changes
-from cloudroute_desk.services.executor import DbExecutor, Job
+from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.failures import failure_sentence
 from cloudroute_desk.services.queue import QueueRow
+from cloudroute_desk.services.write_requests import new_request_id
 
 CALL_HELD_TITLE = "Discovery call held"
 DECLINE_TITLE = "Decline inquiry"
@@ -31,11 +35,15 @@ class StatusActions(QObject):
     """The ``Changes`` of a status move that succeeded."""
     failed = Signal(str)
     """The sentence shown to the admin when a move was refused."""
+    reported = Signal(str)
+    """A move whose answer was lost: checking…, then Done: … or Not done: …"""
 
     def __init__(self, executor: DbExecutor, owner: QWidget, admin: str | None = None) -> None:
         super().__init__(owner)
         self._owner = owner
         self._jobs = DbJobs(executor, self)
+        self._check = WriteCheck(self._jobs, self)
+        self._check.reported.connect(self.reported)
         self.admin = acting_admin(admin)
         self._inquiry_id: int | None = None
         self._status: InquiryStatus | None = None
@@ -78,10 +86,18 @@ class StatusActions(QObject):
         if inquiry_id is None or not self.call_held_action.isEnabled():
             return
 
-        def job(database: Database) -> Changes:
-            return inquiry_status.mark_discovery_call_held(database, inquiry_id, admin)
+        def job(database: Database, request_id: str) -> Changes:
+            return inquiry_status.mark_discovery_call_held(
+                database, inquiry_id, admin, request_id=request_id
+            )
 
-        self._run(job, CALL_HELD_TITLE, inquiry_id)
+        self._run(
+            job,
+            CALL_HELD_TITLE,
+            inquiry_id,
+            action=f"marking the discovery call held (inquiry {inquiry_id})",
+            done_text=f"Discovery call held for inquiry {inquiry_id}.",
+        )
 
     def _on_decline_action_triggered(self) -> None:
         inquiry_id, expected, admin = self._inquiry_id, self._status, self.admin
@@ -106,22 +122,50 @@ class StatusActions(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             return
 
-        def job(database: Database) -> Changes:
+        def job(database: Database, request_id: str) -> Changes:
             return inquiry_status.decline(
                 database,
                 inquiry_id,
                 admin,
                 expected=expected,
                 reason=reason,
+                request_id=request_id,
             )
 
-        self._run(job, DECLINE_TITLE, inquiry_id)
-
-    def _run(self, job: Job[Changes], title: str, inquiry_id: int) -> None:
-        self._jobs.run(
+        self._run(
             job,
-            on_done=self.changes_made.emit,
-            on_error=lambda error: self._on_error(title, inquiry_id, error),
+            DECLINE_TITLE,
+            inquiry_id,
+            action=f"declining {name}",
+            done_text=f"Declined {name}.",
+        )
+
+    def _run(
+        self,
+        job: Callable[[Database, str], Changes],
+        title: str,
+        inquiry_id: int,
+        *,
+        action: str,
+        done_text: str,
+    ) -> None:
+        request_id = new_request_id()
+
+        def failed(error: BaseException) -> None:
+            if not self._check.handle(
+                error,
+                request_id,
+                action=action,
+                done_text=done_text,
+                on_applied=lambda outcome: self.changes_made.emit(outcome.changes),
+                on_not_applied=lambda: self.changes_made.emit(
+                    inquiry_status.status_moved(inquiry_id)
+                ),
+            ):
+                self._on_error(title, inquiry_id, error)
+
+        self._jobs.run(
+            lambda db: job(db, request_id), on_done=self.changes_made.emit, on_error=failed
         )
 
     def _on_error(self, title: str, inquiry_id: int, error: BaseException) -> None:
