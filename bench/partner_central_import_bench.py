@@ -65,7 +65,7 @@ def build_file(database_path: Path, out: Path, summaries: int) -> int:
     database.dispose()
     now = utcnow()
     items: list[dict[str, Any]] = []
-    per_record = max(1, summaries // max(len(rows), 1))
+    per_record = max(1, -(-summaries // max(len(rows), 1)))  # ceiling: reach the count
     for record_id, inquiry_id, state in rows:
         status, stage = NEXT_STATUS[state]
         if state == "validated" and record_id % 3 == 0:
