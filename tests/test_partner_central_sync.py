@@ -313,3 +313,39 @@ def test_the_command_line_names_an_unreachable_endpoint(
         "ListOpportunities 2 times in a row"
     )
     assert err.endswith("(the next sync resumes where this one stopped).")
+
+
+def test_the_demo_is_served_and_synced(database: Database) -> None:
+    """The demo's Partner Central file, served by the emulator (``--load``), synced: the same
+    outcome as importing the file, and nothing the second time."""
+    from cloudroute_desk.demo.generator import generate_demo
+    from cloudroute_desk.demo.partner_central_file import UNMATCHED, file_text
+    from cloudroute_desk.partner_central_emulator.answers_file import load_answers
+
+    summary = generate_demo(
+        database, inquiries=1_500, partners=30, seed=8, now=datetime(2026, 11, 20, 15, 30)
+    )
+    pages = summary.partner_central_pages
+    state = PartnerCentralState()
+    listed = load_answers(state, file_text(pages))
+    assert listed == sum(len(page["OpportunitySummaries"]) for page in pages) > len(UNMATCHED)
+    with EmulatorServer(Emulator(state, Rates.unlimited())) as server:
+        result = _sync(database, server, page_size=100)
+        assert result.state == COMPLETE and result.opportunities == listed
+        assert result.count(OutcomeKind.UNMATCHED) == len(UNMATCHED)
+        assert result.count(OutcomeKind.APPLIED) == listed - len(UNMATCHED), result.summary()
+        again = _sync(database, server, page_size=100)
+        assert not again.changes.any and again.count(OutcomeKind.APPLIED) == 0
+
+
+def test_a_file_that_is_not_partner_centrals_answers_is_refused() -> None:
+    from cloudroute_desk.partner_central_emulator.answers_file import load_answers
+
+    state = PartnerCentralState()
+    with pytest.raises(ValueError, match="not JSON"):
+        load_answers(state, "{")
+    with pytest.raises(ValueError, match=r"entry 1, OpportunitySummaries\[0\] has no Id"):
+        load_answers(state, '[{"OpportunitySummaries": [{"Catalog": "AWS"}]}]')
+    with pytest.raises(ValueError, match="entry 2 is not a JSON object"):
+        load_answers(state, '[{"OpportunitySummaries": []}, 3]')
+    assert state.opportunities() == []
