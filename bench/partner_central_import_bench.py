@@ -163,11 +163,18 @@ def main() -> None:
             now=datetime(2026, 11, 20, 12),
         )
         database.dispose()
-        print(f"demo: {args.inquiries:,} inquiries in {time.perf_counter() - started:.1f} s")
+        print(
+            f"demo: {args.inquiries:,} inquiries in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
         data_file = work / "list-opportunities.json"
         count = build_file(template, data_file, args.summaries)
-        print(f"file: {count:,} summaries, {data_file.stat().st_size / 1e6:.1f} MB")
-        runs = [run_once(template, data_file, work) for _ in range(args.repeat)]
+        print(f"file: {count:,} summaries, {data_file.stat().st_size / 1e6:.1f} MB", flush=True)
+        runs = []
+        for number in range(args.repeat):
+            runs.append(run_once(template, data_file, work))
+            # Each run as it ends (flushed), so a time-boxed session keeps what it measured.
+            print(f"run {number + 1}: {runs[-1]}", flush=True)
         memory = run_once(template, data_file, work, trace=True)
     print(f"\nmedians over {args.repeat} runs (SQLite):")
     for key in runs[0]:
