@@ -23,7 +23,7 @@ import threading
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import accumulate
 from typing import Any
@@ -74,8 +74,13 @@ class DemoSummary:
     seconds: float
     spend_lines: int = 0
     audit_events: int = 0
-    partner_central_pages: list[dict[str, Any]] = field(default_factory=list)
-    """Partner Central's answers about part of the records (``demo/partner_central_file``)."""
+    reviews: ReviewPicker | None = None
+    """The records Partner Central's answers are about (``demo/partner_central_file``)."""
+
+    @property
+    def partner_central_pages(self) -> list[dict[str, Any]]:
+        """Partner Central's answers, built on first use (the GUI's demo does without)."""
+        return self.reviews.pages() if self.reviews is not None else []
 
 
 def generate_demo(
@@ -112,7 +117,7 @@ def generate_demo(
         rng, moment, Lifecycle(rng, moment, PartnerRouter(plans), vocab.ADMINS, first_ids, forms)
     )
     counts = dict.fromkeys(bulk.BULK_TABLES, 0)
-    reviews = ReviewPicker(seed)
+    reviews = ReviewPicker(seed, moment)
     if progress is not None:
         progress(0, inquiries)
     done = 0
@@ -141,7 +146,7 @@ def generate_demo(
         seconds=time.perf_counter() - started,
         spend_lines=counts["inquiry_spend"],
         audit_events=counts["audit_events"],
-        partner_central_pages=reviews.pages(moment),
+        reviews=reviews,
     )
 
 

@@ -106,9 +106,11 @@ class PendingRecord:
 class ReviewPicker:
     """Chooses, as the demo is generated, which waiting records the file answers for."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, now: datetime) -> None:
         self.rng = random.Random(f"partner-central:{seed}")
+        self.now = now
         self.picked: list[PendingRecord] = []
+        self._pages: list[dict[str, Any]] | None = None
 
     def offer(self, records: Iterable[Mapping[str, Any]]) -> None:
         """Consider a chunk's record rows (dicts as the bulk loader writes them)."""
@@ -129,11 +131,14 @@ class ReviewPicker:
                 )
             )
 
-    def pages(self, now: datetime) -> list[dict[str, Any]]:
+    def pages(self) -> list[dict[str, Any]]:
         """The file's content: ``ListOpportunities`` response pages, in order; none when no
-        record waits for review."""
-        if not self.picked:
-            return []
+        record waits for review. Built once (the answers draw on the stream)."""
+        if self._pages is None:
+            self._pages = self._build(self.now) if self.picked else []
+        return self._pages
+
+    def _build(self, now: datetime) -> list[dict[str, Any]]:
         rng = self.rng
         summaries = [_review(rng, record, now) for record in self.picked]
         summaries.extend(_unmatched(rng, index, now) for index in range(len(UNMATCHED)))
