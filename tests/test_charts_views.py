@@ -27,6 +27,7 @@ from cloudroute_desk.views.charts.panel import ChartsPanel
 from cloudroute_desk.views.theme import dark_palette
 from tests.db_worker import settle
 from tests.factories import add_record
+from tests.review_samples import add_reviews
 from tests.test_charts_data import Sample, build_sample
 
 WAIT_MS = 10_000
@@ -34,7 +35,9 @@ WAIT_MS = 10_000
 
 @pytest.fixture
 def sample(database: Database) -> Sample:
-    return build_sample(database)
+    built = build_sample(database)
+    add_reviews(database, built)
+    return built
 
 
 @pytest.fixture
@@ -244,6 +247,7 @@ def test_each_chart_exports_png_and_csv(qtbot: QtBot, panel: ChartsPanel, tmp_pa
         "days-to-credit": ["series", "pool", "month_submitted", "days_from", "days_to"],
         "routing-turnaround": ["month_arrived", "assigned", "on_time", "open_past_sla"],
         "close-rate": ["partner", "month_arrived", "approved", "downgraded", "rejected"],
+        "review-latency": ["partner", "pool", "records_reviewed"],
     }
     for chart in panel.charts:
         if chart is not panel.current_chart():

@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from cloudroute_desk.db import offline_copy, record_queries
 from cloudroute_desk.db.draft_store import DraftStore
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.server_clock import server_now
+from cloudroute_desk.domain import clock
 from cloudroute_desk.domain.ace.merge import merge3, resolve
 from cloudroute_desk.domain.catalog import Pool, RecordState
 from cloudroute_desk.services import drafts, offline_sync, records
@@ -246,3 +253,87 @@ def test_forget_deletes_the_copy(database: Database, tmp_path: Path) -> None:
     assert copies.forget_copy(tmp_path, identity, copy)
     assert offline_copy.existing_copy(tmp_path, identity) is None
     assert json.dumps(list((tmp_path / offline_copy.COPY_FOLDER).iterdir()), default=str) == "[]"
+
+
+def test_a_kill_while_offline_leaves_the_outbox_and_the_edits_intact(
+    database: Database, tmp_path: Path
+) -> None:
+    """kill -9 a process in the middle of saving offline edits: every save it reported is in
+    the outbox, in order, and each record's row is its last entry (edit and entry are one
+    commit)."""
+    a, b = _seed(database, 2)
+    copy = _take(database, tmp_path)
+    path = str(copy.url.database)
+    copy.dispose()
+    editor = subprocess.Popen(
+        [sys.executable, "-m", "tests.offline_editor_process", path, str(a), str(b)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert editor.stdout is not None
+    reported = [editor.stdout.readline() for _ in range(7)]
+    editor.send_signal(signal.SIGKILL)
+    editor.wait(timeout=10)
+    assert all(line.startswith("saved") for line in reported)
+
+    reopened = copies.open_copy(tmp_path, copies.identity_of(database))
+    with reopened.reading() as session:
+        entries = offline_copy.outbox(session)
+    numbers = [int(e.fields["use_case"].split()[-1]) for e in entries]
+    assert numbers == list(range(1, len(entries) + 1))  # ordered, no gap, none twice
+    assert len(entries) >= 7  # every reported save (one more may have committed unreported)
+    for record_id in (a, b):
+        last = [e for e in entries if e.record_id == record_id][-1]
+        assert records.open_record(reopened, record_id).form.use_case == last.fields["use_case"]
+    # And it syncs: the newest edit of each record reaches the server.
+    report = offline_sync.sync_outbox(
+        database, reopened.signed_as("alice"), DraftStore(tmp_path / "d.sqlite"), "alice"
+    )
+    assert sorted(report.synced) == sorted([a, b])
+    reopened.dispose()
+
+
+@pytest.mark.parametrize("skew", [timedelta(hours=24), timedelta(hours=-24)])
+def test_a_laptop_clock_a_day_off_changes_nothing(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, skew: timedelta
+) -> None:
+    """The laptop's clock (every ``utcnow`` in the app, and the copy's own saved times) a
+    day off: the same merges and the same decision, and the server stores its own time."""
+    real = clock.utcnow
+    for name, module in list(sys.modules.items()):
+        if name.startswith("cloudroute_desk") and getattr(module, "utcnow", None) is real:
+            monkeypatch.setattr(module, "utcnow", lambda: real() + skew)
+    a, b = _seed(database, 2)
+    copy = _take(database, tmp_path).signed_as("alice")
+    _edit(copy, a, use_case="mine on a")
+    _edit(copy, b, use_case="mine on b")
+    with copy.writing() as session:  # the copy's clock is the laptop's: shift what it stamped
+        session.execute(text("UPDATE ace_records SET updated_at = :at"), {"at": real() + skew})
+    bob = database.signed_as("bob")
+    _edit(bob, a, amount_requested_usd=7_000)
+    _edit(bob, b, use_case="bob on b")
+    report = offline_sync.sync_outbox(database, copy, DraftStore(tmp_path / "d.sqlite"), "alice")
+    assert report.synced == (a,) and [d.record_id for d in report.decisions] == [b]
+    with database.reading() as session:
+        now = server_now(session)
+    saved = records.open_record(database, a)
+    assert (saved.form.use_case, saved.form.amount_requested_usd) == ("mine on a", 7_000)
+    assert abs(saved.updated_at - now) < timedelta(minutes=2)
+    copy.dispose()
+
+
+def test_the_copy_refuses_the_writes_the_outbox_cannot_carry(
+    database: Database, tmp_path: Path
+) -> None:
+    [a] = _seed(database, 1)
+    copy = _take(database, tmp_path).signed_as("alice")
+    inquiry_id = records.open_record(copy, a).inquiry.id
+    assert inquiry_id is not None
+    with pytest.raises(DBAPIError, match=offline_copy.NEEDS_SERVER):
+        records.create_record(copy, inquiry_id, Pool.FOUNDERS, "alice")
+    with pytest.raises(DBAPIError, match=offline_copy.NEEDS_SERVER):
+        submit_as(copy, a, "alice")
+    assert len(records.list_records(copy, inquiry_id)) == 1
+    assert copies.status(copy).pending_edits == 0
+    copy.dispose()

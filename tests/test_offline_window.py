@@ -10,16 +10,23 @@ itself: one merge without a question, one Mine / Theirs decision, one kept local
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
+from cloudroute_desk.db import offline_copy
+from cloudroute_desk.db import record_queries as queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.models.inquiry_queue_model import COL_COMPANY, KEPT_OFFLINE
+from cloudroute_desk.models.record_list_model import KEPT_OFFLINE_TIP
+from cloudroute_desk.models.record_list_model import Column as RecordColumn
 from cloudroute_desk.services import drafts, records
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
@@ -27,10 +34,13 @@ from cloudroute_desk.views.editor.conflict_dialog import ConflictDialog
 from cloudroute_desk.views.main_window import MainWindow
 from cloudroute_desk.views.offline_banner import RANKING_NEEDS_SERVER
 from cloudroute_desk.views.server_banner import OFFLINE_TIP
+from cloudroute_desk.views.workspaces import Workspace
+from tests.factories import add_inquiry
 from tests.net_proxy import NetProxy
 from tests.test_offline_copy import _edit, _seed, submit_as
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+SHOTS = os.environ.get("CLOUDROUTE_SCREENSHOT_DIR")
+"""Where the screenshots go: ``CLOUDROUTE_SCREENSHOT_DIR=docs`` refreshes the README's."""
 
 
 @pytest.fixture
@@ -64,7 +74,9 @@ def offline_world(
 def test_offline_edits_sync_back_with_one_merge_one_decision_and_one_kept_draft(
     offline_world: tuple[NetProxy, MainWindow, Database, list[int]],
     qtbot: QtBot,
+    tmp_path: Path,
 ) -> None:
+    shots = Path(SHOTS) if SHOTS else tmp_path
     proxy, window, colleague, (a, b, c, d) = offline_world
     mode = window.offline.mode
     qtbot.waitUntil(lambda: mode.status is not None and mode.status.complete, timeout=20_000)
@@ -91,7 +103,15 @@ def test_offline_edits_sync_back_with_one_merge_one_decision_and_one_kept_draft(
     )
     window.queue.select_row(0)
     qtbot.waitUntil(lambda: executor.idle, timeout=10_000)
-    window.grab().save(str(DOCS / "offline-mode.png"))
+    window.grab().save(str(shots / "offline-mode.png"))
+    window.show_workspace(Workspace.CHARTS)
+    # The charts draw the copy's records (never a blank pane): its four drafts.
+    qtbot.waitUntil(lambda: window.charts.panel is not None, timeout=10_000)
+    qtbot.waitUntil(
+        lambda: window.charts.panel.status.text().startswith("Click a bar"), timeout=15_000
+    )
+    window.grab().save(str(shots / "offline-charts.png"))
+    window.show_workspace(Workspace.TRIAGE)
 
     # Meanwhile, bob on the server: another field of b, the same field of c, submits d.
     _edit(colleague, b, amount_requested_usd=42_000)
@@ -109,7 +129,7 @@ def test_offline_edits_sync_back_with_one_merge_one_decision_and_one_kept_draft(
     assert dialog is not None and dialog.keep_all_button is None  # the only one asking
     table = dialog.table
     assert [table.item(row, 1).text() for row in range(table.rowCount())] == ["alice on c"]
-    _save_sync_screenshot(window, dialog)
+    _save_sync_screenshot(window, dialog, shots / "offline-sync.png")
 
     dialog.keep_button.click()
     qtbot.waitUntil(
@@ -128,7 +148,7 @@ def test_offline_edits_sync_back_with_one_merge_one_decision_and_one_kept_draft(
     assert assign.toolTip() != OFFLINE_TIP
 
 
-def _save_sync_screenshot(window: MainWindow, dialog: ConflictDialog) -> None:
+def _save_sync_screenshot(window: MainWindow, dialog: ConflictDialog, path: Path) -> None:
     """The window with the sync summary and the decision dialog over it, as one picture."""
     from PySide6.QtGui import QPainter
 
@@ -139,4 +159,66 @@ def _save_sync_screenshot(window: MainWindow, dialog: ConflictDialog) -> None:
     y = (shot.height() - picture.height()) // 2
     painter.drawPixmap(x, y, picture)
     painter.end()
-    shot.save(str(DOCS / "offline-sync.png"))
+    shot.save(str(path))
+
+
+def test_keep_offline_copies_an_inquiry_and_marks_its_row(
+    offline_world: tuple[NetProxy, MainWindow, Database, list[int]],
+    qtbot: QtBot,
+) -> None:
+    _proxy, window, colleague, _records = offline_world
+    kept_id = add_inquiry(colleague, company_name="Kept Analytics", website="https://kept.example")
+    mode = window.offline.mode
+    qtbot.waitUntil(lambda: mode.status is not None and mode.status.complete, timeout=20_000)
+    copy = mode.copy
+    assert copy is not None
+    with copy.reading() as session:
+        assert queries.load_inquiry(session, kept_id) is None  # no record: not copied
+    window.refresh()
+    qtbot.waitUntil(lambda: window.queue.model.rowCount() == 5, timeout=10_000)
+    menu = QMenu(window)
+    window.offline.fill_queue_menu(menu, kept_id)
+    [keep] = [action for action in menu.actions() if action.text() == "Keep offline"]
+    assert not keep.isChecked()
+    keep.trigger()
+
+    def copied() -> bool:
+        with copy.reading() as session:
+            return queries.load_inquiry(session, kept_id) is not None
+
+    qtbot.waitUntil(copied, timeout=10_000)
+    model = window.queue.model
+    texts = [model.index(row, COL_COMPANY).data() for row in range(model.rowCount())]
+    assert f"Kept Analytics · {KEPT_OFFLINE}" in texts
+    again = QMenu(window)
+    window.offline.fill_queue_menu(again, kept_id)
+    assert next(a for a in again.actions() if a.text() == "Keep offline").isChecked()
+
+
+def test_keep_offline_on_a_record_marks_it_in_the_record_list(
+    offline_world: tuple[NetProxy, MainWindow, Database, list[int]],
+    qtbot: QtBot,
+) -> None:
+    _proxy, window, colleague, (a, *_others) = offline_world
+    mode = window.offline.mode
+    qtbot.waitUntil(lambda: mode.status is not None and mode.status.complete, timeout=20_000)
+    inquiry_id = records.open_record(colleague, a).inquiry.id
+    editor = window.record_editor
+    with qtbot.waitSignal(editor.record_opened, timeout=10_000):
+        editor.set_inquiry(inquiry_id)
+    model = editor.records_model
+    pool = model.index(0, RecordColumn.POOL)
+    assert pool.data(Qt.ItemDataRole.DecorationRole) is None
+    menu = QMenu(window)
+    window.offline.fill_record_menu(menu, a)
+    next(action for action in menu.actions() if action.text() == "Keep offline").trigger()
+    qtbot.waitUntil(lambda: pool.data(Qt.ItemDataRole.DecorationRole) is not None, timeout=5_000)
+    assert pool.data(Qt.ItemDataRole.ToolTipRole) == KEPT_OFFLINE_TIP
+    copy = mode.copy
+    assert copy is not None
+
+    def marked() -> bool:
+        with copy.reading() as session:
+            return a in offline_copy.marked(session, offline_copy.KEEP_RECORD)
+
+    qtbot.waitUntil(marked, timeout=10_000)

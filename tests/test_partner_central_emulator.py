@@ -423,8 +423,18 @@ def test_stamps_only_move_forward() -> None:
 
 
 def test_the_command_serves_and_keeps_its_state_file(tmp_path: Path) -> None:
-    request_file = tmp_path / "record.json"
-    request_file.write_text(json.dumps(create_request(7)), encoding="utf-8")
+    request_files = [tmp_path / "record7.json", tmp_path / "record8.json"]
+    for number, path in zip((7, 8), request_files, strict=True):
+        path.write_text(json.dumps(create_request(number)), encoding="utf-8")
+    answers = tmp_path / "answers.json"
+    summary = {
+        "Catalog": "Sandbox",
+        "Id": "O42",
+        "LastModifiedDate": "2026-11-01T09:00:00.000Z",
+        "PartnerOpportunityIdentifier": "CR-I1-R2",
+        "LifeCycle": {"ReviewStatus": "Approved", "ReviewStatusReason": "Other"},
+    }
+    answers.write_text(json.dumps([{"OpportunitySummaries": [summary]}]), encoding="utf-8")
     state_file = tmp_path / "pc.json"
     process = subprocess.Popen(
         [
@@ -434,12 +444,12 @@ def test_the_command_serves_and_keeps_its_state_file(tmp_path: Path) -> None:
             "partner-central-emulator",
             "--port",
             "0",
-            "--writes-per-second",
-            "0",
             "--state",
             str(state_file),
             "--create",
-            str(request_file),
+            *map(str, request_files),
+            "--load",
+            str(answers),
         ],
         stderr=subprocess.PIPE,
         text=True,
@@ -447,20 +457,30 @@ def test_the_command_serves_and_keeps_its_state_file(tmp_path: Path) -> None:
     )
     try:
         assert process.stderr is not None
-        lines = [process.stderr.readline(), process.stderr.readline()]
-        assert "created O1000001" in lines[0], lines
-        url = lines[1].split(" on ")[1].split(" ")[0]
+        lines = [process.stderr.readline() for _ in range(4)]
+        assert "1 opportunity loaded" in lines[0], lines
+        # Loading is not a client's call: two creates in a row pass the 1/s write quota.
+        assert "created O1000001" in lines[1] and "created O1000002" in lines[2], lines
+        url = lines[3].split(" on ")[1].split(" ")[0]
         client = emulator_client(url)
-        (summary,) = client.list_opportunities(Catalog="Sandbox")["OpportunitySummaries"]
+        summaries = client.list_opportunities(
+            Catalog="Sandbox", Sort={"SortBy": "Identifier", "SortOrder": "ASCENDING"}
+        )["OpportunitySummaries"]
+        assert [s["Id"] for s in summaries] == ["O42", "O1000001", "O1000002"]
+        assert summaries[0]["LifeCycle"] == summary["LifeCycle"]
         client.submit_opportunity(
-            Catalog="Sandbox", Identifier=summary["Id"], InvolvementType="Co-Sell"
+            Catalog="Sandbox", Identifier="O1000001", InvolvementType="Co-Sell"
         )
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
     assert process.returncode == 0
     saved = PartnerCentralState.from_json(json.loads(state_file.read_text(encoding="utf-8")))
-    assert [o.review_status for o in saved.opportunities()] == ["Submitted"]
+    assert [o.review_status for o in saved.opportunities()] == [
+        "Approved",
+        "Submitted",
+        "Pending Submission",
+    ]
 
 
 def test_the_command_refuses_a_damaged_state_file(tmp_path: Path) -> None:

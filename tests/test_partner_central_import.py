@@ -51,6 +51,8 @@ def test_approved_walks_the_record_through_the_rules(database: Database) -> None
     with database.reading() as session:
         stored = session.get(AceRecordRow, record_id)
         assert stored is not None and stored.pc_opportunity_id == "O100"
+        # Submitted and approved at the one moment the snapshot gives: days unknown, not 0.
+        assert stored.days_to_credit is None
 
 
 def test_matching_falls_back_to_the_stored_opportunity_id(database: Database) -> None:
@@ -213,3 +215,22 @@ def test_an_opportunity_id_on_another_record_is_refused(database: Database) -> N
     assert report.outcomes[0].kind is OutcomeKind.REFUSED
     assert f"record {first_id}" in report.outcomes[0].message
     assert _state(database, second_id) is RecordState.IDENTIFIED
+
+
+def test_a_snapshot_older_than_the_records_own_last_step_still_applies_in_order(
+    database: Database,
+) -> None:
+    record_id, payload = exportable_record(database)
+    before = utcnow() - timedelta(minutes=5)  # Partner Central's time, before our submit
+    submit(database, record_id)
+    report = _apply(database, opportunity(payload, "O8", "Approved", before))
+    assert report.outcomes[0].kind is OutcomeKind.APPLIED, report.outcomes
+    opened = records.open_record(database, record_id)
+    assert opened.summary.state is RecordState.APPROVED
+    assert opened.summary.decided_at is not None and opened.summary.submitted_at is not None
+    assert opened.summary.decided_at >= opened.summary.submitted_at
+    with database.reading() as session:
+        kept = session.scalar(
+            select(RecordReviewRow.modified_at).where(RecordReviewRow.record_id == record_id)
+        )
+    assert kept is not None and abs(kept - before) < timedelta(milliseconds=2)

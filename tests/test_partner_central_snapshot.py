@@ -66,8 +66,8 @@ def test_list_pages_with_epoch_times_and_offsets() -> None:
     parsed = parse_partner_central_file(_json(pages))
     assert parsed.problems == ()
     assert [s.where for s in parsed.snapshots] == [
-        "[0], OpportunitySummaries[0]",
-        "[1], OpportunitySummaries[0]",
+        "item 1, OpportunitySummaries[0]",
+        "item 2, OpportunitySummaries[0]",
     ]
     assert parsed.snapshots[0].last_modified == datetime(2025, 11, 30, 9, 15, 0, 500000)
     assert parsed.snapshots[1].last_modified == datetime(2026, 11, 30, 9, 15)
@@ -206,7 +206,7 @@ def test_a_file_that_is_no_export_is_refused_in_one_sentence(data: bytes, messag
 def test_an_unknown_json_object_is_a_problem_not_a_crash() -> None:
     parsed = parse_partner_central_file(_json([{"Hello": "world"}, GET]))
     assert len(parsed.snapshots) == 1
-    assert parsed.problems[0].where == "[0]"
+    assert parsed.problems[0].where == "item 1"
     assert "is not a GetOpportunity" in parsed.problems[0].message
 
 

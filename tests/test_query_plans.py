@@ -31,7 +31,7 @@ from cloudroute_desk.demo.generator import generate_demo
 from cloudroute_desk.domain.catalog import InquiryStatus, Pool, Region
 from cloudroute_desk.domain.chart_data import ChartFilter
 from cloudroute_desk.domain.queue_filter import QueueFilter, SlaState, SortKey
-from cloudroute_desk.services import charts, queue
+from cloudroute_desk.services import charts, queue, review_figures
 
 NOW = datetime(2026, 11, 20, 15, 30, 0)
 TABLES = frozenset(metadata.tables)
@@ -50,6 +50,7 @@ QUEUE_FILTERS = (
     QueueFilter(statuses=frozenset({InquiryStatus.NEW})),
     QueueFilter(regions=frozenset({Region.EU})),
     QueueFilter(sla_states=frozenset({SlaState.BREACHED})),
+    QueueFilter(record_review=("Rejected", "Clarify Solution")),
 )
 
 
@@ -69,6 +70,7 @@ def statements(database: Database) -> Iterator[list[tuple[str, Any]]]:
             charts.days_to_credit(database, chart_filter)
             charts.routing(database, chart_filter, NOW)
             charts.close_rate(database, chart_filter)
+            review_figures.review_latency(database, chart_filter)
         for queue_filter in QUEUE_FILTERS:
             queue.count(database, queue_filter, NOW)
             queue.rows_at(database, queue_filter, NOW, 0, 100)

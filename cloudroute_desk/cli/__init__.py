@@ -35,6 +35,7 @@ COMMAND_NAMES: tuple[str, ...] = (
     "reroute",
     "record",
     "db",
+    "sync-partner-central",
     "partner-central-emulator",
 )
 """Each module's ``NAME``, in help order (tests/test_cli_dispatch.py keeps them equal)."""
@@ -51,6 +52,7 @@ def commands() -> dict[str, Command]:
         record_cmd,
         reroute_cmd,
         route_cmd,
+        sync_partner_central_cmd,
         validate_cmd,
     )
 
@@ -64,6 +66,7 @@ def commands() -> dict[str, Command]:
         reroute_cmd,
         record_cmd,
         db_cmd,
+        sync_partner_central_cmd,
         partner_central_emulator_cmd,
     )
     return {cast(Command, m).NAME: cast(Command, m) for m in modules}

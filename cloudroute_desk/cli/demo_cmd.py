@@ -5,15 +5,18 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import Any
 
 from cloudroute_desk.cli.command_error import CommandError, open_or_fail
 from cloudroute_desk.cli.terminal_progress import TerminalProgress
 from cloudroute_desk.demo.generator import generate_demo
+from cloudroute_desk.demo.partner_central_file import file_text
 
 NAME = "demo"
 HELP = "Fill an empty database with demo partners, inquiries, assignments and ACE records."
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+PARTNER_CENTRAL_SUFFIX = "partner-central.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +24,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--inquiries", type=int, default=20_000, help="default: 20000")
     parser.add_argument("--partners", type=int, default=400, help="default: 400")
     parser.add_argument("--seed", type=int, default=7, help="same seed, same data (default: 7)")
+    parser.add_argument(
+        "--partner-central",
+        metavar="FILE",
+        type=Path,
+        help="where to write Partner Central's answers about part of the records, to try with "
+        "File > Import from Partner Central (default: NAME-partner-central.json beside a "
+        "SQLite file; for PostgreSQL only when given)",
+    )
     parser.add_argument(
         "--force",
         action="store_true",
@@ -32,6 +43,29 @@ def _sqlite_path(target: str) -> Path | None:
     if "://" in target:
         return None
     return Path(target).expanduser().resolve()
+
+
+def _partner_central_path(args: argparse.Namespace, sqlite: Path | None) -> Path | None:
+    """The file to write; None for a server database without ``--partner-central`` (there
+    is no "beside" a server, and the current folder is nobody's choice)."""
+    if args.partner_central is not None:
+        return Path(args.partner_central).expanduser()
+    if sqlite is not None:
+        return sqlite.with_name(f"{sqlite.stem}-{PARTNER_CENTRAL_SUFFIX}")
+    return None
+
+
+def _write_partner_central(path: Path, pages: list[dict[str, Any]]) -> None:
+    """Whole or not at all: written beside, then renamed over any older file."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_text(file_text(pages), encoding="utf-8")
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise CommandError(
+            f"The demo data is written, but not Partner Central's file {path}: {error}"
+        ) from None
 
 
 def _remove_sqlite_file(path: Path) -> None:
@@ -74,4 +108,15 @@ def run(args: argparse.Namespace) -> int:
         f"{summary.assignments:,} assignments and {summary.records:,} ACE records "
         f"in {summary.seconds:.1f} s to {path or database.display_name}{size}."
     )
+    pages = summary.partner_central_pages
+    answers = _partner_central_path(args, path)
+    if pages and answers is None:
+        print("Add --partner-central FILE to also write Partner Central's answers.")
+    elif pages and answers is not None:
+        _write_partner_central(answers, pages)
+        reviews = sum(len(page["OpportunitySummaries"]) for page in pages)
+        print(
+            f"Wrote Partner Central's answers on {reviews:,} opportunities to {answers} "
+            "(File > Import from Partner Central...)."
+        )
     return 0

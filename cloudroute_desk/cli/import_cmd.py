@@ -1,4 +1,4 @@
-"""``cloudroute-desk import FILE --db URL [--partners | --records]``.
+"""``cloudroute-desk import FILE --db URL [--partners | --records | --partner-central]``.
 
 Exit codes: 0 every row is in the database (new or from an earlier import), 1 some rows were
 rejected (the report on stdout lists line, field and reason), 2 the file cannot be read or the
@@ -35,6 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--partners", action="store_true", help="the file holds partners")
     what.add_argument("--records", action="store_true", help="the file holds ACE records")
+    what.add_argument(
+        "--partner-central",
+        action="store_true",
+        help="the file holds Partner Central outcomes (API response JSON or bulk-export CSV)",
+    )
     parser.add_argument(
         "--format",
         choices=[f.value for f in FileFormat],
@@ -46,6 +51,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.partner_central:
+        from cloudroute_desk.cli.import_partner_central import run_partner_central_import
+
+        return run_partner_central_import(args)
     if args.records:
         if importlib.util.find_spec(RECORDS_MODULE) is None:
             raise CommandError("record import is not available in this build", 2)

@@ -4,7 +4,9 @@ a local Partner Central for trying the sync without an AWS account.
 It serves until Ctrl+C (or SIGTERM). With ``--state`` it starts from that file when it exists
 and writes every change back to it (atomically), so a stopped emulator resumes where it was.
 ``--create`` sends CreateOpportunity requests, e.g. files written by ``cloudroute-desk export``,
-through the same checks as a client's request.
+through the same checks as a client's request; ``--load`` serves the opportunities of
+ListOpportunities pages or GetOpportunity answers as they are (the demo's
+``NAME-partner-central.json``: the demo's sync can be tried at once).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from types import FrameType
 
 from cloudroute_desk.cli.command_error import CommandError
 from cloudroute_desk.partner_central_emulator import wire
+from cloudroute_desk.partner_central_emulator.answers_file import load_answers
 from cloudroute_desk.partner_central_emulator.server import ADMIN_PREFIX, EmulatorServer
 from cloudroute_desk.partner_central_emulator.service import Emulator
 from cloudroute_desk.partner_central_emulator.store import PartnerCentralState
@@ -39,6 +42,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="FILE",
         help="CreateOpportunity request JSON files to send first (as `export` writes them)",
+    )
+    parser.add_argument(
+        "--load",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="serve the opportunities of ListOpportunities pages or GetOpportunity answers "
+        "(e.g. the demo's NAME-partner-central.json) as they are",
     )
     parser.add_argument(
         "--reads-per-second", type=float, default=10.0, help="read quota (default 10; 0: none)"
@@ -76,10 +88,22 @@ def _create(emulator: Emulator, files: list[Path]) -> None:
             body = path.read_bytes()
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
-        reply = emulator.handle(target, body)
+        reply = emulator.handle(target, body, quota=False)
         if reply.status != 200:
             raise CommandError(f"{path} was refused: {reply.body.get('Message')}", exit_code=1)
         print(f"{path}: created {reply.body['Id']}", file=sys.stderr)
+
+
+def _load(state: PartnerCentralState, files: list[Path]) -> None:
+    for path in files:
+        try:
+            count = load_answers(state, path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"cannot read {path}: {error}") from None
+        except ValueError as error:
+            raise CommandError(f"{path} is not Partner Central's answers: {error}") from None
+        noun = "opportunity" if count == 1 else "opportunities"
+        print(f"{path}: {count:,} {noun} loaded", file=sys.stderr)
 
 
 def _rate(value: float) -> float | None:
@@ -88,6 +112,7 @@ def _rate(value: float) -> float | None:
 
 def run(args: argparse.Namespace) -> int:
     state = _load_state(args.state)
+    _load(state, args.load)
     if args.state is not None:
         try:
             _saver(state, args.state.resolve())
@@ -110,10 +135,10 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"Partner Central emulator on {url} ({len(state.opportunities())} opportunities"
         f"{', state in ' + str(args.state) if args.state else ''}). Ctrl+C stops.\n"
-        f"  sync:   cloudroute-desk sync-partner-central --db DB --catalog Sandbox "
-        f"--endpoint-url {url} --profile emulator\n"
+        f"  sync:   cloudroute-desk sync-partner-central --db DB --catalog AWS "
+        f"--endpoint-url {url}\n"
         f"  review: curl -X POST {url}{ADMIN_PREFIX}review -d "
-        '\'{"Catalog":"Sandbox","Identifier":"O1000001","ReviewStatus":"Submitted"}\'',
+        '\'{"Catalog":"AWS","Identifier":"O1000001","ReviewStatus":"Submitted"}\'',
         file=sys.stderr,
         flush=True,
     )

@@ -10,7 +10,6 @@ explicit ids and refreshes the query planner's statistics on both backends.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from cloudroute_desk.db import bulk_rebuild
 from cloudroute_desk.db.deadlines import statement_deadline_lifted
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.json_text import json_text
 from cloudroute_desk.db.schema import metadata
 from cloudroute_desk.db.tables import (
     AceRecordRow,
@@ -123,7 +123,7 @@ def _copy_rows(connection: Connection, table: Table, rows: Sequence[Row]) -> Non
     ):
         for row in rows:
             copy.write_row(
-                [json.dumps(row[name]) if name in json_columns else row[name] for name in names]
+                [json_text(row[name]) if name in json_columns else row[name] for name in names]
             )
 
 

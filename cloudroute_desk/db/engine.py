@@ -27,6 +27,7 @@ from cloudroute_desk.db.deadlines import (
     install_deadlines,
     postgresql_connect_args,
 )
+from cloudroute_desk.db.json_text import json_text
 from cloudroute_desk.db.server_link import ServerLink
 
 SQLITE_BUSY_TIMEOUT_MS = 4_000
@@ -95,7 +96,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def make_engine(url: URL, *, pool_size: int = 5) -> Engine:
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            json_serializer=json_text,
+        )
         _configure_sqlite(engine)
         return engine
     engine = create_engine(
@@ -104,6 +109,7 @@ def make_engine(url: URL, *, pool_size: int = 5) -> Engine:
         pool_size=pool_size,
         pool_timeout=CONNECT_TIMEOUT_S,
         connect_args=postgresql_connect_args(),
+        json_serializer=json_text,
     )
     install_deadlines(engine)
     return engine

@@ -42,6 +42,20 @@ FILE_MODE = 0o600
 
 _GUARDS_DROPPED = ("trg_inquiries_status", "trg_ace_records_state", "trg_inquiries_capacity")
 
+NEEDS_SERVER = "Needs the server: you are working offline from a local copy"
+_NEEDS_SERVER_WRITES = (
+    # Only a form edit can wait in the outbox; the app's other writes need the server, and
+    # the copy refuses them rather than keep a change nobody would ever send.
+    ("new_record", "INSERT ON ace_records"),
+    ("record_state", "UPDATE OF state ON ace_records"),
+    ("inquiry_status", "UPDATE OF status, partner_id ON inquiries"),
+    ("new_inquiry", "INSERT ON inquiries"),
+    ("assignment", "INSERT ON assignments"),
+    ("assignment_end", "UPDATE ON assignments"),
+    ("partner_insert", "INSERT ON partners"),
+    ("partner_update", "UPDATE ON partners"),
+)
+
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS offline_meta (
         key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
@@ -59,6 +73,16 @@ _SCHEMA = (
         state TEXT NOT NULL DEFAULT 'pending',
         note TEXT NOT NULL DEFAULT '')""",
     "CREATE INDEX IF NOT EXISTS ix_offline_outbox_record ON offline_outbox (record_id, state)",
+    *(
+        f"""CREATE TRIGGER IF NOT EXISTS trg_offline_refuse_{name} BEFORE {event}
+        WHEN EXISTS (SELECT 1 FROM change_actor)
+        BEGIN SELECT RAISE(ABORT, '{NEEDS_SERVER}'); END"""
+        for name, event in _NEEDS_SERVER_WRITES
+    ),
+    # Claims say who works on an inquiry now: nothing to say from a copy.
+    """CREATE TRIGGER IF NOT EXISTS trg_offline_no_claims BEFORE INSERT ON inquiry_claims
+        BEGIN SELECT RAISE(IGNORE); END""",
+    "DELETE FROM inquiry_claims",
     """CREATE TRIGGER IF NOT EXISTS trg_offline_outbox AFTER UPDATE OF fields ON ace_records
         WHEN EXISTS (SELECT 1 FROM change_actor)
         BEGIN

@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from cloudroute_desk.db.review_tables import RecordReviewRow
 from cloudroute_desk.db.tables import (
     AceRecordRow,
     AuditEventRow,
@@ -167,6 +168,20 @@ def _record_clause(queue_filter: QueueFilter) -> ColumnElement[bool]:
         low, high = queue_filter.record_days
         conditions.append(AceRecordRow.days_to_credit >= low)
         conditions.append(AceRecordRow.days_to_credit < high)
+    if queue_filter.record_review is not None:
+        conditions.append(_review_clause(*queue_filter.record_review))
+    return exists().where(*conditions)
+
+
+def _review_clause(status: str, reason: str | None) -> ColumnElement[bool]:
+    conditions: list[ColumnElement[bool]] = [
+        RecordReviewRow.record_id == AceRecordRow.id,
+        RecordReviewRow.review_status == status,
+    ]
+    if reason == "":
+        conditions.append(RecordReviewRow.review_status_reason.is_(None))
+    elif reason is not None:
+        conditions.append(RecordReviewRow.review_status_reason == reason)
     return exists().where(*conditions)
 
 

@@ -4,16 +4,19 @@ applied, the review statuses reported (``record_reviews``) and how fresh each pa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import ColumnElement, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from cloudroute_desk.db.chart_queries import record_conditions
+from cloudroute_desk.db.chart_tables import ChartRecordFactRow
 from cloudroute_desk.db.customer_queries import CHUNK
 from cloudroute_desk.db.review_tables import RecordReviewRow
 from cloudroute_desk.db.tables import AceRecordRow
+from cloudroute_desk.domain.chart_data import ChartFilter
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,16 @@ def stamp_record(
     )
 
 
+def forget_days_to_credit(session: Session, record_id: int) -> None:
+    """The record's submission-to-credit time is not known (see the Partner Central import)."""
+    session.execute(
+        update(AceRecordRow)
+        .where(AceRecordRow.id == record_id)
+        .values(days_to_credit=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def add_review(
     session: Session,
     *,
@@ -144,6 +157,16 @@ def record_reviews(session: Session, record_id: int) -> list[ReviewEntry]:
     ]
 
 
+def latest_review_status(session: Session, record_id: int) -> str | None:
+    """The review status of the newest snapshot kept for the record, or None."""
+    return session.scalar(
+        select(RecordReviewRow.review_status)
+        .where(RecordReviewRow.record_id == record_id)
+        .order_by(RecordReviewRow.modified_at.desc(), RecordReviewRow.id.desc())
+        .limit(1)
+    )
+
+
 def outcomes_updated(session: Session, partner_ids: Iterable[int]) -> dict[int, datetime]:
     """When Partner Central outcomes last reached each partner's records (partners with none
     are left out)."""
@@ -157,3 +180,58 @@ def outcomes_updated(session: Session, partner_ids: Iterable[int]) -> dict[int, 
         )
         found.update({partner_id: at for partner_id, at in rows if at is not None})
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewStepRow:
+    record_id: int
+    partner_id: int
+    pool: str
+    submitted_at: datetime | None
+    review_status: str | None
+    review_status_reason: str | None
+    modified_at: datetime
+
+
+def review_steps(session: Session, chart_filter: ChartFilter) -> list[ReviewStepRow]:
+    """Every review status of the records the chart filter selects (arrival, region,
+    vertical through the chart projection; pool and partner on record_reviews itself), by
+    record, oldest first. record_reviews drives the query in its (record, time) or
+    (partner, record, time) index order, so nothing is sorted."""
+    conditions: list[ColumnElement[bool]] = []
+    if chart_filter.pool is not None:
+        conditions.append(RecordReviewRow.pool == chart_filter.pool.value)
+    if chart_filter.partner_id is not None:
+        conditions.append(RecordReviewRow.partner_id == chart_filter.partner_id)
+    inquiry_side = record_conditions(replace(chart_filter, pool=None, partner_id=None))
+    if inquiry_side:
+        chosen = select(ChartRecordFactRow.record_id).where(*inquiry_side)
+        conditions.append(RecordReviewRow.record_id.in_(chosen))
+    return _steps(session, conditions)
+
+
+def _steps(session: Session, conditions: list[ColumnElement[bool]]) -> list[ReviewStepRow]:
+    submitted = (
+        select(AceRecordRow.submitted_at)
+        .where(AceRecordRow.id == RecordReviewRow.record_id)
+        .scalar_subquery()
+    )
+    statement = (
+        select(
+            RecordReviewRow.record_id,
+            RecordReviewRow.partner_id,
+            RecordReviewRow.pool,
+            submitted,
+            RecordReviewRow.review_status,
+            RecordReviewRow.review_status_reason,
+            RecordReviewRow.modified_at,
+        )
+        .where(*conditions)
+        .order_by(RecordReviewRow.record_id, RecordReviewRow.modified_at)
+    )
+    return [ReviewStepRow(*row) for row in session.execute(statement)]
+
+
+def partner_review_steps(session: Session, partner_id: int) -> list[ReviewStepRow]:
+    """Every review status of one partner's records, by record, oldest first."""
+    return _steps(session, [RecordReviewRow.partner_id == partner_id])

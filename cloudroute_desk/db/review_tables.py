@@ -22,7 +22,7 @@ class RecordReviewRow(Base):
     __tablename__ = "record_reviews"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     record_id: Mapped[int] = mapped_column(Id, ForeignKey("ace_records.id", ondelete="CASCADE"))
-    partner_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    partner_id: Mapped[int] = mapped_column(BigInteger)
     """The record's partner, kept here so per-partner figures need no join."""
     pool: Mapped[str] = mapped_column(String(24))
     review_status: Mapped[str | None] = mapped_column(String(24))
@@ -40,4 +40,10 @@ class RecordReviewRow(Base):
     __table_args__ = (
         Index("uq_record_reviews_record_id_modified_at", "record_id", "modified_at", unique=True),
         Index("ix_record_reviews_partner_id_recorded_at", "partner_id", "recorded_at"),
+        Index(
+            "ix_record_reviews_partner_id_record_id_modified_at",
+            "partner_id",
+            "record_id",
+            "modified_at",
+        ),
     )

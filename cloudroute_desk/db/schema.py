@@ -14,6 +14,7 @@ from cloudroute_desk.db import (
     claim_tables,
     review_tables,
     routing_tables,
+    sync_tables,
     tables,
     write_request_tables,
 )
@@ -27,5 +28,6 @@ TABLE_MODULES = (
     claim_tables,
     write_request_tables,
     review_tables,
+    sync_tables,
 )
 metadata: MetaData = Base.metadata

@@ -33,6 +33,7 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.mapping import customer_columns
 from cloudroute_desk.demo import vocab
 from cloudroute_desk.demo.lifecycle import NEW, Lifecycle, Rows
+from cloudroute_desk.demo.partner_central_file import ReviewPicker
 from cloudroute_desk.demo.partners import (
     PROFILE_CHOICE,
     REGION_CHOICE,
@@ -42,6 +43,7 @@ from cloudroute_desk.demo.partners import (
     make_partners,
     phone,
 )
+from cloudroute_desk.demo.record_forms import RecordForms
 from cloudroute_desk.demo.sampling import WeightedChoice, money, slug
 from cloudroute_desk.domain.catalog import (
     PRICED_ROUNDS,
@@ -72,6 +74,13 @@ class DemoSummary:
     seconds: float
     spend_lines: int = 0
     audit_events: int = 0
+    reviews: ReviewPicker | None = None
+    """The records Partner Central's answers are about (``demo/partner_central_file``)."""
+
+    @property
+    def partner_central_pages(self) -> list[dict[str, Any]]:
+        """Partner Central's answers, built on first use (the GUI's demo does without)."""
+        return self.reviews.pages() if self.reviews is not None else []
 
 
 def generate_demo(
@@ -102,16 +111,20 @@ def generate_demo(
             rng, partners, first_ids["partners"], moment, HISTORY_DAYS
         )
         bulk.insert_rows(session, "partners", partner_rows)
+    # The forms draw from a stream of their own: the rest of the data does not depend on them.
+    forms = RecordForms(random.Random(f"ace-forms:{seed}"), moment)
     maker = _InquiryMaker(
-        rng, moment, Lifecycle(rng, moment, PartnerRouter(plans), vocab.ADMINS, first_ids)
+        rng, moment, Lifecycle(rng, moment, PartnerRouter(plans), vocab.ADMINS, first_ids, forms)
     )
     counts = dict.fromkeys(bulk.BULK_TABLES, 0)
+    reviews = ReviewPicker(seed, moment)
     if progress is not None:
         progress(0, inquiries)
     done = 0
     with bulk.bulk_loader(database, into_empty=True) as loader:
         for rows in _prefetched(maker.chunks(inquiries)):
             loader.write(rows)
+            reviews.offer(rows["ace_records"])
             for name, table_rows in rows.items():
                 counts[name] += len(table_rows)
             done += len(rows["inquiries"])
@@ -133,6 +146,7 @@ def generate_demo(
         seconds=time.perf_counter() - started,
         spend_lines=counts["inquiry_spend"],
         audit_events=counts["audit_events"],
+        reviews=reviews,
     )
 
 
@@ -377,8 +391,11 @@ class _InquiryMaker:
         cloud = MIGRATE_FROM.pick(rng) if migrate else BUILD_CLOUD.pick(rng)
         name, website, domain = self._company(vertical, region, profile)
         last_round, lead = self._round(stage)
-        vouched = bool(lead) and (stage in PRICED or "priced" in last_round)
-        pools = self._pools_wanted(stage, vouched, profile, engagement)
+        # A pre-seed priced round reads as a vouch to its founder, who asks for Portfolio; the
+        # pool's rule wants seed or later (PRICED_ROUNDS), so the partner files Founders.
+        hoped = bool(lead) and (stage in PRICED or "priced" in last_round)
+        vouched = hoped and stage in PRICED
+        pools = self._pools_wanted(stage, hoped, profile, engagement)
         spend = self._spend(inquiry_id, stage, profile)
         team_low, team_high = TEAM_SIZE[stage]
         team = int(math.exp(rng.uniform(math.log(team_low), math.log(team_high + 1))))

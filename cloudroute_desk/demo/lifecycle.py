@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cloudroute_desk.db.record_queries import account_id_column
-from cloudroute_desk.demo.drafts import draft_fields
 from cloudroute_desk.demo.partners import PartnerPlan, PartnerRouter
+from cloudroute_desk.demo.record_forms import InquiryForm, RecordForms
 from cloudroute_desk.demo.sampling import WeightedChoice, hours, money
 from cloudroute_desk.domain.catalog import (
     END_DID_NOT_CONNECT,
@@ -96,8 +96,10 @@ class Lifecycle:
         router: PartnerRouter,
         admins: tuple[str, ...],
         next_id: dict[str, int],
+        forms: RecordForms,
     ) -> None:
         self.rng = rng
+        self.forms = forms
         self.now = now
         self.router = router
         self.admins = admins
@@ -122,8 +124,8 @@ class Lifecycle:
 
 class _Walk:
     __slots__ = (
-        "admin", "axes", "inquiry", "life", "now", "pools", "rng", "rows", "spend", "trail",
-        "vouched",
+        "admin", "axes", "form", "inquiry", "life", "now", "pools", "rng", "rows", "spend",
+        "trail", "vouched",
     )  # fmt: skip
 
     def __init__(
@@ -147,6 +149,7 @@ class _Walk:
         self.axes = axes
         self.admin = self.rng.choice(life.admins)
         self.trail = True
+        self.form: InquiryForm | None = None
 
     def _assignment_delay_hours(self) -> float:
         rng = self.rng
@@ -295,7 +298,9 @@ class _Walk:
     def _pools_to_file(self, partner: PartnerPlan) -> list[tuple[str, int]]:
         wanted = [p for p in self.pools if p in REQUEST_AMOUNTS]
         if PORTFOLIO in wanted and not self.vouched:
-            wanted.remove(PORTFOLIO)
+            wanted.remove(PORTFOLIO)  # no institutional vouch: Founders instead
+            if FOUNDERS not in wanted:
+                wanted.append(FOUNDERS)
         if PORTFOLIO in wanted and FOUNDERS in wanted:
             wanted.remove(FOUNDERS)  # Founders and Portfolio do not stack
         if not wanted and FOUNDERS_SELF_SERVE in self.pools:
@@ -353,9 +358,12 @@ class _Walk:
         self.trail = self.now - created <= RECORD_TRAIL
         self._record_event(row, created, "record_created", {"pool": pool}, self.admin)
         self._advance(row, partner, pool, requested, created)
-        if row["state"] == IDENTIFIED:
-            row["fields"] = draft_fields(self.rng, self.inquiry, self.spend, partner, row)
-            row["aws_account_id"] = account_id_column(row["fields"])
+        # Written once the state is known: the form is complete for the state it is in.
+        forms = self.life.forms
+        if self.form is None:
+            self.form = forms.for_inquiry(self.inquiry, self.spend, partner)
+        row["fields"] = forms.fields(self.form, row)
+        row["aws_account_id"] = account_id_column(row["fields"])
         return row
 
     def _record_event(

@@ -96,6 +96,9 @@ class QueueFilterRequest:
     arrived_to: datetime | None = None
     days_min: float | None = None
     days_max: float | None = None
+    review: tuple[str, str | None] | None = None
+    """(ReviewStatus, ReviewStatusReason) Partner Central reported for the record; see
+    ``QueueFilter.record_review``."""
     partner_id: int | None = None
     regions: frozenset[Region] = frozenset()
     verticals: frozenset[Vertical] = frozenset()
@@ -121,6 +124,7 @@ def to_filter_request(request: QueueFilterRequest) -> FilterRequest:
             record_states=request.record_states,
             record_pools=request.pools,
             record_days=days,
+            record_review=request.review,
         ),
         description=request.description,
     )

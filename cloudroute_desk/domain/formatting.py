@@ -6,6 +6,7 @@ missing value reads the same everywhere and the threshold is labelled one way.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Final
 
 from cloudroute_desk.domain.catalog import CLOSE_RATE_THRESHOLD
@@ -60,3 +61,17 @@ THRESHOLD_LABEL: Final = percent(CLOSE_RATE_THRESHOLD)
 def plural(count: int, noun: str) -> str:
     """``1 record``, ``2,500 records``."""
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def ago(then: datetime, now: datetime) -> str:
+    """How long before ``now`` ``then`` was, roughly: "just now", "5 min ago", "2 h ago",
+    "3 days ago" (a ``then`` after ``now``, from another clock, reads "just now")."""
+    seconds = (now - then).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86_400:
+        return f"{int(seconds // 3600)} h ago"
+    count = int(seconds // 86_400)
+    return f"{plural(count, 'day')} ago"

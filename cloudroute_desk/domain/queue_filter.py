@@ -95,6 +95,10 @@ class QueueFilter:
     """Only inquiries with an ACE record in one of these pools (chart click-through)."""
     record_days: tuple[float, float] | None = None
     """Only inquiries with a record credited within [low, high) days of submission."""
+    record_review: tuple[str, str | None] | None = None
+    """Only inquiries with a record Partner Central reported this review status for:
+    (ReviewStatus, ReviewStatusReason); a None reason matches any, "" matches none given
+    (the review-latency chart's click-through)."""
     sort: SortKey = SortKey.ARRIVED
     descending: bool = True
 
@@ -104,7 +108,12 @@ class QueueFilter:
 
     @property
     def filters_records(self) -> bool:
-        return bool(self.record_states or self.record_pools or self.record_days is not None)
+        return bool(
+            self.record_states
+            or self.record_pools
+            or self.record_days is not None
+            or self.record_review is not None
+        )
 
     @property
     def is_unfiltered(self) -> bool:

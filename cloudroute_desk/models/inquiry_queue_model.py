@@ -155,6 +155,10 @@ def column_for_sort(key: SortKey) -> int:
     return next(column for column, k in SORT_KEYS.items() if k is key)
 
 
+KEPT_OFFLINE = "kept offline"
+"""The company cell's marker for an inquiry marked "Keep offline"."""
+
+
 class InquiryQueueModel(QAbstractTableModel):
     partner_dropped = Signal(int, int)
     """A partner was dropped on a row: (inquiry id, partner id). The lead wires assignment."""
@@ -195,6 +199,7 @@ class InquiryQueueModel(QAbstractTableModel):
         self._window_pending = False
         self._loading = False
         self._claims: dict[int, Claim] = {}
+        self._kept_offline: frozenset[int] = frozenset()
         self.remote_marks = RemoteMarks("inquiry")
         self._mark_brush = QBrush(QColor(255, 196, 0, 56))
         """A translucent amber: readable over either palette, distinct from selection."""
@@ -326,6 +331,13 @@ class InquiryQueueModel(QAbstractTableModel):
         self._claims = dict(claims)
         self._repaint_rows(touched)
 
+    def set_kept_offline(self, inquiry_ids: Iterable[int]) -> None:
+        """Inquiries marked "Keep offline": the company cell says so."""
+        kept = frozenset(inquiry_ids)
+        touched = set(self._kept_offline ^ kept)
+        self._kept_offline = kept
+        self._repaint_rows(touched)
+
     def mark_remote(self, entries: Iterable[FeedEntry]) -> None:
         """Tint the rows another admin just changed for a few seconds (tooltip: who, when)."""
         marked = set(self.remote_marks.mark(entries))
@@ -403,11 +415,14 @@ class InquiryQueueModel(QAbstractTableModel):
 
     def _answer(self, page: _Page, offset: int, column: int, role: int) -> Any:
         if role == DISPLAY_ROLE:
-            if column == COL_COMPANY and self._claims:
-                claim = self._claims.get(page.rows[offset].id)
-                if claim is not None:
-                    company = page.rows[offset].company_name
-                    return f"{company} · {claim.describe(self._clock())}"
+            if column == COL_COMPANY and (self._claims or self._kept_offline):
+                row_id = page.rows[offset].id
+                claim = self._claims.get(row_id)
+                notes = [claim.describe(self._clock())] if claim is not None else []
+                if row_id in self._kept_offline:
+                    notes.append(KEPT_OFFLINE)
+                if notes:
+                    return " · ".join([page.rows[offset].company_name, *notes])
             text = page.texts[offset][column]
             if text is not None:
                 return text

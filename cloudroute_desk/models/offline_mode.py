@@ -55,6 +55,8 @@ class OfflineMode(QObject):
     """The banner's sentence while offline, "" online."""
     synced = Signal(object)
     """A ``SyncReport`` after the outbox went to the server."""
+    marks_changed = Signal(object, object)
+    """The records and the inquiries marked "Keep offline" (two frozensets of ids)."""
     _probed = Signal(object)
 
     def __init__(
@@ -78,6 +80,7 @@ class OfflineMode(QObject):
         self._probe: ServerProbe | None = None
         self.status: CopyStatus | None = None
         self.kept_inquiries: set[int] = set()
+        self.kept_records: set[int] = set()
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.timeout.connect(self._on_refresh_timeout)
@@ -138,7 +141,11 @@ class OfflineMode(QObject):
         )
 
     def _on_marks_read(self, marks: tuple[frozenset[int], frozenset[int]]) -> None:
-        self.kept_inquiries = set(marks[1])
+        self.kept_records, self.kept_inquiries = set(marks[0]), set(marks[1])
+        self._emit_marks()
+
+    def _emit_marks(self) -> None:
+        self.marks_changed.emit(frozenset(self.kept_records), frozenset(self.kept_inquiries))
 
     def _on_copy_failed(self, error: BaseException) -> None:
         log.warning("No offline copy: %s", error)
@@ -176,8 +183,13 @@ class OfflineMode(QObject):
         copy = self._copy
         if copy is None:
             return
-        if kind == offline_copy.KEEP_INQUIRY:
-            (self.kept_inquiries.add if on else self.kept_inquiries.discard)(entity_id)
+        kept = {
+            offline_copy.KEEP_INQUIRY: self.kept_inquiries,
+            offline_copy.KEEP_RECORD: self.kept_records,
+        }.get(kind)
+        if kept is not None:
+            (kept.add if on else kept.discard)(entity_id)
+            self._emit_marks()
         if self._offline:
             self._jobs.run(
                 lambda _db: _mark_only(copy, kind, entity_id, on),

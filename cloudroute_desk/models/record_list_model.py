@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -44,10 +44,24 @@ HEADERS: dict[Column, str] = {
 }
 
 
+KEPT_OFFLINE_TIP = "Kept offline: a copy is on this computer"
+
+
 class RecordListModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._items: list[RecordItem] = []
+        self._kept_offline: frozenset[int] = frozenset()
+        self._kept_icon: Any = None
+
+    def set_kept_offline(self, record_ids: Iterable[int], icon: Any = None) -> None:
+        """Records marked "Keep offline": their pool cell carries ``icon`` and says so."""
+        self._kept_offline = frozenset(record_ids)
+        self._kept_icon = icon
+        if self._items:
+            self.dataChanged.emit(
+                self.index(0, Column.POOL), self.index(len(self._items) - 1, Column.POOL)
+            )
 
     def set_items(self, items: Sequence[RecordItem]) -> None:
         self.beginResetModel()
@@ -99,6 +113,11 @@ class RecordListModel(QAbstractTableModel):
             return self._sort_value(item, column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(item, column)
+        kept = column is Column.POOL and item.summary.id in self._kept_offline
+        if role == Qt.ItemDataRole.DecorationRole and kept:
+            return self._kept_icon
+        if role == Qt.ItemDataRole.ToolTipRole and kept:
+            return KEPT_OFFLINE_TIP
         if role == Qt.ItemDataRole.ToolTipRole and column is Column.STATE:
             stage, review = API_STAGE_AND_REVIEW[item.summary.state]
             return f"Partner Central: Stage {stage}, ReviewStatus {review}"

@@ -59,19 +59,25 @@ class Emulator:
         with self._lock:
             self._faults.extend([code] * count)
 
-    def handle(self, target: str, body: bytes) -> Reply:
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def handle(self, target: str, body: bytes, *, quota: bool = True) -> Reply:
+        """One request; ``quota=False`` for loading state (the command's ``--create``), which
+        no client's quota covers."""
         try:
-            return Reply(200, self._answer(target, body))
+            return Reply(200, self._answer(target, body, quota))
         except ServiceError as error:
             return Reply(error.status, error.body())
 
-    def _answer(self, target: str, raw: bytes) -> dict[str, Any]:
+    def _answer(self, target: str, raw: bytes, quota: bool) -> dict[str, Any]:
         operation = wire.operation_for_target(target)
         if operation is None or operation.name not in OPERATIONS:
             raise ServiceError(
                 "UnknownOperationException", f"The emulator does not serve {target!r}."
             )
-        if not self.throttle.admit(operation.name):
+        if quota and not self.throttle.admit(operation.name):
             raise ServiceError("ThrottlingException", "Rate exceeded")
         with self._lock:
             fault = self._faults.popleft() if self._faults else None

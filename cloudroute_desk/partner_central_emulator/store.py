@@ -383,27 +383,13 @@ class PartnerCentralState:
         try:
             state._next_id = int(data["next_id"])
             for entry in data["opportunities"]:
-                view = wire.decode(entry["opportunity"], get_shape)
-                life_cycle = dict(view.get("LifeCycle", {}))
-                review = {k: life_cycle.pop(k) for k in _REVIEW_MEMBERS if k in life_cycle}
-                fields = {k: v for k, v in view.items() if k not in _SERVER_MEMBERS}
-                if life_cycle:
-                    fields["LifeCycle"] = life_cycle
-                else:
-                    fields.pop("LifeCycle", None)
-                opportunity = Opportunity(
-                    catalog=view["Catalog"],
-                    id=view["Id"],
-                    fields=fields,
-                    created=view["CreatedDate"],
-                    modified=view["LastModifiedDate"],
-                    review=review or {"ReviewStatus": PENDING},
+                state.put_opportunity(
+                    wire.decode(entry["opportunity"], get_shape),
                     origin=entry.get("origin", "Partner Referral"),
                     tags=list(entry.get("tags", [])),
                     submission=entry.get("submission"),
                     aws_lifecycle=dict(entry.get("aws_lifecycle", {})),
                 )
-                state._opportunities[(opportunity.catalog, opportunity.id)] = opportunity
             for entry in data["client_tokens"]:
                 state._created[(entry["catalog"], entry["token"])] = _Created(
                     entry["digest"], wire.decode(entry["answer"], create_shape)
@@ -411,6 +397,48 @@ class PartnerCentralState:
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"the emulator state file is damaged ({error!r})") from None
         return state
+
+    def put_opportunity(
+        self,
+        view: Mapping[str, Any],
+        *,
+        origin: str = "Partner Referral",
+        tags: list[dict[str, str]] | None = None,
+        submission: dict[str, str] | None = None,
+        aws_lifecycle: dict[str, str] | None = None,
+    ) -> Opportunity:
+        """Hold an opportunity as Partner Central reported it (a GetOpportunity answer or a
+        ListOpportunities summary, timestamps decoded), its id and times kept: how a saved
+        state or another tool's file (the demo's Partner Central file) is served."""
+        life_cycle = dict(view.get("LifeCycle") or {})
+        review = {k: life_cycle.pop(k) for k in _REVIEW_MEMBERS if k in life_cycle}
+        fields = {k: v for k, v in view.items() if k not in _SERVER_MEMBERS}
+        if life_cycle:
+            fields["LifeCycle"] = life_cycle
+        else:
+            fields.pop("LifeCycle", None)
+        review = review or {"ReviewStatus": PENDING}
+        if submission is None and review["ReviewStatus"] != PENDING:
+            submission = {"InvolvementType": "Co-Sell", "Visibility": "Full"}
+        modified = view["LastModifiedDate"]
+        opportunity = Opportunity(
+            catalog=view["Catalog"],
+            id=view["Id"],
+            fields=fields,
+            created=view.get("CreatedDate") or modified,
+            modified=modified,
+            review=review,
+            origin=origin,
+            tags=tags or [],
+            submission=submission,
+            aws_lifecycle=aws_lifecycle or {},
+        )
+        with self._lock:
+            self._opportunities[(opportunity.catalog, opportunity.id)] = opportunity
+            self._next_id = max(self._next_id, _id_number(opportunity.id) + 1)
+            if self._last_stamp is None or modified > self._last_stamp:
+                self._last_stamp = modified
+        return opportunity
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -27,9 +27,12 @@ For each snapshot, in order of its LastModifiedDate per record:
    a time (Identified → Submitted → Validated → Approved …), so every state rule, the
    database trigger, the inquiry's own status and the routing index refresh apply exactly as
    for an admin's click. An approval awards the requested amount in the record's pool, with
-   credits dated at the approval (Partner Central reports no amount). A record already further
-   along stays where it is. A step the rules refuse is reported (*refused*) and nothing of
-   that snapshot is kept.
+   credits dated at the approval (Partner Central reports no amount); when the same snapshot
+   is the first news of the submission too, its days to credit stay unknown (not 0).
+   Action Required hands a submitted record back to Identified; on a draft it records the
+   round trip (Submitted, then back) unless the newest kept snapshot already said Action
+   Required. A record already further along stays where it is. A step the rules refuse is
+   reported (*refused*) and nothing of that snapshot is kept.
 4. **Keep** the review status, stage and reasons with Partner Central's time
    (``record_reviews``, an audit row ``partner_central_review``), the opportunity id and the
    snapshot's time on the record.
@@ -58,6 +61,7 @@ from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.ace.partner_central_ids import parse_cloudroute_opportunity_id
 from cloudroute_desk.domain.ace.partner_central_snapshot import PartnerCentralSnapshot
 from cloudroute_desk.domain.catalog import (
+    AWARDED_STATES,
     RECORD_STATE_LABELS,
     RECORD_TRANSITIONS,
     RecordState,
@@ -114,6 +118,29 @@ class PartnerCentralReport:
     def summary(self) -> str:
         parts = [f"{self.count(kind):,} {kind.value}" for kind in OutcomeKind if self.count(kind)]
         return f"{len(self.outcomes):,} snapshots: " + (", ".join(parts) or "none")
+
+    def lines(self, *, with_unchanged: bool = False) -> list[str]:
+        """One line per outcome worth reading (every one but the unchanged, by default)."""
+        return [
+            outcome_line(o)
+            for o in self.outcomes
+            if with_unchanged or o.kind is not OutcomeKind.UNCHANGED
+        ]
+
+
+def outcome_line(outcome: SnapshotOutcome) -> str:
+    """ "line 3 · record 57 · O123 · Lumen Analytics — applied: Submitted → Approved"."""
+    parts = [outcome.where or "file"]
+    if outcome.record_id is not None:
+        parts.append(f"record {outcome.record_id}")
+    if outcome.kind is OutcomeKind.UNMATCHED or outcome.record_id is None:
+        ids = [i for i in (outcome.opportunity_id, outcome.partner_opportunity_identifier) if i]
+        parts.extend(ids)
+    elif outcome.opportunity_id:
+        parts.append(outcome.opportunity_id)
+    if outcome.customer_name:
+        parts.append(outcome.customer_name)
+    return f"{' · '.join(parts)} — {outcome.kind.value}: {outcome.message}"
 
 
 def full_source(source: str) -> str:
@@ -319,16 +346,24 @@ def _walk(
     assert stored is not None
     current = stored.summary.state
     target = partner_central_outcome(snapshot.review_status, snapshot.stage)
-    if target is None or target.state is current:
+    if target is None:
         return []
-    if target.hands_back:
+    if target.hands_back and current is RecordState.IDENTIFIED:
+        # A draft Partner Central sends back was submitted there: walk it through Submitted,
+        # unless it is still the round trip already recorded.
+        if review_queries.latest_review_status(session, record_id) == snapshot.review_status:
+            return []
+        path: list[RecordState] = [RecordState.SUBMITTED, RecordState.IDENTIFIED]
+    elif target.state is current:
+        return []
+    elif target.hands_back:
         if (current, target.state) not in RECORD_TRANSITIONS:
             raise RecordError(
                 f"Partner Central asks for action on a record that is "
                 f"{RECORD_STATE_LABELS[current]}; only a submitted or validated record can "
                 "be handed back."
             )
-        path: list[RecordState] = [target.state]
+        path = [target.state]
     else:
         found = _forward_path(current, target.state)
         if found is None:
@@ -342,6 +377,11 @@ def _walk(
         path = found
     states = [current]
     summary = stored.summary
+    # Never before the record's own last step (a record marked submitted here a minute after
+    # Partner Central's time): the history stays in order, Partner Central's time is kept
+    # on the review row.
+    latest = max(t for t in (summary.created_at, summary.submitted_at, summary.decided_at) if t)
+    at = max(at, latest)
     for step in path:
         award = None
         if step is RecordState.APPROVED:
@@ -352,6 +392,10 @@ def _walk(
         summary = result.summary
         collected.kinds.update(result.changes.kinds)
         states.append(step)
+    if RecordState.SUBMITTED in path and summary.state in AWARDED_STATES:
+        # Submitted and approved at the one moment this snapshot gives: the days from
+        # submission to credit are not known, and a 0 would flatter the partner's score.
+        review_queries.forget_days_to_credit(session, record_id)
     return states
 
 

@@ -54,6 +54,8 @@ from cloudroute_desk.views.help import HELP_TEXT, GuideDialog, ShortcutsDialog, 
 from cloudroute_desk.views.import_dialog import ImportController
 from cloudroute_desk.views.live_updates import LiveUpdates
 from cloudroute_desk.views.offline_banner import OfflineController
+from cloudroute_desk.views.partner_central_import_dialog import PartnerCentralImportController
+from cloudroute_desk.views.partner_central_sync_dialog import PartnerCentralSyncController
 from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
@@ -321,6 +323,12 @@ class MainWindow(QMainWindow):
         self.importer = ImportController(self.context, self)
         self.importer.add_actions(file_menu, before=self.file_import_separator)
         self.importer.imported.connect(self.apply_changes)
+        self.partner_central_importer = PartnerCentralImportController(self.context, self)
+        self.partner_central_importer.add_to(file_menu, before=self.file_import_separator)
+        self.partner_central_importer.imported.connect(self.apply_changes)
+        self.partner_central_sync = PartnerCentralSyncController(self.context, self)
+        file_menu.insertAction(self.file_import_separator, self.partner_central_sync.action)
+        self.partner_central_sync.synced.connect(self.apply_changes)
         self.queue.empty_state.import_requested.connect(
             lambda: self.importer.choose_and_import(RowKind.INQUIRY)
         )
@@ -488,6 +496,7 @@ class MainWindow(QMainWindow):
             self.partners.new_partner_action,
             self.partners.edit_partner_action,
             *self.importer.actions.values(),
+            self.partner_central_sync.action,
         )
         for actions in (self.queue.status_actions, self.inquiry_detail.status_actions):
             self.server_bound.add(actions.call_held_action, actions.decline_action)
@@ -666,4 +675,5 @@ class MainWindow(QMainWindow):
         self.live.stop()
         self.offline.mode.stop()
         self.claims.release()
+        self.partner_central_sync.stop()
         super().closeEvent(event)

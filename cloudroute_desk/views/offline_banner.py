@@ -13,9 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QStyle,
+    QWidget,
+)
 
 from cloudroute_desk.db import offline_copy
 from cloudroute_desk.db.engine import Database
@@ -75,6 +83,10 @@ class OfflineController(QObject):
         self.mode.went_offline.connect(self._on_mode_went_offline)
         self.mode.came_online.connect(self._on_mode_came_online)
         self.mode.synced.connect(self._on_mode_synced)
+        self.mode.marks_changed.connect(self._on_mode_marks_changed)
+        records_view = window.record_editor.records_view
+        records_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        records_view.customContextMenuRequested.connect(self._on_records_menu_requested)
         window.server_status.changed.connect(self._on_server_status_changed)
         window.live.arrived.connect(lambda _remote: self.mode.refresh_soon())
         window.record_editor.record_opened.connect(
@@ -85,9 +97,6 @@ class OfflineController(QObject):
             "Delete this computer's copy of the server's records (it holds customer contacts)"
         )
         self.forget_action.triggered.connect(self._on_forget_triggered)
-        self.keep_inquiry_action = QAction("Keep offline", window)
-        self.keep_inquiry_action.setCheckable(True)
-        self.keep_inquiry_action.setStatusTip("Copy this inquiry and its records to this computer")
         if context.offline_start is not None:
             start = context.offline_start
             self.mode.start_offline(start.target, start.identity, start.copy)
@@ -103,13 +112,41 @@ class OfflineController(QObject):
         if inquiry_id is None or not self.mode.has_copy:
             return
         action = menu.addAction("Keep offline")
+        action.setStatusTip("Copy this inquiry and its records to this computer")
         action.setCheckable(True)
         action.setChecked(inquiry_id in self.mode.kept_inquiries)
         action.toggled.connect(
             lambda on: self.mode.keep_offline(offline_copy.KEEP_INQUIRY, inquiry_id, on)
         )
 
+    def fill_record_menu(self, menu: QMenu, record_id: int | None) -> None:
+        if record_id is None or not self.mode.has_copy:
+            return
+        action = menu.addAction("Keep offline")
+        action.setStatusTip("Copy this record and what its review needs to this computer")
+        action.setCheckable(True)
+        action.setChecked(record_id in self.mode.kept_records)
+        action.toggled.connect(
+            lambda on: self.mode.keep_offline(offline_copy.KEEP_RECORD, record_id, on)
+        )
+
+    def _on_records_menu_requested(self, position: QPoint) -> None:
+        view = self._window.record_editor.records_view
+        row = view.indexAt(position).row()
+        model = self._window.record_editor.records_model
+        record_id = model.item(row).summary.id if 0 <= row < model.rowCount() else None
+        menu = QMenu(view)
+        self.fill_record_menu(menu, record_id)
+        if not menu.isEmpty():
+            menu.exec(view.viewport().mapToGlobal(position))
+        menu.deleteLater()
+
     # ---- the mode's news ------------------------------------------------------------------
+
+    def _on_mode_marks_changed(self, records: frozenset[int], inquiries: frozenset[int]) -> None:
+        self._window.queue.model.set_kept_offline(inquiries)
+        icon = self._window.style().standardIcon(QStyle.StandardPixmap.SP_DriveHDIcon)
+        self._window.record_editor.records_model.set_kept_offline(records, icon)
 
     def _on_mode_status_changed(self, text: str) -> None:
         self.banner.show_text(text)

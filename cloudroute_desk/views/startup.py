@@ -65,7 +65,7 @@ SCREENSHOT_SIZE = QSize(1440, 900)
 OPEN_FEEDBACK_MS = 500
 EXIT_REFUSED = 2
 EXIT_CANCELLED = 1
-SERVER_WAIT_S = 1.0
+SERVER_WAIT_S = 0.8
 """How long start-up waits for a server that has an offline copy before opening the copy."""
 
 
@@ -176,13 +176,17 @@ async def _server_or_copy(
     attempt = loop.run_in_executor(
         None, functools.partial(open_database, target, check_integrity=False)
     )
+    # The copy opens on the DB worker meanwhile, so giving up on the server costs no more.
+    copy_opening = asyncio.ensure_future(_opened(jobs, str(copy_path)))
     done, _ = await asyncio.wait({attempt}, timeout=SERVER_WAIT_S)
+    if attempt in done and attempt.exception() is None:
+        copy_opening.add_done_callback(_dispose_late)
+        return attempt.result()
     if attempt in done:
         error = attempt.exception()
-        if error is None:
-            return attempt.result()
         if not isinstance(error, ServerUnreachableError):
-            raise error
+            copy_opening.add_done_callback(_dispose_late)
+            raise error  # type: ignore[misc]
     else:
         # Late success is not wasted work to keep: the probe opens the server afresh.
         attempt.add_done_callback(_dispose_late)
@@ -191,7 +195,7 @@ async def _server_or_copy(
         "opening its offline copy",
         file=sys.stderr,
     )
-    copy = await _opened(jobs, str(copy_path))
+    copy = await copy_opening
     return OfflineStart(target, identity, copy)
 
 

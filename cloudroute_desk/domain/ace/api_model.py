@@ -97,6 +97,40 @@ def check_request(
     return violations
 
 
+@cache
+def response_checker(operation: str) -> Check:
+    shape = operation_model(operation).output_shape
+    if shape is None:
+        raise ValueError(f"{operation} returns nothing")
+    return _compile(shape, {})
+
+
+def check_response(payload: Mapping[str, Any], operation: str) -> list[ApiViolation]:
+    """Every way ``payload`` breaks the operation's output shape (a response a file claims
+    Partner Central sent), with the same checks as ``check_request``."""
+    violations: list[ApiViolation] = []
+    response_checker(operation)(payload, "", violations)
+    return violations
+
+
+def shaped(value: Any, shape_name: str) -> Any:
+    """``value`` with only the members the shape ``shape_name`` has, at every depth: a
+    request's part as a response's smaller shape carries it (e.g. ``Customer`` as
+    ``CustomerSummary``). Values are not checked; ``check_response`` does that."""
+    return _shaped(value, service_model().shape_for(shape_name))
+
+
+def _shaped(value: Any, shape: Shape) -> Any:
+    if shape.type_name == "structure" and isinstance(value, Mapping):
+        members = shape.members
+        return {
+            name: _shaped(item, members[name]) for name, item in value.items() if name in members
+        }
+    if shape.type_name == "list" and isinstance(value, list | tuple):
+        return [_shaped(item, shape.member) for item in value]
+    return value
+
+
 def _compile(shape: Shape, memo: dict[str, Check]) -> Check:
     if shape.name in memo:
         return memo[shape.name]

@@ -162,7 +162,7 @@ def _json_documents(text: str) -> Iterator[tuple[str, Any]]:
         raise PartnerCentralFileError("The file's JSON is nested too deeply to read.") from None
     if isinstance(whole, list):
         for index, item in enumerate(whole):
-            yield f"[{index}]", item
+            yield f"item {index + 1}", item
     else:
         yield "", whole
 

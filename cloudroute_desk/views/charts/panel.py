@@ -26,6 +26,7 @@ from cloudroute_desk.views.charts.close_rate_chart import CloseRateChart
 from cloudroute_desk.views.charts.days_chart import DaysChart
 from cloudroute_desk.views.charts.filter_bar import ChartFilterBar
 from cloudroute_desk.views.charts.pipeline_chart import PipelineChart
+from cloudroute_desk.views.charts.review_latency_chart import ReviewLatencyChart
 from cloudroute_desk.views.charts.routing_chart import RoutingChart
 
 CHARTED_KINDS = tuple(kind for kind in ChangeKind if kind is not ChangeKind.RECORD_FIELDS)
@@ -50,11 +51,13 @@ class ChartsPanel(QWidget):
         self.days = DaysChart()
         self.routing = RoutingChart()
         self.close_rate = CloseRateChart()
+        self.review_latency = ReviewLatencyChart()
         self.charts: tuple[ChartView, ...] = (
             self.pipeline,
             self.days,
             self.routing,
             self.close_rate,
+            self.review_latency,
         )
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Charts")

@@ -29,6 +29,7 @@ from cloudroute_desk.domain.formatting import THRESHOLD_LABEL
 from cloudroute_desk.domain.routing.values import ExcludedPartner, RankedPartner
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_ranking_model import Column, PartnerRankingModel
+from cloudroute_desk.services import review_figures
 from cloudroute_desk.services.assignment_plan import InquiryRouting, load_routing
 from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
@@ -49,6 +50,8 @@ def _plain(text: str = "") -> QLabel:
 
 
 RANKING_JOB = "ranking"
+REVIEW_JOB = "partner-review"
+"""The Why view's Partner Central figures for the selected partner."""
 RANKING_INPUTS = (
     ChangeKind.ASSIGNMENTS,
     ChangeKind.PARTNERS,
@@ -420,6 +423,15 @@ class PartnerPane(QWidget):
             self._routing is not None and self._routing.active is not None
         )
         self.why_view.show_partner(current)
+        if current is None:
+            self._jobs.cancel(REVIEW_JOB)
+        else:
+            partner_id = current.partner_id
+            self._jobs.run(
+                lambda db: review_figures.partner_review(db, partner_id),
+                on_done=lambda figures: self.why_view.show_review(figures.line()),
+                key=REVIEW_JOB,
+            )
 
     def _on_show_excluded_toggled(self, show: bool) -> None:
         self.model.set_show_excluded(show)

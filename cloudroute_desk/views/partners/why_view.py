@@ -38,6 +38,9 @@ class WhyView(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.title_label.setFont(font)
         self.summary_label = _plain_label()
+        self.review_label = _plain_label()
+        """The partner's Partner Central review figures and how fresh they are."""
+        self.review_label.setObjectName("whyReview")
         self.axes_table = QTableWidget(0, len(self.AXIS_HEADERS))
         self.axes_table.setHorizontalHeaderLabels(list(self.AXIS_HEADERS))
         self.axes_table.verticalHeader().hide()
@@ -60,10 +63,17 @@ class WhyView(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title_label)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.review_label)
         layout.addLayout(body, 1)
         self.show_partner(None)
 
+    def show_review(self, text: str) -> None:
+        """The shown partner's Partner Central review line (loaded after the partner)."""
+        self.review_label.setText(text)
+        self.review_label.setVisible(bool(text))
+
     def show_partner(self, partner: RankedPartner | ExcludedPartner | None) -> None:
+        self.show_review("")
         if partner is None:
             self.title_label.setText("Select a partner to see why it ranks where it does.")
             self.summary_label.clear()

@@ -58,7 +58,11 @@ def upgrade() -> None:
         "record_reviews",
         ["partner_id", "recorded_at"],
     )
-    op.create_index("ix_record_reviews_partner_id", "record_reviews", ["partner_id"])
+    op.create_index(
+        "ix_record_reviews_partner_id_record_id_modified_at",
+        "record_reviews",
+        ["partner_id", "record_id", "modified_at"],
+    )
 
 
 def downgrade() -> None:
