@@ -124,3 +124,53 @@ def test_a_draft_whose_sync_never_arrived_keeps_its_base(
     assert (restore.form, restore.base_version) == (edited, opened.version)
     left = store.get(identity, record_id)
     assert left is not None and left.sent_request_id is None
+
+
+def test_a_keystroke_written_on_the_old_version_after_a_sync_is_no_conflict(
+    database: Database, tmp_path: Path
+) -> None:
+    """The editor learns a sync's new version a moment after the draft was re-based; a
+    keystroke written in between still names the old version, and the app is killed."""
+    record_id = _record(database)
+    opened = records.open_record(database, record_id)
+    store = DraftStore(tmp_path / "drafts.sqlite")
+    identity = drafts.database_identity(database)
+    sent = opened.form.model_copy(update={"title": "Sent"})
+    text = drafts.write_draft(store, identity, record_id, sent, opened.version)
+    typed = opened.form.model_copy(update={"title": "Sent, typed on"})
+
+    real_discard = store.discard
+
+    def typed_during_the_sync(*args: object, **kwargs: object) -> None:
+        drafts.write_draft(store, identity, record_id, typed, opened.version)
+        real_discard(*args, **kwargs)  # type: ignore[arg-type]
+
+    store.discard = typed_during_the_sync  # type: ignore[method-assign]
+    drafts.sync_draft(
+        database,
+        store,
+        identity,
+        record_id,
+        text,
+        opened.version,
+        "alice",
+        request_id=write_requests.new_request_id(),
+    )
+    store.discard = real_discard  # type: ignore[method-assign]
+    # The stale keystroke, then the kill (nothing runs after it).
+    drafts.write_draft(store, identity, record_id, typed, opened.version)
+
+    reopened = drafts.open_settled(database, DraftStore(tmp_path / "drafts.sqlite"), record_id)
+    restore = drafts.restore_draft(store, identity, reopened)
+    assert restore.form == typed and restore.base_version == opened.version + 1
+    assert restore.pending_text is not None
+    drafts.sync_draft(
+        database,
+        store,
+        identity,
+        record_id,
+        restore.pending_text,
+        restore.base_version,
+        "alice",
+        request_id=write_requests.new_request_id(),
+    )

@@ -161,7 +161,10 @@ class DraftStore:
                 "INSERT INTO drafts (database_identity, record_id, form_json, base_version,"
                 " saved_at) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (database_identity, record_id) DO UPDATE SET"
-                " form_json = excluded.form_json, base_version = excluded.base_version,"
+                " form_json = excluded.form_json,"
+                # Never back: a keystroke written just after a sync re-based the draft may
+                # still carry the version from before that sync (the editor learns it later).
+                " base_version = max(drafts.base_version, excluded.base_version),"
                 " saved_at = excluded.saved_at",
                 (database_identity, record_id, form_json, base_version, saved_at.isoformat()),
             )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.chart_queries import record_conditions
@@ -83,21 +83,27 @@ def links_by_opportunity(
     return found
 
 
+_STAMP = (
+    update(AceRecordRow)
+    .where(AceRecordRow.id == bindparam("record_id"))
+    .values(pc_last_modified=bindparam("last_modified"))
+    .execution_options(synchronize_session=False)
+)
+_STAMP_WITH_ID = _STAMP.values(pc_opportunity_id=bindparam("opportunity_id"))
+
+
 def stamp_record(
     session: Session, record_id: int, *, opportunity_id: str | None, last_modified: datetime
 ) -> None:
     """Keep the record's Partner Central id (when first seen) and its newest snapshot time.
     Neither is part of the form, so the record's version does not move: an admin's open
-    editor is not put in conflict by an import."""
-    values: dict[str, object] = {"pc_last_modified": last_modified}
-    if opportunity_id is not None:
-        values["pc_opportunity_id"] = opportunity_id
-    session.execute(
-        update(AceRecordRow)
-        .where(AceRecordRow.id == record_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    editor is not put in conflict by an import. (Statements built once: an import runs this
+    for every snapshot.)"""
+    params = {"record_id": record_id, "last_modified": last_modified}
+    if opportunity_id is None:
+        session.execute(_STAMP, params)
+    else:
+        session.execute(_STAMP_WITH_ID, {**params, "opportunity_id": opportunity_id})
 
 
 def forget_days_to_credit(session: Session, record_id: int) -> None:
@@ -119,20 +125,24 @@ def add_review(
     entry: ReviewEntry,
 ) -> None:
     session.execute(
-        insert(RecordReviewRow).values(
-            record_id=record_id,
-            partner_id=partner_id,
-            pool=pool,
-            review_status=entry.review_status,
-            stage=entry.stage,
-            closed_lost_reason=entry.closed_lost_reason,
-            review_status_reason=entry.review_status_reason,
-            review_comments=entry.review_comments,
-            modified_at=entry.modified_at,
-            recorded_at=entry.recorded_at,
-            source=entry.source,
-        )
+        _INSERT_REVIEW,
+        {
+            "record_id": record_id,
+            "partner_id": partner_id,
+            "pool": pool,
+            "review_status": entry.review_status,
+            "stage": entry.stage,
+            "closed_lost_reason": entry.closed_lost_reason,
+            "review_status_reason": entry.review_status_reason,
+            "review_comments": entry.review_comments,
+            "modified_at": entry.modified_at,
+            "recorded_at": entry.recorded_at,
+            "source": entry.source,
+        },
     )
+
+
+_INSERT_REVIEW = insert(RecordReviewRow)
 
 
 def record_reviews(session: Session, record_id: int) -> list[ReviewEntry]:
@@ -157,14 +167,30 @@ def record_reviews(session: Session, record_id: int) -> list[ReviewEntry]:
     ]
 
 
-def latest_review_status(session: Session, record_id: int) -> str | None:
-    """The review status of the newest snapshot kept for the record, or None."""
-    return session.scalar(
-        select(RecordReviewRow.review_status)
-        .where(RecordReviewRow.record_id == record_id)
-        .order_by(RecordReviewRow.modified_at.desc(), RecordReviewRow.id.desc())
-        .limit(1)
-    )
+ReviewKey = tuple[str | None, str | None, str | None, str | None, str | None]
+"""What a kept review says: (status, stage, closed-lost reason, status reason, comments)."""
+
+
+def latest_reviews(session: Session, record_ids: Iterable[int]) -> dict[int, ReviewKey]:
+    """The newest kept review of each record (records with none are left out)."""
+    ids = list(dict.fromkeys(record_ids))
+    found: dict[int, ReviewKey] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = session.execute(
+            select(
+                RecordReviewRow.record_id,
+                RecordReviewRow.review_status,
+                RecordReviewRow.stage,
+                RecordReviewRow.closed_lost_reason,
+                RecordReviewRow.review_status_reason,
+                RecordReviewRow.review_comments,
+            )
+            .where(RecordReviewRow.record_id.in_(ids[start : start + CHUNK]))
+            .order_by(RecordReviewRow.record_id, RecordReviewRow.modified_at)
+        )
+        for record_id, *key in rows:
+            found[record_id] = (key[0], key[1], key[2], key[3], key[4])
+    return found
 
 
 def outcomes_updated(session: Session, partner_ids: Iterable[int]) -> dict[int, datetime]:

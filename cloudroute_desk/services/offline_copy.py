@@ -30,9 +30,10 @@ from cloudroute_desk.domain.catalog import EDITABLE_STATES
 from cloudroute_desk.services.change_follow import SETTLE
 from cloudroute_desk.services.drafts import database_identity
 
-TAKE_BATCH = 100
-"""Records copied per job while taking the copy (~0.4 s of the DB worker on a loaded
-2-core machine: the panes' jobs run in between)."""
+TAKE_BATCH = 25
+"""Records copied per job while taking the copy. Small on purpose: copying holds the GIL in
+stretches that grow with the batch (bench/offline_stall_bench.py: the longest GUI-thread gap
+was 214 ms at 100 records a job, 58 ms at 25, with 30 ms for no copy at all, load ~9)."""
 
 
 @dataclass(frozen=True, slots=True)

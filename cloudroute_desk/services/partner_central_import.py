@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Final
@@ -55,7 +55,7 @@ from sqlalchemy.orm import Session
 
 from cloudroute_desk.db import audit, record_queries, review_queries
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.review_queries import PartnerCentralLink, ReviewEntry
+from cloudroute_desk.db.review_queries import PartnerCentralLink, ReviewEntry, ReviewKey
 from cloudroute_desk.db.server_clock import server_now
 from cloudroute_desk.domain.ace.award import Award
 from cloudroute_desk.domain.ace.partner_central_ids import parse_cloudroute_opportunity_id
@@ -178,6 +178,7 @@ def apply_snapshots(
         with database.writing() as session:
             now = server_now(session)
             links = review_queries.links_by_record(session, chunk)
+            latest = review_queries.latest_reviews(session, chunk)
             for record_id in chunk:
                 order = sorted(groups[record_id], key=lambda i: (snapshots[i].last_modified, i))
                 link = links.get(record_id)
@@ -188,7 +189,12 @@ def apply_snapshots(
                         )
                         continue
                     link = _apply_one(
-                        session, snapshots[index], index, link, now, label, admin, collected
+                        session,
+                        snapshots[index],
+                        index,
+                        link,
+                        latest,
+                        _Context(now, label, admin, collected),
                     )
     outcomes = tuple(o for o in collected.outcomes if o is not None)
     assert len(outcomes) == len(snapshots)
@@ -250,17 +256,35 @@ def _match(
     return matched
 
 
+@dataclass(frozen=True, slots=True)
+class _Context:
+    now: datetime
+    label: str
+    admin: str
+    collected: _Collected
+
+
+def _review_key(snapshot: PartnerCentralSnapshot) -> ReviewKey:
+    return (
+        snapshot.review_status,
+        snapshot.stage,
+        snapshot.closed_lost_reason,
+        snapshot.review_status_reason,
+        snapshot.review_comments,
+    )
+
+
 def _apply_one(
     session: Session,
     snapshot: PartnerCentralSnapshot,
     index: int,
     link: PartnerCentralLink,
-    now: datetime,
-    label: str,
-    admin: str,
-    collected: _Collected,
+    latest: dict[int, ReviewKey],
+    context: _Context,
 ) -> PartnerCentralLink:
-    """Apply one snapshot to its record; returns the record's link as it now stands."""
+    """Apply one snapshot to its record; returns the record's link as it now stands.
+    ``latest`` holds the newest kept review of each record of the chunk, kept up to date."""
+    now, label, admin, collected = context.now, context.label, context.admin, context.collected
     record_id = link.record_id
     modified = snapshot.last_modified
     assert modified is not None  # the parser refuses snapshots without a time
@@ -287,15 +311,34 @@ def _apply_one(
             snapshot.customer_name,
         )
         return link
+    key = _review_key(snapshot)
+    if latest.get(record_id) == key:
+        # Newer, but it says what the newest kept review said (Partner Central moves
+        # LastModifiedDate for any edit): remember its time, keep no new history row.
+        review_queries.stamp_record(
+            session, record_id, opportunity_id=snapshot.opportunity_id, last_modified=modified
+        )
+        collected.outcomes[index] = SnapshotOutcome(
+            snapshot.where,
+            OutcomeKind.UNCHANGED,
+            "nothing new since the review already kept",
+            record_id,
+            snapshot.opportunity_id,
+            snapshot.partner_opportunity_identifier,
+            snapshot.customer_name,
+        )
+        return replace(
+            link,
+            opportunity_id=snapshot.opportunity_id or link.opportunity_id,
+            last_modified=modified,
+        )
     # Partner Central's clock may run a little ahead of ours: a step is never dated later
     # than now, while the stored snapshot time stays Partner Central's own.
     at = min(modified, now)
     try:
         with session.begin_nested():
-            moves = _walk(session, record_id, snapshot, at, label, admin, collected)
-            stored = record_queries.load_record(session, record_id)
-            assert stored is not None
-            _keep_review(session, stored.summary, snapshot, modified, now, label, admin)
+            moves, summary = _walk(session, record_id, snapshot, at, latest.get(record_id), context)
+            _keep_review(session, summary, snapshot, modified, now, label, admin)
             review_queries.stamp_record(
                 session, record_id, opportunity_id=snapshot.opportunity_id, last_modified=modified
             )
@@ -310,7 +353,7 @@ def _apply_one(
             f"{snapshot.opportunity_id} is already the Partner Central id of another record",
         )
         return link
-    summary = stored.summary
+    latest[record_id] = key
     collected.kinds.add(ChangeKind.RECORD_STATES)
     collected.records.add(record_id)
     collected.inquiries.add(summary.inquiry_id)
@@ -336,26 +379,27 @@ def _walk(
     record_id: int,
     snapshot: PartnerCentralSnapshot,
     at: datetime,
-    label: str,
-    admin: str,
-    collected: _Collected,
-) -> list[RecordState]:
-    """Move the record to the snapshot's state; the states it passed through (first is where
-    it started), or [] when it did not move."""
+    kept: ReviewKey | None,
+    context: _Context,
+) -> tuple[list[RecordState], AceRecordSummary]:
+    """Move the record to the snapshot's state: the states it passed through (first is where
+    it started; [] when it did not move) and the record as it now is. ``kept`` is the newest
+    review already kept for the record."""
+    label, admin, collected = context.label, context.admin, context.collected
     stored = record_queries.load_record(session, record_id)
     assert stored is not None
     current = stored.summary.state
     target = partner_central_outcome(snapshot.review_status, snapshot.stage)
     if target is None:
-        return []
+        return [], stored.summary
     if target.hands_back and current is RecordState.IDENTIFIED:
         # A draft Partner Central sends back was submitted there: walk it through Submitted,
         # unless it is still the round trip already recorded.
-        if review_queries.latest_review_status(session, record_id) == snapshot.review_status:
-            return []
+        if kept is not None and kept[0] == snapshot.review_status:
+            return [], stored.summary
         path: list[RecordState] = [RecordState.SUBMITTED, RecordState.IDENTIFIED]
     elif target.state is current:
-        return []
+        return [], stored.summary
     elif target.hands_back:
         if (current, target.state) not in RECORD_TRANSITIONS:
             raise RecordError(
@@ -368,7 +412,7 @@ def _walk(
         found = _forward_path(current, target.state)
         if found is None:
             if _forward_path(target.state, current) is not None:
-                return []  # already further along than this snapshot says
+                return [], stored.summary  # already further along than this snapshot says
             raise RecordError(
                 f"A record that is {RECORD_STATE_LABELS[current]} cannot become "
                 f"{RECORD_STATE_LABELS[target.state]} (Partner Central: "
@@ -396,7 +440,7 @@ def _walk(
         # Submitted and approved at the one moment this snapshot gives: the days from
         # submission to credit are not known, and a 0 would flatter the partner's score.
         review_queries.forget_days_to_credit(session, record_id)
-    return states
+    return states, summary
 
 
 _FORWARD: Final = {
