@@ -1,4 +1,4 @@
-"""Waiting for the single DB worker instead of for a fixed time.
+"""Waiting for the DB worker (and the reads beside it) instead of for a fixed time.
 
 ``settle`` returns once every job submitted so far has run and its result has been handed
 to the GUI thread, including jobs those results started: then "nothing happened" is a fact,
@@ -21,6 +21,8 @@ ROUNDS = 50
 def settle(qtbot: QtBot, executor: DbExecutor, timeout_ms: int = 10_000) -> None:
     # The worker runs jobs in order and results reach the GUI thread in order, so once a
     # no-op submitted now is answered, everything submitted before it has been answered.
+    # Reads beside the worker (PostgreSQL) keep no such order: the executor has to be idle
+    # (those done, their results posted) before the no-op goes in.
     jobs = DbJobs(executor)
     answered: list[int] = []
 
@@ -29,6 +31,7 @@ def settle(qtbot: QtBot, executor: DbExecutor, timeout_ms: int = 10_000) -> None
 
     try:
         for number in range(ROUNDS):
+            qtbot.waitUntil(lambda: executor.idle, timeout=timeout_ms)
             before = executor.submitted
             jobs.run(no_op(number), on_done=answered.append)
             qtbot.waitUntil(lambda: number in answered, timeout=timeout_ms)  # noqa: B023

@@ -20,6 +20,7 @@ asyncio, so the proxy never touches the test's event loop.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import select
 import socket
 import struct
@@ -27,6 +28,7 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Self
 
 from sqlalchemy.engine import URL
 
@@ -52,9 +54,13 @@ class NetProxy:
         self._sockets: set[socket.socket] = set()
         self.connections_accepted = 0
         self.resets_sent = 0
+        self.requests: dict[int, int] = {}
+        """Chunks each client connection sent, by connection number: one per request the
+        client flushed, so on PostgreSQL's request-answer protocol one round trip each."""
+        self._connection_numbers = itertools.count()
 
     @classmethod
-    def in_front_of(cls, url: URL) -> NetProxy:
+    def in_front_of(cls, url: URL) -> Self:
         """A proxy to the server of a PostgreSQL URL (TCP host or ``?host=/socket/dir``)."""
         port = url.port or 5432
         host = url.host or url.query.get("host") or "/tmp"
@@ -174,7 +180,27 @@ class NetProxy:
         server.settimeout(None)
         return server
 
+    def round_trips(self) -> tuple[int, int]:
+        """(all requests, the most on one connection) so far: compare two readings."""
+        with self._lock:
+            counts = list(self.requests.values())
+        return sum(counts), max(counts, default=0)
+
+    def _request_counter(self, from_client: bool) -> int | None:
+        if not from_client:
+            return None
+        number = next(self._connection_numbers)
+        with self._lock:
+            self.requests[number] = 0
+        return number
+
+    def _count_request(self, number: int | None) -> None:
+        if number is not None:
+            with self._lock:
+                self.requests[number] += 1
+
     def _pump(self, source: socket.socket, target: socket.socket, from_client: bool) -> None:
+        counter = self._request_counter(from_client)
         try:
             while not self._stopping.is_set():
                 # A TLS socket may hold decrypted bytes that select() cannot see.
@@ -199,6 +225,7 @@ class NetProxy:
                     continue
                 if latency:
                     time.sleep(latency)
+                self._count_request(counter)
                 target.sendall(data)
                 if pattern is not None:
                     self.resets_sent += 1

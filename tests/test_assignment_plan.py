@@ -59,13 +59,13 @@ def test_the_routing_on_screen_is_reused_unless_it_lacks_the_partner(
 ) -> None:
     shown = load_routing(world.database, world.inquiry, limit=1)  # only Strong Cloud ranked
     calls: list[int] = []
-    real = routing_service.rank_inquiry
+    real = routing_service.rank_in
 
-    def counting(database: Database, inquiry_id: int, **kwargs: Any) -> Ranking:
+    def counting(read: routing_service.RankingRead, inquiry_id: int, **kwargs: Any) -> Ranking:
         calls.append(inquiry_id)
-        return real(database, inquiry_id, **kwargs)
+        return real(read, inquiry_id, **kwargs)
 
-    monkeypatch.setattr("cloudroute_desk.services.assignment_plan.rank_inquiry", counting)
+    monkeypatch.setattr("cloudroute_desk.services.assignment_plan.rank_in", counting)
     assert plan_assignment(world.database, world.inquiry, world.strong, routing=shown).ranking is (
         shown.ranking
     )

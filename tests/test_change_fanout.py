@@ -76,14 +76,29 @@ def _recording(monkeypatch: MonkeyPatch, executor: DbExecutor) -> list[str]:
     ``settle`` left out)."""
     submitted: list[str] = []
     real = executor.submit
+    real_read = executor.submit_read
+    reading: list[Job[object]] = []
 
-    def submit(job: Job[object]) -> object:
+    def record(job: Job[object]) -> None:
         name = getattr(job, "__qualname__", repr(job))
         if not name.startswith("settle."):
             submitted.append(name)
+
+    def submit(job: Job[object]) -> object:
+        if not any(job is read for read in reading):  # on SQLite a read comes here too
+            record(job)
         return real(job)
 
+    def submit_read(job: Job[object]) -> object:
+        record(job)
+        reading.append(job)
+        try:
+            return real_read(job)
+        finally:
+            reading.remove(job)
+
     monkeypatch.setattr(executor, "submit", submit)
+    monkeypatch.setattr(executor, "submit_read", submit_read)
     return submitted
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from itertools import zip_longest
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.tables import AceRecordRow, InquiryRow
@@ -42,37 +43,43 @@ def _chunks(values: Sequence[str]) -> list[list[str]]:
 
 
 def _inquiries_sharing_keys(session: Session, inquiries: Sequence[InquiryRow]) -> list[InquiryRow]:
-    names = sorted({i.customer_name_key for i in inquiries if i.customer_name_key})
-    domains = sorted({i.customer_domain_key for i in inquiries if i.customer_domain_key})
+    names = _chunks(sorted({i.customer_name_key for i in inquiries if i.customer_name_key}))
+    domains = _chunks(sorted({i.customer_domain_key for i in inquiries if i.customer_domain_key}))
     found: dict[int, InquiryRow] = {i.id: i for i in inquiries}
-    for column, values in (
-        (InquiryRow.customer_name_key, names),
-        (InquiryRow.customer_domain_key, domains),
-    ):
-        for chunk in _chunks(values):
-            for row in session.scalars(select(InquiryRow).where(column.in_(chunk))):
-                found.setdefault(row.id, row)
+    # Name and domain keys in one query per chunk pair: one round trip for one inquiry.
+    none: list[str] = []
+    for name_chunk, domain_chunk in zip_longest(names, domains, fillvalue=none):
+        matches = [
+            column.in_(chunk)
+            for column, chunk in (
+                (InquiryRow.customer_name_key, name_chunk),
+                (InquiryRow.customer_domain_key, domain_chunk),
+            )
+            if chunk
+        ]
+        for row in session.scalars(select(InquiryRow).where(or_(*matches))):
+            found.setdefault(row.id, row)
     return list(found.values())
 
 
-def _records_on(
-    session: Session, inquiry_ids: Collection[int], accounts: Collection[str]
+def _records_of_customer(
+    session: Session, inquiry_ids: Collection[int]
 ) -> list[tuple[int, int, str]]:
-    """``(record id, inquiry id, account id)`` of records on ``inquiry_ids`` or carrying one
-    of ``accounts``."""
+    """``(record id, inquiry id, account id)`` of records on ``inquiry_ids`` and of records
+    elsewhere carrying one of their AWS account ids: one query per chunk of ids."""
     rows: dict[int, tuple[int, int, str]] = {}
     ids = sorted(inquiry_ids)
+    record = AceRecordRow
     for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        accounts = (
+            select(record.aws_account_id)
+            .where(record.inquiry_id.in_(chunk), record.aws_account_id != "")
+            .scalar_subquery()
+        )
         for rid, iid, account in session.execute(
-            select(AceRecordRow.id, AceRecordRow.inquiry_id, AceRecordRow.aws_account_id).where(
-                AceRecordRow.inquiry_id.in_(ids[start : start + CHUNK])
-            )
-        ):
-            rows[int(rid)] = (int(rid), int(iid), str(account or ""))
-    for chunk in _chunks(sorted(a for a in accounts if a)):
-        for rid, iid, account in session.execute(
-            select(AceRecordRow.id, AceRecordRow.inquiry_id, AceRecordRow.aws_account_id).where(
-                AceRecordRow.aws_account_id.in_(chunk)
+            select(record.id, record.inquiry_id, record.aws_account_id).where(
+                or_(record.inquiry_id.in_(chunk), record.aws_account_id.in_(accounts))
             )
         ):
             rows[int(rid)] = (int(rid), int(iid), str(account or ""))
@@ -86,9 +93,7 @@ def customer_records_for(
     if not inquiries:
         return {}
     candidates = _inquiries_sharing_keys(session, inquiries)
-    first = _records_on(session, [c.id for c in candidates], ())
-    accounts = {a for _, _, a in first if a}
-    records = _records_on(session, [c.id for c in candidates], accounts) if accounts else first
+    records = _records_of_customer(session, [c.id for c in candidates])
     by_id = {c.id: c for c in candidates}
     missing = {iid for _, iid, _ in records} - by_id.keys()
     for start in range(0, len(sorted(missing)), CHUNK):

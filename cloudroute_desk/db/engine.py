@@ -162,10 +162,17 @@ class Database:
         return shown_url(self.url)
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A session for queries; rolled back at the end."""
+    def reading(self, *, snapshot: bool = True) -> Iterator[Session]:
+        """A session for queries; rolled back at the end.
+
+        ``snapshot=False`` (PostgreSQL): each query sees the latest commits instead of one
+        transaction's snapshot, which saves the BEGIN and ROLLBACK round trips; for a pane's
+        read whose queries need not agree to the instant (the change feed reloads it anyway).
+        """
         self._ensure_answering()
         with self.session_factory() as session:
+            if not snapshot and self.backend == "postgresql":
+                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             try:
                 yield session
             finally:

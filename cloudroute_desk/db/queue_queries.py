@@ -421,22 +421,27 @@ def spend_lines(session: Session, inquiry_id: int) -> list[InquirySpendRow]:
     )
 
 
-def audit_events(session: Session, inquiry_id: int, limit: int = 200) -> list[AuditEventRow]:
-    return list(
-        session.scalars(
-            select(AuditEventRow)
-            .where(AuditEventRow.inquiry_id == inquiry_id)
-            .order_by(AuditEventRow.at, AuditEventRow.id)
-            .limit(limit)
-        )
+def audit_events(
+    session: Session, inquiry_id: int, limit: int = 200
+) -> list[tuple[AuditEventRow, str | None]]:
+    """The inquiry's audit rows with the name of the partner each names (None: no partner),
+    so the detail panel needs no second query for the names."""
+    rows = session.execute(
+        select(AuditEventRow, PartnerRow.name)
+        .outerjoin(PartnerRow, PartnerRow.id == AuditEventRow.partner_id)
+        .where(AuditEventRow.inquiry_id == inquiry_id)
+        .order_by(AuditEventRow.at, AuditEventRow.id)
+        .limit(limit)
     )
+    return [(event, name) for event, name in rows]
 
 
-def ace_records(session: Session, inquiry_id: int) -> list[AceRecordRow]:
-    return list(
-        session.scalars(
-            select(AceRecordRow)
-            .where(AceRecordRow.inquiry_id == inquiry_id)
-            .order_by(AceRecordRow.created_at, AceRecordRow.id)
-        )
+def ace_records(session: Session, inquiry_id: int) -> list[tuple[AceRecordRow, str]]:
+    """The inquiry's records with their partner's name."""
+    rows = session.execute(
+        select(AceRecordRow, PartnerRow.name)
+        .join(PartnerRow, PartnerRow.id == AceRecordRow.partner_id)
+        .where(AceRecordRow.inquiry_id == inquiry_id)
+        .order_by(AceRecordRow.created_at, AceRecordRow.id)
     )
+    return [(record, str(name)) for record, name in rows]

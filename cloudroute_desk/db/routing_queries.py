@@ -23,12 +23,12 @@ SQLite serialises all writers, so neither lock is needed there.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 
-from sqlalchemy import and_, delete, func, insert, or_, select, text
+from sqlalchemy import Select, and_, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.customer_queries import customer_records_for, standing_records
@@ -50,7 +50,7 @@ from cloudroute_desk.domain.catalog import (
     Tier,
 )
 from cloudroute_desk.domain.routing.stats import IndexEntry, Outcome, record_outcome, tally
-from cloudroute_desk.domain.routing.values import AXES
+from cloudroute_desk.domain.routing.values import AXES, AssignmentEntry
 
 OPEN_STATUSES = (InquiryStatus.ASSIGNED, InquiryStatus.CONNECTED, InquiryStatus.FILED)
 """An active assignment on an inquiry in these statuses is an open engagement (load)."""
@@ -217,10 +217,20 @@ def index_version(session: Session) -> tuple[datetime, datetime] | None:
 
 
 def index_is_current(session: Session, window_end: datetime) -> bool:
-    state = session.get(RoutingIndexStateRow, STATE_ID)
-    if state is None or state.window_end != window_end:
-        return False
-    return session.scalar(select(RoutingIndexDirtyRow.partner_id).limit(1)) is None
+    return index_check(session, window_end)[1]
+
+
+def index_check(session: Session, window_end: datetime) -> tuple[RoutingIndexStateRow | None, bool]:
+    """The index state row, and whether the index serves ``window_end`` with nothing dirty:
+    one query."""
+    any_dirty = select(RoutingIndexDirtyRow.partner_id).exists()
+    found = session.execute(
+        select(RoutingIndexStateRow, any_dirty).where(RoutingIndexStateRow.id == STATE_ID)
+    ).first()
+    if found is None:
+        return None, False
+    state, dirty = found
+    return state, state.window_end == window_end and not dirty
 
 
 @dataclass(frozen=True)
@@ -308,6 +318,39 @@ def partner_rows(session: Session) -> list[tuple[int, str, Tier, bool, int, list
     return [(r[0], r[1], Tier(r[2]), bool(r[3]), r[4], list(r[5] or ())) for r in rows]
 
 
+def partner_rows_and_loads(
+    session: Session,
+) -> tuple[list[tuple[int, str, Tier, bool, int, list[str]]], dict[int, int]]:
+    """``partner_rows`` and ``open_loads`` in one query (the loads joined onto the partners)."""
+    loads = _open_loads_query().subquery()
+    rows = session.execute(
+        select(
+            PartnerRow.id,
+            PartnerRow.name,
+            PartnerRow.tier,
+            PartnerRow.active,
+            PartnerRow.capacity,
+            PartnerRow.regions,
+            loads.c.engaged,
+        )
+        .outerjoin(loads, loads.c.partner_id == PartnerRow.id)
+        .order_by(PartnerRow.id)
+    ).all()
+    partners = [(r[0], r[1], Tier(r[2]), bool(r[3]), r[4], list(r[5] or ())) for r in rows]
+    return partners, {int(r[0]): int(r[6]) for r in rows if r[6]}
+
+
+def _open_loads_query() -> Select[int, int]:
+    open_inquiries = select(InquiryRow.id).where(
+        InquiryRow.status.in_([s.value for s in OPEN_STATUSES])
+    )
+    return (
+        select(AssignmentRow.partner_id, func.count().label("engaged"))
+        .where(AssignmentRow.active.is_(True), AssignmentRow.inquiry_id.in_(open_inquiries))
+        .group_by(AssignmentRow.partner_id)
+    )
+
+
 def open_loads(session: Session) -> dict[int, int]:
     """Open engagements (active assignments on open inquiries) per partner.
 
@@ -315,14 +358,7 @@ def open_loads(session: Session) -> dict[int, int]:
     join SQLite walked every active assignment in partner order to save the GROUP BY sort,
     one random inquiry lookup each (24 s at 1,000,000 inquiries against 0.15 s this way).
     """
-    open_inquiries = select(InquiryRow.id).where(
-        InquiryRow.status.in_([s.value for s in OPEN_STATUSES])
-    )
-    rows = session.execute(
-        select(AssignmentRow.partner_id, func.count())
-        .where(AssignmentRow.active.is_(True), AssignmentRow.inquiry_id.in_(open_inquiries))
-        .group_by(AssignmentRow.partner_id)
-    ).all()
+    rows = session.execute(_open_loads_query()).all()
     return {int(pid): int(n) for pid, n in rows}
 
 
@@ -370,20 +406,36 @@ def tried_partners_for(session: Session, inquiry_ids: Sequence[int]) -> dict[int
             .order_by(AssignmentRow.id)
         ).all()
         for iid, pid, ended_at, reason in rows:
-            when = f" on {ended_at:%Y-%m-%d}" if ended_at else ""
-            why = f"{(reason or 'ended').replace('_', ' ')}{when}"
-            tried.setdefault(int(iid), {})[int(pid)] = why
+            tried.setdefault(int(iid), {})[int(pid)] = _tried_why(ended_at, reason)
     return tried
 
 
-def record_holders(session: Session, inquiry: InquiryRow) -> dict[int, str]:
+def tried_in_history(history: Iterable[AssignmentEntry]) -> dict[int, str]:
+    """``tried_partners`` from the inquiry's routing history already read (the same rows the
+    query above selects: ended, not undone, in id order)."""
+    return {
+        e.partner_id: _tried_why(e.ended_at, e.end_reason)
+        for e in sorted(history, key=lambda e: e.id)
+        if not e.active and e.end_reason != END_UNDONE
+    }
+
+
+def _tried_why(ended_at: datetime | None, reason: str | None) -> str:
+    when = f" on {ended_at:%Y-%m-%d}" if ended_at else ""
+    return f"{(reason or 'ended').replace('_', ' ')}{when}"
+
+
+def record_holders(
+    session: Session, inquiry: InquiryRow, names: Mapping[int, str] | None = None
+) -> dict[int, str]:
     """Partners holding an open or awarded ACE record for this inquiry's customer, on any of
-    the customer's inquiries (id -> name): when there are any, only they may be routed."""
-    return record_holders_for(session, [inquiry]).get(inquiry.id, {})
+    the customer's inquiries (id -> name): when there are any, only they may be routed.
+    ``names``: every partner's name when the caller has them (no query for them then)."""
+    return record_holders_for(session, [inquiry], names).get(inquiry.id, {})
 
 
 def record_holders_for(
-    session: Session, inquiries: Sequence[InquiryRow]
+    session: Session, inquiries: Sequence[InquiryRow], names: Mapping[int, str] | None = None
 ) -> dict[int, dict[int, str]]:
     """``record_holders`` for many inquiries at once (inquiry id -> partner id -> name)."""
     customers = customer_records_for(session, inquiries)
@@ -393,14 +445,20 @@ def record_holders_for(
         COMPETING_STATES,
     )
     partner_of = {r.id: r.partner_id for r in standing}
-    names = {
-        pid: name
-        for pid, name in session.execute(
-            select(PartnerRow.id, PartnerRow.name).where(
-                PartnerRow.id.in_(sorted(set(partner_of.values())))
+    if not partner_of:
+        return {}  # nobody holds a record: no names to look up (a round trip saved)
+    names = (
+        names
+        if names is not None
+        else {
+            pid: name
+            for pid, name in session.execute(
+                select(PartnerRow.id, PartnerRow.name).where(
+                    PartnerRow.id.in_(sorted(set(partner_of.values())))
+                )
             )
-        )
-    }
+        }
+    )
     holders: dict[int, dict[int, str]] = {}
     for inquiry_id, customer in customers.items():
         for record_id in customer.record_ids:

@@ -8,7 +8,9 @@
 latest of these matters": a newer job with the same key supersedes the older one, whose
 result is dropped (and which does not run at all if it had not started). ``cancel`` drops
 results the owner no longer wants the same way; ``forget`` drops them but lets the jobs run.
-Write jobs take no key: a write always runs.
+Write jobs take no key: a write always runs. ``read`` is ``run`` for a read a pane shows: on
+PostgreSQL it may run beside the worker (``DbExecutor.submit_read``), after everything
+submitted before it.
 
 Without ``on_error`` an exception is raised on the GUI thread, where the application's one
 exception handler shows it to the user as one sentence (``services.failures``) and logs it.
@@ -96,6 +98,21 @@ class DbJobs(QObject):
             future = self._executor.submit(job)
         except ExecutorClosedError:
             return _never()  # the application is closing: a late result starts nothing
+        return self._watch(future, on_done, on_error, key)
+
+    def read(
+        self,
+        job: Job[T],
+        *,
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None] | None = None,
+        key: Hashable | None = None,
+    ) -> Future[T]:
+        """``run`` for a job that only reads: the panes' loads, beside each other."""
+        try:
+            future = self._executor.submit_read(job)
+        except ExecutorClosedError:
+            return _never()
         return self._watch(future, on_done, on_error, key)
 
     def open(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cloudroute_desk.db import assignment_queries, routing_queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.routing.assignment_check import (
     BELOW_THRESHOLD_CONFIRMED,
@@ -24,9 +25,8 @@ from cloudroute_desk.services.assignment import (
     NotAssignableError,
     PartnerExcludedError,
     PartnerNotEligibleError,
-    assignment_history,
 )
-from cloudroute_desk.services.routing import InquiryNotFoundError, rank_inquiry
+from cloudroute_desk.services.routing import InquiryNotFoundError, rank_in, ranking_read
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +49,16 @@ class InquiryRouting:
         )
 
 
-def load_routing(database: Database, inquiry_id: int, limit: int | None = None) -> InquiryRouting:
+def load_routing(
+    database: Database, inquiry_id: int, limit: int | None = None, *, snapshot: bool = True
+) -> InquiryRouting:
     """The ranking (the best ``limit`` partners, or all) and the assignment history of one
-    inquiry. Raises ``InquiryNotFoundError``."""
-    ranking = rank_inquiry(database, inquiry_id, limit=limit)
-    return InquiryRouting(ranking, assignment_history(database, inquiry_id))
+    inquiry, read in one session. Raises ``InquiryNotFoundError``. ``snapshot=False`` for
+    the pane's display (``Database.reading``); the assignment check keeps its snapshot."""
+    with ranking_read(database, snapshot=snapshot) as read:
+        history = assignment_queries.history(read.session, inquiry_id)
+        tried = routing_queries.tried_in_history(history)  # not read twice
+        return InquiryRouting(rank_in(read, inquiry_id, limit=limit, tried=tried), history)
 
 
 class PartnerMissingError(PartnerNotEligibleError):

@@ -225,6 +225,16 @@ def settle_sent(database: Database, store: DraftStore, identity: str, record_id:
     store.settle(identity, record_id, draft.sent_request_id, version)
 
 
+def awaits_settling(store: DraftStore, identity: str, opened: records.OpenedRecord) -> bool:
+    """Whether the record's draft has a sync to settle before it is shown (``open_settled``);
+    True when the draft store cannot say."""
+    try:
+        draft = store.get(identity, opened.record_id)
+    except DraftStoreError:
+        return True
+    return draft is not None and draft.sent_request_id is not None
+
+
 def open_settled(database: Database, store: DraftStore, record_id: int) -> records.OpenedRecord:
     """``records.open_record`` after settling the record's draft (``settle_sent``), so
     ``restore_draft`` judges it against the right base version."""

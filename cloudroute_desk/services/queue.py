@@ -239,7 +239,8 @@ class InquiryDetail:
 
 
 def inquiry_detail(database: Database, inquiry_id: int) -> InquiryDetail | None:
-    with database.reading() as session:
+    # No snapshot: a display, reloaded when the change feed says it moved.
+    with database.reading(snapshot=False) as session:
         row = q.inquiry_row(session, inquiry_id)
         if row is None:
             return None
@@ -251,12 +252,12 @@ def inquiry_detail(database: Database, inquiry_id: int) -> InquiryDetail | None:
         assignments = assignment_queries.history(session, inquiry_id)
         audit_rows = q.audit_events(session, inquiry_id)
         record_rows = q.ace_records(session, inquiry_id)
-        partner_ids: set[int] = set()
-        partner_ids |= {int(e.partner_id) for e in audit_rows if e.partner_id is not None}
-        partner_ids |= {r.partner_id for r in record_rows}
-        if inquiry.partner_id is not None:
-            partner_ids.add(inquiry.partner_id)
-        names = q.partner_names(session, partner_ids)
+        # Names come with the rows that name a partner; a query only for one found nowhere.
+        names = {e.partner_id: e.partner_name for e in assignments}
+        names |= {int(e.partner_id): n for e, n in audit_rows if e.partner_id and n is not None}
+        names |= {r.partner_id: n for r, n in record_rows}
+        if inquiry.partner_id is not None and inquiry.partner_id not in names:
+            names |= q.partner_names(session, {inquiry.partner_id})
         return InquiryDetail(
             inquiry=inquiry,
             partner_name=names.get(inquiry.partner_id or -1, ""),
@@ -266,13 +267,13 @@ def inquiry_detail(database: Database, inquiry_id: int) -> InquiryDetail | None:
                     at=e.at,
                     actor=e.actor,
                     kind=e.kind,
-                    partner_name=names.get(int(e.partner_id), "") if e.partner_id else "",
+                    partner_name=(name or "") if e.partner_id else "",
                     detail=dict(e.detail or {}),
                 )
-                for e in audit_rows
+                for e, name in audit_rows
             ),
-            records=tuple(record_summary_from_row(r) for r in record_rows),
-            record_partner_names={r.partner_id: names.get(r.partner_id, "") for r in record_rows},
+            records=tuple(record_summary_from_row(r) for r, _name in record_rows),
+            record_partner_names={r.partner_id: name for r, name in record_rows},
             same_customer=tuple(
                 sorted(customer_queries.customer_records(session, row).same_customer.items())
             ),

@@ -17,6 +17,7 @@ from cloudroute_desk.db import record_queries as queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.record_queries import Outcome, StoredRecord
 from cloudroute_desk.db.server_clock import server_now
+from cloudroute_desk.db.tables import InquiryRow
 from cloudroute_desk.domain.ace.award import Award, AwardRefusedError, credit_for
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.rules import ValidationContext
@@ -224,20 +225,54 @@ def saved_item(
 
 def list_records(database: Database, inquiry_id: int) -> tuple[RecordItem, ...]:
     with database.reading() as session:
-        items = []
-        names: dict[int, str] = {}
-        for stored in queries.list_records(session, inquiry_id):
-            partner_id = stored.summary.partner_id
-            if partner_id not in names:
-                partner = queries.load_partner(session, partner_id)
-                names[partner_id] = partner.name if partner else f"partner {partner_id}"
-            title = record_title(stored.fields, stored.summary.pool)
-            items.append(
-                RecordItem(
-                    stored.summary, title, names[partner_id], stored.updated_at, stored.updated_by
-                )
-            )
-        return tuple(items)
+        return _record_items(session, inquiry_id)
+
+
+def _record_items(session: Session, inquiry_id: int) -> tuple[RecordItem, ...]:
+    stored = queries.list_records(session, inquiry_id)
+    partners = {
+        pid: queries.load_partner(session, pid) for pid in {s.summary.partner_id for s in stored}
+    }
+    return tuple(_record_item(s, partners[s.summary.partner_id]) for s in stored)
+
+
+def _record_item(stored: StoredRecord, partner: Partner | None) -> RecordItem:
+    name = partner.name if partner else f"partner {stored.summary.partner_id}"
+    title = record_title(stored.fields, stored.summary.pool)
+    return RecordItem(stored.summary, title, name, stored.updated_at, stored.updated_by)
+
+
+@dataclass(frozen=True, slots=True)
+class InquiryRecords:
+    """What the editor shows for a newly selected inquiry, read in one session."""
+
+    items: tuple[RecordItem, ...]
+    pools_wanted: tuple[Pool, ...]
+    first: OpenedRecord | None
+    """The first record opened, when asked for (the editor opens it anyway)."""
+
+
+def inquiry_records(database: Database, inquiry_id: int, *, open_first: bool) -> InquiryRecords:
+    """The inquiry's records, the pools it asked for and (``open_first``) its first record
+    opened: one session, instead of a list, then a second request for the record. No
+    snapshot: a display, reloaded when the change feed says it moved."""
+    with database.reading(snapshot=False) as session:
+        # Held for the session: the identity map then answers the record's own lookups of it.
+        _pinned = session.get(InquiryRow, inquiry_id)
+        stored = queries.list_records(session, inquiry_id)
+        partners = {
+            pid: queries.load_partner(session, pid)
+            for pid in {s.summary.partner_id for s in stored}
+        }
+        items = tuple(_record_item(s, partners[s.summary.partner_id]) for s in stored)
+        inquiry = queries.load_inquiry(session, inquiry_id)
+        first = stored[0] if stored and open_first else None
+        opened = None
+        if first is not None and inquiry is not None:
+            partner = partners[first.summary.partner_id]
+            assert partner is not None  # foreign keys guarantee it
+            opened = _opened(session, first, inquiry, partner)
+        return InquiryRecords(items, inquiry.pools_wanted if inquiry is not None else (), opened)
 
 
 def suggested_pool(wanted: tuple[Pool, ...], records: tuple[RecordItem, ...]) -> Pool | None:
@@ -285,6 +320,15 @@ def _open(session: Session, record_id: int) -> OpenedRecord:
     inquiry = queries.load_inquiry(session, stored.summary.inquiry_id)
     partner = queries.load_partner(session, stored.summary.partner_id)
     assert inquiry is not None and partner is not None  # foreign keys guarantee both
+    return _opened(session, stored, inquiry, partner)
+
+
+def _opened(
+    session: Session, stored: StoredRecord, inquiry: Inquiry, partner: Partner
+) -> OpenedRecord:
+    """The record opened, with its inquiry and partner already read."""
+    record_id = stored.summary.id
+    assert record_id is not None
     others = queries.other_records(session, stored.summary.inquiry_id, record_id)
     context = record_context.build(
         partner,

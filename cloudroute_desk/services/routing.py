@@ -9,6 +9,8 @@ stored index.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 from cloudroute_desk.db import routing_queries as q
 from cloudroute_desk.db.engine import Database, DatabaseBusyError
 from cloudroute_desk.db.mapping import inquiry_from_row
+from cloudroute_desk.db.routing_tables import RoutingIndexStateRow
 from cloudroute_desk.db.tables import InquiryRow
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.routing.score import (
@@ -77,6 +80,10 @@ def index_state(database: Database, as_of: datetime | None = None) -> IndexState
     with database.reading() as session:
         if q.index_is_current(session, window_end):
             return IndexState.CURRENT
+    return _refresh(database, window_end, now)
+
+
+def _refresh(database: Database, window_end: datetime, now: datetime) -> IndexState:
     try:
         with database.writing(lock_wait_ms=INDEX_REFRESH_LOCK_WAIT_MS) as session:
             refresh = q.bring_index_up_to_date(session, window_end, now)
@@ -88,6 +95,44 @@ def index_state(database: Database, as_of: datetime | None = None) -> IndexState
         return IndexState.LAST_REFRESH
     _follow_refresh(_cache_key(database.engine), refresh)
     return IndexState.CURRENT
+
+
+@dataclass(frozen=True)
+class RankingRead:
+    """A read session in which the index state for ``as_of`` is known: a ranking and what is
+    shown beside it share one session's round trips."""
+
+    session: Session
+    state: IndexState
+    as_of: datetime
+    pinned: RoutingIndexStateRow | None = None
+    """The index state row, held so the session's identity map answers later lookups of it
+    (``index_version``) without another query."""
+
+
+@contextmanager
+def ranking_read(
+    database: Database, as_of: datetime | None = None, *, snapshot: bool = True
+) -> Iterator[RankingRead]:
+    """One read session for ranking as of ``as_of`` (default now). The index check runs in
+    it; only a stale index costs more: the snapshot ends, the refresh commits on its own
+    connection, and the session reads on after it. ``snapshot``: as ``Database.reading``."""
+    now = utcnow()
+    as_of = as_of or now
+    window_end = q.window_end_for(as_of)
+    with database.reading(snapshot=snapshot) as session:
+        pinned: RoutingIndexStateRow | None = None
+        if window_end != q.window_end_for(now):
+            state = IndexState.NOT_STORED
+        else:
+            pinned, current = q.index_check(session, window_end)
+            if current:
+                state = IndexState.CURRENT
+            else:
+                session.rollback()
+                pinned = None
+                state = _refresh(database, window_end, now)
+        yield RankingRead(session, state, as_of, pinned)
 
 
 @dataclass(frozen=True)
@@ -160,7 +205,7 @@ def _cached_stats(session: Session, partners: PartnerTable) -> IndexStats:
 def load_network(session: Session, as_of: datetime, stored: bool) -> Network:
     """Every partner (with its open load) and its index stats, from the stored index when it
     serves ``as_of`` (``stored``), otherwise computed from the records for ``as_of``."""
-    partners = PartnerTable.build(q.partner_rows(session), q.open_loads(session))
+    partners = PartnerTable.build(*q.partner_rows_and_loads(session))
     if stored:
         return Network(partners, _cached_stats(session, partners))
     entries = q.decided_entries(session, q.window_end_for(as_of))
@@ -181,7 +226,7 @@ def score_row(
         network.partners,
         network.stats,
         tried=q.tried_partners(session, row.id) if tried is None else tried,
-        holders=q.record_holders(session, row) if holders is None else holders,
+        holders=q.record_holders(session, row, _names(network)) if holders is None else holders,
     )
 
 
@@ -193,15 +238,30 @@ def rank_inquiry(
     limit: int | None = None,
 ) -> Ranking:
     """Every partner ranked for ``inquiry_id``; ``limit`` cuts ``ranked`` to the best N."""
-    as_of = as_of or utcnow()
-    state = index_state(database, as_of)
-    with database.reading() as session:
-        row = session.get(InquiryRow, inquiry_id)
-        if row is None:
-            raise InquiryNotFoundError(inquiry_id)
-        network = load_network(session, as_of, state is not IndexState.NOT_STORED)
-        scored = score_row(session, row, network)
-    ranking = build_ranking(scored, as_of, limit=limit)
-    if state is IndexState.LAST_REFRESH:
+    with ranking_read(database, as_of) as read:
+        return rank_in(read, inquiry_id, limit=limit)
+
+
+def rank_in(
+    read: RankingRead,
+    inquiry_id: int,
+    *,
+    limit: int | None = None,
+    tried: dict[int, str] | None = None,
+) -> Ranking:
+    """``rank_inquiry`` inside a ``ranking_read``; ``tried`` as for ``score_row``."""
+    row = read.session.get(InquiryRow, inquiry_id)
+    if row is None:
+        raise InquiryNotFoundError(inquiry_id)
+    network = load_network(read.session, read.as_of, read.state is not IndexState.NOT_STORED)
+    scored = score_row(read.session, row, network, tried=tried)
+    ranking = build_ranking(scored, read.as_of, limit=limit)
+    if read.state is IndexState.LAST_REFRESH:
         return ranking.model_copy(update={"from_last_refresh": True})
     return ranking
+
+
+def _names(network: Network) -> dict[int, str]:
+    """Partner id -> name, from the partners already read (no query for them)."""
+    table = network.partners
+    return {pid: table.names[i] for pid, i in table.position.items()}

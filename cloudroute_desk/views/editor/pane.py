@@ -43,7 +43,12 @@ from cloudroute_desk.services import ace_export_service, drafts, records
 from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.executor import DbExecutor
-from cloudroute_desk.services.records import EditConflict, OpenedRecord, RecordError, RecordItem
+from cloudroute_desk.services.records import (
+    EditConflict,
+    InquiryRecords,
+    OpenedRecord,
+    RecordError,
+)
 from cloudroute_desk.services.write_requests import new_request_id
 from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.editor.autosave import Autosave
@@ -360,22 +365,31 @@ class RecordEditorPane(QWidget):
             self.title_label.setText("No inquiry selected")
             self._update_buttons()
             return
-        self._jobs.run(
-            lambda db: (records.list_records(db, inquiry_id), records.pools_wanted(db, inquiry_id)),
-            on_done=lambda loaded: self._on_list_loaded(inquiry_id, select, *loaded),
+        # A new inquiry opens its first record: read with the list, not asked for after it.
+        open_first = select is None and self.opened is None
+        self._jobs.read(
+            lambda db: records.inquiry_records(db, inquiry_id, open_first=open_first),
+            on_done=lambda loaded: self._on_list_loaded(inquiry_id, select, loaded),
             key="list",
         )
 
-    def _on_list_loaded(
-        self,
-        inquiry_id: int,
-        select: int | None,
-        items: tuple[RecordItem, ...],
-        pools_wanted: tuple[Pool, ...],
-    ) -> None:
+    def _on_list_loaded(self, inquiry_id: int, select: int | None, loaded: InquiryRecords) -> None:
+        items = loaded.items
+        first = loaded.first
+        if (
+            first is not None
+            and self.opened is None
+            and inquiry_id == self.inquiry_id
+            # A draft with a sync to settle opens the settling way (selecting the row).
+            and not drafts.awaits_settling(
+                self.draft_store, drafts.database_identity(self.executor.database), first
+            )
+        ):
+            self._jobs.cancel("open")
+            self._on_record_opened(first)
         with QSignalBlocker(self.records_view.selectionModel()):
             self.records_model.set_items(items)
-        pool = records.suggested_pool(pools_wanted, items)
+        pool = records.suggested_pool(loaded.pools_wanted, items)
         if pool is not None:
             self.pool_combo.setCurrentIndex(max(self.pool_combo.findData(pool.value), 0))
         self.title_label.setText(f"Inquiry {inquiry_id}: {len(items)} ACE record(s)")

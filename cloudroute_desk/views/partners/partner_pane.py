@@ -271,8 +271,8 @@ class PartnerPane(QWidget):
         self.header_label.setText(f"Inquiry #{inquiry_id}: ranking…")
         self._ranking = True
         limit = self.shown_limit
-        self._jobs.run(
-            lambda db: load_routing(db, inquiry_id, limit=limit),
+        self._jobs.read(  # a read (and the index catch-up that ranking may commit first)
+            lambda db: load_routing(db, inquiry_id, limit=limit, snapshot=False),
             on_done=self._on_routing_loaded,
             on_error=self._on_routing_failed,
             key=RANKING_JOB,  # the admin may have moved on to another inquiry meanwhile

@@ -132,7 +132,7 @@ class InquiryDetailPanel(QWidget):
         def job(database: Database) -> InquiryDetail | None:
             return queue_service.inquiry_detail(database, inquiry_id)
 
-        self._jobs.run(job, on_done=self._on_detail, on_error=self._on_error, key=DETAIL_JOB)
+        self._jobs.read(job, on_done=self._on_detail, on_error=self._on_error, key=DETAIL_JOB)
 
     def show_claim(self, text: str | None) -> None:
         """Another admin is triaging this inquiry: say so above the details."""
