@@ -14,7 +14,7 @@ import pytest
 
 from cloudroute_desk.cli import main
 from cloudroute_desk.cli.route_cmd import FROM_LAST_REFRESH
-from cloudroute_desk.db.engine import Database, DatabaseBusyError
+from cloudroute_desk.db.engine import SQLITE_BUSY_TIMEOUT_MS, Database, DatabaseBusyError
 from cloudroute_desk.services import assignment
 from cloudroute_desk.services.routing import rank_inquiry
 from tests.factories import add_inquiry, add_partner, add_record
@@ -67,7 +67,9 @@ def test_ranking_reads_the_last_refresh_while_the_file_is_locked(
     with write_lock_held(database.url.database or ""):
         started = time.monotonic()
         stale = rank_inquiry(database, inquiry_id)
-        assert time.monotonic() - started < 1.0
+        # Less than the usual lock wait: the refresh gave up after its short one. (Not a
+        # speed figure: on a loaded machine the ranking itself can take seconds.)
+        assert time.monotonic() - started < SQLITE_BUSY_TIMEOUT_MS / 1000
     assert stale.from_last_refresh
     assert [p.partner_id for p in stale.ranked] == [p.partner_id for p in fresh.ranked]
     assert not rank_inquiry(database, inquiry_id).from_last_refresh
