@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 import select
 import socket
 import struct
@@ -127,8 +128,9 @@ class NetProxy:
             self._latency_s = seconds
 
     def reset_after(self, pattern: bytes = b"COMMIT") -> None:
-        """Once: forward the next client chunk containing ``pattern`` to the server, then
-        reset the client connection (RST) so it never sees the server's answer."""
+        """Once: forward the next client chunk containing ``pattern`` as whole words to the
+        server, then reset the client connection (RST) so it never sees the server's answer.
+        Whole words, so ``COMMIT`` is not found in ``BEGIN ISOLATION LEVEL READ COMMITTED``."""
         with self._lock:
             self._reset_pattern = pattern
 
@@ -217,7 +219,7 @@ class NetProxy:
                     blackholed = self._blackholed
                     latency = self._latency_s
                     pattern = self._reset_pattern if from_client else None
-                    if pattern is not None and pattern in data:
+                    if pattern is not None and _holds_words(data, pattern):
                         self._reset_pattern = None
                     else:
                         pattern = None
@@ -236,6 +238,12 @@ class NetProxy:
         finally:
             with contextlib.suppress(OSError):
                 target.shutdown(socket.SHUT_WR)
+
+
+def _holds_words(data: bytes, words: bytes) -> bool:
+    return (
+        re.search(rb"(?<![A-Za-z0-9_])" + re.escape(words) + rb"(?![A-Za-z0-9_])", data) is not None
+    )
 
 
 def _send_reset(sock: socket.socket) -> None:

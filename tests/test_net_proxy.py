@@ -113,6 +113,23 @@ def test_reset_after_forwards_the_chunk_then_resets(
     assert proxy.resets_sent == 1
 
 
+def test_reset_after_matches_whole_words_only(
+    echo_proxy: tuple[_EchoServer, NetProxy],
+) -> None:
+    """A read's ``BEGIN ISOLATION LEVEL READ COMMITTED`` is not the COMMIT a test means."""
+    _, proxy = echo_proxy
+    proxy.reset_after(b"COMMIT")
+    with _client(proxy) as sock:
+        sock.sendall(b"Q\x00BEGIN ISOLATION LEVEL READ COMMITTED\x00")
+        assert sock.recv(100).startswith(b"Q")
+        assert proxy.resets_sent == 0
+        sock.sendall(b"Q\x00COMMIT\x00")
+        with pytest.raises((ConnectionResetError, BrokenPipeError)):
+            if sock.recv(100) == b"":
+                raise ConnectionResetError
+    assert proxy.resets_sent == 1
+
+
 def test_postgresql_through_the_proxy(pg_admin_url: URL) -> None:
     with NetProxy.in_front_of(pg_admin_url) as proxy:
         url = proxy.proxied(pg_admin_url).set(drivername="postgresql")
