@@ -94,11 +94,7 @@ class DbJobs(QObject):
         key: Hashable | None = None,
     ) -> Future[T]:
         """Run ``job(database)`` on the DB worker; ``on_done(result)`` here later."""
-        try:
-            future = self._executor.submit(job)
-        except ExecutorClosedError:
-            return _never()  # the application is closing: a late result starts nothing
-        return self._watch(future, on_done, on_error, key)
+        return self._start(self._executor.submit, job, on_done, on_error, key)
 
     def read(
         self,
@@ -109,10 +105,20 @@ class DbJobs(QObject):
         key: Hashable | None = None,
     ) -> Future[T]:
         """``run`` for a job that only reads: the panes' loads, beside each other."""
+        return self._start(self._executor.submit_read, job, on_done, on_error, key)
+
+    def _start(
+        self,
+        submit: Callable[[Job[T]], Future[T]],
+        job: Job[T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None] | None,
+        key: Hashable | None,
+    ) -> Future[T]:
         try:
-            future = self._executor.submit_read(job)
+            future = submit(job)
         except ExecutorClosedError:
-            return _never()
+            return _never()  # the application is closing: a late result starts nothing
         return self._watch(future, on_done, on_error, key)
 
     def open(
