@@ -79,8 +79,12 @@ class _Matching:
         """Cheapest cost of bringing one more inquiry into each partner."""
         came_from = np.full(n_partners, _NO_ONE, dtype=np.int64)
         np.minimum.at(arrival, partners, -scores)
+        best_total = min(0.0, float(np.min(arrival + self.exit_cost)))
         frontier = np.unique(partners)
         for _ in range(n_partners + 1):
+            # A chain on from p costs at least 0 (see the module's docstring), so a partner
+            # reached at no less than the best total so far leads nowhere better.
+            frontier = frontier[arrival[frontier] < best_total - self.tolerance]
             if len(frontier) == 0:
                 break
             through = arrival[frontier, None] + self.move_cost[frontier]
@@ -90,6 +94,8 @@ class _Matching:
             arrival[better] = best[better]
             came_from[better] = frontier[best_row[better]]
             frontier = np.flatnonzero(better)
+            if len(frontier):
+                best_total = min(best_total, float(np.min(arrival + self.exit_cost)))
         total = arrival + self.exit_cost
         end = int(np.argmin(total))
         if not total[end] <= 0:
