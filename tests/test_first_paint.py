@@ -87,3 +87,23 @@ def test_closing_before_the_later_panes_exist_stops_their_build(
     window.close()
     asyncio.run(window.build_panes_later())
     assert not window.panes_ready and not hasattr(window, "partners")
+
+
+@pytest.mark.usefixtures("running_qasync_loop")
+def test_a_window_opening_on_review_builds_its_later_panes_without_waiting_for_rows(
+    qtbot, app_context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No queue on screen means no first rows to wait for: the editor must not come late."""
+    from cloudroute_desk.views import startup
+    from cloudroute_desk.views.startup_milestones import FirstRowsPaint
+    from cloudroute_desk.views.workspaces import Workspace
+
+    monkeypatch.setattr(startup, "FIRST_ROWS_WAIT_S", 600.0)
+    window = MainWindow(app_context, panes_after_first_paint=True)
+    qtbot.addWidget(window)
+    window.show_workspace(Workspace.REVIEW)
+    window.show()
+    first_rows = FirstRowsPaint(window.queue.table.viewport(), window.queue.model.first_rows_loaded)
+    task = asyncio.ensure_future(startup._later_panes(window, first_rows))
+    qtbot.waitUntil(task.done, timeout=30_000)
+    assert window.panes_ready and window.record_editor.isVisible()

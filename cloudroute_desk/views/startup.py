@@ -293,15 +293,24 @@ async def _integrity(executor: DbExecutor) -> str | None:
 
 
 async def _first_rows_on_screen(window: MainWindow, first_rows: FirstRowsPaint) -> None:
-    """Until the queue painted its first rows, its load failed, or ``FIRST_ROWS_WAIT_S`` (an
-    empty queue shows its empty state instead, and a Review or Charts start shows no queue)."""
+    """Until the queue painted its first rows, found none (its empty state shows instead) or
+    failed to load; at once when the window opened on Review or Charts (no queue on screen);
+    at most ``FIRST_ROWS_WAIT_S``."""
+    viewport = window.queue.table.viewport()
+    if not viewport.isVisible():
+        return
     shown: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def done(*_args: object) -> None:
         if not shown.done():
             shown.set_result(None)
 
+    def loaded() -> None:
+        if window.queue.model.rowCount() == 0:
+            done()
+
     first_rows.painted.connect(done)
+    window.queue.model.first_rows_loaded.connect(loaded)
     window.queue.model.load_failed.connect(done)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(shown, FIRST_ROWS_WAIT_S)
