@@ -11,7 +11,7 @@ import pytest
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.views.context import AppContext
-from cloudroute_desk.views.main_window import MainWindow, load_later_panes
+from cloudroute_desk.views.main_window import MainWindow
 from tests.factories import add_inquiry
 from tests.qasync_loop import running_qasync_loop  # noqa: F401 (the fixture)
 
@@ -66,7 +66,6 @@ def test_the_later_panes_complete_the_same_window_and_catch_up_with_the_selectio
     window.queue.select_row(0)  # chosen before the ranking and the editor exist
     assert window.queue.selected_id == inquiry_id
 
-    load_later_panes()
     task = asyncio.ensure_future(window.build_panes_later())
     with qtbot.waitSignal(window.panes_built, timeout=30_000):
         pass
@@ -85,7 +84,7 @@ def test_closing_before_the_later_panes_exist_stops_their_build(
     qtbot.addWidget(window)
     window.show()
     window.close()
-    asyncio.run(window.build_panes_later())
+    asyncio.run(window.build_panes_later())  # imports the first step's modules, builds none
     assert not window.panes_ready and not hasattr(window, "partners")
 
 

@@ -1,6 +1,7 @@
 """What the main window builds after its first paint, imported in one place.
 
-Start-up imports this module on a pool thread once the queue's first rows are on screen
+Start-up imports these modules on a pool thread once the queue's first rows are on screen,
+those of the partner ranking first, then the editor's, then this module for the rest
 (``MainWindow.build_panes_later``), so the partner ranking, the editor, the import and
 Partner Central controllers, live updates and offline mode (and what they pull in: numpy for
 the routing statistics, pydantic's ACE form, the drafts store) never delay the first paint,

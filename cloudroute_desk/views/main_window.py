@@ -11,13 +11,15 @@ The window is built in two steps so the first paint waits only for the queue: ``
 builds the queue, the inquiry detail, the charts' placeholder, the workspaces, menus, status
 bar and server banner; ``build_later_panes`` adds the partner ranking, the editor and what
 needs them (menu actions, live updates, offline mode). Their modules are gathered in
-``later_panes.py``, which start-up imports off the GUI thread after the queue's first rows are
-on screen (``build_panes_later``); tests and every other caller get the whole window at once.
+``later_panes.py``, which start-up imports off the GUI thread, step by step, after the queue's
+first rows are on screen (``build_panes_later``); tests and every other caller get the whole
+window at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -63,11 +65,9 @@ CHARTS_DEBOUNCE_MS = 3000
 """Other admins' changes redraw the charts at most this often (each reload aggregates)."""
 
 
-def load_later_panes() -> None:
-    """The later panes' modules (numpy for the routing statistics, pydantic's ACE form, the
-    dialogs), so that building them does not wait for imports. Start-up runs this on a pool
-    thread."""
-    import cloudroute_desk.views.later_panes  # noqa: F401
+def _import_all(modules: tuple[str, ...]) -> None:
+    for module in modules:
+        importlib.import_module(module)
 
 
 class ChangeAware(Protocol):
@@ -116,25 +116,38 @@ class MainWindow(QMainWindow):
 
     # ---- the panes built after the first paint ---------------------------------------------
 
-    def _later_stages(self) -> tuple[Callable[[], None], ...]:
-        """Each a short GUI-thread step once ``later_panes`` is imported; the last one
-        completes the window."""
-        return (self._build_partners, self._build_editor, self._connect_later_panes)
+    def _later_stages(self) -> tuple[tuple[tuple[str, ...], Callable[[], None]], ...]:
+        """(modules, step): each step a short GUI-thread build once its modules are imported
+        (``later_panes`` lists them all). The ranking comes first, so the first inquiry's
+        ranking starts while the rest still loads; the last step completes the window."""
+        return (
+            (("cloudroute_desk.views.partners.partner_dock",), self._build_partners),
+            (
+                (
+                    "cloudroute_desk.services.drafts",
+                    "cloudroute_desk.views.editor",
+                    "cloudroute_desk.views.queue.inquiry_facts",
+                ),
+                self._build_editor,
+            ),
+            (("cloudroute_desk.views.later_panes",), self._connect_later_panes),
+        )
 
     def build_later_panes(self) -> None:
         """The partner ranking, the editor and everything wired to them, now."""
-        for stage in self._later_stages():
-            stage()
+        for _modules, step in self._later_stages():
+            step()
 
     async def build_panes_later(self) -> None:
-        """``build_later_panes`` for start-up, once ``load_later_panes`` ran (on a pool
-        thread, so the GUI kept painting meanwhile): each pane is built in its own step, with
-        the event loop running between steps. Stops if the window closed meanwhile."""
-        for stage in self._later_stages():
+        """``build_later_panes`` for start-up: each step's modules load on a pool thread
+        (numpy, pydantic's ACE form, the dialogs: the GUI keeps painting and answering), then
+        the step runs on the GUI thread. Stops if the window closed meanwhile."""
+        loop = asyncio.get_running_loop()
+        for modules, step in self._later_stages():
+            await loop.run_in_executor(None, _import_all, modules)
             if self._closed:
                 return
-            stage()
-            await asyncio.sleep(0)
+            step()
 
     # ---- panes ---------------------------------------------------------------------------
 
@@ -153,7 +166,7 @@ class MainWindow(QMainWindow):
         self.queue.empty_state.demo_requested.connect(self.open_demo)
 
     def _build_partners(self) -> None:
-        from cloudroute_desk.views.later_panes import PartnerDock
+        from cloudroute_desk.views.partners.partner_dock import PartnerDock
 
         self.partners = PartnerDock(
             self, self.context.executor, self.context.admin, self.undo_stack, self.apply_changes
@@ -196,7 +209,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Not undone: other changes came after it.", 6000)
 
     def _build_editor(self) -> None:
-        from cloudroute_desk.views.later_panes import DraftStore, InquiryFacts, RecordEditorPane
+        from cloudroute_desk.services.drafts import DraftStore
+        from cloudroute_desk.views.editor import RecordEditorPane
+        from cloudroute_desk.views.queue.inquiry_facts import InquiryFacts
 
         self.record_editor = RecordEditorPane(
             self.context.executor,

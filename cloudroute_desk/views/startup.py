@@ -317,13 +317,8 @@ async def _first_rows_on_screen(window: MainWindow, first_rows: FirstRowsPaint) 
 
 
 async def _later_panes(window: MainWindow, first_rows: FirstRowsPaint) -> None:
-    """The rest of the window: its modules load on a pool thread, then the panes are built
-    once the queue's first rows are on screen."""
-    from cloudroute_desk.views.main_window import load_later_panes
-
-    loop = asyncio.get_running_loop()
+    """The rest of the window, once the queue's first rows are on screen."""
     await _first_rows_on_screen(window, first_rows)
-    await loop.run_in_executor(None, load_later_panes)
     await window.build_panes_later()
     milestone(LATER_PANES_BUILT)
 
