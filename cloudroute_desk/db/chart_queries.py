@@ -109,29 +109,48 @@ def _month_conditions(
 def _summed(
     chart_filter: ChartFilter,
     monthly: Callable[[MonthSpan], Part],
-    per_record: Callable[[ChartFilter], Part],
+    per_record: Callable[[ChartFilter, ColumnElement[bool] | None], Part],
+    month: Any,
     *,
     months_serve: bool,
     keys: Sequence[str],
     sums: Sequence[str],
 ) -> Select[Any]:
-    """The parts of a chart's grouped rows (monthly aggregates for whole months, records for
-    the rest, or records alone when ``months_serve`` is false), summed per key; keys whose
-    count sums to zero (every record left again) are dropped."""
+    """The parts of a chart's grouped rows, summed per key: the monthly aggregates for whole
+    months and the projection (``per_record``) for each partial month, or the projection alone
+    when ``months_serve`` is false. A partial month is named by equality on ``month`` (the
+    projection's month column) so that its part walks one month of an index that leads with
+    the month, in GROUP BY order. Keys whose count sums to zero (every record that was there
+    left again) are dropped."""
     if months_serve:
         span, edges = split_by_month(chart_filter)
-        parts = [per_record(edge) for edge in edges]
+        parts = [per_record(edge, _in_month(month, edge)) for edge in edges]
         if span is not None:
             parts.insert(0, monthly(span))
     else:
-        parts = [per_record(chart_filter)]
-    both = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+        parts = [per_record(chart_filter, None)]
+    if len(parts) == 1:
+        # One part is grouped already: only the empty keys go.
+        alone = parts[0].subquery()
+        return select(*alone.c).where(alone.c[sums[0]] != 0)
+    both = union_all(*parts).subquery()
     totals = [cast(func.sum(both.c[name]), BigInteger).label(name) for name in sums]
     return (
         select(*(both.c[key] for key in keys), *totals)
         .group_by(*(both.c[key] for key in keys))
         .having(func.sum(both.c[sums[0]]) != 0)
     )
+
+
+def _in_month(month: Any, edge: ChartFilter) -> ColumnElement[bool]:
+    # An edge lies inside one month, the month of its first day (split_by_month).
+    assert edge.date_from is not None
+    condition: ColumnElement[bool] = month == edge.date_from.strftime("%Y-%m")
+    return condition
+
+
+def _and(condition: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+    return [] if condition is None else [condition]
 
 
 def _months_serve_inquiry_filters(chart_filter: ChartFilter) -> bool:
@@ -162,7 +181,7 @@ def pipeline_rows(
             .group_by(RM.state, RM.pool)
         )
 
-    def per_record(part: ChartFilter) -> Part:
+    def per_record(part: ChartFilter, in_month: ColumnElement[bool] | None) -> Part:
         return (
             select(
                 R.state.label("state"),
@@ -171,7 +190,7 @@ def pipeline_rows(
                 func.sum(R.requested_usd).label("requested"),
                 func.sum(R.awarded_usd).label("awarded"),
             )
-            .where(*record_conditions(part))
+            .where(*record_conditions(part), *_and(in_month))
             .group_by(R.state, R.pool)
         )
 
@@ -179,6 +198,7 @@ def pipeline_rows(
         chart_filter,
         monthly,
         per_record,
+        R.arrive_month,
         months_serve=chart_filter.partner_id is None,
         keys=("state", "pool"),
         sums=("n", "requested", "awarded"),
@@ -255,7 +275,7 @@ def days_rows(
             .group_by(DM.pool, DM.submit_month, DM.days_bin)
         )
 
-    def per_record(part: ChartFilter) -> Part:
+    def per_record(part: ChartFilter, in_month: ColumnElement[bool] | None) -> Part:
         return (
             select(
                 R.pool.label("pool"),
@@ -263,7 +283,7 @@ def days_rows(
                 R.days_bin.label("b"),
                 func.count().label("n"),
             )
-            .where(R.days_bin.isnot(None), *record_conditions(part))
+            .where(R.days_bin.isnot(None), *record_conditions(part), *_and(in_month))
             .group_by(R.pool, R.submit_month, R.days_bin)
         )
 
@@ -271,6 +291,7 @@ def days_rows(
         chart_filter,
         monthly,
         per_record,
+        R.arrive_month,
         months_serve=_months_serve_inquiry_filters(chart_filter),
         keys=("pool", "m", "b"),
         sums=("n",),
@@ -325,9 +346,11 @@ def routing_rows(
 
     "Open past the SLA" counts unassigned inquiries that arrived before ``overdue_before``.
     The scan only counts (month, bin) pairs; on-time and open counts come from those groups
-    (bins below ``SLA_BIN`` are on time), plus a seek for the few still-open recent arrivals.
+    (bins below ``SLA_BIN`` are on time), plus a seek for the still-open inquiries of the
+    month ``overdue_before`` falls in that arrived after it.
     """
     conditions = inquiry_conditions(chart_filter)
+    due_month = overdue_before.strftime("%Y-%m")
 
     def monthly(span: MonthSpan) -> Part:
         return (
@@ -340,10 +363,10 @@ def routing_rows(
             .group_by(QM.arrive_month, QM.hours_bin)
         )
 
-    def per_record(part: ChartFilter) -> Part:
+    def per_record(part: ChartFilter, in_month: ColumnElement[bool] | None) -> Part:
         return (
             select(Q.arrive_month.label("m"), Q.hours_bin.label("b"), func.count().label("n"))
-            .where(*inquiry_conditions(part))
+            .where(*inquiry_conditions(part), *_and(in_month))
             .group_by(Q.arrive_month, Q.hours_bin)
         )
 
@@ -351,6 +374,7 @@ def routing_rows(
         chart_filter,
         monthly,
         per_record,
+        Q.arrive_month,
         months_serve=_months_serve_inquiry_filters(chart_filter),
         keys=("m", "b"),
         sums=("n",),
@@ -376,7 +400,9 @@ def routing_rows(
             cast(literal(0), BigInteger).label("total"),
         )
         .where(
-            Q.arrive_month >= overdue_before.strftime("%Y-%m"),
+            # The one month that is partly due: equality on ix_cif_routing's first two
+            # columns (a range on arrived_at alone would tempt SQLite into a whole walk).
+            Q.arrive_month == due_month,
             Q.hours_bin.is_(None),
             Q.arrived_at >= overdue_before,
             *conditions,
@@ -406,10 +432,20 @@ def routing_rows(
                 RankBin(f"{kind}|{month}", int(number), int(count), int(inside), int(total))
             )
     months = [
-        (month, assigned_count, on_time, still_open - recent.get(month, 0))
+        (month, assigned_count, on_time, _overdue(month, due_month, still_open, recent))
         for month, (assigned_count, on_time, still_open) in sorted(counts.items())
     ]
     return months, ranks
+
+
+def _overdue(month: str, due_month: str, still_open: int, recent: dict[str, int]) -> int:
+    """Open inquiries of ``month`` past the SLA: all of them before the month the SLA
+    boundary falls in, none after it, and in it those that arrived before the boundary."""
+    if month < due_month:
+        return still_open
+    if month > due_month:
+        return 0
+    return still_open - recent.get(month, 0)
 
 
 def close_rate_rows(
@@ -434,7 +470,7 @@ def close_rate_rows(
             .group_by(RM.arrive_month, RM.state, RM.awarded_pool, RM.pool)
         )
 
-    def per_record(part: ChartFilter) -> Part:
+    def per_record(part: ChartFilter, in_month: ColumnElement[bool] | None) -> Part:
         return (
             select(
                 R.arrive_month.label("m"),
@@ -443,7 +479,7 @@ def close_rate_rows(
                 R.awarded_pool.label("awarded_pool"),
                 func.count().label("n"),
             )
-            .where(R.state.in_(decided), *record_conditions(part))
+            .where(R.state.in_(decided), *record_conditions(part), *_and(in_month))
             .group_by(R.arrive_month, R.state, R.awarded_pool, R.pool)
         )
 
@@ -451,6 +487,7 @@ def close_rate_rows(
         chart_filter,
         monthly,
         per_record,
+        R.arrive_month,
         months_serve=chart_filter.partner_id is None,
         keys=("m", "state", "pool", "awarded_pool"),
         sums=("n",),

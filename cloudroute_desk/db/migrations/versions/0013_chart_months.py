@@ -30,26 +30,34 @@ Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 _PROJECTION_INDEXES: list[tuple[str, str, list[str], str | None]] = [
     (
-        "ix_crf_arrival",
+        "ix_crf_month_pipeline",
         "chart_record_facts",
         [
-            "arrived_at",
+            "arrive_month",
             "state",
             "pool",
-            "awarded_pool",
             "region",
             "vertical",
+            "arrived_at",
             "partner_id",
-            "arrive_month",
             "requested_usd",
             "awarded_usd",
         ],
         None,
     ),
     (
-        "ix_crf_days_arrival",
+        "ix_crf_days_month",
         "chart_record_facts",
-        ["arrived_at", "pool", "submit_month", "days_bin", "region", "vertical", "partner_id"],
+        [
+            "arrive_month",
+            "pool",
+            "submit_month",
+            "days_bin",
+            "region",
+            "vertical",
+            "arrived_at",
+            "partner_id",
+        ],
         "days_bin IS NOT NULL",
     ),
     (
@@ -59,16 +67,30 @@ _PROJECTION_INDEXES: list[tuple[str, str, list[str], str | None]] = [
         "days_bin IS NOT NULL",
     ),
     (
+        "ix_crf_days_partner",
+        "chart_record_facts",
+        ["partner_id", "pool", "submit_month", "days_bin", "region", "vertical", "arrived_at"],
+        "days_bin IS NOT NULL",
+    ),
+    (
         "ix_crf_days_vertical",
         "chart_record_facts",
         ["vertical", "pool", "submit_month", "days_bin", "region", "arrived_at", "partner_id"],
         "days_bin IS NOT NULL",
     ),
     (
-        "ix_cif_arrival",
-        "chart_inquiry_facts",
-        ["arrived_at", "arrive_month", "hours_bin", "region", "vertical", "partner_id"],
-        None,
+        "ix_crf_days_rank",
+        "chart_record_facts",
+        [
+            "pool",
+            "days_bin",
+            "days_to_credit",
+            "arrived_at",
+            "region",
+            "vertical",
+            "partner_id",
+        ],
+        "days_bin IS NOT NULL",
     ),
     (
         "ix_cif_region",
@@ -397,6 +419,8 @@ def upgrade() -> None:
     for name, table, columns, where in _PROJECTION_INDEXES:
         condition = sa.text(where) if where else None
         op.create_index(name, table, columns, sqlite_where=condition, postgresql_where=condition)
+    # ix_crf_days_rank starts with its columns and also carries the filters.
+    op.drop_index("ix_crf_days_exact", table_name="chart_record_facts")
     if dialect == "sqlite":
         for trigger in _SQLITE_PROJECTION_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
@@ -426,6 +450,14 @@ def downgrade() -> None:
             op.execute(statement)
     for name, table, _columns, _where in _PROJECTION_INDEXES:
         op.drop_index(name, table_name=table)
+    condition = sa.text("days_bin IS NOT NULL")
+    op.create_index(
+        "ix_crf_days_exact",
+        "chart_record_facts",
+        ["pool", "days_bin", "days_to_credit"],
+        sqlite_where=condition,
+        postgresql_where=condition,
+    )
     for name, table, _columns in _AGGREGATE_INDEXES:
         op.drop_index(name, table_name=table)
     for table in ("chart_routing_months", "chart_days_months", "chart_record_months"):
