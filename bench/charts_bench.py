@@ -113,6 +113,7 @@ def _copy_charts_into_postgres(database: Database, source: str) -> None:
     import sqlite3
 
     from cloudroute_desk.db import chart_months
+    from cloudroute_desk.db.deadlines import statement_deadline_lifted
 
     reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     raw: Any = database.engine.raw_connection()
@@ -121,6 +122,9 @@ def _copy_charts_into_postgres(database: Database, source: str) -> None:
         cursor.execute("SET session_replication_role = replica")
         cursor.execute("SET statement_timeout = 0")
         for table in COPIED:
+            cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")
+            if cursor.fetchone() is not None:
+                continue  # copied by an earlier run that stopped later
             columns = [row[1] for row in reader.execute(f"PRAGMA table_info({table})")]
             names = ", ".join(columns)
             started = time.perf_counter()
@@ -133,13 +137,18 @@ def _copy_charts_into_postgres(database: Database, source: str) -> None:
     finally:
         raw.close()
         reader.close()
-    with database.engine.begin() as connection:
-        connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
-        chart_months.build(connection)
-    with database.engine.connect() as connection:
+    with database.engine.connect() as connection, statement_deadline_lifted(connection):
+        with connection.begin():
+            chart_months.build(connection)
         autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-        autocommit.exec_driver_sql("SET statement_timeout = 0")
         autocommit.exec_driver_sql("VACUUM (ANALYZE)")
+
+
+def _has_months(database: Database) -> bool:
+    with database.reading() as session:
+        return (
+            session.execute(text("SELECT 1 FROM chart_record_months LIMIT 1")).first() is not None
+        )
 
 
 def _source_records(database: Database) -> bool:
@@ -197,7 +206,7 @@ def main() -> int:
 
     database = open_database(args.db)
     records, inquiries = _counts(database)
-    if records == 0 and args.copy_charts_from:
+    if args.copy_charts_from and not _has_months(database):
         _copy_charts_into_postgres(database, args.copy_charts_from)
         records, inquiries = _counts(database)
     if records == 0:
