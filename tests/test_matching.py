@@ -140,3 +140,22 @@ def test_nothing_to_place() -> None:
 def test_same_input_same_answer() -> None:
     scores, capacity = random_case(random.Random(5), 200, 20, density=0.3, ties=True)
     assert solve(scores, capacity) == solve(scores, capacity)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_prices_never_fall_as_inquiries_come(seed: int) -> None:
+    # The matching keeps partners' old prices as a floor (a chain into p costs at least
+    # p's price). That holds because a partner's price, what one slot less there would cost
+    # the optimum, never falls when an inquiry is added (Shapley's complements); checked
+    # here by brute force on every prefix of the inquiries.
+    rng = random.Random(500 + seed)
+    scores, capacity = random_case(rng, 6, 3, density=0.8, ties=seed % 2 == 0)
+    capacity = [max(c, 1) for c in capacity]
+    previous = [0.0] * len(capacity)
+    for k in range(len(scores) + 1):
+        best = brute_force(scores[:k], capacity)
+        for p in range(len(capacity)):
+            fewer = [c - (q == p) for q, c in enumerate(capacity)]
+            price = best - brute_force(scores[:k], fewer)
+            assert price >= previous[p] - 1e-9
+            previous[p] = price

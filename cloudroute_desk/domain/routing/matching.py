@@ -19,6 +19,9 @@ between every two partners that is kept up to date as members come and go. While
 inquiry's best partner still has a free slot the chain is that one step and no search runs
 (every chain that starts elsewhere costs at least as much: a chain from a full partner to
 a free slot or a drop never gains, or the assignment so far would not have been optimal).
+Once the partners are full, most new inquiries cannot gain at all; a floor under every
+partner's price (the cheapest chain that makes room there) turns those away without a
+search, and prunes the searches that do run.
 """
 
 from __future__ import annotations
@@ -57,6 +60,12 @@ class _Matching:
         scale = max((float(np.abs(s).max()) for s in self.scores if len(s)), default=1.0)
         self.tolerance = max(scale, 1.0) * 1e-12
         """Improvements smaller than rounding are none (keeps Bellman-Ford finite)."""
+        self.price_floor = np.zeros(n_partners)
+        """A lower bound on every partner's price (the cheapest chain that makes room there).
+        Prices never fall as inquiries are added (inquiries and partners' slots are
+        complements in an assignment problem, Shapley 1962), so prices computed once stay
+        a valid floor; they are recomputed when a search found nothing (see ``add``)."""
+        self.floor_stale = False
 
     def add(self, inquiry: int) -> None:
         partners, scores = self.partners[inquiry], self.scores[inquiry]
@@ -69,11 +78,30 @@ class _Matching:
             if scores[best] >= 0:
                 self._place(inquiry, int(partners[best]))
             return
-        self._augment(inquiry, partners, scores)
+        # Every chain starting at p costs at least -score + price(p): none gains, none taken.
+        if np.max(scores - self.price_floor[partners]) < 0:
+            return
+        if not self._augment(inquiry, partners, scores) and self.floor_stale:
+            # A search for nothing: raise the floor to the current prices, so the many
+            # inquiries of a full batch that cannot gain are turned away by the line above.
+            self._update_price_floor()
+
+    def _update_price_floor(self) -> None:
+        """Every partner's current price, by Bellman-Ford backwards from making room."""
+        prices = self.exit_cost.copy()
+        for _ in range(len(prices) + 1):
+            through = np.min(self.move_cost + prices[None, :], axis=1)
+            better = through < prices - self.tolerance
+            if not better.any():
+                break
+            prices[better] = through[better]
+        self.price_floor = np.maximum(prices - self.tolerance, self.price_floor)
+        self.floor_stale = False
 
     def _augment(
         self, inquiry: int, partners: NDArray[np.int64], scores: NDArray[np.float64]
-    ) -> None:
+    ) -> bool:
+        """Take the cheapest chain for ``inquiry`` if it gains; whether one was taken."""
         n_partners = len(self.free)
         arrival = np.full(n_partners, np.inf)
         """Cheapest cost of bringing one more inquiry into each partner."""
@@ -82,9 +110,10 @@ class _Matching:
         best_total = min(0.0, float(np.min(arrival + self.exit_cost)))
         frontier = np.unique(partners)
         for _ in range(n_partners + 1):
-            # A chain on from p costs at least 0 (see the module's docstring), so a partner
-            # reached at no less than the best total so far leads nowhere better.
-            frontier = frontier[arrival[frontier] < best_total - self.tolerance]
+            # A chain on from p costs at least p's price, so a partner reached at no less
+            # than the best total so far, less that price, leads nowhere better.
+            reach = arrival[frontier] + self.price_floor[frontier]
+            frontier = frontier[reach < best_total - self.tolerance]
             if len(frontier) == 0:
                 break
             through = arrival[frontier, None] + self.move_cost[frontier]
@@ -99,10 +128,10 @@ class _Matching:
         total = arrival + self.exit_cost
         end = int(np.argmin(total))
         if not total[end] <= 0:
-            return
-        self._apply(inquiry, end, came_from)
+            return False
+        return self._apply(inquiry, end, came_from)
 
-    def _apply(self, inquiry: int, end: int, came_from: NDArray[np.int64]) -> None:
+    def _apply(self, inquiry: int, end: int, came_from: NDArray[np.int64]) -> bool:
         moves: list[tuple[int, int, int]] = []
         """(member, from partner, to partner), from the end of the chain back to its start."""
         to, seen = end, {end}
@@ -111,7 +140,7 @@ class _Matching:
             moves.append((int(self.mover[origin, to]), origin, to))
             to = origin
             if to in seen:  # rounding made a cycle; skip this inquiry rather than corrupt
-                return
+                return False
             seen.add(to)
         touched = {end}
         if self.free[end] == 0:
@@ -124,10 +153,13 @@ class _Matching:
         touched.add(to)
         for partner in touched:
             self._refresh(partner)
+        self.floor_stale = True
+        return True
 
     def _place(self, inquiry: int, partner: int) -> None:
         self._sit(inquiry, partner)
         self._refresh(partner)
+        self.floor_stale = True
 
     def _sit(self, inquiry: int, partner: int) -> None:
         self.members[partner].add(inquiry)
