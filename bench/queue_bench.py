@@ -18,7 +18,9 @@ filter already had (sorting never changes it); every filter
 and search run counts afresh, as the first use of a filter does. The search
 figure starts when the debounce timer fires (the 150 ms debounce itself is excluded).
 The yardstick is QSqlTableModel on the same SQLite file in the same process, reaching row
-500,000 the only way it can: ``fetchMore`` until ``rowCount() > 500,000``.
+500,000 the only way it can: ``fetchMore`` until ``rowCount() > 500,000``. Its first paint
+waits for the window to be exposed, as ours does, and is checked to have painted (before
+2026-12-02 it did not: ``repaint()`` on a window not yet exposed paints nothing).
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ from typing import Any, NamedTuple
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QTableView
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtWidgets import QApplication, QTableView, QWidget
 from sqlalchemy import text
 
 from cloudroute_desk.db.engine import Database
@@ -327,6 +329,25 @@ def _qt_database(database: Database, name: str) -> Any:
     return qt
 
 
+class PaintCounter(QObject):
+    """Counts the paint events a widget gets (proof that a "first paint" painted)."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def _exposed(view: QWidget) -> bool:
+    handle = view.windowHandle()
+    return handle is not None and handle.isExposed()
+
+
 def run_yardstick(
     database: Database, bench: Bench, runs: int, reach: bool
 ) -> tuple[list[float], float]:
@@ -347,9 +368,15 @@ def run_yardstick(
         view = QTableView()
         view.setModel(model)
         view.resize(1280, 800)
+        painted = PaintCounter(view.viewport())
         view.show()
+        # Until the window is exposed, repaint() paints nothing: wait for it as our pane's
+        # first paint does (its settle spins the event loop), then paint.
+        wait_until(bench.app, lambda shown=view: _exposed(shown))
         view.viewport().repaint()
         bench.sample("select() + first paint", started)
+        if not painted.count:
+            raise SystemExit("QSqlTableModel's view never painted: the yardstick is void")
         if reach:
             clock = time.perf_counter()
             while model.canFetchMore(QModelIndex()) and model.rowCount() <= 500_000:
