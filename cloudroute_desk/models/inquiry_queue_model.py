@@ -259,6 +259,10 @@ class InquiryQueueModel(QAbstractTableModel):
     COUNT_FRESH_S = 10.0
     """A count younger than this is reused without recounting (data changes we make call
     ``refresh``, which forgets every count; other admins' changes show within this time)."""
+    COUNT_WAIT_MS = 30
+    """Rows of a filter with no known count wait this long for the count that follows them:
+    arriving together they make one reset and one paint, not a reset, a paint, a row
+    insert and a second full paint (~10 ms of GUI thread each at a screenful)."""
 
     def __init__(
         self,
@@ -289,6 +293,11 @@ class InquiryQueueModel(QAbstractTableModel):
         """Count per filter (sort excluded) and when it was taken (monotonic seconds)."""
         self._window_pending = False
         self._loading = False
+        self._held: tuple[datetime, int, QueueFilter, _Page] | None = None
+        """First rows waiting up to ``COUNT_WAIT_MS`` for their count."""
+        self._hold_timer = QTimer(self)
+        self._hold_timer.setSingleShot(True)
+        self._hold_timer.timeout.connect(self._on_hold_timer_timeout)
         self._claims: dict[int, Claim] = {}
         self._kept_offline: frozenset[int] = frozenset()
         self.remote_marks = RemoteMarks("inquiry")
@@ -586,6 +595,8 @@ class InquiryQueueModel(QAbstractTableModel):
         """
         # Whatever the old filter, sort or data asked for is not wanted any more.
         self._jobs.cancel()
+        self._held = None
+        self._hold_timer.stop()
         self._loading = True
         queue_filter = self._filter
         now = self._clock()
@@ -607,7 +618,7 @@ class InquiryQueueModel(QAbstractTableModel):
 
         self._jobs.run(
             rows_job,
-            on_done=lambda page: self._on_rows(now, start, count_key, page),
+            on_done=lambda page: self._on_rows(now, start, count_key, page, wait=not fresh),
             on_error=self._on_failed,
         )
         if fresh:
@@ -618,7 +629,21 @@ class InquiryQueueModel(QAbstractTableModel):
             on_error=self._on_failed,
         )
 
-    def _on_rows(self, now: datetime, start: int, count_key: QueueFilter, page: _Page) -> None:
+    def _on_rows(
+        self, now: datetime, start: int, count_key: QueueFilter, page: _Page, *, wait: bool
+    ) -> None:
+        if wait and count_key not in self._counts:
+            self._held = (now, start, count_key, page)
+            self._hold_timer.start(self.COUNT_WAIT_MS)
+            return
+        self._show_rows(now, start, count_key, page)
+
+    def _on_hold_timer_timeout(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            self._show_rows(*held)
+
+    def _show_rows(self, now: datetime, start: int, count_key: QueueFilter, page: _Page) -> None:
         rows = page.rows
         remembered = self._counts.get(count_key)
         known = remembered[0] if remembered is not None else None
@@ -648,6 +673,12 @@ class InquiryQueueModel(QAbstractTableModel):
         self._counts.move_to_end(count_key)
         while len(self._counts) > COUNT_CACHE_SIZE:
             self._counts.popitem(last=False)
+        held, self._held = self._held, None
+        if held is not None:
+            # The rows waited for this count: one reset with the exact count completes it
+            # (unless the rows and the count saw different data: then the lines below fix it).
+            self._hold_timer.stop()
+            self._show_rows(*held)
         if total > self._count:
             self.beginInsertRows(QModelIndex(), self._count, total - 1)
             self._count = total
