@@ -288,6 +288,8 @@ def copy_into_postgres(database: object, source: str) -> None:
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
+        # The app's statement deadline (seconds) is for the GUI's queries, not a bulk copy.
+        cursor.execute("SET statement_timeout = 0")
         for table in COPIED_TABLES:
             columns = [row[1] for row in reader.execute(f"PRAGMA table_info({table})")]
             names = ", ".join(columns)
