@@ -11,22 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QHeaderView,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QProgressDialog,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMenu, QProgressDialog, QWidget
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.intake.report import ImportReport
@@ -39,6 +25,7 @@ from cloudroute_desk.services.failures import (
 from cloudroute_desk.services.importing import CHUNK_ROWS, ImportJob, IntakeFileError, RowKind
 from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.context import AppContext
+from cloudroute_desk.views.report_dialog import ReportDialog, ReportTable, show_failure
 
 TITLES = {RowKind.INQUIRY: "Import inquiries", RowKind.PARTNER: "Import partners"}
 FILE_FILTER = (
@@ -50,80 +37,41 @@ def _rows(count: int) -> str:
     return f"{count:,} row was" if count == 1 else f"{count:,} rows were"
 
 
-def _plain_label(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-class ImportResultDialog(QDialog):
+class ImportResultDialog(ReportDialog):
     """What an import did: the counts, any warnings, and each rejected row's reasons."""
 
     def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        table = ReportTable(("Line", "Field", "Reason"), parent, tooltip_columns=(2,))
+        table.show_rows([(error.line, error.field, error.reason) for error in report.errors])
+        super().__init__(
+            f"{TITLES[report.kind]}: {report.source}",
+            report.summary(),
+            _detail_text(report),
+            table,
+            report.render_text(),
+            parent,
+        )
         self.report = report
-        self.setWindowTitle(f"{TITLES[report.kind]}: {report.source}")
-        self.resize(820, 480 if report.errors else 220)
-        layout = QVBoxLayout(self)
-        self.summary_label = _plain_label(report.summary(), self)
-        font = self.summary_label.font()
-        font.setBold(True)
-        self.summary_label.setFont(font)
-        layout.addWidget(self.summary_label)
-        self.detail_label = _plain_label(self._detail_text(), self)
-        layout.addWidget(self.detail_label)
 
-        self.table = QTableWidget(len(report.errors), 3, self)
-        self.table.setHorizontalHeaderLabels(["Line", "Field", "Reason"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
-        for row, error in enumerate(report.errors):
-            line = QTableWidgetItem()
-            line.setData(Qt.ItemDataRole.DisplayRole, error.line)
-            line.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(row, 0, line)
-            self.table.setItem(row, 1, QTableWidgetItem(error.field))
-            reason = QTableWidgetItem(error.reason)
-            reason.setToolTip(error.reason)
-            self.table.setItem(row, 2, reason)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setVisible(bool(report.errors))
-        layout.addWidget(self.table, 1)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.copy_button = buttons.addButton("Copy report", QDialogButtonBox.ButtonRole.ActionRole)
-        self.copy_button.clicked.connect(self._on_copy_button_clicked)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def _detail_text(self) -> str:
-        report = self.report
-        lines = [f"warning: {warning}" for warning in report.warnings]
-        if report.duplicates:
-            lines.append(
-                f"{_rows(len(report.duplicates))} skipped: already in the database or a "
-                "repeat of an earlier row of the file."
-            )
-        if report.errors:
-            lines.append(
-                f"{_rows(report.rejected)} not imported: fix them in the file and import it "
-                "again (rows already imported will be skipped)."
-            )
-        elif report.complete:
-            lines.append("Every row of the file is now in the database.")
-        if report.cancelled:
-            lines.append("The import was cancelled; import the same file again to add the rest.")
-        return "\n".join(lines)
-
-    def _on_copy_button_clicked(self) -> None:
-        QGuiApplication.clipboard().setText(self.report.render_text())
+def _detail_text(report: ImportReport) -> str:
+    """Warnings, skipped and rejected rows, and what to do about them."""
+    lines = [f"warning: {warning}" for warning in report.warnings]
+    if report.duplicates:
+        lines.append(
+            f"{_rows(len(report.duplicates))} skipped: already in the database or a "
+            "repeat of an earlier row of the file."
+        )
+    if report.errors:
+        lines.append(
+            f"{_rows(report.rejected)} not imported: fix them in the file and import it "
+            "again (rows already imported will be skipped)."
+        )
+    elif report.complete:
+        lines.append("Every row of the file is now in the database.")
+    if report.cancelled:
+        lines.append("The import was cancelled; import the same file again to add the rest.")
+    return "\n".join(lines)
 
 
 class ImportController(QObject):
@@ -279,16 +227,7 @@ class ImportController(QObject):
             else:
                 stopped = f"stopped: {failure_sentence(error)}"
             message = f"The import of {path.name} {stopped}\n\nSo far: {done}."
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Import failed",
-            message,
-            QMessageBox.StandardButton.Ok,
-            self._window,
-        )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        show_failure(self._window, "Import failed", message)
         self.failed.emit(message)
 
     def _set_actions_enabled(self, enabled: bool) -> None:

@@ -14,22 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QHeaderView,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QProgressDialog,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMenu, QProgressDialog, QWidget
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.ace.partner_central_snapshot import (
@@ -46,6 +32,7 @@ from cloudroute_desk.services.partner_central_import import (
 )
 from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.context import AppContext
+from cloudroute_desk.views.report_dialog import ReportDialog, ReportTable, show_failure
 
 TITLE = "Import from Partner Central"
 FILE_FILTER = (
@@ -82,91 +69,54 @@ def import_file(database: Database, path: Path, admin: str) -> PartnerCentralImp
     return PartnerCentralImport(path.name, parsed.problems, report)
 
 
-def _item(text: str, tooltip: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    if tooltip:
-        item.setToolTip(text)
-    return item
+class PartnerCentralResultDialog(ReportDialog):
+    """What one Partner Central file did, one row per snapshot that needs reading."""
 
-
-class PartnerCentralResultDialog(QDialog):
     def __init__(self, result: PartnerCentralImport, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        table = ReportTable(COLUMNS, parent, tooltip_columns=(2, 3, 5))
+        table.show_rows(_rows(result))
+        super().__init__(
+            f"{TITLE}: {result.file_name}",
+            result.summary(),
+            _hint(result.report),
+            table,
+            result.text(),
+            parent,
+        )
         self.outcome = result
-        self.setWindowTitle(f"{TITLE}: {result.file_name}")
-        self.resize(900, 480)
-        layout = QVBoxLayout(self)
-        self.summary_label = QLabel(result.summary(), self)
-        self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary_label.setWordWrap(True)
-        font = self.summary_label.font()
-        font.setBold(True)
-        self.summary_label.setFont(font)
-        layout.addWidget(self.summary_label)
-        hint = QLabel(self._hint(), self)
-        hint.setTextFormat(Qt.TextFormat.PlainText)
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
 
-        shown = [o for o in result.report.outcomes if o.kind is not OutcomeKind.UNCHANGED]
-        self.table = QTableWidget(len(result.problems) + len(shown), len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
-        row = 0
-        for problem in result.problems:
-            for column, text in enumerate((problem.where, "", "", "", "malformed")):
-                self.table.setItem(row, column, _item(text))
-            self.table.setItem(row, 5, _item(problem.message, tooltip=True))
-            row += 1
-        for outcome in shown:
-            ids = outcome.opportunity_id or ""
-            if outcome.kind is OutcomeKind.UNMATCHED and outcome.partner_opportunity_identifier:
-                ids = " · ".join(i for i in (ids, outcome.partner_opportunity_identifier) if i)
-            cells = (
-                outcome.where,
-                "" if outcome.record_id is None else str(outcome.record_id),
-                ids,
-                outcome.customer_name or "",
-                outcome.kind.value,
-            )
-            for column, text in enumerate(cells):
-                self.table.setItem(row, column, _item(text, tooltip=column in (2, 3)))
-            self.table.setItem(row, 5, _item(outcome.message, tooltip=True))
-            row += 1
-        header = self.table.horizontalHeader()
-        for column in range(len(COLUMNS) - 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.table, 1)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.copy_button = buttons.addButton("Copy report", QDialogButtonBox.ButtonRole.ActionRole)
-        self.copy_button.clicked.connect(self._on_copy_button_clicked)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+def _rows(result: PartnerCentralImport) -> list[tuple[str, ...]]:
+    """The malformed entries, then every snapshot that did something or could not."""
+    rows: list[tuple[str, ...]] = [
+        (p.where, "", "", "", "malformed", p.message) for p in result.problems
+    ]
+    for outcome in result.report.outcomes:
+        if outcome.kind is OutcomeKind.UNCHANGED:
+            continue
+        ids = outcome.opportunity_id or ""
+        if outcome.kind is OutcomeKind.UNMATCHED and outcome.partner_opportunity_identifier:
+            ids = " · ".join(i for i in (ids, outcome.partner_opportunity_identifier) if i)
+        record = "" if outcome.record_id is None else str(outcome.record_id)
+        customer = outcome.customer_name or ""
+        rows.append((outcome.where, record, ids, customer, outcome.kind.value, outcome.message))
+    return rows
 
-    def _hint(self) -> str:
-        report = self.outcome.report
-        lines = []
-        if report.count(OutcomeKind.UNMATCHED):
-            lines.append(
-                "Unmatched opportunities carry neither a CloudRoute id nor a Partner Central "
-                "id we know; nothing was guessed from names."
-            )
-        if report.count(OutcomeKind.REFUSED):
-            lines.append("Refused changes were not forced: the record keeps its state.")
-        if report.count(OutcomeKind.UNCHANGED):
-            lines.append(
-                f"{report.count(OutcomeKind.UNCHANGED):,} snapshots were already applied "
-                "(not listed)."
-            )
-        return "\n".join(lines) or "Every snapshot matched a record."
 
-    def _on_copy_button_clicked(self) -> None:
-        QGuiApplication.clipboard().setText(self.outcome.text())
+def _hint(report: PartnerCentralReport) -> str:
+    lines = []
+    if report.count(OutcomeKind.UNMATCHED):
+        lines.append(
+            "Unmatched opportunities carry neither a CloudRoute id nor a Partner Central "
+            "id we know; nothing was guessed from names."
+        )
+    if report.count(OutcomeKind.REFUSED):
+        lines.append("Refused changes were not forced: the record keeps its state.")
+    if report.count(OutcomeKind.UNCHANGED):
+        lines.append(
+            f"{report.count(OutcomeKind.UNCHANGED):,} snapshots were already applied (not listed)."
+        )
+    return "\n".join(lines) or "Every snapshot matched a record."
 
 
 class PartnerCentralImportController(QObject):
@@ -256,14 +206,5 @@ class PartnerCentralImportController(QObject):
                 f"The import of {path.name} stopped: {failure_sentence(error)}\n\n"
                 "Chunks already applied stay; importing the file again applies the rest."
             )
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Import failed",
-            message,
-            QMessageBox.StandardButton.Ok,
-            self._window,
-        )
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        show_failure(self._window, "Import failed", message)
         self.failed.emit(message)

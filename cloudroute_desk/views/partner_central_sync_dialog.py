@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QDateTime, QObject, Qt, QTimeZone, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
@@ -29,8 +28,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -50,16 +47,14 @@ from cloudroute_desk.services.partner_central_sync import (
     read_cursor,
 )
 from cloudroute_desk.views.context import AppContext
+from cloudroute_desk.views.report_dialog import ReportTable, plain_label
 
 TITLE = "Sync with Partner Central"
 _SETTINGS = "partner_central_sync"
 
 
 def _plain(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label = plain_label(text, parent)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
 
@@ -153,15 +148,14 @@ class PartnerCentralSyncDialog(QDialog):
         layout.addWidget(self.status_label)
         self.counts_label = _plain("", self)
         layout.addWidget(self.counts_label)
-        self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels(["Opportunity", "Outcome", "Why", "Where"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
+        self.table = ReportTable(
+            ("Opportunity", "Outcome", "Why", "Where"),
+            self,
+            stretch=2,
+            tooltip_columns=(0, 1, 2, 3),
+        )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(0, 240)
         header.resizeSection(3, 120)
@@ -320,13 +314,7 @@ class PartnerCentralSyncDialog(QDialog):
             for o in result.outcomes
             if o.kind in (OutcomeKind.UNMATCHED, OutcomeKind.REFUSED)
         ] + [("", "unreadable", p.message, p.where) for p in result.problems]
-        self.table.setRowCount(len(rows))
-        for row, values in enumerate(rows):
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setToolTip(value)
-                self.table.setItem(row, column, item)
-        self.table.setVisible(bool(rows))
+        self.table.show_rows(rows)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # The sync thread must end before the dialog (and its runner) goes: closing a running
