@@ -15,6 +15,7 @@ from pathlib import Path
 import platformdirs
 
 from cloudroute_desk import __version__, cli
+from cloudroute_desk.db.server_answer import ask_early
 from cloudroute_desk.system_libraries import xcb_problem
 
 log = logging.getLogger("cloudroute_desk")
@@ -79,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if cli.is_command(argv):
         return cli.main(argv)
     args = parse_gui_args(argv)
+    # First, before Qt and the database layer load: a silent server's wait then overlaps
+    # the imports instead of following them (db/server_answer.py).
+    server_answer = ask_early(args.db)
     log.setLevel(args.log_level.upper())
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -89,4 +93,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from cloudroute_desk.views.startup import run_gui
 
-    return run_gui(args, data_dir())
+    return run_gui(args, data_dir(), server_answer)

@@ -22,4 +22,6 @@ def test_a_gui_start_imports_no_command_module() -> None:
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
-    assert result.stdout.strip() == "['cloudroute_desk.cli.command_error']"
+    # Not even the failure type (it imports the database layer): a GUI start asks its server
+    # whether it answers before that loads (db/server_answer.py).
+    assert result.stdout.strip() == "[]"

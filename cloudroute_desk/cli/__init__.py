@@ -15,8 +15,6 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Protocol, cast
 
-from cloudroute_desk.cli.command_error import UNUSABLE_NOW, CommandError
-
 
 class Command(Protocol):
     NAME: str
@@ -77,6 +75,10 @@ def is_command(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str]) -> int:
+    # Here, not at the top: a GUI start imports this package to tell the two apart, and
+    # must reach its server probe before the database layer loads (see app.py).
+    from cloudroute_desk.cli.command_error import UNUSABLE_NOW, CommandError
+
     parser = argparse.ArgumentParser(prog="cloudroute-desk")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, command in commands().items():

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from cloudroute_desk.db import bulk_rebuild
+from cloudroute_desk.db import bulk_rebuild, chart_months
 from cloudroute_desk.db.deadlines import statement_deadline_lifted
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.json_text import json_text
@@ -169,8 +169,12 @@ class BulkLoader:
         statistics."""
         self.commit()
         connection = self._connection
+        rebuilt = self._suspended is not None
         self.rebuild_suspended()
         with connection.begin():
+            if not rebuilt:
+                # The per-row triggers appended a row per loaded record to the aggregates.
+                chart_months.compact(connection)
             if connection.dialect.name == "postgresql":
                 for name in BULK_TABLES:
                     connection.execute(

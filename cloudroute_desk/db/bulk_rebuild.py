@@ -2,12 +2,12 @@
 
 Per row, a load into the migrated schema pays for a dozen B-tree inserts per table, an FTS5
 insert, two chart-projection upserts and a routing-index mark (triggers of migrations 0002,
-0003 and 0005). At a million inquiries that is most of the load's time. Loading into empty
+0003, 0005 and 0013). At a million inquiries that is most of the load's time. Loading into empty
 tables, ``suspend`` drops those triggers and the plain (non-unique) secondary indexes first;
-``restore`` then builds each index by one sort, the chart projections by one
-``INSERT ... SELECT``, the search index by one FTS5 ``rebuild``, and puts the triggers back
-exactly as they were (their SQL is read from ``sqlite_master``). Unique indexes stay in place
-during the load: they are invariants, not speed.
+``restore`` then builds each index by one sort, the chart projections and their monthly
+aggregates by one ``INSERT ... SELECT`` each, the search index by one FTS5 ``rebuild``, and
+puts the triggers back exactly as they were (their SQL is read from ``sqlite_master``).
+Unique indexes stay in place during the load: they are invariants, not speed.
 
 The routing index is not built here: ``routing_queries.bring_index_up_to_date`` builds it
 (streaming, bounded memory) once the rows are committed, on either backend.
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
+from cloudroute_desk.db import chart_months
 from cloudroute_desk.db.chart_projection import (
     INQUIRY_FACT_COLUMNS,
     RECORD_FACT_COLUMNS,
@@ -30,6 +31,8 @@ DERIVED_INSERT_TRIGGERS: tuple[str, ...] = (
     "inquiry_fts_after_insert",
     "trg_cif_insert",
     "trg_crf_insert",
+    "trg_cif_months_insert",
+    "trg_crf_months_insert",
     "trg_routing_record_insert",
 )
 """The per-row insert triggers whose work ``restore`` (or the routing index build) redoes in
@@ -44,6 +47,7 @@ REBUILT_TABLES: tuple[str, ...] = (
     "audit_events",
     "chart_inquiry_facts",
     "chart_record_facts",
+    *chart_months.AGGREGATE_TABLES,
 )
 """Tables whose plain secondary indexes are dropped during the load and built after it."""
 
@@ -88,6 +92,7 @@ def restore(connection: Connection, suspended: Suspended) -> None:
     connection.exec_driver_sql(
         f"INSERT INTO chart_record_facts ({RECORD_FACT_COLUMNS}) {sqlite_record_fact_select()}"
     )
+    chart_months.build(connection)
     connection.exec_driver_sql("INSERT INTO inquiry_fts (inquiry_fts) VALUES ('rebuild')")
     put_back(connection, suspended)
 

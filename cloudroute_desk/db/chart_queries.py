@@ -1,13 +1,18 @@
-"""Every aggregate the charts read, as SQL over the chart projections (``chart_tables.py``).
+"""Every aggregate the charts read, as SQL over the chart projections and their monthly
+aggregates (``chart_tables.py``).
 
-Each query groups in the order of one covering index, so both SQLite and PostgreSQL aggregate
-by walking that index instead of sorting a million rows. Results are small (a few hundred to a
-few thousand groups); the services turn them into chart values.
+A chart reads the monthly aggregates (tens of thousands of rows) for the whole months its
+filter covers and the per-record projections for the partial months at the ends of a date
+filter (``split_by_month``); filters the aggregates do not carry (a partner; a region or
+vertical for the days and routing charts) read the projections through an index that leads
+with that filter. Each part groups in the order of one covering index; the parts are summed
+per key. Results are small (a few hundred to a few thousand groups); the services turn them
+into chart values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -30,18 +35,33 @@ from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.chart_tables import (
     HOURS_BIN_PER_HOUR,
+    ChartDaysMonthRow,
     ChartInquiryFactRow,
     ChartRecordFactRow,
+    ChartRecordMonthRow,
+    ChartRoutingMonthRow,
 )
 from cloudroute_desk.db.tables import PartnerRow
 from cloudroute_desk.domain.catalog import DECIDED_STATES, ROUTING_SLA_HOURS
-from cloudroute_desk.domain.chart_data import ChartFilter, PartnerChoice, RankBin
+from cloudroute_desk.domain.chart_data import (
+    ChartFilter,
+    MonthSpan,
+    PartnerChoice,
+    RankBin,
+    split_by_month,
+)
 
 SLA_BIN = ROUTING_SLA_HOURS * HOURS_BIN_PER_HOUR
 """Hour bins are closed on the right, so bins below this one are exactly "within the SLA"."""
 
 R = ChartRecordFactRow
 Q = ChartInquiryFactRow
+RM = ChartRecordMonthRow
+DM = ChartDaysMonthRow
+QM = ChartRoutingMonthRow
+
+Part = Select[*tuple[Any, ...]]
+"""One part of a chart's grouped rows (any columns)."""
 
 
 def _common(table: Any, chart_filter: ChartFilter) -> list[ColumnElement[bool]]:
@@ -70,22 +90,123 @@ def inquiry_conditions(chart_filter: ChartFilter) -> list[ColumnElement[bool]]:
     return _common(Q, chart_filter)
 
 
+def _month_conditions(
+    table: Any, span: MonthSpan, chart_filter: ChartFilter, *fields: str
+) -> list[ColumnElement[bool]]:
+    """The span's months, plus the filter's ``fields`` that ``table`` carries."""
+    conditions: list[ColumnElement[bool]] = []
+    if span.first is not None:
+        conditions.append(table.arrive_month >= span.first)
+    if span.last is not None:
+        conditions.append(table.arrive_month <= span.last)
+    for name in fields:
+        value = getattr(chart_filter, name)
+        if value is not None:
+            conditions.append(getattr(table, name) == value.value)
+    return conditions
+
+
+def _summed(
+    chart_filter: ChartFilter,
+    monthly: Callable[[MonthSpan], Part],
+    per_record: Callable[[ChartFilter, ColumnElement[bool] | None], Part],
+    month: Any,
+    *,
+    months_serve: bool,
+    keys: Sequence[str],
+    sums: Sequence[str],
+) -> Select[Any]:
+    """The parts of a chart's grouped rows, summed per key: the monthly aggregates for whole
+    months and the projection (``per_record``) for each partial month, or the projection alone
+    when ``months_serve`` is false. A partial month is named by equality on ``month`` (the
+    projection's month column) so that its part walks one month of an index that leads with
+    the month, in GROUP BY order. Keys whose count sums to zero (every record that was there
+    left again) are dropped."""
+    if months_serve:
+        span, edges = split_by_month(chart_filter)
+        parts = [per_record(edge, _in_month(month, edge)) for edge in edges]
+        if span is not None:
+            parts.insert(0, monthly(span))
+    else:
+        parts = [per_record(chart_filter, None)]
+    if len(parts) == 1:
+        # One part is grouped already: only the empty keys go.
+        alone = parts[0].subquery()
+        return select(*alone.c).where(alone.c[sums[0]] != 0)
+    both = union_all(*parts).subquery()
+    totals = [cast(func.sum(both.c[name]), BigInteger).label(name) for name in sums]
+    return (
+        select(*(both.c[key] for key in keys), *totals)
+        .group_by(*(both.c[key] for key in keys))
+        .having(func.sum(both.c[sums[0]]) != 0)
+    )
+
+
+def _in_month(month: Any, edge: ChartFilter) -> ColumnElement[bool]:
+    # An edge lies inside one month, the month of its first day (split_by_month).
+    assert edge.date_from is not None
+    condition: ColumnElement[bool] = month == edge.date_from.strftime("%Y-%m")
+    return condition
+
+
+def _and(condition: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+    return [] if condition is None else [condition]
+
+
+def _months_serve_inquiry_filters(chart_filter: ChartFilter) -> bool:
+    """The days and routing aggregates carry month and pool only: a partner, region or
+    vertical filter reads the projection through the index that leads with it."""
+    return (
+        chart_filter.partner_id is None
+        and chart_filter.region is None
+        and chart_filter.vertical is None
+    )
+
+
 def pipeline_rows(
     session: Session, chart_filter: ChartFilter
 ) -> list[tuple[str, str, int, int, int]]:
     """(state, pool, records, dollars requested, dollars awarded) per state and pool."""
-    statement = (
-        select(
-            R.state,
-            R.pool,
-            func.count(),
-            func.coalesce(func.sum(R.requested_usd), 0),
-            func.coalesce(func.sum(R.awarded_usd), 0),
+
+    def monthly(span: MonthSpan) -> Part:
+        return (
+            select(
+                RM.state.label("state"),
+                RM.pool.label("pool"),
+                func.sum(RM.records).label("n"),
+                func.sum(RM.requested_usd).label("requested"),
+                func.sum(RM.awarded_usd).label("awarded"),
+            )
+            .where(*_month_conditions(RM, span, chart_filter, "region", "vertical", "pool"))
+            .group_by(RM.state, RM.pool)
         )
-        .where(*record_conditions(chart_filter))
-        .group_by(R.state, R.pool)
+
+    def per_record(part: ChartFilter, in_month: ColumnElement[bool] | None) -> Part:
+        return (
+            select(
+                R.state.label("state"),
+                R.pool.label("pool"),
+                func.count().label("n"),
+                func.sum(R.requested_usd).label("requested"),
+                func.sum(R.awarded_usd).label("awarded"),
+            )
+            .where(*record_conditions(part), *_and(in_month))
+            .group_by(R.state, R.pool)
+        )
+
+    statement = _summed(
+        chart_filter,
+        monthly,
+        per_record,
+        R.arrive_month,
+        months_serve=chart_filter.partner_id is None,
+        keys=("state", "pool"),
+        sums=("n", "requested", "awarded"),
     )
-    return [(s, p, int(n), int(req), int(awd)) for s, p, n, req, awd in session.execute(statement)]
+    return [
+        (s, p, int(n), int(req or 0), int(awd or 0))
+        for s, p, n, req, awd in session.execute(statement)
+    ]
 
 
 def _rank_bins(
@@ -141,17 +262,40 @@ def days_rows(
 
     One statement: the (pool, month, bin) histogram is computed once and read twice.
     """
-    histogram = (
-        select(
-            R.pool.label("pool"),
-            R.submit_month.label("m"),
-            R.days_bin.label("b"),
-            func.count().label("n"),
+
+    def monthly(span: MonthSpan) -> Part:
+        return (
+            select(
+                DM.pool.label("pool"),
+                DM.submit_month.label("m"),
+                DM.days_bin.label("b"),
+                func.sum(DM.records).label("n"),
+            )
+            .where(*_month_conditions(DM, span, chart_filter, "pool"))
+            .group_by(DM.pool, DM.submit_month, DM.days_bin)
         )
-        .where(R.days_bin.isnot(None), *record_conditions(chart_filter))
-        .group_by(R.pool, R.submit_month, R.days_bin)
-        .cte("h")
-    )
+
+    def per_record(part: ChartFilter, in_month: ColumnElement[bool] | None) -> Part:
+        return (
+            select(
+                R.pool.label("pool"),
+                R.submit_month.label("m"),
+                R.days_bin.label("b"),
+                func.count().label("n"),
+            )
+            .where(R.days_bin.isnot(None), *record_conditions(part), *_and(in_month))
+            .group_by(R.pool, R.submit_month, R.days_bin)
+        )
+
+    histogram = _summed(
+        chart_filter,
+        monthly,
+        per_record,
+        R.arrive_month,
+        months_serve=_months_serve_inquiry_filters(chart_filter),
+        keys=("pool", "m", "b"),
+        sums=("n",),
+    ).cte("h")
     per_pool = select(
         literal("bin").label("kind"),
         histogram.c.pool,
@@ -161,8 +305,8 @@ def days_rows(
         cast(literal(0), BigInteger).label("rank_in_bin"),
         cast(literal(0), BigInteger).label("total"),
     ).group_by(histogram.c.pool, histogram.c.b)
-    monthly = select(histogram).where(histogram.c.m.isnot(None)).subquery()
-    medians = _rank_bins(monthly, ("pool", "m"), [("median", 1, 2)], "w")
+    by_month = select(histogram).where(histogram.c.m.isnot(None)).subquery()
+    medians = _rank_bins(by_month, ("pool", "m"), [("median", 1, 2)], "w")
     bins: list[tuple[str, int, int]] = []
     ranks: list[RankBin] = []
     for kind, pool, month, number, count, inside, total in session.execute(
@@ -202,15 +346,39 @@ def routing_rows(
 
     "Open past the SLA" counts unassigned inquiries that arrived before ``overdue_before``.
     The scan only counts (month, bin) pairs; on-time and open counts come from those groups
-    (bins below ``SLA_BIN`` are on time), plus a seek for the few still-open recent arrivals.
+    (bins below ``SLA_BIN`` are on time), plus a seek for the still-open inquiries of the
+    month ``overdue_before`` falls in that arrived after it.
     """
     conditions = inquiry_conditions(chart_filter)
-    histogram = (
-        select(Q.arrive_month.label("m"), Q.hours_bin.label("b"), func.count().label("n"))
-        .where(*conditions)
-        .group_by(Q.arrive_month, Q.hours_bin)
-        .cte("h")
-    )
+    due_month = overdue_before.strftime("%Y-%m")
+
+    def monthly(span: MonthSpan) -> Part:
+        return (
+            select(
+                QM.arrive_month.label("m"),
+                QM.hours_bin.label("b"),
+                func.sum(QM.inquiries).label("n"),
+            )
+            .where(*_month_conditions(QM, span, chart_filter))
+            .group_by(QM.arrive_month, QM.hours_bin)
+        )
+
+    def per_record(part: ChartFilter, in_month: ColumnElement[bool] | None) -> Part:
+        return (
+            select(Q.arrive_month.label("m"), Q.hours_bin.label("b"), func.count().label("n"))
+            .where(*inquiry_conditions(part), *_and(in_month))
+            .group_by(Q.arrive_month, Q.hours_bin)
+        )
+
+    histogram = _summed(
+        chart_filter,
+        monthly,
+        per_record,
+        Q.arrive_month,
+        months_serve=_months_serve_inquiry_filters(chart_filter),
+        keys=("m", "b"),
+        sums=("n",),
+    ).cte("h")
     assigned_n = case((histogram.c.b.isnot(None), histogram.c.n), else_=0)
     on_time_n = case((histogram.c.b < SLA_BIN, histogram.c.n), else_=0)
     open_n = case((histogram.c.b.is_(None), histogram.c.n), else_=0)
@@ -232,7 +400,9 @@ def routing_rows(
             cast(literal(0), BigInteger).label("total"),
         )
         .where(
-            Q.arrive_month >= overdue_before.strftime("%Y-%m"),
+            # The one month that is partly due: equality on ix_cif_routing's first two
+            # columns (a range on arrived_at alone would tempt SQLite into a whole walk).
+            Q.arrive_month == due_month,
             Q.hours_bin.is_(None),
             Q.arrived_at >= overdue_before,
             *conditions,
@@ -262,23 +432,65 @@ def routing_rows(
                 RankBin(f"{kind}|{month}", int(number), int(count), int(inside), int(total))
             )
     months = [
-        (month, assigned_count, on_time, still_open - recent.get(month, 0))
+        (month, assigned_count, on_time, _overdue(month, due_month, still_open, recent))
         for month, (assigned_count, on_time, still_open) in sorted(counts.items())
     ]
     return months, ranks
+
+
+def _overdue(month: str, due_month: str, still_open: int, recent: dict[str, int]) -> int:
+    """Open inquiries of ``month`` past the SLA: all of them before the month the SLA
+    boundary falls in, none after it, and in it those that arrived before the boundary."""
+    if month < due_month:
+        return still_open
+    if month > due_month:
+        return 0
+    return still_open - recent.get(month, 0)
 
 
 def close_rate_rows(
     session: Session, chart_filter: ChartFilter
 ) -> list[tuple[str, str, str, str | None, int]]:
     """(month the inquiry arrived, state, pool, awarded pool, records) for decided records."""
-    statement = (
-        select(R.arrive_month, R.state, R.pool, R.awarded_pool, func.count())
-        .where(
-            R.state.in_(sorted(s.value for s in DECIDED_STATES)),
-            *record_conditions(chart_filter),
+    decided = sorted(s.value for s in DECIDED_STATES)
+
+    def monthly(span: MonthSpan) -> Part:
+        return (
+            select(
+                RM.arrive_month.label("m"),
+                RM.state.label("state"),
+                RM.pool.label("pool"),
+                RM.awarded_pool.label("awarded_pool"),
+                func.sum(RM.records).label("n"),
+            )
+            .where(
+                RM.state.in_(decided),
+                *_month_conditions(RM, span, chart_filter, "region", "vertical", "pool"),
+            )
+            .group_by(RM.arrive_month, RM.state, RM.awarded_pool, RM.pool)
         )
-        .group_by(R.arrive_month, R.state, R.awarded_pool, R.pool)
+
+    def per_record(part: ChartFilter, in_month: ColumnElement[bool] | None) -> Part:
+        return (
+            select(
+                R.arrive_month.label("m"),
+                R.state.label("state"),
+                R.pool.label("pool"),
+                R.awarded_pool.label("awarded_pool"),
+                func.count().label("n"),
+            )
+            .where(R.state.in_(decided), *record_conditions(part), *_and(in_month))
+            .group_by(R.arrive_month, R.state, R.awarded_pool, R.pool)
+        )
+
+    statement = _summed(
+        chart_filter,
+        monthly,
+        per_record,
+        R.arrive_month,
+        months_serve=chart_filter.partner_id is None,
+        keys=("m", "state", "pool", "awarded_pool"),
+        sums=("n",),
     )
     return [(m, s, p, a, int(n)) for m, s, p, a, n in session.execute(statement) if m is not None]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, text
+from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cloudroute_desk.db.base import Base, Id
@@ -71,10 +71,16 @@ class ChartRecordFactRow(Base):
             postgresql_where=text("days_bin IS NOT NULL"),
         ),
         Index(
-            "ix_crf_days_exact",
+            # Migration 0013 (was ix_crf_days_exact on the first three columns): the exact
+            # percentile's seek inside one bin, with every filter read off the index.
+            "ix_crf_days_rank",
             "pool",
             "days_bin",
             "days_to_credit",
+            "arrived_at",
+            "region",
+            "vertical",
+            "partner_id",
             sqlite_where=text("days_bin IS NOT NULL"),
             postgresql_where=text("days_bin IS NOT NULL"),
         ),
@@ -90,6 +96,69 @@ class ChartRecordFactRow(Base):
             "partner_id",
         ),
         Index("ix_crf_partner", "partner_id", "arrive_month", "state"),
+        # Migration 0013: the partial months at the ends of a date filter (one month each,
+        # grouped in index order), and the days chart under a partner, region or vertical filter.
+        Index(
+            "ix_crf_month_pipeline",
+            "arrive_month",
+            "state",
+            "pool",
+            "region",
+            "vertical",
+            "arrived_at",
+            "partner_id",
+            "requested_usd",
+            "awarded_usd",
+        ),
+        Index(
+            "ix_crf_days_month",
+            "arrive_month",
+            "pool",
+            "submit_month",
+            "days_bin",
+            "region",
+            "vertical",
+            "arrived_at",
+            "partner_id",
+            sqlite_where=text("days_bin IS NOT NULL"),
+            postgresql_where=text("days_bin IS NOT NULL"),
+        ),
+        Index(
+            "ix_crf_days_region",
+            "region",
+            "pool",
+            "submit_month",
+            "days_bin",
+            "vertical",
+            "arrived_at",
+            "partner_id",
+            sqlite_where=text("days_bin IS NOT NULL"),
+            postgresql_where=text("days_bin IS NOT NULL"),
+        ),
+        Index(
+            "ix_crf_days_partner",
+            "partner_id",
+            "pool",
+            "submit_month",
+            "days_bin",
+            "region",
+            "vertical",
+            "arrived_at",
+            sqlite_where=text("days_bin IS NOT NULL"),
+            postgresql_where=text("days_bin IS NOT NULL"),
+        ),
+        Index(
+            "ix_crf_days_vertical",
+            "vertical",
+            "pool",
+            "submit_month",
+            "days_bin",
+            "region",
+            "arrived_at",
+            "partner_id",
+            sqlite_where=text("days_bin IS NOT NULL"),
+            postgresql_where=text("days_bin IS NOT NULL"),
+        ),
     )
 
 
@@ -118,4 +187,100 @@ class ChartInquiryFactRow(Base):
             "hours_to_assign",
         ),
         Index("ix_cif_partner", "partner_id", "arrive_month"),
+        # Migration 0013: the region and vertical filters.
+        Index(
+            "ix_cif_region",
+            "region",
+            "arrive_month",
+            "hours_bin",
+            "vertical",
+            "arrived_at",
+            "partner_id",
+        ),
+        Index(
+            "ix_cif_vertical",
+            "vertical",
+            "arrive_month",
+            "hours_bin",
+            "region",
+            "arrived_at",
+            "partner_id",
+        ),
     )
+
+
+# --- monthly aggregates (migration 0013) ---------------------------------------------------
+#
+# Unfiltered, a chart would still walk a million projection rows. These tables hold the same
+# counts summed per month of arrival and per chart key: tens of thousands of rows. Triggers on
+# the projections append one row per change (+1 for the new values, -1 for the old ones), so
+# concurrent writers never wait on a shared counter row; readers SUM per key, and
+# ``db/chart_months.compact`` folds the appended rows together now and then.
+
+
+class ChartRecordMonthRow(Base):
+    """Records per (month of arrival, region, vertical, pool, state, awarded pool)."""
+
+    __tablename__ = "chart_record_months"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    arrive_month: Mapped[str] = mapped_column(String(7))
+    region: Mapped[str] = mapped_column(String(16))
+    vertical: Mapped[str] = mapped_column(String(32))
+    pool: Mapped[str] = mapped_column(String(24))
+    state: Mapped[str] = mapped_column(String(16))
+    awarded_pool: Mapped[str | None] = mapped_column(String(24))
+    records: Mapped[int] = mapped_column(Integer)
+    requested_usd: Mapped[int] = mapped_column(BigInteger)
+    awarded_usd: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        Index(
+            "ix_crm_pipeline",
+            "state",
+            "pool",
+            "region",
+            "vertical",
+            "arrive_month",
+            "records",
+            "requested_usd",
+            "awarded_usd",
+        ),
+        Index(
+            "ix_crm_cohort",
+            "arrive_month",
+            "state",
+            "awarded_pool",
+            "pool",
+            "region",
+            "vertical",
+            "records",
+        ),
+    )
+
+
+class ChartDaysMonthRow(Base):
+    """Credited records per (month of arrival, pool, month submitted, 0.1-day bin)."""
+
+    __tablename__ = "chart_days_months"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    arrive_month: Mapped[str] = mapped_column(String(7))
+    pool: Mapped[str] = mapped_column(String(24))
+    submit_month: Mapped[str | None] = mapped_column(String(7))
+    days_bin: Mapped[int] = mapped_column(Integer)
+    records: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index("ix_cdm_days", "pool", "submit_month", "days_bin", "arrive_month", "records"),
+    )
+
+
+class ChartRoutingMonthRow(Base):
+    """Inquiries per (month of arrival, 0.1-hour bin to assignment; NULL = not assigned)."""
+
+    __tablename__ = "chart_routing_months"
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    arrive_month: Mapped[str] = mapped_column(String(7))
+    hours_bin: Mapped[int | None] = mapped_column(Integer)
+    inquiries: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_cdr_routing", "arrive_month", "hours_bin", "inquiries"),)

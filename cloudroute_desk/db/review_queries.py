@@ -231,8 +231,12 @@ def review_steps(session: Session, chart_filter: ChartFilter) -> list[ReviewStep
         conditions.append(RecordReviewRow.partner_id == chart_filter.partner_id)
     inquiry_side = record_conditions(replace(chart_filter, pool=None, partner_id=None))
     if inquiry_side:
-        chosen = select(ChartRecordFactRow.record_id).where(*inquiry_side)
-        conditions.append(RecordReviewRow.record_id.in_(chosen))
+        # Per review row, a look-up of its record's projection row by key: the cost follows
+        # the reviews, not the million records an IN (SELECT ...) would walk for a region.
+        of_record = select(ChartRecordFactRow.record_id).where(
+            ChartRecordFactRow.record_id == RecordReviewRow.record_id, *inquiry_side
+        )
+        conditions.append(of_record.exists())
     return _steps(session, conditions)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from cloudroute_desk.domain.catalog import (
@@ -166,6 +166,44 @@ def month_start(month: str) -> datetime:
 def next_month_start(month: str) -> datetime:
     start = month_start(month)
     return datetime(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthSpan:
+    """Whole months of arrival, ``"YYYY-MM"``, both inclusive; None = no bound that side."""
+
+    first: str | None = None
+    last: str | None = None
+
+
+def split_by_month(chart_filter: ChartFilter) -> tuple[MonthSpan | None, tuple[ChartFilter, ...]]:
+    """The filter's arrival dates as the whole months inside them (read from the monthly
+    aggregates) and the filters of the partial months left at either end (read record by
+    record), each inside one month, which its ``date_from`` names. Every arrival the filter
+    admits falls in exactly one part."""
+    start, end = chart_filter.date_from, chart_filter.date_to
+    if start is None and end is None:
+        return MonthSpan(), ()
+    end_after = end + timedelta(days=1) if end is not None else None
+    if start is not None and end_after is not None and start >= end_after:
+        return None, (chart_filter,)  # nothing arrives in an empty range
+    first = start if start is None or start.day == 1 else _next_month(start)
+    stop = end_after if end_after is None or end_after.day == 1 else end_after.replace(day=1)
+    if first is not None and stop is not None and first > stop:
+        return None, (chart_filter,)  # both ends inside one month
+    edges = []
+    if start is not None and first is not None and start < first:
+        edges.append(replace(chart_filter, date_to=first - timedelta(days=1)))
+    if end_after is not None and stop is not None and stop < end_after:
+        edges.append(replace(chart_filter, date_from=stop))
+    if first is not None and first == stop:
+        return None, tuple(edges)
+    last = (stop - timedelta(days=1)).strftime("%Y-%m") if stop is not None else None
+    return MonthSpan(first.strftime("%Y-%m") if first else None, last), tuple(edges)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def month_label(month: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from cloudroute_desk.db import change_feed, write_request_queries
+from cloudroute_desk.db import change_feed, chart_months, write_request_queries
 from cloudroute_desk.db.change_feed import FeedEntry
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.server_clock import server_now
@@ -111,3 +111,6 @@ class FeedCursor:
         with database.writing() as session:
             change_feed.prune(session, now)
             write_request_queries.prune(session, now)
+            # The chart aggregates gain a row or two per change: fold them together here,
+            # with the other housekeeping, so they stay the size of their keys.
+            chart_months.compact(session.connection())

@@ -6,14 +6,23 @@ Review, Charts; ``workspaces.py``) by ``_build_workspaces``; each pane reacts to
 the new database off the GUI thread and, only once it opened cleanly, point the DB executor
 at it. The window fits small screens (``window_fit.py``): its minimum size is fixed, so no
 pane can grow it, and its default and restored geometry are kept on the screen.
+
+The window is built in two steps so the first paint waits only for the queue: ``__init__``
+builds the queue, the inquiry detail, the charts' placeholder, the workspaces, menus, status
+bar and server banner; ``build_later_panes`` adds the partner ranking, the editor and what
+needs them (menu actions, live updates, offline mode). Their modules are gathered in
+``later_panes.py``, which start-up imports off the GUI thread, step by step, after the queue's
+first rows are on screen (``build_panes_later``); tests and every other caller get the whole
+window at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
@@ -30,36 +39,17 @@ from PySide6.QtWidgets import (
 from cloudroute_desk import __version__
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import DatabaseOpenError
-from cloudroute_desk.domain.chart_data import QueueFilterRequest, to_filter_request
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.server_status import ServerStatus
-from cloudroute_desk.services.change_follow import RemoteChanges
 from cloudroute_desk.services.changes import EVERYTHING, Changes
-from cloudroute_desk.services.drafts import DraftStore
-from cloudroute_desk.services.importing import RowKind
-from cloudroute_desk.services.password_store import store_password, stored_password
 from cloudroute_desk.views import file_dialogs
 from cloudroute_desk.views.charts.deferred_panel import DeferredChartsPanel
-from cloudroute_desk.views.claim_keeper import ClaimKeeper
 from cloudroute_desk.views.context import AppContext
-from cloudroute_desk.views.database_dialogs import (
-    ConnectServerDialog,
-    ask_sqlite_file,
-    server_url,
-)
 from cloudroute_desk.views.demo_first_use import demo_path, generate_demo_on_first_use
-from cloudroute_desk.views.editor import RecordEditorPane
 from cloudroute_desk.views.elided_label import ElidedLabel
 from cloudroute_desk.views.help import HELP_TEXT, GuideDialog, ShortcutsDialog, shortcut_rows
-from cloudroute_desk.views.import_dialog import ImportController
-from cloudroute_desk.views.live_updates import LiveUpdates
-from cloudroute_desk.views.offline_banner import OfflineController
-from cloudroute_desk.views.partner_central_import_dialog import PartnerCentralImportController
-from cloudroute_desk.views.partner_central_sync_dialog import PartnerCentralSyncController
-from cloudroute_desk.views.partners.partner_dock import PartnerDock
 from cloudroute_desk.views.pop_out import PopOutHost
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
-from cloudroute_desk.views.queue.inquiry_facts import InquiryFacts
 from cloudroute_desk.views.recent_databases import RecentDatabases, RecentEntry, SavedServer
 from cloudroute_desk.views.recent_menu import RecentMenu
 from cloudroute_desk.views.server_banner import ServerBanner, ServerBoundActions
@@ -67,8 +57,17 @@ from cloudroute_desk.views.theme import Theme, apply_theme
 from cloudroute_desk.views.window_fit import MINIMUM_SIZE, default_geometry, fit_to_screen
 from cloudroute_desk.views.workspaces import Workspace, Workspaces
 
+if TYPE_CHECKING:
+    from cloudroute_desk.domain.chart_data import QueueFilterRequest
+    from cloudroute_desk.services.change_follow import RemoteChanges
+
 CHARTS_DEBOUNCE_MS = 3000
 """Other admins' changes redraw the charts at most this often (each reload aggregates)."""
+
+
+def _import_all(modules: tuple[str, ...]) -> None:
+    for module in modules:
+        importlib.import_module(module)
 
 
 class ChangeAware(Protocol):
@@ -80,8 +79,18 @@ class MainWindow(QMainWindow):
     """Emitted with the new database's display name after File → Open / Connect."""
     database_refused = Signal(str)
     """Emitted with the one-sentence reason when a database to switch to cannot be used."""
+    panes_built = Signal()
+    """The later panes exist (``panes_ready``): emitted once, by ``build_later_panes``."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        parent: QWidget | None = None,
+        *,
+        panes_after_first_paint: bool = False,
+    ) -> None:
+        """With ``panes_after_first_paint`` the caller builds the rest with
+        ``build_panes_later`` (or ``build_later_panes``) once the queue is on screen."""
         super().__init__(parent)
         self.context = context
         self.undo_stack = QUndoStack(self)
@@ -90,25 +99,57 @@ class MainWindow(QMainWindow):
         self._fit_on_show = True
         self.recent_databases = RecentDatabases(context.settings)
         self._demo_generation: asyncio.Future[None] | None = None
+        self.panes_ready = False
+        """The later panes (``build_later_panes``) exist."""
+        self._closed = False
         self.setWindowTitle("CloudRoute Desk")
         self.setMinimumSize(MINIMUM_SIZE)
-        self._build_panes()
+        self._build_queue()
+        self._build_charts()
         self._build_workspaces()
-        self._build_menus()
+        self._build_menu_bar()
         self._build_status_bar()
         self._build_server_status()
-        self._build_live_updates()
-        self._build_offline()
         self._restore_state()
+        if not panes_after_first_paint:
+            self.build_later_panes()
+
+    # ---- the panes built after the first paint ---------------------------------------------
+
+    def _later_stages(self) -> tuple[tuple[tuple[str, ...], Callable[[], None]], ...]:
+        """(modules, step): each step a short GUI-thread build once its modules are imported
+        (``later_panes`` lists them all). The ranking comes first, so the first inquiry's
+        ranking starts while the rest still loads; the last step completes the window."""
+        return (
+            (("cloudroute_desk.views.partners.partner_dock",), self._build_partners),
+            (
+                (
+                    "cloudroute_desk.services.drafts",
+                    "cloudroute_desk.views.editor",
+                    "cloudroute_desk.views.queue.inquiry_facts",
+                ),
+                self._build_editor,
+            ),
+            (("cloudroute_desk.views.later_panes",), self._connect_later_panes),
+        )
+
+    def build_later_panes(self) -> None:
+        """The partner ranking, the editor and everything wired to them, now."""
+        for _modules, step in self._later_stages():
+            step()
+
+    async def build_panes_later(self) -> None:
+        """``build_later_panes`` for start-up: each step's modules load on a pool thread
+        (numpy, pydantic's ACE form, the dialogs: the GUI keeps painting and answering), then
+        the step runs on the GUI thread. Stops if the window closed meanwhile."""
+        loop = asyncio.get_running_loop()
+        for modules, step in self._later_stages():
+            await loop.run_in_executor(None, _import_all, modules)
+            if self._closed:
+                return
+            step()
 
     # ---- panes ---------------------------------------------------------------------------
-
-    def _build_panes(self) -> None:
-        """Create every pane and connect the panes to each other."""
-        self._build_queue()
-        self._build_partners()
-        self._build_editor()
-        self._build_charts()
 
     def _build_queue(self) -> None:
         self.queue = QueuePane(self.context.executor, self)
@@ -122,17 +163,23 @@ class MainWindow(QMainWindow):
             actions.reported.connect(self._on_queue_status_message)
         self.register_change_aware(self.queue)
         self.register_change_aware(self.inquiry_detail)
+        self.queue.empty_state.demo_requested.connect(self.open_demo)
 
     def _build_partners(self) -> None:
+        from cloudroute_desk.views.partners.partner_dock import PartnerDock
+
         self.partners = PartnerDock(
             self, self.context.executor, self.context.admin, self.undo_stack, self.apply_changes
         )
+        self._partner_slot.addWidget(self.partners.pane)
         self.register_change_aware(self.partners.pane)
         self.queue.inquiry_selected.connect(self.partners.pane.set_inquiry)
         self.queue.partner_dropped.connect(self._on_partner_dropped_on_queue)
         self.partners.controller.assigned.connect(self._on_assigned)
         self._queue_drop: tuple[int, str, bool] | None = None
         self.inquiry_detail.partner_dropped.connect(self.partners.controller.assign_dropped)
+        if self.queue.selected_id is not None:  # chosen before this pane existed
+            self.partners.pane.set_inquiry(self.queue.selected_id)
 
     def _on_partner_dropped_on_queue(self, inquiry_id: int, partner_id: int) -> None:
         """Remember which row took the drop, to say so (with Undo) once it is assigned."""
@@ -162,6 +209,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Not undone: other changes came after it.", 6000)
 
     def _build_editor(self) -> None:
+        from cloudroute_desk.services.drafts import DraftStore
+        from cloudroute_desk.views.editor import RecordEditorPane
+        from cloudroute_desk.views.queue.inquiry_facts import InquiryFacts
+
         self.record_editor = RecordEditorPane(
             self.context.executor,
             DraftStore(self.context.data_dir / "drafts.sqlite"),
@@ -176,6 +227,15 @@ class MainWindow(QMainWindow):
             lambda: self.inquiry_facts.show_detail(self.inquiry_detail.detail)
         )
         self.queue.inquiry_selected.connect(self._on_inquiry_selected_for_facts)
+        self._review_layout.addWidget(self.inquiry_facts)
+        self._review_layout.addWidget(self.record_editor, 1)
+        self.record_editor.reset_layout()
+        editor_state = self.context.settings.value("window/splitters/review")
+        if isinstance(editor_state, QByteArray):
+            self.record_editor.body.restoreState(editor_state)
+        if self.queue.selected_id is not None:  # chosen before this pane existed
+            self.record_editor.set_inquiry(self.queue.selected_id)
+            self.inquiry_facts.show_detail(self.inquiry_detail.detail)
 
     def _on_inquiry_selected_for_facts(self, inquiry_id: int | None) -> None:
         if inquiry_id is None:
@@ -197,7 +257,12 @@ class MainWindow(QMainWindow):
         self._splitters: dict[str, tuple[QSplitter, tuple[int, ...]]] = {}
         left = self._splitter("triage_left", Qt.Orientation.Vertical, (55, 45))
         left.addWidget(self.queue)
-        left.addWidget(self.partners.pane)
+        # The partner ranking goes here once built; the splitter keeps its share meanwhile.
+        partner_slot = QWidget()
+        partner_slot.setObjectName("partner_slot")
+        self._partner_slot = QVBoxLayout(partner_slot)
+        self._partner_slot.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(partner_slot)
         triage = self._splitter("triage_splitter", Qt.Orientation.Horizontal, (70, 30))
         triage.addWidget(left)
         triage.addWidget(self.inquiry_detail)
@@ -207,8 +272,7 @@ class MainWindow(QMainWindow):
         review_layout = QVBoxLayout(review_content)
         review_layout.setContentsMargins(6, 6, 6, 0)
         review_layout.setSpacing(0)
-        review_layout.addWidget(self.inquiry_facts)
-        review_layout.addWidget(self.record_editor, 1)
+        self._review_layout = review_layout  # the facts and the editor, once built
         self.review = PopOutHost(review_content, "Review", self)
         self.workspaces.add_page(Workspace.REVIEW, self.review)
         self.workspaces.add_page(Workspace.CHARTS, self.charts)
@@ -231,7 +295,8 @@ class MainWindow(QMainWindow):
         for splitter, default in self._splitters.values():
             # Relative weights: the splitter shares out whatever length it has in proportion.
             splitter.setSizes([part * 100 for part in default])
-        self.record_editor.reset_layout()
+        if self.panes_ready:
+            self.record_editor.reset_layout()
 
     def show_workspace(self, workspace: Workspace) -> None:
         self.workspaces.show_workspace(workspace)
@@ -239,7 +304,8 @@ class MainWindow(QMainWindow):
     def reset_layout(self) -> None:
         """View → Reset layout: default pane sizes, Triage shown, the window on screen."""
         self.review.bring_back()
-        self.partners.pane.why_action.setChecked(False)
+        if self.panes_ready:
+            self.partners.pane.why_action.setChecked(False)
         self._reset_splitters()
         self.show_workspace(Workspace.TRIAGE)
         if not self.isMaximized() and not self.isFullScreen():
@@ -249,6 +315,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Layout reset", 3000)
 
     def _on_charts_queue_filter_requested(self, request: QueueFilterRequest) -> None:
+        from cloudroute_desk.domain.chart_data import to_filter_request
+
         self.queue.apply_filter_request(to_filter_request(request))
 
     def _on_queue_status_message(self, text: str) -> None:
@@ -260,6 +328,8 @@ class MainWindow(QMainWindow):
     # ---- the others' changes -------------------------------------------------------------
 
     def _build_live_updates(self) -> None:
+        from cloudroute_desk.views.later_panes import ClaimKeeper, LiveUpdates
+
         self.claims = ClaimKeeper(self.context.executor, self)
         self.queue.inquiry_selected.connect(self.claims.on_inquiry_selected)
         self.claims.claims_changed.connect(self._on_claims_changed)
@@ -308,7 +378,9 @@ class MainWindow(QMainWindow):
 
     # ---- menus ---------------------------------------------------------------------------
 
-    def _build_menus(self) -> None:
+    def _build_menu_bar(self) -> None:
+        """Every menu, with the actions of the panes built so far; ``_add_later_actions``
+        adds those of the later panes at their places."""
         file_menu = self.menuBar().addMenu("&File")
         self.open_action = file_menu.addAction("&Open database…", self._on_open_triggered)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
@@ -320,19 +392,6 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.file_menu = file_menu
         self.file_import_separator = file_menu.addSeparator()
-        self.importer = ImportController(self.context, self)
-        self.importer.add_actions(file_menu, before=self.file_import_separator)
-        self.importer.imported.connect(self.apply_changes)
-        self.partner_central_importer = PartnerCentralImportController(self.context, self)
-        self.partner_central_importer.add_to(file_menu, before=self.file_import_separator)
-        self.partner_central_importer.imported.connect(self.apply_changes)
-        self.partner_central_sync = PartnerCentralSyncController(self.context, self)
-        file_menu.insertAction(self.file_import_separator, self.partner_central_sync.action)
-        self.partner_central_sync.synced.connect(self.apply_changes)
-        self.queue.empty_state.import_requested.connect(
-            lambda: self.importer.choose_and_import(RowKind.INQUIRY)
-        )
-        self.queue.empty_state.demo_requested.connect(self.open_demo)
         file_menu.insertAction(self.file_import_separator, self.queue.export_action)
         quit_action = file_menu.addAction("&Quit", self.close)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -371,16 +430,49 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, t=theme: self._on_theme_chosen(t))
             self.theme_actions.addAction(action)
 
-        self.partners.add_menus(self.menuBar())
         self._add_window_wide_actions()
 
         help_menu = self.menuBar().addMenu("&Help")
+        self.help_menu = help_menu
         self.guide_action = help_menu.addAction("User &guide", self.show_guide)
         self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
         self.shortcuts_action = help_menu.addAction("&Keyboard shortcuts", self.show_shortcuts)
         self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
         help_menu.addSeparator()
         help_menu.addAction("&About CloudRoute Desk", self._on_about_triggered)
+
+    def _add_later_actions(self) -> None:
+        """The later panes' menus and actions, where the menus keep them."""
+        from cloudroute_desk.views.later_panes import (
+            ImportController,
+            PartnerCentralImportController,
+            PartnerCentralSyncController,
+            RowKind,
+        )
+
+        file_menu, before = self.file_menu, self.queue.export_action
+        self.importer = ImportController(self.context, self)
+        self.importer.add_actions(file_menu, before=before)
+        self.importer.imported.connect(self.apply_changes)
+        self.partner_central_importer = PartnerCentralImportController(self.context, self)
+        self.partner_central_importer.add_to(file_menu, before=before)
+        self.partner_central_importer.imported.connect(self.apply_changes)
+        self.partner_central_sync = PartnerCentralSyncController(self.context, self)
+        file_menu.insertAction(before, self.partner_central_sync.action)
+        self.partner_central_sync.synced.connect(self.apply_changes)
+        self.queue.empty_state.import_requested.connect(
+            lambda: self.importer.choose_and_import(RowKind.INQUIRY)
+        )
+        self.partners.add_menus(self.menuBar(), before=self.help_menu.menuAction())
+
+    def _connect_later_panes(self) -> None:
+        """The last later step: what needs the partner ranking and the editor built."""
+        self._add_later_actions()
+        self._bind_server_actions()
+        self._build_live_updates()
+        self._build_offline()
+        self.panes_ready = True
+        self.panes_built.emit()
 
     def _add_window_wide_actions(self) -> None:
         """Shortcuts that work from any pane and workspace; those that act on the queue
@@ -395,7 +487,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """F5: every pane re-reads what it shows (another admin's work, a restored server)."""
         self.apply_changes(EVERYTHING)
-        if not self.live.following:
+        if self.panes_ready and not self.live.following:
             self.live.start()  # the database was unreachable when it was opened
         self.statusBar().showMessage("Refreshed", 2000)
 
@@ -488,6 +580,13 @@ class MainWindow(QMainWindow):
             layout.addWidget(workspace, 1)
         self.setCentralWidget(host)
         self.server_bound = ServerBoundActions(self.server_status, self)
+        for actions in (self.queue.status_actions, self.inquiry_detail.status_actions):
+            self.server_bound.add(actions.call_held_action, actions.decline_action)
+        self.server_status.changed.connect(self._on_server_status_changed)
+        self.server_status.follow(self.database)
+
+    def _bind_server_actions(self) -> None:
+        """The later panes' controls that need the server follow it too."""
         pane = self.partners.pane
         self.server_bound.add(
             pane.assign_action,
@@ -498,11 +597,7 @@ class MainWindow(QMainWindow):
             *self.importer.actions.values(),
             self.partner_central_sync.action,
         )
-        for actions in (self.queue.status_actions, self.inquiry_detail.status_actions):
-            self.server_bound.add(actions.call_held_action, actions.decline_action)
         self.server_bound.add_widgets(self.record_editor.lifecycle)
-        self.server_status.changed.connect(self._on_server_status_changed)
-        self.server_status.follow(self.database)
 
     def _on_server_status_changed(self, answering: bool) -> None:
         offline = getattr(self, "offline", None)
@@ -550,16 +645,22 @@ class MainWindow(QMainWindow):
         self.switch_database(str(path))
 
     def _on_open_triggered(self) -> None:
+        from cloudroute_desk.views.database_dialogs import ask_sqlite_file
+
         path = ask_sqlite_file(self, create=False)
         if path:
             self.switch_database(path)
 
     def _on_new_triggered(self) -> None:
+        from cloudroute_desk.views.database_dialogs import ask_sqlite_file
+
         path = ask_sqlite_file(self, create=True)
         if path:
             self.switch_database(path)
 
     def _on_connect_triggered(self, server: SavedServer | None = None) -> None:
+        from cloudroute_desk.views.database_dialogs import ConnectServerDialog
+
         dialog = ConnectServerDialog(self, self.recent_databases.servers())
         if server is not None:
             dialog.show_server(server)
@@ -568,6 +669,9 @@ class MainWindow(QMainWindow):
 
     def connect_to(self, server: SavedServer, password: str) -> None:
         """Open ``server``; once it opened, remember it (and its password in the keyring)."""
+        # Loaded when first used: the keyring and the dialogs are no part of the first paint.
+        from cloudroute_desk.services.password_store import store_password
+        from cloudroute_desk.views.database_dialogs import server_url
 
         def remember() -> None:
             self.recent_databases.remember_server(server)
@@ -579,6 +683,8 @@ class MainWindow(QMainWindow):
         if entry.server is None:
             self.switch_database(entry.path)
             return
+        from cloudroute_desk.services.password_store import stored_password
+
         password = stored_password(entry.server.label)
         if password is None:
             self._on_connect_triggered(entry.server)  # asks for the password
@@ -625,6 +731,8 @@ class MainWindow(QMainWindow):
     # ---- offline -------------------------------------------------------------------------
 
     def _build_offline(self) -> None:
+        from cloudroute_desk.views.later_panes import OfflineController
+
         self.offline = OfflineController(self)
         self.offline.install(self._banner_layout, self.file_menu, self.file_import_separator)
         self.queue.menu_extras.append(self.offline.fill_queue_menu)
@@ -642,9 +750,6 @@ class MainWindow(QMainWindow):
             state = settings.value(f"window/splitters/{name}")
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
-        editor_state = settings.value("window/splitters/review")
-        if isinstance(editor_state, QByteArray):
-            self.record_editor.body.restoreState(editor_state)
         try:
             self.show_workspace(Workspace(int(settings.value("window/workspace", 0))))  # type: ignore[call-overload]
         except (TypeError, ValueError):
@@ -664,16 +769,18 @@ class MainWindow(QMainWindow):
             fit_to_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         settings = self.context.settings
         settings.setValue("window/geometry", self.saveGeometry())
         for name, (splitter, _default) in self._splitters.items():
             settings.setValue(f"window/splitters/{name}", splitter.saveState())
-        settings.setValue("window/splitters/review", self.record_editor.body.saveState())
         settings.setValue("window/workspace", self.workspaces.current.value)
         settings.setValue("dialogs/last_folder", file_dialogs.last_folder())
         self.review.bring_back()
-        self.live.stop()
-        self.offline.mode.stop()
-        self.claims.release()
-        self.partner_central_sync.stop()
+        if self.panes_ready:
+            settings.setValue("window/splitters/review", self.record_editor.body.saveState())
+            self.live.stop()
+            self.offline.mode.stop()
+            self.claims.release()
+            self.partner_central_sync.stop()
         super().closeEvent(event)

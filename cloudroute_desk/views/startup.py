@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import logging
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +39,7 @@ from cloudroute_desk.db.opening import (
     open_database,
     parse_target,
 )
+from cloudroute_desk.db.server_answer import Answer, ServerAnswer
 from cloudroute_desk.domain.ace.api_model import service_model
 from cloudroute_desk.domain.acting_admin import acting_admin
 from cloudroute_desk.models.db_jobs import DbJobs
@@ -45,6 +48,7 @@ from cloudroute_desk.services.failures import failure_sentence, shown_elsewhere
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.demo_first_use import demo_path, generate_demo_on_first_use
 from cloudroute_desk.views.startup_milestones import (
+    LATER_PANES_BUILT,
     PANES_QUIET,
     WINDOW_SHOWN,
     FirstRowsPaint,
@@ -65,11 +69,17 @@ SCREENSHOT_SIZE = QSize(1440, 900)
 OPEN_FEEDBACK_MS = 500
 EXIT_REFUSED = 2
 EXIT_CANCELLED = 1
+FIRST_ROWS_WAIT_S = 2.0
+"""The later panes are built after the queue's first rows, or after this long without them."""
 SERVER_WAIT_S = 0.8
 """How long start-up waits for a server that has an offline copy before opening the copy."""
 
 
-def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
+def run_gui(
+    args: argparse.Namespace, data_dir: Path, server_answer: ServerAnswer | None = None
+) -> int:
+    """``server_answer``: the question ``app.py`` asked ``args.db``'s server at process
+    start (see ``_server_or_copy``)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName("CloudRoute")
@@ -89,7 +99,7 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
     executor = DbExecutor()
     jobs = DbJobs(executor)
     with loop:
-        opened = first_database_or_exit(loop, jobs, args, data_dir, headless)
+        opened = first_database_or_exit(loop, jobs, args, data_dir, headless, server_answer)
         if isinstance(opened, int):
             executor.shutdown()
             return opened
@@ -108,9 +118,12 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
                 data_dir,
                 target=args.db or "",
                 offline_start=offline,
-            )
+            ),
+            panes_after_first_paint=True,
         )
-        FirstRowsPaint(window.queue.table.viewport(), window.queue.model.first_rows_loaded)
+        first_rows = FirstRowsPaint(
+            window.queue.table.viewport(), window.queue.model.first_rows_loaded
+        )
         if args.window_size is not None:
             window.show_at_size(QSize(*args.window_size))
         elif headless:
@@ -118,9 +131,12 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
         else:
             window.show()
         milestone(WINDOW_SHOWN)
+        later_panes = loop.create_task(_later_panes(window, first_rows))
         try:
             if headless:
-                code: int = loop.run_until_complete(_screenshot(window, executor, args.screenshot))
+                code: int = loop.run_until_complete(
+                    _screenshot(window, executor, later_panes, args.screenshot)
+                )
                 return code
             closed: asyncio.Future[int] = loop.create_future()
 
@@ -129,11 +145,12 @@ def run_gui(args: argparse.Namespace, data_dir: Path) -> int:
                     closed.set_result(code)
 
             app.aboutToQuit.connect(lambda: close_with(0))
-            after_start = loop.create_task(_after_start(window, executor, close_with))
+            after_start = loop.create_task(_after_start(window, executor, close_with, later_panes))
             code = loop.run_until_complete(closed)
             after_start.cancel()
             return code
         finally:
+            later_panes.cancel()
             window.close()
             executor.shutdown()
 
@@ -146,11 +163,15 @@ def _theme(value: object) -> Theme:
 
 
 async def _first_database(
-    jobs: DbJobs, args: argparse.Namespace, data_dir: Path, headless: bool
+    jobs: DbJobs,
+    args: argparse.Namespace,
+    data_dir: Path,
+    headless: bool,
+    server_answer: ServerAnswer | None,
 ) -> Database | OfflineStart | None:
     """The database to open, or None when the admin cancelled creating the demo."""
     if args.db:
-        return await _server_or_copy(jobs, args.db, data_dir, headless)
+        return await _server_or_copy(jobs, args.db, data_dir, headless, server_answer)
     if args.demo:
         path = demo_path(data_dir)
         if not path.exists() and not await generate_demo_on_first_use(
@@ -162,22 +183,44 @@ async def _first_database(
 
 
 async def _server_or_copy(
-    jobs: DbJobs, target: str, data_dir: Path, headless: bool
+    jobs: DbJobs,
+    target: str,
+    data_dir: Path,
+    headless: bool,
+    server_answer: ServerAnswer | None = None,
 ) -> Database | OfflineStart:
     """A server with an offline copy on this computer is given ``SERVER_WAIT_S`` to answer;
     if it has not by then (or cannot be reached), the window opens on the copy at once and
     reconnects by itself. The first attempt runs beside the DB worker, so the copy can open on
-    the worker meanwhile; a refusal from a server that did answer is still a refusal."""
+    the worker meanwhile; a refusal from a server that did answer is still a refusal.
+
+    ``server_answer`` was asked at process start: its wait counts from then, so a silent
+    server's wait has passed during the imports. Only a server that answered it gets the
+    attempt (and its own wait); one that refused or stayed silent means the copy at once."""
     identity = offline_copies.identity_for_target(target)
     copy_path = offline_copies.existing_copy(data_dir, identity) if identity else None
     if identity is None or copy_path is None:
         return await _open(jobs, target, headless)
     loop = asyncio.get_running_loop()
+    # The copy opens on the DB worker meanwhile, so giving up on the server costs no more.
+    copy_opening = asyncio.ensure_future(_opened(jobs, str(copy_path)))
+    if server_answer is not None:
+        left_s = server_answer.asked_at + SERVER_WAIT_S - time.monotonic()
+        answer = (
+            await loop.run_in_executor(None, server_answer.wait, left_s)
+            if left_s > 0
+            else server_answer.wait(0)  # the wait is over already: no thread hop
+        )
+        log.debug(
+            "server %s %.2f s after it was asked",
+            answer.value,
+            time.monotonic() - server_answer.asked_at,
+        )
+        if answer is not Answer.ANSWERED:
+            return await _offline_start(target, identity, copy_opening)
     attempt = loop.run_in_executor(
         None, functools.partial(open_database, target, check_integrity=False)
     )
-    # The copy opens on the DB worker meanwhile, so giving up on the server costs no more.
-    copy_opening = asyncio.ensure_future(_opened(jobs, str(copy_path)))
     done, _ = await asyncio.wait({attempt}, timeout=SERVER_WAIT_S)
     if attempt in done and attempt.exception() is None:
         copy_opening.add_done_callback(_dispose_late)
@@ -190,13 +233,18 @@ async def _server_or_copy(
     else:
         # Late success is not wasted work to keep: the probe opens the server afresh.
         attempt.add_done_callback(_dispose_late)
+    return await _offline_start(target, identity, copy_opening)
+
+
+async def _offline_start(
+    target: str, identity: str, copy_opening: asyncio.Future[Database]
+) -> OfflineStart:
     print(
         f"cloudroute-desk: the server at {target_shown(target)} is not answering; "
         "opening its offline copy",
         file=sys.stderr,
     )
-    copy = await copy_opening
-    return OfflineStart(target, identity, copy)
+    return OfflineStart(target, identity, await copy_opening)
 
 
 def _dispose_late(attempt: asyncio.Future[Database]) -> None:
@@ -244,9 +292,45 @@ async def _integrity(executor: DbExecutor) -> str | None:
     return await loop.run_in_executor(None, integrity_problem, executor.database)
 
 
+async def _first_rows_on_screen(window: MainWindow, first_rows: FirstRowsPaint) -> None:
+    """Until the queue painted its first rows, found none (its empty state shows instead) or
+    failed to load; at once when the window opened on Review or Charts (no queue on screen);
+    at most ``FIRST_ROWS_WAIT_S``."""
+    viewport = window.queue.table.viewport()
+    if not viewport.isVisible():
+        return
+    shown: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def done(*_args: object) -> None:
+        if not shown.done():
+            shown.set_result(None)
+
+    def loaded() -> None:
+        if window.queue.model.rowCount() == 0:
+            done()
+
+    first_rows.painted.connect(done)
+    window.queue.model.first_rows_loaded.connect(loaded)
+    window.queue.model.load_failed.connect(done)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(shown, FIRST_ROWS_WAIT_S)
+
+
+async def _later_panes(window: MainWindow, first_rows: FirstRowsPaint) -> None:
+    """The rest of the window, once the queue's first rows are on screen."""
+    await _first_rows_on_screen(window, first_rows)
+    await window.build_panes_later()
+    milestone(LATER_PANES_BUILT)
+
+
 async def _after_start(
-    window: MainWindow, executor: DbExecutor, close_with: Callable[[int], None]
+    window: MainWindow,
+    executor: DbExecutor,
+    close_with: Callable[[int], None],
+    later_panes: asyncio.Future[None] | None = None,
 ) -> None:
+    if later_panes is not None:
+        await later_panes
     quiet_since = await wait_until_quiet(executor, QUIET_TIMEOUT_S)
     if quiet_since is not None:
         milestone(PANES_QUIET, quiet_since)
@@ -267,12 +351,16 @@ async def _after_start(
     box.open()
 
 
-async def _screenshot(window: MainWindow, executor: DbExecutor, path: Path) -> int:
-    """Load the queue, select its first inquiry so every pane has something to show, wait
-    until the panes have loaded (DB worker and tasks quiet), check the file's integrity, then
-    grab the window."""
+async def _screenshot(
+    window: MainWindow, executor: DbExecutor, later_panes: asyncio.Future[None], path: Path
+) -> int:
+    """Load the queue, select its first inquiry so every pane has something to show (as an
+    admin may while the later panes are still being built: they catch up with it), wait
+    until those panes exist and every pane has loaded (DB worker and tasks quiet), check the
+    file's integrity, then grab the window."""
     await wait_until_quiet(executor, SCREENSHOT_TIMEOUT_S)
     window.queue.select_row(0)
+    await asyncio.wait_for(later_panes, SCREENSHOT_TIMEOUT_S)
     quiet_since = await wait_until_quiet(executor, SCREENSHOT_TIMEOUT_S)
     if quiet_since is not None:
         milestone(PANES_QUIET, quiet_since)
@@ -293,18 +381,21 @@ def first_database_or_exit(
     args: argparse.Namespace,
     data_dir: Path,
     headless: bool,
+    server_answer: ServerAnswer | None = None,
 ) -> Database | OfflineStart | int:
     """The first database, or the exit code. A refusal offers Retry / Open another
-    database… / Quit (a screenshot run just exits)."""
+    database… / Quit (a screenshot run just exits). ``server_answer`` serves the first try
+    only: a retry asks the server afresh."""
     target: str | None = None  # None: the one the command line names
     while True:
         try:
             database = loop.run_until_complete(
-                _first_database(jobs, args, data_dir, headless)
+                _first_database(jobs, args, data_dir, headless, server_answer)
                 if target is None
                 else _open(jobs, target, headless)
             )
         except DatabaseOpenError as error:
+            server_answer = None
             print(f"cloudroute-desk: {error}", file=sys.stderr)
             if headless:
                 return EXIT_REFUSED

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from cloudroute_desk.services.executor import DbExecutor
@@ -20,6 +20,7 @@ log = logging.getLogger("cloudroute_desk.startup")
 
 WINDOW_SHOWN = "window shown"
 QUEUE_PAINTED = "queue painted with rows"
+LATER_PANES_BUILT = "later panes built"
 PANES_QUIET = "panes quiet"
 QUIET_CHECKS = 5
 QUIET_POLL_S = 0.05
@@ -31,6 +32,9 @@ def milestone(name: str, at: float | None = None) -> None:
 
 class FirstRowsPaint(QObject):
     """Logs QUEUE_PAINTED once the queue's viewport has painted after its first rows arrived."""
+
+    painted = Signal()
+    """Emitted once, right after QUEUE_PAINTED is logged."""
 
     def __init__(self, viewport: QWidget, first_rows_loaded: object) -> None:
         super().__init__(viewport)
@@ -46,9 +50,13 @@ class FirstRowsPaint(QObject):
         if self._armed and not self._done and event.type() == QEvent.Type.Paint:
             self._done = True
             # Logged once the paint event has been handled, i.e. the rows are on screen.
-            QTimer.singleShot(0, lambda: milestone(QUEUE_PAINTED))
+            QTimer.singleShot(0, self._on_painted)
             watched.removeEventFilter(self)
         return False
+
+    def _on_painted(self) -> None:
+        milestone(QUEUE_PAINTED)
+        self.painted.emit()
 
 
 async def wait_until_quiet(executor: DbExecutor, timeout_s: float) -> float | None:

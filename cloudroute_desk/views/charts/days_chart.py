@@ -29,9 +29,12 @@ from cloudroute_desk.views.charts.chart_theme import ChartTheme
 from cloudroute_desk.views.charts.chart_view import ChartView, CsvTable
 
 MAX_PANELS = 4
-LIKELY_POOLS = tuple(pool for pool in Pool if POOLS[pool].band_days is not None)
-"""Pools whose panels are built ahead of the data: the shown ones are picked among these
-(those with the seed's bands) by record count, which only the data tells."""
+LIKELY_POOLS = tuple(
+    pool for pool in Pool if POOLS[pool].band_days is not None and POOLS[pool].partner_filed
+)
+"""Pools whose panels are built (and laid out) ahead of the data: the shown ones are picked
+among these (ACE record pools with the seed's bands) by record count, which only the data
+tells."""
 """Histograms side by side; at 1280 px each keeps ~290 px, enough for its labels."""
 
 
@@ -93,9 +96,10 @@ class _PoolPanel:
         top = max([n for _d, n in histogram] + [1])
         self.hits.clear()
         total = pool_days.records
+        shared = request_for(chart_filter)
         for day, count in histogram:
             request = replace(
-                request_for(chart_filter),
+                shared,
                 pools=frozenset({pool}),
                 days_min=float(day),
                 days_max=float(day + 1),
@@ -135,6 +139,8 @@ class DaysChart(ChartView):
         self.trend_hits = self.watch_bars(self.trend_plot)
         self.canvas.addItem(self.trend_plot, row=1, col=0)
         self._warming = False
+        self._drawn = False
+        """Whether data has been drawn (until then the panels may be laid out ahead)."""
         self.apply_theme()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -148,10 +154,21 @@ class DaysChart(ChartView):
 
     def _build_one_panel(self) -> None:
         missing = [pool for pool in LIKELY_POOLS if pool not in self.panels]
-        if not missing:
+        if missing:
+            self.panels[missing[0]] = _PoolPanel(self, missing[0])
+            QTimer.singleShot(0, self, self._build_one_panel)
+        elif not self._drawn:
+            QTimer.singleShot(0, self, self._lay_out_likely)
+
+    def _lay_out_likely(self) -> None:
+        # Laying the panels out and adding the trend's curves and legend rows also costs
+        # tens of ms: do it for the likely pools before the data comes (the first draw then
+        # finds them in place; pools the data lacks are taken out again, cheaply).
+        if self._drawn:
             return
-        self.panels[missing[0]] = _PoolPanel(self, missing[0])
-        QTimer.singleShot(0, self, self._build_one_panel)
+        self._arrange(LIKELY_POOLS[:MAX_PANELS])
+        for pool in LIKELY_POOLS:
+            self._trend_curve(pool)
 
     @property
     def histograms(self) -> dict[Pool, pg.BarGraphItem]:
@@ -166,6 +183,7 @@ class DaysChart(ChartView):
     def show_data(self, data: DaysData, chart_filter: ChartFilter) -> None:
         self.data = data
         self.chart_filter = chart_filter
+        self._drawn = True
         self._draw()
 
     def apply_theme(self) -> None:
@@ -173,6 +191,8 @@ class DaysChart(ChartView):
             panel.restyle(self.theme)
         self.theme.style_plot(self.trend_plot)
         self.theme.style_legend(self.trend_legend)
+        for pool, curve in self.trend_curves.items():
+            self._style_curve(pool, curve)
         self._draw()
 
     # ---- drawing ------------------------------------------------------------------------
@@ -231,15 +251,7 @@ class DaysChart(ChartView):
                 self.trend_legend.removeItem(POOLS[pool].label)
         for pool_days in self.data.pools:
             pool = pool_days.pool
-            colour = self.theme.pool_color(pool)
-            if pool not in self.trend_curves:
-                self.trend_curves[pool] = plot.plot([], [], name=POOLS[pool].label)
-            curve = self.trend_curves[pool]
-            curve.setPen(pg.mkPen(colour, width=2))
-            curve.setSymbol("o")
-            curve.setSymbolSize(6)
-            curve.setSymbolBrush(colour)
-            curve.setSymbolPen(colour)
+            curve = self._trend_curve(pool)
             points = self.data.trend_for(pool)
             curve.setData([index[p.month] for p in points], [p.median for p in points])
         plot.setXRange(-0.5, max(len(months) - 0.5, 0.5), padding=0)
@@ -253,6 +265,22 @@ class DaysChart(ChartView):
                 f"median {days(point.median)} (n={point.records:,})"
             )
             self.trend_hits.add(BarHit(x - 0.25, x + 0.25, y - reach, y + reach, text, None))
+
+    def _trend_curve(self, pool: Pool) -> pg.PlotDataItem:
+        curve = self.trend_curves.get(pool)
+        if curve is None:
+            curve = self.trend_plot.plot([], [], name=POOLS[pool].label)
+            curve.setSymbol("o")
+            curve.setSymbolSize(6)
+            self._style_curve(pool, curve)
+            self.trend_curves[pool] = curve
+        return curve
+
+    def _style_curve(self, pool: Pool, curve: pg.PlotDataItem) -> None:
+        colour = self.theme.pool_color(pool)
+        curve.setPen(pg.mkPen(colour, width=2))
+        curve.setSymbolBrush(colour)
+        curve.setSymbolPen(colour)
 
     def csv_table(self) -> CsvTable:
         header = ["series", "pool", "month_submitted", "days_from", "days_to", "records", "days"]
