@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +24,7 @@ from cloudroute_desk.models.inquiry_queue_model import (
     InquiryQueueModel,
 )
 from cloudroute_desk.models.partner_mime import PartnerDrag, encode_partner_drag
+from cloudroute_desk.services import queue as queue_service
 from cloudroute_desk.services.executor import DbExecutor
 from tests.db_worker import settle
 from tests.queue_helpers import NOW, seed_queue
@@ -222,3 +224,45 @@ def test_fresh_count_is_reused_without_recounting(
     with qtbot.waitSignal(model.window_loaded, timeout=10_000):
         model.refresh()
     assert model.rowCount() == 15
+
+
+def test_rows_wait_briefly_for_their_count_and_reset_once(
+    qtbot, executor: DbExecutor, database: Database
+) -> None:
+    seed_queue(database, 35)
+    model = _model(qtbot, executor)
+    model.COUNT_WAIT_MS = 10_000  # the count always comes first here
+    resets, inserts, removes = [], [], []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.rowsInserted.connect(lambda *_: inserts.append(1))
+    model.rowsRemoved.connect(lambda *_: removes.append(1))
+    new = QueueFilter(
+        statuses=frozenset({InquiryStatus.NEW, InquiryStatus.ASSIGNED, InquiryStatus.CONNECTED})
+    )
+    with qtbot.waitSignal(model.window_loaded, timeout=10_000):
+        model.set_filter(new)
+    # One reset with the exact count, not a reset with the first page's rows and an insert.
+    assert (len(resets), inserts, removes) == (1, [], [])
+    assert model.rowCount() == queue_service.count(database, new, NOW) > model.PAGE_SIZE
+
+
+def test_rows_show_at_once_when_their_count_is_slow(
+    qtbot, executor: DbExecutor, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_queue(database, 35)
+    model = _model(qtbot, executor)
+    model.COUNT_WAIT_MS = 0
+    release = threading.Event()
+    real_count = queue_service.count
+
+    def slow_count(*args: object, **kwargs: object) -> int:
+        release.wait(10)
+        return real_count(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queue_service, "count", slow_count)
+    with qtbot.waitSignal(model.first_rows_loaded, timeout=10_000):
+        model.refresh()
+    assert model.rowCount() == 10  # the first page, before the count
+    with qtbot.waitSignals([model.rowsInserted, model.window_loaded], timeout=10_000):
+        release.set()
+    assert model.rowCount() == 35

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
-from PySide6.QtGui import QDropEvent, QPalette
+from PySide6.QtGui import QDropEvent, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem
 
 from cloudroute_desk.db.engine import Database
@@ -21,7 +21,7 @@ from cloudroute_desk.models.partner_mime import PartnerDrag, encode_partner_drag
 from cloudroute_desk.services.changes import ALL_ROWS, ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
-from cloudroute_desk.views.queue.sla_delegate import SlaDelegate, sla_color
+from cloudroute_desk.views.queue.sla_colors import sla_color, sla_colors
 from cloudroute_desk.views.theme import dark_palette
 from tests.db_worker import settle
 from tests.factories import add_inquiry, add_partner, add_record, make_inquiry
@@ -161,20 +161,25 @@ def test_sla_colours_follow_tone_and_palette(qtbot, pane: QueuePane, database: D
     _seed(database, 14)
     pane.model.PAGE_SIZE = 100
     _reload(qtbot, pane)
-    delegate = pane.table.itemDelegateForColumn(qm.COL_SLA)
-    assert isinstance(delegate, SlaDelegate)
+    # No Python delegate runs per painted cell: the model gives the colour and the weight.
+    assert pane.table.itemDelegateForColumn(qm.COL_SLA) is None
     tones = {}
     for row in range(pane.model.rowCount()):
         index = pane.model.index(row, qm.COL_SLA)
         view = index.data(qm.SLA_ROLE)
         option = QStyleOptionViewItem()
         option.palette = QPalette(pane.table.palette())
-        delegate.initStyleOption(option, index)
+        option.font = QFont(pane.table.font())
+        pane.table.itemDelegate().initStyleOption(option, index)
         tones[view.tone] = option.palette.color(QPalette.ColorRole.Text)
+        assert option.font.bold() == (view.tone is SlaTone.BREACHED)
+        assert option.font.family() == pane.table.font().family()
+        assert option.text == view.text
         if view.tone is SlaTone.PLENTY:
             assert view.text.endswith(" left")
     assert {SlaTone.PLENTY, SlaTone.DUE_SOON, SlaTone.BREACHED, SlaTone.NEUTRAL} <= set(tones)
     assert len({c.name() for c in tones.values()}) == 4
+    assert tones == sla_colors(pane.table.palette())
     light, dark = QApplication.palette(), dark_palette()
     for tone in SlaTone:
         # Readable: clearly lighter than the dark base, darker than the light one.
@@ -185,6 +190,15 @@ def test_sla_colours_follow_tone_and_palette(qtbot, pane: QueuePane, database: D
             sla_color(tone, light).lightness()
             < light.color(QPalette.ColorRole.Base).lightness() - 60
         )
+    # Switching to dark recolours the cells.
+    pane.setPalette(dark)
+    breached = next(
+        row
+        for row in range(pane.model.rowCount())
+        if pane.model.index(row, qm.COL_SLA).data(qm.SLA_ROLE).tone is SlaTone.BREACHED
+    )
+    brush = pane.model.index(breached, qm.COL_SLA).data(Qt.ItemDataRole.ForegroundRole)
+    assert brush.color() == sla_color(SlaTone.BREACHED, dark)
 
 
 def test_chart_request_and_chip(qtbot, pane: QueuePane, database: Database) -> None:  # type: ignore[no-untyped-def]
@@ -311,3 +325,30 @@ def test_unsortable_column_keeps_the_real_sort_arrow(
         settle(qtbot, executor)
     assert header.sortIndicatorSection() == qm.COL_ARRIVED
     assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+
+def test_a_cell_never_shows_the_previous_cells_roles(  # type: ignore[no-untyped-def]
+    qtbot, pane: QueuePane, database: Database
+) -> None:
+    """The delegate asks every cell through one reused span: a role the cell lacks must be
+    cleared, or the spend column's right alignment and the SLA's bold spread to the cells
+    painted after them."""
+    _seed(database, 14)
+    pane.model.PAGE_SIZE = 100
+    _reload(qtbot, pane)
+    delegate = pane.table.itemDelegate()
+    breached = next(
+        row
+        for row in range(pane.model.rowCount())
+        if pane.model.index(row, qm.COL_SLA).data(qm.SLA_ROLE).tone is SlaTone.BREACHED
+    )
+    for column in (qm.COL_SPEND, qm.COL_SLA):
+        option = QStyleOptionViewItem()
+        option.font = QFont(pane.table.font())
+        delegate.initStyleOption(option, pane.model.index(breached, column))
+        option = QStyleOptionViewItem()
+        option.font = QFont(pane.table.font())
+        delegate.initStyleOption(option, pane.model.index(breached, qm.COL_COMPANY))
+        assert not option.displayAlignment & Qt.AlignmentFlag.AlignRight
+        assert not option.font.bold()
+        assert option.text == pane.model.index(breached, qm.COL_COMPANY).data()

@@ -30,7 +30,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from cloudroute_desk.db.change_feed import FeedEntry
 from cloudroute_desk.db.engine import Database
@@ -38,7 +38,7 @@ from cloudroute_desk.domain.catalog import INQUIRY_STATUS_LABELS
 from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.queue_filter import (
     QueueFilter,
-    SlaView,
+    SlaTone,
     SortKey,
     sla_deadline,
     sla_view,
@@ -122,9 +122,8 @@ DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
 TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
 ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
 BACKGROUND_ROLE = int(Qt.ItemDataRole.BackgroundRole)
-_ROLES = frozenset(
-    {DISPLAY_ROLE, TOOLTIP_ROLE, ALIGNMENT_ROLE, BACKGROUND_ROLE, SORT_ROLE, OBJECT_ROLE, SLA_ROLE}
-)
+FOREGROUND_ROLE = int(Qt.ItemDataRole.ForegroundRole)
+FONT_ROLE = int(Qt.ItemDataRole.FontRole)
 _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled
@@ -135,13 +134,98 @@ _ROW_FLAGS = (
 """Built once: combining enum flags in Python costs more than the rest of ``flags()``."""
 
 
+Cell = dict[int, Any]
+"""One cell's value per role; a role it does not have is None."""
+
+_MISSING: Cell = {DISPLAY_ROLE: PLACEHOLDER}
+"""A row not read yet."""
+_NOTHING: Cell = {}
+_CELL_ROLES = frozenset(
+    {
+        DISPLAY_ROLE,
+        TOOLTIP_ROLE,
+        ALIGNMENT_ROLE,
+        BACKGROUND_ROLE,
+        FOREGROUND_ROLE,
+        FONT_ROLE,
+        SORT_ROLE,
+        OBJECT_ROLE,
+        SLA_ROLE,
+    }
+)
+"""Every role a cell may have."""
+NOW_REUSE_S = 0.05
+"""One repaint asks every SLA cell for the time: read the clock once per this many seconds."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Page:
-    """Fetched rows with their cell texts, formatted once when the page arrives, so a
-    repaint only looks them up (the SLA text, which runs with the clock, is left None)."""
+    """Fetched rows with every cell's roles, built once on the DB worker when the page is
+    read, so a repaint answers a cell from one dict: a screenful is ~400 cells, each asked
+    for 7 roles, and each Python call per cell costs about a millisecond per screen.
+
+    The SLA cell, which runs with the clock and is coloured by the palette, and the company
+    cell's notes and other admins' marks are made at paint time (``_live_cell``)."""
 
     rows: tuple[QueueRow, ...]
-    texts: tuple[tuple[str | None, ...], ...]
+    cells: tuple[tuple[Cell, ...], ...]
+
+    @classmethod
+    def of(cls, rows: tuple[QueueRow, ...]) -> _Page:
+        return cls(rows, tuple(_row_cells(row) for row in rows))
+
+
+def _row_cells(row: QueueRow) -> tuple[Cell, ...]:
+    cells = []
+    for column in range(COLUMN_COUNT):
+        cell: Cell = {SORT_ROLE: _raw(row, column), OBJECT_ROLE: row}
+        if column == COL_SLA:
+            cell[TOOLTIP_ROLE] = (
+                f"Routing deadline {sla_deadline(row.arrived_at):%Y-%m-%d %H:%M} UTC"
+            )
+        else:
+            cell[DISPLAY_ROLE] = _display(row, column)
+        if column == COL_SPEND:
+            cell[ALIGNMENT_ROLE] = _RIGHT_ALIGNED
+        cells.append(cell)
+    return tuple(cells)
+
+
+def _display(row: QueueRow, column: int) -> str:
+    """A cell's text (not the SLA's, which follows the clock)."""
+    if column == COL_ARRIVED:
+        return f"{row.arrived_at:%Y-%m-%d %H:%M}"
+    if column == COL_COMPANY:
+        return row.company_name
+    if column == COL_STAGE:
+        return row.funding_stage.value
+    if column == COL_REGION:
+        return row.region.value
+    if column == COL_VERTICAL:
+        return row.vertical.value
+    if column == COL_PROFILE:
+        return row.service_profile.value
+    if column == COL_ENGAGEMENT:
+        return row.engagement_type.value
+    if column == COL_POOLS:
+        return ", ".join(p.value for p in row.pools_wanted)
+    if column == COL_SPEND:
+        return money(row.monthly_spend_usd)
+    if column == COL_STATUS:
+        return INQUIRY_STATUS_LABELS[row.status]
+    return row.partner_name
+
+
+def _raw(row: QueueRow, column: int) -> Any:
+    if column in (COL_ARRIVED, COL_SLA):
+        return row.arrived_at
+    if column == COL_POOLS:
+        return ",".join(p.value for p in row.pools_wanted)
+    if column == COL_SPEND:
+        return row.monthly_spend_usd
+    if column == COL_PARTNER:
+        return row.partner_name
+    return _display(row, column)
 
 
 def _count_key(queue_filter: QueueFilter) -> QueueFilter:
@@ -175,6 +259,10 @@ class InquiryQueueModel(QAbstractTableModel):
     COUNT_FRESH_S = 10.0
     """A count younger than this is reused without recounting (data changes we make call
     ``refresh``, which forgets every count; other admins' changes show within this time)."""
+    COUNT_WAIT_MS = 30
+    """Rows of a filter with no known count wait this long for the count that follows them:
+    arriving together they make one reset and one paint, not a reset, a paint, a row
+    insert and a second full paint (~10 ms of GUI thread each at a screenful)."""
 
     def __init__(
         self,
@@ -190,7 +278,14 @@ class InquiryQueueModel(QAbstractTableModel):
         self._filter = QueueFilter()
         self._count = 0
         self._pages: OrderedDict[int, _Page] = OrderedDict()
-        self._sla_views: dict[int, tuple[QueueRow, datetime, SlaView]] = {}
+        self._sla_cells: dict[int, tuple[QueueRow, datetime, Cell]] = {}
+        self._now = self._clock()
+        self._now_read_at = -NOW_REUSE_S
+        self._tone_brushes: dict[SlaTone, QBrush] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+        """Only the weight is set: the view's own font fills in the rest (``QFont.resolve``)."""
+        self._marked: set[int] = set()
         self._in_flight: set[int] = set()
         self._wanted: OrderedDict[int, None] = OrderedDict()
         self._query_now = self._clock()
@@ -198,6 +293,11 @@ class InquiryQueueModel(QAbstractTableModel):
         """Count per filter (sort excluded) and when it was taken (monotonic seconds)."""
         self._window_pending = False
         self._loading = False
+        self._held: tuple[datetime, int, QueueFilter, _Page] | None = None
+        """First rows waiting up to ``COUNT_WAIT_MS`` for their count."""
+        self._hold_timer = QTimer(self)
+        self._hold_timer.setSingleShot(True)
+        self._hold_timer.timeout.connect(self._on_hold_timer_timeout)
         self._claims: dict[int, Claim] = {}
         self._kept_offline: frozenset[int] = frozenset()
         self.remote_marks = RemoteMarks("inquiry")
@@ -266,6 +366,12 @@ class InquiryQueueModel(QAbstractTableModel):
 
     # Qt overrides ------------------------------------------------------------------------
 
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        # Qt's own index() asks rowCount and columnCount, two Python calls per painted cell.
+        if 0 <= row < self._count and 0 <= column < COLUMN_COUNT and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._count
 
@@ -283,47 +389,110 @@ class InquiryQueueModel(QAbstractTableModel):
         return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # A paint asks each cell for a dozen roles; most are answered here without a lookup.
-        if role not in _ROLES or not index.isValid() or index.row() >= self._count:
+        if not index.isValid():
             return None
-        number, offset = divmod(index.row(), self.PAGE_SIZE)
-        page = self._pages.get(number)
-        if page is None or offset >= len(page.rows):
-            return self._missing(number, role)
-        return self._answer(page, offset, index.column(), role)
+        return self._cell(index.row(), index.column()).get(role)
 
     def multiData(
         self,
         index: AnyIndex,
         roleDataSpan: QModelRoleDataSpan | QModelRoleData,  # noqa: N803
     ) -> None:
-        """Every role a delegate asks for in one call (Qt's item views ask ~10 per cell per
-        paint; one call instead of ten is most of a repaint's Python time)."""
-        if not index.isValid() or index.row() >= self._count:
-            return
-        number, offset = divmod(index.row(), self.PAGE_SIZE)
-        page = self._pages.get(number)
-        column = index.column()
+        """Every role a delegate asks for in one call (Qt's item views ask 7 per cell per
+        paint), answered from the cell's dict.
+
+        ``QStyledItemDelegate`` reuses one span for all cells, so a role left alone keeps
+        the previous cell's value (the spend column's right alignment once spread to every
+        cell painted after it): each role some cell has is set or cleared. A role no cell
+        has is never written, so it stays empty without a call."""
+        cell = self._cell(index.row(), index.column()) if index.isValid() else _NOTHING
         span: Any = roleDataSpan  # iterable at run time; the stubs do not say so
         for role_data in span:
             role = role_data.role()
-            if role not in _ROLES:
-                continue
-            if page is not None and offset < len(page.rows):
-                value = self._answer(page, offset, column, role)
-            else:
-                value = self._missing(number, role)
+            value = cell.get(role)
             if value is not None:
                 role_data.setData(value)
+            elif role in _CELL_ROLES:
+                role_data.clearData()
 
-    def _remote_mark_data(self, row: QueueRow, column: int, role: int) -> Any:
-        mark = self.remote_marks.get(row.id)
-        if role == BACKGROUND_ROLE:
-            return None if mark is None else self._mark_brush
-        tips = [] if mark is None else [mark.describe()]
-        if column == COL_SLA:
-            tips.append(f"Routing deadline {sla_deadline(row.arrived_at):%Y-%m-%d %H:%M} UTC")
-        return "\n".join(tips) or None
+    def _cell(self, row: int, column: int) -> Cell:
+        number, offset = divmod(row, self.PAGE_SIZE)
+        page = self._pages.get(number)
+        if page is None or offset >= len(page.rows) or row >= self._count:
+            if page is None and 0 <= row < self._count:
+                self._want(number)
+            return _MISSING if 0 <= row < self._count else _NOTHING
+        if (
+            column == COL_SLA
+            or (column == COL_COMPANY and (self._claims or self._kept_offline))
+            or (self._marked and page.rows[offset].id in self._marked)
+        ):
+            return self._live_cell(page, offset, column)
+        return page.cells[offset][column]
+
+    def set_sla_colors(self, colors: Mapping[SlaTone, QColor]) -> None:
+        """The SLA text's colour per tone, for the palette in use (the view picks them)."""
+        self._tone_brushes = {tone: QBrush(color) for tone, color in colors.items()}
+        self._sla_cells.clear()
+        if self._count:
+            self.dataChanged.emit(
+                self.index(0, COL_SLA), self.index(self._count - 1, COL_SLA), [FOREGROUND_ROLE]
+            )
+
+    def _live_cell(self, page: _Page, offset: int, column: int) -> Cell:
+        row = page.rows[offset]
+        cell = self._sla_cell(row) if column == COL_SLA else page.cells[offset][column]
+        notes = []
+        if column == COL_COMPANY:
+            claim = self._claims.get(row.id)
+            if claim is not None:
+                notes.append(claim.describe(self._clock()))
+            if row.id in self._kept_offline:
+                notes.append(KEPT_OFFLINE)
+        mark = self.remote_marks.get(row.id) if row.id in self._marked else None
+        if not notes and mark is None:
+            return cell
+        cell = dict(cell)
+        if notes:
+            cell[DISPLAY_ROLE] = " · ".join([row.company_name, *notes])
+        if mark is not None:
+            cell[BACKGROUND_ROLE] = self._mark_brush
+            tips = [mark.describe(), cell.get(TOOLTIP_ROLE)]
+            cell[TOOLTIP_ROLE] = "\n".join(tip for tip in tips if tip)
+        return cell
+
+    def _sla_cell(self, row: QueueRow) -> Cell:
+        """The row's SLA cell, made once per row and clock second: a repaint asks for it,
+        the 1 s tick repaints it."""
+        now = self._clock_second()
+        cached = self._sla_cells.get(id(row))
+        if cached is not None and cached[0] is row and cached[1] == now:
+            return cached[2]
+        view = sla_view(row.status, row.arrived_at, row.assigned_at, now)
+        cell: Cell = {
+            DISPLAY_ROLE: view.text,
+            SLA_ROLE: view,
+            SORT_ROLE: row.arrived_at,
+            OBJECT_ROLE: row,
+            TOOLTIP_ROLE: f"Routing deadline {sla_deadline(row.arrived_at):%Y-%m-%d %H:%M} UTC",
+        }
+        brush = self._tone_brushes.get(view.tone)
+        if brush is not None:
+            cell[FOREGROUND_ROLE] = brush
+        if view.tone is SlaTone.BREACHED:
+            cell[FONT_ROLE] = self._bold
+        if len(self._sla_cells) >= SLA_VIEWS_KEPT:
+            self._sla_cells.clear()
+        # The row is kept with its cell, so its id cannot be reused by another row meanwhile.
+        self._sla_cells[id(row)] = (row, now, cell)
+        return cell
+
+    def _clock_second(self) -> datetime:
+        tick = time.monotonic()
+        if tick - self._now_read_at >= NOW_REUSE_S:
+            self._now_read_at = tick
+            self._now = self._clock().replace(microsecond=0)
+        return self._now
 
     def set_claims(self, claims: Mapping[int, Claim]) -> None:
         """Other admins' claims: the company cell says "<admin> is on this (n min)"."""
@@ -341,11 +510,14 @@ class InquiryQueueModel(QAbstractTableModel):
     def mark_remote(self, entries: Iterable[FeedEntry]) -> None:
         """Tint the rows another admin just changed for a few seconds (tooltip: who, when)."""
         marked = set(self.remote_marks.mark(entries))
+        self._marked |= marked
         self._repaint_rows(marked)
         self._schedule_mark_expiry()
 
     def _on_mark_timer_timeout(self) -> None:
-        self._repaint_rows(set(self.remote_marks.expire()))
+        expired = set(self.remote_marks.expire())
+        self._marked -= expired
+        self._repaint_rows(expired)
         self._schedule_mark_expiry()
 
     def _schedule_mark_expiry(self) -> None:
@@ -413,95 +585,6 @@ class InquiryQueueModel(QAbstractTableModel):
             return None
         return inquiry.id, drag.partner_id
 
-    def _answer(self, page: _Page, offset: int, column: int, role: int) -> Any:
-        if role == DISPLAY_ROLE:
-            if column == COL_COMPANY and (self._claims or self._kept_offline):
-                row_id = page.rows[offset].id
-                claim = self._claims.get(row_id)
-                notes = [claim.describe(self._clock())] if claim is not None else []
-                if row_id in self._kept_offline:
-                    notes.append(KEPT_OFFLINE)
-                if notes:
-                    return " · ".join([page.rows[offset].company_name, *notes])
-            text = page.texts[offset][column]
-            if text is not None:
-                return text
-            return self._display(page.rows[offset], column)
-        row = page.rows[offset]
-        if role == SORT_ROLE:
-            return self._raw(row, column)
-        if role == OBJECT_ROLE:
-            return row
-        if role == SLA_ROLE and column == COL_SLA:
-            return self._sla(row)
-        if role in (BACKGROUND_ROLE, TOOLTIP_ROLE):
-            return self._remote_mark_data(row, column, role)
-        if role == ALIGNMENT_ROLE and column == COL_SPEND:
-            return _RIGHT_ALIGNED
-        return None
-
-    def _sla(self, row: QueueRow) -> SlaView:
-        """The row's SLA view, computed once per row and clock second: a paint asks for it
-        twice per cell (the text through ``multiData``, the colour through SLA_ROLE)."""
-        now = self._clock().replace(microsecond=0)
-        cached = self._sla_views.get(id(row))
-        if cached is not None and cached[0] is row and cached[1] == now:
-            return cached[2]
-        view = sla_view(row.status, row.arrived_at, row.assigned_at, now)
-        if len(self._sla_views) >= SLA_VIEWS_KEPT:
-            self._sla_views.clear()
-        # The row is kept with its view, so its id cannot be reused by another row meanwhile.
-        self._sla_views[id(row)] = (row, now, view)
-        return view
-
-    def _missing(self, number: int, role: int) -> str | None:
-        """A row that is not loaded yet: ask for its page, show the placeholder."""
-        if number not in self._pages:
-            self._want(number)
-        return PLACEHOLDER if role == DISPLAY_ROLE else None
-
-    def _texts(self, row: QueueRow) -> tuple[str | None, ...]:
-        return tuple(
-            None if column == COL_SLA else self._display(row, column)
-            for column in range(COLUMN_COUNT)
-        )
-
-    def _display(self, row: QueueRow, column: int) -> str:
-        if column == COL_ARRIVED:
-            return f"{row.arrived_at:%Y-%m-%d %H:%M}"
-        if column == COL_SLA:
-            return self._sla(row).text
-        if column == COL_COMPANY:
-            return row.company_name
-        if column == COL_STAGE:
-            return row.funding_stage.value
-        if column == COL_REGION:
-            return row.region.value
-        if column == COL_VERTICAL:
-            return row.vertical.value
-        if column == COL_PROFILE:
-            return row.service_profile.value
-        if column == COL_ENGAGEMENT:
-            return row.engagement_type.value
-        if column == COL_POOLS:
-            return ", ".join(p.value for p in row.pools_wanted)
-        if column == COL_SPEND:
-            return money(row.monthly_spend_usd)
-        if column == COL_STATUS:
-            return INQUIRY_STATUS_LABELS[row.status]
-        return row.partner_name
-
-    def _raw(self, row: QueueRow, column: int) -> Any:
-        if column in (COL_ARRIVED, COL_SLA):
-            return row.arrived_at
-        if column == COL_POOLS:
-            return ",".join(p.value for p in row.pools_wanted)
-        if column == COL_SPEND:
-            return row.monthly_spend_usd
-        if column == COL_PARTNER:
-            return row.partner_name
-        return self._display(row, column)
-
     def _reload(self, around_row: int) -> None:
         """Re-query: the rows first (so the view paints at once), then the exact count.
 
@@ -512,6 +595,8 @@ class InquiryQueueModel(QAbstractTableModel):
         """
         # Whatever the old filter, sort or data asked for is not wanted any more.
         self._jobs.cancel()
+        self._held = None
+        self._hold_timer.stop()
         self._loading = True
         queue_filter = self._filter
         now = self._clock()
@@ -523,9 +608,9 @@ class InquiryQueueModel(QAbstractTableModel):
         hint = remembered[0] if remembered is not None else None
         fresh = remembered is not None and time.monotonic() - remembered[1] < self.COUNT_FRESH_S
 
-        def rows_job(database: Database) -> tuple[QueueRow, ...]:
-            return queue_service.rows_at(
-                database, queue_filter, now, start, size, expected_rows=hint
+        def rows_job(database: Database) -> _Page:
+            return _Page.of(
+                queue_service.rows_at(database, queue_filter, now, start, size, expected_rows=hint)
             )
 
         def count_job(database: Database) -> int:
@@ -533,7 +618,7 @@ class InquiryQueueModel(QAbstractTableModel):
 
         self._jobs.run(
             rows_job,
-            on_done=lambda rows: self._on_rows(now, start, count_key, rows),
+            on_done=lambda page: self._on_rows(now, start, count_key, page, wait=not fresh),
             on_error=self._on_failed,
         )
         if fresh:
@@ -545,8 +630,21 @@ class InquiryQueueModel(QAbstractTableModel):
         )
 
     def _on_rows(
-        self, now: datetime, start: int, count_key: QueueFilter, rows: tuple[QueueRow, ...]
+        self, now: datetime, start: int, count_key: QueueFilter, page: _Page, *, wait: bool
     ) -> None:
+        if wait and count_key not in self._counts:
+            self._held = (now, start, count_key, page)
+            self._hold_timer.start(self.COUNT_WAIT_MS)
+            return
+        self._show_rows(now, start, count_key, page)
+
+    def _on_hold_timer_timeout(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            self._show_rows(*held)
+
+    def _show_rows(self, now: datetime, start: int, count_key: QueueFilter, page: _Page) -> None:
+        rows = page.rows
         remembered = self._counts.get(count_key)
         known = remembered[0] if remembered is not None else None
         if len(rows) < self.PAGE_SIZE and (rows or start == 0):
@@ -562,7 +660,7 @@ class InquiryQueueModel(QAbstractTableModel):
         self._in_flight.clear()
         self._wanted.clear()
         if rows or start == 0:
-            self._store(start // self.PAGE_SIZE, rows)
+            self._store(start // self.PAGE_SIZE, page)
         self._window_pending = not complete
         self.endResetModel()
         self.first_rows_loaded.emit()
@@ -575,6 +673,12 @@ class InquiryQueueModel(QAbstractTableModel):
         self._counts.move_to_end(count_key)
         while len(self._counts) > COUNT_CACHE_SIZE:
             self._counts.popitem(last=False)
+        held, self._held = self._held, None
+        if held is not None:
+            # The rows waited for this count: one reset with the exact count completes it
+            # (unless the rows and the count saw different data: then the lines below fix it).
+            self._hold_timer.stop()
+            self._show_rows(*held)
         if total > self._count:
             self.beginInsertRows(QModelIndex(), self._count, total - 1)
             self._count = total
@@ -596,8 +700,8 @@ class InquiryQueueModel(QAbstractTableModel):
         self._loading = False
         self.load_failed.emit(failure_sentence(error))
 
-    def _store(self, number: int, rows: tuple[QueueRow, ...]) -> None:
-        self._pages[number] = _Page(rows, tuple(self._texts(row) for row in rows))
+    def _store(self, number: int, page: _Page) -> None:
+        self._pages[number] = page
         self._pages.move_to_end(number)
         while len(self._pages) > self.MAX_PAGES:
             farthest = max(self._pages, key=lambda p: abs(p - number))
@@ -631,34 +735,40 @@ class InquiryQueueModel(QAbstractTableModel):
         if before is not None and len(before.rows) == size:
             key = before.rows[-1].key
 
-            def job(database: Database) -> tuple[QueueRow, ...]:
-                return queue_service.rows_next_to(
-                    database, queue_filter, now, key, size, forward=True, expected_rows=hint
+            def job(database: Database) -> _Page:
+                return _Page.of(
+                    queue_service.rows_next_to(
+                        database, queue_filter, now, key, size, forward=True, expected_rows=hint
+                    )
                 )
         elif after is not None and after.rows:
             key = after.rows[0].key
 
-            def job(database: Database) -> tuple[QueueRow, ...]:
-                return queue_service.rows_next_to(
-                    database, queue_filter, now, key, size, forward=False, expected_rows=hint
+            def job(database: Database) -> _Page:
+                return _Page.of(
+                    queue_service.rows_next_to(
+                        database, queue_filter, now, key, size, forward=False, expected_rows=hint
+                    )
                 )
         else:
 
-            def job(database: Database) -> tuple[QueueRow, ...]:
-                return queue_service.rows_at(
-                    database, queue_filter, now, number * size, size, expected_rows=hint
+            def job(database: Database) -> _Page:
+                return _Page.of(
+                    queue_service.rows_at(
+                        database, queue_filter, now, number * size, size, expected_rows=hint
+                    )
                 )
 
         self._jobs.run(
             job,
-            on_done=lambda rows: self._on_page(number, rows),
+            on_done=lambda page: self._on_page(number, page),
             on_error=lambda error: self._on_page_failed(number, error),
             key=("page", number),
         )
 
-    def _on_page(self, number: int, rows: tuple[QueueRow, ...]) -> None:
+    def _on_page(self, number: int, page: _Page) -> None:
         self._in_flight.discard(number)
-        self._store(number, rows)
+        self._store(number, page)
         first = number * self.PAGE_SIZE
         last = min(self._count, first + self.PAGE_SIZE) - 1
         if last >= first:
@@ -670,6 +780,6 @@ class InquiryQueueModel(QAbstractTableModel):
         log.error("Queue page %s failed", number, exc_info=error)
         self._in_flight.discard(number)
         # Remember it as empty so the view does not ask again in a tight loop.
-        self._store(number, ())
+        self._store(number, _Page((), ()))
         self.load_failed.emit(failure_sentence(error))
         self._launch()

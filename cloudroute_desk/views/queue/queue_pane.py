@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +35,7 @@ from cloudroute_desk.views.queue.empty_state import EmptyQueue
 from cloudroute_desk.views.queue.export_runner import ExportRunner
 from cloudroute_desk.views.queue.filter_bar import FilterBar
 from cloudroute_desk.views.queue.queue_table_view import QueueTableView
-from cloudroute_desk.views.queue.sla_delegate import SlaDelegate
+from cloudroute_desk.views.queue.sla_colors import sla_colors
 from cloudroute_desk.views.queue.status_actions import StatusActions
 
 SLA_TICK_MS = 1_000
@@ -97,7 +97,7 @@ class QueuePane(QWidget):
         self.table = QueueTableView(self)
         self.table.setAccessibleName("Inquiry queue")
         self.table.setModel(self.model)
-        self.table.setItemDelegateForColumn(qm.COL_SLA, SlaDelegate(self.table))
+        self.model.set_sla_colors(sla_colors(self.palette()))
         self.table.sortByColumn(qm.COL_ARRIVED, Qt.SortOrder.DescendingOrder)
         for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(column, width)
@@ -246,6 +246,11 @@ class QueuePane(QWidget):
         self._sla_timer.start()
         self._summary_timer.start()
         super().showEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # light/dark switched
+            self.model.set_sla_colors(sla_colors(self.palette()))
+        super().changeEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self._sla_timer.stop()
