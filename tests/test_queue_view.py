@@ -8,9 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem, QWidget
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import InquiryStatus
@@ -352,3 +352,38 @@ def test_a_cell_never_shows_the_previous_cells_roles(  # type: ignore[no-untyped
         assert not option.displayAlignment & Qt.AlignmentFlag.AlignRight
         assert not option.font.bold()
         assert option.text == pane.model.index(breached, qm.COL_COMPANY).data()
+
+
+class _Paints(QObject):
+    """Counts the paint events a widget gets."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_a_filter_that_changes_the_row_count_paints_the_rows_once(  # type: ignore[no-untyped-def]
+    qtbot, pane: QueuePane, database: Database
+) -> None:
+    """The view's delayed layout, left to the next paint, asks for another paint from inside
+    it: every reset that changed the row count painted the screen twice (~10 ms each)."""
+    _seed(database, 30)
+    pane.model.PAGE_SIZE = 100
+    _reload(qtbot, pane)
+    paints = _Paints(pane.table.viewport())
+    QApplication.processEvents()
+    paints.count = 0
+    with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
+        pane.filter_bar.set_queue_filter(QueueFilter(statuses=frozenset({InquiryStatus.NEW})))
+    assert pane.model.rowCount() == 20
+    qtbot.waitUntil(lambda: paints.count >= 1)
+    for _ in range(3):  # whatever the first paint posted is delivered by now
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+    assert paints.count == 1

@@ -302,6 +302,7 @@ class QueuePane(QWidget):
         self.request_chip.setText(f"✕ {self._extra_description or 'Chart selection'}")
 
     def _on_model_first_rows_loaded(self) -> None:
+        self.table.lay_out_now()
         if self._restore_top is not None:
             top = min(self._restore_top, max(self.model.rowCount() - 1, 0))
             self.table.scrollTo(
@@ -312,6 +313,7 @@ class QueuePane(QWidget):
         self._restore_selection()
 
     def _on_model_window_loaded(self) -> None:
+        self.table.lay_out_now()  # the count may have grown or shrunk the table since
         self._restore_top = None
         self._show_summary()
 
