@@ -10,7 +10,8 @@ import pytest
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import InquiryStatus
-from cloudroute_desk.domain.routing.batch import Candidates, optimal_assignment
+from cloudroute_desk.domain.routing.batch import Candidates
+from cloudroute_desk.domain.routing.matching import optimal_assignment
 from cloudroute_desk.services import assignment as svc
 from tests.factories import add_inquiry, add_partner, add_record
 

@@ -31,12 +31,8 @@ from cloudroute_desk.domain.routing.assignment_check import (
     already_assigned,
     cannot_take,
 )
-from cloudroute_desk.domain.routing.batch import (
-    BatchItem,
-    BatchSuggestion,
-    Candidates,
-    optimal_assignment,
-)
+from cloudroute_desk.domain.routing.batch import BatchItem, BatchSuggestion, Candidates
+from cloudroute_desk.domain.routing.matching import optimal_assignment
 from cloudroute_desk.domain.routing.score import ranked_partner
 from cloudroute_desk.domain.routing.values import AssignmentEntry, ExclusionCode, Ranking
 from cloudroute_desk.services import write_requests
