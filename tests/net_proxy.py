@@ -50,6 +50,8 @@ class NetProxy:
         self._blackholed = False
         self._latency_s = 0.0
         self._reset_pattern: bytes | None = None
+        self._muted: set[socket.socket] = set()
+        """Client sockets being reset: what the server answers them is dropped."""
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._sockets: set[socket.socket] = set()
@@ -221,9 +223,13 @@ class NetProxy:
                     pattern = self._reset_pattern if from_client else None
                     if pattern is not None and _holds_words(data, pattern):
                         self._reset_pattern = None
+                        # Before forwarding: the server's answer may come back before the
+                        # reset goes out, and the client must never read it.
+                        self._muted.add(source)
                     else:
                         pattern = None
-                if blackholed:
+                    muted = not from_client and target in self._muted
+                if blackholed or muted:
                     continue
                 if latency:
                     time.sleep(latency)

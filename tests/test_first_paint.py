@@ -4,10 +4,12 @@ that the later panes, once built, make the same window as building it all at onc
 from __future__ import annotations
 
 import asyncio
+import itertools
 import subprocess
 import sys
 
 import pytest
+from PySide6.QtWidgets import QWidget
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.views.context import AppContext
@@ -106,3 +108,44 @@ def test_a_window_opening_on_review_builds_its_later_panes_without_waiting_for_r
     task = asyncio.ensure_future(startup._later_panes(window, first_rows))
     qtbot.waitUntil(task.done, timeout=30_000)
     assert window.panes_ready and window.record_editor.isVisible()
+
+
+@pytest.mark.usefixtures("running_qasync_loop")
+def test_the_later_editor_is_built_in_pieces_with_the_gui_answering_between_them(
+    qtbot, app_context: AppContext, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No one long GUI-thread step for the editor (issue 17: ≤ 50 ms after the window is
+    shown): its form's rows come in pieces, and a Qt timer fires between them."""
+    from PySide6.QtCore import QTimer
+
+    from cloudroute_desk.views.editor import record_form
+
+    monkeypatch.setattr(record_form, "PIECE_S", 0.0)  # every row a piece of its own
+    ticks = [0]
+    ticks_at_rows: list[int] = []
+    build_row = record_form.RecordForm._build_row
+
+    def counted_build_row(form: record_form.RecordForm, spec: object) -> object:
+        ticks_at_rows.append(ticks[0])
+        return build_row(form, spec)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(record_form.RecordForm, "_build_row", counted_build_row)
+    heartbeat = QTimer()
+    heartbeat.setInterval(0)
+    heartbeat.timeout.connect(lambda: ticks.__setitem__(0, ticks[0] + 1))
+    heartbeat.start()
+    window = MainWindow(app_context, panes_after_first_paint=True)
+    qtbot.addWidget(window)
+    window.show()
+    task = asyncio.ensure_future(window.build_panes_later())
+    with qtbot.waitSignal(window.panes_built, timeout=30_000):
+        pass
+    qtbot.waitUntil(task.done, timeout=5_000)
+    heartbeat.stop()
+    assert len(ticks_at_rows) > 40
+    turns = sum(after > before for before, after in itertools.pairwise(ticks_at_rows))
+    assert turns >= len(ticks_at_rows) - 1  # the timer fired between every two rows
+    whole = record_form.RecordForm()
+    qtbot.addWidget(whole)
+    fields = sorted(w.objectName() for w in window.record_editor.form.findChildren(QWidget))
+    assert fields == sorted(w.objectName() for w in whole.findChildren(QWidget))

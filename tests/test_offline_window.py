@@ -24,10 +24,12 @@ from cloudroute_desk.db import offline_copy
 from cloudroute_desk.db import record_queries as queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
+from cloudroute_desk.models import offline_mode
 from cloudroute_desk.models.inquiry_queue_model import COL_COMPANY, KEPT_OFFLINE
 from cloudroute_desk.models.record_list_model import KEPT_OFFLINE_TIP
 from cloudroute_desk.models.record_list_model import Column as RecordColumn
 from cloudroute_desk.services import drafts, records
+from cloudroute_desk.services.changes import ChangeKind
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.editor.conflict_dialog import ConflictDialog
@@ -222,3 +224,30 @@ def test_keep_offline_on_a_record_marks_it_in_the_record_list(
             return a in offline_copy.marked(session, offline_copy.KEEP_RECORD)
 
     qtbot.waitUntil(marked, timeout=10_000)
+
+
+@pytest.fixture
+def slow_periodic_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy's periodic refresh every ten minutes: only a change can refresh it sooner."""
+    monkeypatch.setattr(offline_mode, "REFRESH_MS", 600_000)
+
+
+def test_an_own_save_reaches_the_copy_at_once_not_at_the_next_periodic_refresh(
+    slow_periodic_refresh: None,
+    offline_world: tuple[NetProxy, MainWindow, Database, list[int]],
+    qtbot: QtBot,
+) -> None:
+    _proxy, window, _colleague, (a, _b, _c, _d) = offline_world
+    mode = window.offline.mode
+    qtbot.waitUntil(lambda: mode.status is not None and mode.status.complete, timeout=20_000)
+    copy = mode.copy
+    assert copy is not None
+    executor = window.context.executor
+    # Saved online the way the editor's autosave saves, then fanned out like its Changes.
+    executor.call(lambda db: _edit(db, a, use_case="saved just before the train"))
+    summary = executor.call(lambda db: records.open_record(db, a).summary)
+    window.apply_changes(records.record_changed(summary, "alice", ChangeKind.RECORD_FIELDS))
+    qtbot.waitUntil(
+        lambda: records.open_record(copy, a).form.use_case == "saved just before the train",
+        timeout=10_000,
+    )

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -63,6 +63,11 @@ if TYPE_CHECKING:
 
 CHARTS_DEBOUNCE_MS = 3000
 """Other admins' changes redraw the charts at most this often (each reload aggregates)."""
+
+
+LaterStep = Callable[[], Iterator[None] | None]
+"""A GUI-thread step of the later build: done when it returns, or a generator whose pieces
+run one event-loop turn apart (each yield hands control back to paint and answer)."""
 
 
 def _import_all(modules: tuple[str, ...]) -> None:
@@ -116,10 +121,11 @@ class MainWindow(QMainWindow):
 
     # ---- the panes built after the first paint ---------------------------------------------
 
-    def _later_stages(self) -> tuple[tuple[tuple[str, ...], Callable[[], None]], ...]:
-        """(modules, step): each step a short GUI-thread build once its modules are imported
-        (``later_panes`` lists them all). The ranking comes first, so the first inquiry's
-        ranking starts while the rest still loads; the last step completes the window."""
+    def _later_stages(self) -> tuple[tuple[tuple[str, ...], LaterStep], ...]:
+        """(modules, step): each step a short GUI-thread build, or short pieces of one, once
+        its modules are imported (``later_panes`` lists them all). The ranking comes first, so
+        the first inquiry's ranking starts while the rest still loads; the last step completes
+        the window."""
         return (
             (("cloudroute_desk.views.partners.partner_dock",), self._build_partners),
             (
@@ -136,18 +142,23 @@ class MainWindow(QMainWindow):
     def build_later_panes(self) -> None:
         """The partner ranking, the editor and everything wired to them, now."""
         for _modules, step in self._later_stages():
-            step()
+            for _piece in step() or ():
+                pass
 
     async def build_panes_later(self) -> None:
         """``build_later_panes`` for start-up: each step's modules load on a pool thread
         (numpy, pydantic's ACE form, the dialogs: the GUI keeps painting and answering), then
-        the step runs on the GUI thread. Stops if the window closed meanwhile."""
+        the step runs on the GUI thread, piece by piece with the event loop turning between
+        them (no piece stalls the GUI long). Stops if the window closed meanwhile."""
         loop = asyncio.get_running_loop()
         for modules, step in self._later_stages():
             await loop.run_in_executor(None, _import_all, modules)
             if self._closed:
                 return
-            step()
+            for _piece in step() or ():
+                await asyncio.sleep(0)
+                if self._closed:
+                    return
 
     # ---- panes ---------------------------------------------------------------------------
 
@@ -208,7 +219,8 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Not undone: other changes came after it.", 6000)
 
-    def _build_editor(self) -> None:
+    def _build_editor(self) -> Iterator[None]:
+        """The editor in pieces (its record form's 51 rows a few at a time), then wired."""
         from cloudroute_desk.services.drafts import DraftStore
         from cloudroute_desk.views.editor import RecordEditorPane
         from cloudroute_desk.views.queue.inquiry_facts import InquiryFacts
@@ -218,7 +230,10 @@ class MainWindow(QMainWindow):
             DraftStore(self.context.data_dir / "drafts.sqlite"),
             self,
             admin=self.context.admin,
+            form_later=True,
         )
+        yield
+        yield from self.record_editor.build_in_pieces()
         self.record_editor.changes_made.connect(self.apply_changes)
         self.register_change_aware(self.record_editor)
         self.queue.inquiry_selected.connect(self.record_editor.set_inquiry)
@@ -227,6 +242,7 @@ class MainWindow(QMainWindow):
             lambda: self.inquiry_facts.show_detail(self.inquiry_detail.detail)
         )
         self.queue.inquiry_selected.connect(self._on_inquiry_selected_for_facts)
+        yield
         self._review_layout.addWidget(self.inquiry_facts)
         self._review_layout.addWidget(self.record_editor, 1)
         self.record_editor.reset_layout()

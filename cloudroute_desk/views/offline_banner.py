@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from cloudroute_desk.db import offline_copy
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.models.offline_mode import OfflineMode
+from cloudroute_desk.services.changes import Changes
 from cloudroute_desk.services.offline_sync import NeedsDecision, SyncReport
 from cloudroute_desk.views.editor.conflict_dialog import ConflictDialog
 
@@ -88,7 +89,7 @@ class OfflineController(QObject):
         records_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         records_view.customContextMenuRequested.connect(self._on_records_menu_requested)
         window.server_status.changed.connect(self._on_server_status_changed)
-        window.live.arrived.connect(lambda _remote: self.mode.refresh_soon())
+        window.register_change_aware(self)
         window.record_editor.record_opened.connect(
             lambda record_id: self.mode.keep_offline(offline_copy.RECENT_RECORD, record_id)
         )
@@ -102,6 +103,12 @@ class OfflineController(QObject):
             self.mode.start_offline(start.target, start.identity, start.copy)
         elif context.target:
             self.mode.follow(context.target, context.executor.database)
+
+    def apply_changes(self, _changes: Changes) -> None:
+        """Our own writes and the others' (the window fans both out here) reach the copy
+        within a moment rather than at the next periodic refresh, so a server lost seconds
+        after a save still leaves the saved version in the copy."""
+        self.mode.refresh_soon()
 
     def install(self, host_layout: object, file_menu: QMenu, before: QAction) -> None:
         """Put the banner above the workspace and the menu entry in File."""

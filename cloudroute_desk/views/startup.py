@@ -93,6 +93,10 @@ def run_gui(
         else QSettings()
     )
     apply_theme(app, _theme(args.theme or settings.value("ui/theme", "system")))
+    # Until the window is up, the only windows are start-up's dialogs (the demo's progress,
+    # a refusal): closing the last of them must not quit the app and stop the event loop
+    # under the database being opened.
+    app.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     _install_exception_hook(loop, show_dialog=not headless)
@@ -130,6 +134,7 @@ def run_gui(
             window.show_at_size(SCREENSHOT_SIZE)
         else:
             window.show()
+        app.setQuitOnLastWindowClosed(True)
         milestone(WINDOW_SHOWN)
         later_panes = loop.create_task(_later_panes(window, first_rows))
         try:

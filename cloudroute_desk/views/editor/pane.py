@@ -7,7 +7,7 @@ window to fan out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QSignalBlocker, Qt, Signal
@@ -114,7 +114,10 @@ class RecordEditorPane(QWidget):
         parent: QWidget | None = None,
         *,
         admin: str | None = None,
+        form_later: bool = False,
     ) -> None:
+        """With ``form_later`` the caller builds the record form's rows with
+        ``build_in_pieces`` before using the pane (start-up: no long GUI-thread step)."""
         super().__init__(parent)
         self.executor = executor
         self._jobs = DbJobs(executor, self)
@@ -130,13 +133,19 @@ class RecordEditorPane(QWidget):
         """Someone else's newer save of the open record, while this admin's edits are unsaved."""
         self._recheck_newer = False
         self.autosave = Autosave(executor, draft_store, self.admin, self)
-        self._build()
+        self._build(form_later)
         self._connect()
+        if not form_later:
+            self._show_record(None)
+
+    def build_in_pieces(self) -> Iterator[None]:
+        """The form's rows a few at a time (``RecordForm.build_in_pieces``), then no record."""
+        yield from self.form.build_in_pieces()
         self._show_record(None)
 
     # ---- layout ---------------------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _build(self, form_later: bool) -> None:
         """Header and banner over three columns: the inquiry's records, the open record's
         form, and its lifecycle, findings and history (the Review workspace's whole width)."""
         layout = QVBoxLayout(self)
@@ -182,7 +191,7 @@ class RecordEditorPane(QWidget):
         columns.setSectionResizeMode(Column.REQUESTED, QHeaderView.ResizeMode.ResizeToContents)
         self.records_view.setMinimumWidth(160)
 
-        self.form = RecordForm()
+        self.form = RecordForm(rows_later=form_later)
         side = QWidget()
         side.setMinimumWidth(220)
         side_layout = QVBoxLayout(side)
