@@ -25,6 +25,9 @@ class CategoryAxis(pg.AxisItem):  # type: ignore[misc]
         self._labels: list[str] = []
 
     def set_labels(self, labels: Sequence[str]) -> None:
+        """New labels redraw the axis; the same ones keep its cached drawing."""
+        if list(labels) == self._labels:
+            return
         self._labels = list(labels)
         self.picture = None
         self.update()

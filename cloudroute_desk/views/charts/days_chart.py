@@ -79,7 +79,9 @@ class _PoolPanel:
 
     def show(self, pool_days: PoolDays, chart_filter: ChartFilter, first: bool) -> None:
         pool = self.pool
-        self.plot.setLabel("left", "Records (count)" if first else "")
+        left = "Records (count)" if first else ""
+        if self.plot.getAxis("left").labelText != left:  # setLabel redraws the axis
+            self.plot.setLabel("left", left)
         histogram = pool_days.day_histogram()
         band = pool_days.band
         self.band.setVisible(band is not None)

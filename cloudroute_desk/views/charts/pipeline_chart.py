@@ -150,7 +150,9 @@ class PipelineChart(ChartView):
         label, value = METRICS[self.measure]
         totals = [sum(value(c) for c in self.data.cells if c.state == s) for s in PIPELINE_STATES]
         divisor, unit = (1, "count") if self.measure == "records" else money_scale(max(totals))
-        self.plot.setLabel("left", f"{label} ({unit})", color=self.theme.foreground.name())
+        left = f"{label} ({unit})"
+        if self.plot.getAxis("left").labelText != left:  # setLabel redraws the axis
+            self.plot.setLabel("left", left, color=self.theme.foreground.name())
         base = [0.0] * len(PIPELINE_STATES)
         for pool in self.data.pools:
             heights = [value(self.data.cell(state, pool)) / divisor for state in PIPELINE_STATES]
