@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 from collections import Counter, defaultdict
@@ -12,8 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from cloudroute_desk.cli import main
-from cloudroute_desk.db import bulk, routing_queries
+from cloudroute_desk.cli import demo_cmd, main
+from cloudroute_desk.db import bulk, chart_months, routing_queries
 from cloudroute_desk.db.base import Base
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
@@ -27,8 +28,10 @@ from cloudroute_desk.db.tables import (
     InquirySpendRow,
     PartnerRow,
 )
+from cloudroute_desk.demo.chunk_source import WorkerFailedError, made_chunks
+from cloudroute_desk.demo.chunks import ChunkPlan
 from cloudroute_desk.demo.generator import HISTORY_DAYS, generate_demo
-from cloudroute_desk.demo.lifecycle import RECORD_TRAIL
+from cloudroute_desk.demo.lifecycle import RECORD_TRAIL, opportunity_id
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import (
     AWARDED_STATES,
@@ -54,8 +57,8 @@ ASSIGNED_LIKE = {
 E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 
 
-def _generate(database: Database, seed: int = 11, inquiries: int = 300) -> Any:
-    return generate_demo(database, inquiries=inquiries, partners=30, seed=seed, now=NOW)
+def _generate(database: Database, seed: int = 11, inquiries: int = 300, **options: Any) -> Any:
+    return generate_demo(database, inquiries=inquiries, partners=30, seed=seed, now=NOW, **options)
 
 
 def _dump(database: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -374,6 +377,32 @@ def _derived(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     return result
 
 
+MONTHLY_SUMS = (
+    ("chart_record_months", chart_months.RECORD_KEYS, "records, requested_usd, awarded_usd"),
+    ("chart_days_months", chart_months.DAYS_KEYS, "records"),
+    ("chart_routing_months", chart_months.ROUTING_KEYS, "inquiries"),
+)
+assert {table for table, *_ in MONTHLY_SUMS} == set(chart_months.AGGREGATE_TABLES)
+
+
+def _monthly_sums(database: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Each monthly aggregate's sums per key (the triggers' path appends +1/-1 rows that the
+    readers sum; the bulk path writes one row per key), in an order both backends share."""
+    result: dict[str, list[tuple[Any, ...]]] = {}
+    with database.engine.connect() as connection:
+        for table, keys, sums in MONTHLY_SUMS:
+            totals = ", ".join(f"sum({column.strip()})" for column in sums.split(","))
+            rows = connection.exec_driver_sql(
+                f"SELECT {keys}, {totals} FROM {table} GROUP BY {keys}"
+                f" HAVING sum({sums.split(',')[0]}) <> 0"
+            ).all()
+            result[table] = sorted(
+                _rounded([tuple(row) for row in rows]),
+                key=lambda row: tuple((value is None, value or 0) for value in row),
+            )
+    return result
+
+
 def _rounded(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Floats to 9 places: PostgreSQL and SQLite may differ in the last bit of a quotient."""
     return [tuple(round(v, 9) if isinstance(v, float) else v for v in row) for row in rows]
@@ -402,13 +431,21 @@ def _search(database: Database, words: list[str]) -> dict[str, list[int]]:
         }
 
 
+FAST_PATHS = {
+    "one thread": {},
+    "worker processes, no journal": {"workers": 2, "chunk_size": 150, "scratch": True},
+}
+
+
+@pytest.mark.parametrize("options", list(FAST_PATHS.values()), ids=list(FAST_PATHS))
 def test_derived_data_built_after_the_load_equals_what_the_triggers_write(
-    database: Database, tmp_path: Path
+    database: Database, tmp_path: Path, options: dict[str, Any]
 ) -> None:
-    """The demo builds indexes, search, chart projections and the routing index after the
-    load (on SQLite); a copy of its rows inserted through the per-row triggers ends up with
-    the same derived rows, the same schema objects and the same search results."""
-    _generate(database, seed=3, inquiries=600)
+    """The demo builds indexes, search, chart projections, their monthly aggregates and the
+    routing index after the load (on SQLite); a copy of its rows inserted through the
+    per-row triggers ends up with the same derived rows, the same schema objects and the
+    same search results, and the file is back in WAL mode."""
+    _generate(database, seed=3, inquiries=600, **options)
     copy = _sqlite(tmp_path, "through-triggers.sqlite")
     try:
         with database.reading() as source, copy.writing() as target:
@@ -425,9 +462,15 @@ def test_derived_data_built_after_the_load_equals_what_the_triggers_write(
         for name in DERIVED_TABLES:
             assert built[name], name
             assert _rounded(built[name]) == _rounded(triggered[name]), name
+        for name, sums in _monthly_sums(database).items():
+            assert sums, name
+            assert sums == _monthly_sums(copy)[name], name
         with database.reading() as session:
             assert routing_queries.index_is_current(session, routing_queries.window_end_for(NOW))
         if database.backend == "sqlite":
+            with database.engine.connect() as connection:
+                mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+            assert mode == "wal"
             assert _schema_objects(database) == _schema_objects(copy)
             with database.engine.begin() as connection:
                 # FTS5 compares its index with the content view: raises if they differ.
@@ -453,3 +496,124 @@ def test_demo_companies_are_distinct_customers(database: Database) -> None:
     assert all(domains)
     assert names.most_common(1)[0][1] == 1
     assert domains.most_common(1)[0][1] == 1
+
+
+def test_worker_processes_make_the_same_demo_as_one_thread(
+    database: Database, tmp_path: Path
+) -> None:
+    """Each chunk has random streams of its own and is renumbered once the earlier chunks
+    are counted: two worker processes write the rows a helper thread writes, ids dense."""
+    _generate(database, seed=4, inquiries=900, workers=2, chunk_size=200)
+    reference = _sqlite(tmp_path, "one-thread.sqlite")
+    try:
+        _generate(reference, seed=4, inquiries=900, workers=0, chunk_size=200)
+        dump = _dump(database)
+        assert dump == _dump(reference)
+        for name, rows in dump.items():
+            assert [row[0] for row in rows] == list(range(1, len(rows) + 1)), name
+    finally:
+        reference.dispose()
+
+
+def test_renumbered_chunks_keep_every_reference(database: Database) -> None:
+    _generate(database, seed=8, inquiries=800, workers=2, chunk_size=150)
+    inquiries = {row.id for row in _rows(database, InquiryRow)}
+    assignments = {row.id: row.inquiry_id for row in _rows(database, AssignmentRow)}
+    records = {row.id: row for row in _rows(database, AceRecordRow)}
+    assert {row.inquiry_id for row in _rows(database, InquirySpendRow)} == inquiries
+    assert set(assignments.values()) <= inquiries
+    ended = 0
+    for event in _rows(database, AuditEventRow):
+        if event.record_id is not None:
+            assert records[event.record_id].inquiry_id == event.inquiry_id
+        if "assignment_id" in event.detail:
+            assert assignments[event.detail["assignment_id"]] == event.inquiry_id
+            ended += 1
+    assert ended > 0
+    submitted = [r for r in records.values() if r.external_id is not None]
+    assert submitted and all(r.external_id == opportunity_id(r.id) for r in submitted)
+
+
+def _chunk_workers() -> list[int]:
+    """This process's live demo worker processes (Linux: read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            status = (entry / "status").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = re.search(r"^PPid:\s+(\d+)", status, re.MULTILINE)
+        if parent and int(parent.group(1)) == os.getpid() and b"chunk_worker" in command:
+            found.append(int(entry.name))
+    return found
+
+
+class _CancelledError(Exception):
+    pass
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_a_cancelled_run_stops_its_worker_processes(database: Database) -> None:
+    seen: list[int] = []
+
+    def cancel_after_the_first_chunk(done: int, _total: int) -> None:
+        seen.append(len(_chunk_workers()))
+        if done:
+            raise _CancelledError
+
+    with pytest.raises(_CancelledError):
+        _generate(
+            database, inquiries=2_000, workers=2, chunk_size=100,
+            progress=cancel_after_the_first_chunk,
+        )  # fmt: skip
+    assert seen[-1] == 2
+    assert _chunk_workers() == []
+
+
+def test_a_failing_worker_is_reported_and_stopped() -> None:
+    plan = ChunkPlan(
+        seed=1,
+        now=NOW,
+        inquiries=10,
+        partners=(),
+        first_ids={"inquiry_spend": 1, "assignments": 1, "ace_records": 1, "audit_events": 1},
+        backend="sqlite",
+    )
+    with pytest.raises(WorkerFailedError, match="KeyError: 'inquiries'"):
+        list(made_chunks(plan, 1))
+    if Path("/proc/self/status").exists():
+        assert _chunk_workers() == []
+
+
+def test_cli_builds_beside_and_an_interrupted_run_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "demo.sqlite"
+    args = ["demo", "--db", str(target), "--inquiries", "400", "--partners", "10"]
+
+    def interrupted(_label: str) -> Any:
+        def progress(done: int, _total: int) -> None:
+            if done:
+                raise KeyboardInterrupt
+
+        return progress
+
+    with monkeypatch.context() as patch:
+        patch.setattr(demo_cmd, "TerminalProgress", interrupted)
+        assert main(args) == 130
+    assert list(tmp_path.iterdir()) == []
+    assert main(args) == 0
+    assert "400 inquiries" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "demo-partner-central.json",
+        "demo.sqlite",
+    ]
+    reopened = open_database(str(target))
+    try:
+        with reopened.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA quick_check").scalar() == "ok"
+        assert len(_rows(reopened, InquiryRow)) == 400
+    finally:
+        reopened.dispose()

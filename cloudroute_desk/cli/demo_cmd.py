@@ -73,8 +73,19 @@ def _remove_sqlite_file(path: Path) -> None:
         header = handle.read(len(SQLITE_HEADER))
     if header and header != SQLITE_HEADER:
         raise CommandError(f"{path} is not a SQLite database; --force deletes only those.")
+    _remove_with_journals(path)
+
+
+def _remove_with_journals(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _partial(path: Path) -> Path:
+    """Where a new SQLite demo is built: renamed to ``path`` only when complete, so a
+    failed or interrupted run leaves no half-built database (and none written without a
+    journal, see ``bulk.bulk_loader``'s ``scratch``)."""
+    return path.with_name(path.name + ".partial")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,7 +97,11 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError("--force deletes SQLite files only; empty PostgreSQL yourself.")
         if path.exists():
             _remove_sqlite_file(path)
-    database = open_or_fail(args.db)
+    building = _partial(path) if path is not None and not path.exists() else None
+    if building is not None:
+        _remove_with_journals(building)  # a leftover of an interrupted run
+    database = open_or_fail(str(building) if building is not None else args.db)
+    complete = False
     try:
         summary = generate_demo(
             database,
@@ -94,12 +109,24 @@ def run(args: argparse.Namespace) -> int:
             partners=args.partners,
             seed=args.seed,
             progress=TerminalProgress("Generating inquiries"),
+            scratch=building is not None,
         )
+        if building is not None:
+            with database.engine.connect() as connection:
+                # Everything into the main file, so the rename moves the whole database.
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        complete = True
     except ValueError as error:
         hint = " Use --force to replace the file." if path is not None else ""
         raise CommandError(f"{error}{hint}") from None
     finally:
         database.dispose()
+        if building is not None and not complete:
+            _remove_with_journals(building)
+    if building is not None and path is not None:
+        building.replace(path)
+        Path(f"{building}-wal").unlink(missing_ok=True)
+        Path(f"{building}-shm").unlink(missing_ok=True)
     size = ""
     if path is not None:
         size = f", {os.path.getsize(path) / 1e6:,.1f} MB"

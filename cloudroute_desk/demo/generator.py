@@ -6,63 +6,34 @@ assignment, discovery call, filing and credits (``demo_lifecycle``), and every p
 hidden skill per profile axis so the routing index finds real differences between partners
 (``demo_partners``).
 
-One ``random.Random(seed)`` drives everything in a fixed order, so the same seed and ``now``
-give the same rows on either backend. Inquiries are generated and written in chunks (one
-transaction each) so memory stays flat at a million inquiries; a helper thread generates the
-next chunk while the database writes the current one. The indexes, search index and chart
-projections are built once after the load (``db/bulk_rebuild``), and the routing index last,
-so the first ranking finds it current.
+``random.Random(seed)`` makes the partners; each chunk of inquiries draws from streams seeded
+by the seed and its position (``demo/chunks``), so the same seed and ``now`` give the same rows
+on either backend, however many processes make them. Chunks are written one transaction each,
+so memory stays flat at a million inquiries, while worker processes (or, for small demos, a
+helper thread) make the next ones (``demo/chunk_source``). The indexes, search index and
+chart projections are built once after the load (``db/bulk_rebuild``), and the routing index
+last, so the first ranking finds it current.
 """
 
 from __future__ import annotations
 
-import math
-import queue
 import random
-import threading
 import time
-from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from itertools import accumulate
+from datetime import datetime
 from typing import Any
 
 from cloudroute_desk.db import bulk, change_feed, routing_queries
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.db.mapping import customer_columns
-from cloudroute_desk.demo import vocab
-from cloudroute_desk.demo.lifecycle import NEW, Lifecycle, Rows
+from cloudroute_desk.demo.chunk_source import default_workers, made_chunks
+from cloudroute_desk.demo.chunks import CHUNK_INQUIRIES, ChunkPlan
+from cloudroute_desk.demo.inquiries import HISTORY_DAYS
 from cloudroute_desk.demo.partner_central_file import ReviewPicker
-from cloudroute_desk.demo.partners import (
-    PROFILE_CHOICE,
-    REGION_CHOICE,
-    STAGES,
-    VERTICAL_CHOICE,
-    PartnerRouter,
-    make_partners,
-    phone,
-)
-from cloudroute_desk.demo.record_forms import RecordForms
-from cloudroute_desk.demo.sampling import WeightedChoice, money, slug
-from cloudroute_desk.domain.catalog import (
-    PRICED_ROUNDS,
-    CurrentCloud,
-    EngagementType,
-    FundingStage,
-    Pool,
-    ServiceProfile,
-)
+from cloudroute_desk.demo.partners import make_partners
 from cloudroute_desk.domain.clock import utcnow
 
-HISTORY_DAYS = 548
-"""Eighteen months of inquiries."""
-
-CHUNK_INQUIRIES = 10_000
-"""Inquiries generated and written per transaction (with their spend lines, records...)."""
-
-GROWTH_OVER_HISTORY = 3.0
-"""Inquiries arrive this many times faster now than eighteen months ago."""
+__all__ = ["HISTORY_DAYS", "DemoSummary", "generate_demo"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,15 +62,23 @@ def generate_demo(
     seed: int,
     progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
+    workers: int | None = None,
+    chunk_size: int = CHUNK_INQUIRIES,
+    scratch: bool = False,
 ) -> DemoSummary:
-    """Fill an empty, migrated database with demo data; refuse one that holds data."""
+    """Fill an empty, migrated database with demo data; refuse one that holds data.
+
+    ``workers``: processes that make the inquiries (default ``default_workers``; 0 makes
+    them on a helper thread); the data does not depend on it. ``seed``, ``now``, the counts
+    and ``chunk_size`` (each chunk has its own random streams) decide the data.
+    ``scratch``: the database is a new SQLite file that the caller deletes unless this
+    returns, so it is written without a journal (``bulk.bulk_loader``)."""
     if inquiries < 0 or partners < 0:
         raise ValueError("Inquiry and partner counts cannot be negative.")
     if inquiries > 0 and partners < 1:
         raise ValueError("Demo inquiries need at least one partner to route to.")
     started = time.perf_counter()
     moment = (now or utcnow()).replace(microsecond=0, tzinfo=None)
-    rng = random.Random(seed)
     with database.writing() as session:
         if bulk.holds_data(session):
             raise ValueError(
@@ -108,26 +87,31 @@ def generate_demo(
             )
         first_ids = bulk.next_ids(session)
         plans, partner_rows = make_partners(
-            rng, partners, first_ids["partners"], moment, HISTORY_DAYS
+            random.Random(seed), partners, first_ids["partners"], moment, HISTORY_DAYS
         )
         bulk.insert_rows(session, "partners", partner_rows)
-    # The forms draw from a stream of their own: the rest of the data does not depend on them.
-    forms = RecordForms(random.Random(f"ace-forms:{seed}"), moment)
-    maker = _InquiryMaker(
-        rng, moment, Lifecycle(rng, moment, PartnerRouter(plans), vocab.ADMINS, first_ids, forms)
+    plan = ChunkPlan(
+        seed=seed,
+        now=moment,
+        inquiries=inquiries,
+        partners=tuple(plans),
+        first_ids=first_ids,
+        backend=database.backend,
+        chunk_size=chunk_size,
     )
     counts = dict.fromkeys(bulk.BULK_TABLES, 0)
     reviews = ReviewPicker(seed, moment)
     if progress is not None:
         progress(0, inquiries)
     done = 0
-    with bulk.bulk_loader(database, into_empty=True) as loader:
-        for rows in _prefetched(maker.chunks(inquiries)):
-            loader.write(rows)
-            reviews.offer(rows["ace_records"])
-            for name, table_rows in rows.items():
-                counts[name] += len(table_rows)
-            done += len(rows["inquiries"])
+    chosen = default_workers(inquiries) if workers is None else workers
+    with bulk.bulk_loader(database, into_empty=True, scratch=scratch) as loader:
+        for made in made_chunks(plan, chosen):
+            loader.write_prepared(made.tables)
+            reviews.take(made.reviews)
+            for name, count in made.counts.items():
+                counts[name] += count
+            done += made.counts["inquiries"]
             if progress is not None:
                 progress(done, inquiries)
         loader.finish()
@@ -148,283 +132,3 @@ def generate_demo(
         audit_events=counts["audit_events"],
         reviews=reviews,
     )
-
-
-def _prefetched(chunks: Iterator[Rows], depth: int = 2) -> Iterator[Rows]:
-    """``chunks`` produced on a helper thread up to ``depth`` ahead of the consumer.
-
-    The generator is pure Python and the database driver releases the GIL while SQLite or
-    PostgreSQL works, so generating chunk n+1 overlaps writing chunk n. One producer keeps
-    the random stream in its fixed order: the output does not depend on the timing.
-    """
-    handoff: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def put(item: tuple[str, Any]) -> bool:
-        while not stop.is_set():
-            try:
-                handoff.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            for chunk in chunks:
-                if not put(("chunk", chunk)):
-                    return
-            put(("end", None))
-        except BaseException as error:  # handed to the consumer, which re-raises it
-            put(("error", error))
-
-    worker = threading.Thread(target=produce, name="demo-data-generator", daemon=True)
-    worker.start()
-    try:
-        while True:
-            kind, value = handoff.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        worker.join()
-
-
-class _ArrivalSampler:
-    """Arrival times in id order: hourly weights grow over the history, dip at night and at
-    weekends and wobble day to day; inquiry ``i`` of ``n`` lands at the ``(i + u) / n``
-    quantile, so times increase with ids without sorting a million values."""
-
-    def __init__(self, rng: random.Random, now: datetime, total: int) -> None:
-        hours = HISTORY_DAYS * 24
-        self._start = now - timedelta(hours=hours)
-        self._rng = rng
-        self._total = total
-        weights: list[float] = []
-        day_factor = 1.0
-        for hour in range(hours):
-            moment = self._start + timedelta(hours=hour)
-            if hour % 24 == 0:
-                day_factor = rng.lognormvariate(0.0, 0.18)
-            growth = GROWTH_OVER_HISTORY ** (hour / hours)
-            weekend = 0.45 if moment.weekday() >= 5 else 1.0
-            # Startups write from every time zone; UTC afternoons (US morning) peak.
-            daily = 0.55 + 0.65 * math.exp(-(((moment.hour - 16) / 5.0) ** 2))
-            weights.append(growth * weekend * daily * day_factor)
-        self._weights = weights
-        self._cumulative = list(accumulate(weights))
-
-    def arrival(self, index: int) -> datetime:
-        target = (index + self._rng.random()) / max(self._total, 1) * self._cumulative[-1]
-        hour = min(bisect_left(self._cumulative, target), len(self._weights) - 1)
-        before = self._cumulative[hour - 1] if hour else 0.0
-        fraction = min(max((target - before) / self._weights[hour], 0.0), 1.0)
-        return self._start + timedelta(seconds=int((hour + fraction) * 3600))
-
-
-PRE_SEED = FundingStage.PRE_SEED.value
-SEED = FundingStage.SEED.value
-LATER = FundingStage.LATER.value
-PRICED = frozenset(stage.value for stage in PRICED_ROUNDS)
-STAGE_CHOICE = WeightedChoice(STAGES, (25, 35, 22, 10, 8))
-MIGRATE_SHARE = {PRE_SEED: 0.08, SEED: 0.15, "Series-A": 0.30, "Series-B": 0.40, LATER: 0.50}
-BUILD = EngagementType.BUILD.value
-MIGRATE = EngagementType.MIGRATE.value
-AI = ServiceProfile.AI.value
-MIGRATE_FROM = WeightedChoice(
-    tuple(c.value for c in (CurrentCloud.GCP, CurrentCloud.AZURE, CurrentCloud.HEROKU,
-                            CurrentCloud.ON_PREM, CurrentCloud.OTHER)),
-    (40, 25, 15, 12, 8),
-)  # fmt: skip
-BUILD_CLOUD = WeightedChoice(
-    tuple(c.value for c in (CurrentCloud.NONE, CurrentCloud.GCP, CurrentCloud.AZURE,
-                            CurrentCloud.HEROKU)),
-    (80, 8, 4, 8),
-)  # fmt: skip
-TEAM_SIZE = {
-    PRE_SEED: (1, 8), SEED: (3, 25), "Series-A": (12, 80), "Series-B": (35, 220), LATER: (90, 900)
-}  # fmt: skip
-MONTHLY_SPEND_MEDIAN = {
-    PRE_SEED: 900, SEED: 3_500, "Series-A": 14_000, "Series-B": 45_000, LATER: 120_000
-}  # fmt: skip
-ROUND_SIZE_USD = {
-    PRE_SEED: (250_000, 2_000_000),
-    SEED: (1_500_000, 6_000_000),
-    "Series-A": (6_000_000, 25_000_000),
-    "Series-B": (20_000_000, 70_000_000),
-    LATER: (50_000_000, 200_000_000),
-}
-SPEND_LINES = WeightedChoice((1, 2, 3, 4), (15, 35, 30, 20))
-TECH_TITLES = ("CTO", "CTO & Co-founder", "VP Engineering", "Head of Platform", "Lead Engineer")
-BUSINESS_TITLES = ("CEO & Co-founder", "Founder", "CEO", "COO", "Co-founder")
-LATER_ROUNDS = ("Series C", "Series C", "Series D", "Growth")
-POOL_ORDER = tuple(pool.value for pool in Pool)
-NAME_SLUGS = {name: slug(name) for name in (*vocab.FIRST_NAMES, *vocab.LAST_NAMES)}
-COMPANY_MEMORY = 400_000
-"""Names remembered to avoid repeats; past that, repeats are "unique-ish" and memory flat."""
-
-
-class _InquiryMaker:
-    def __init__(self, rng: random.Random, now: datetime, lifecycle: Lifecycle) -> None:
-        self.rng = rng
-        self.now = now
-        self.life = lifecycle
-        self.ids = lifecycle.ids
-        self._companies: set[str] = set()
-
-    def chunks(self, total: int) -> Iterator[Rows]:
-        arrivals = _ArrivalSampler(self.rng, self.now, total)
-        for first in range(0, total, CHUNK_INQUIRIES):
-            rows: Rows = {name: [] for name in bulk.BULK_TABLES}
-            for index in range(first, min(first + CHUNK_INQUIRIES, total)):
-                self.make(arrivals.arrival(index), rows)
-            yield rows
-
-    def _id(self, table: str) -> int:
-        value = self.ids[table]
-        self.ids[table] = value + 1
-        return value
-
-    def _company(self, vertical: str, region: str, profile: str) -> tuple[str, str, str]:
-        rng = self.rng
-        companies = self._companies
-        for attempt in range(6):
-            head = rng.choice(vocab.NAME_HEADS)
-            tail = rng.choice(vocab.NAME_TAILS)
-            stem = rng.choice(vocab.VERTICAL_STEMS[vertical])
-            base = f"{head}{tail} {stem}"
-            if base not in companies or attempt == 5:
-                break
-        if len(companies) < COMPANY_MEMORY:
-            companies.add(base)
-        name = f"{base} {rng.choice(vocab.LEGAL_SUFFIXES[region])}"
-        if profile == AI and rng.random() < 0.35:
-            tld = vocab.AI_TLD
-        else:
-            tld = rng.choice(vocab.WEB_TLDS[region])
-        # The stem keeps the domain as distinct as the name: two demo companies never share a
-        # registrable domain, so they are never one customer (domain/customer.py).
-        host = f"{head}{tail}{stem}"
-        domain = f"{host.lower()}.{tld}"
-        website = f"https://www.{domain}" if rng.random() < 0.5 else f"https://{domain}"
-        return name, website, domain
-
-    def _contact(
-        self, domain: str, region: str, titles: tuple[str, ...], full: bool
-    ) -> dict[str, str]:
-        rng = self.rng
-        first = rng.choice(vocab.FIRST_NAMES)
-        last = rng.choice(vocab.LAST_NAMES)
-        local = f"{NAME_SLUGS[first]}.{NAME_SLUGS[last]}" if full else NAME_SLUGS[first]
-        return {
-            "name": f"{first} {last}",
-            "email": f"{local}@{domain}",
-            "phone": phone(rng, region),
-            "title": rng.choice(titles),
-        }
-
-    def _round(self, stage: str) -> tuple[str, str]:
-        """(most recent round, named lead investor or "")."""
-        rng = self.rng
-        low, high = ROUND_SIZE_USD[stage]
-        size = math.exp(rng.uniform(math.log(low), math.log(high)))
-        amount = f"${size / 1e6:.1f}M" if size >= 1e6 else f"${round(size / 1e4) * 10}K"
-        investor = f"{rng.choice(vocab.INVESTOR_HEADS)} {rng.choice(vocab.INVESTOR_TAILS)}"
-        if stage == PRE_SEED:
-            if rng.random() < 0.12:
-                return f"Pre-seed priced round, {amount}", investor
-            return f"Pre-seed SAFE, {amount}", ""
-        label = rng.choice(LATER_ROUNDS) if stage == LATER else vocab.ROUND_LABELS[stage]
-        if stage == SEED and rng.random() < 0.15:
-            return f"{label}, {amount} (party round)", ""
-        return f"{label}, {amount}", investor
-
-    def _pools_wanted(self, stage: str, vouched: bool, profile: str, engagement: str) -> list[str]:
-        rng = self.rng
-        wanted: set[str] = set()
-        if vouched and rng.random() < (0.55 if stage == PRE_SEED else 0.85):
-            wanted.add(Pool.PORTFOLIO.value)
-        elif stage in (PRE_SEED, SEED) or rng.random() < 0.5:
-            wanted.add(Pool.FOUNDERS.value)
-        if stage == PRE_SEED and rng.random() < 0.12:
-            wanted.add(Pool.FOUNDERS_SELF_SERVE.value)
-        if rng.random() < (0.35 if engagement == BUILD else 0.15):
-            wanted.add(Pool.BUILD_FOR_STARTUPS.value)
-        if rng.random() < (0.7 if profile == AI else 0.06):
-            wanted.add(Pool.BEDROCK_POC.value)
-        if engagement == MIGRATE and rng.random() < 0.6:
-            wanted.add(Pool.MAP.value)
-        if not wanted:
-            wanted.add(Pool.FOUNDERS.value)
-        return [pool for pool in POOL_ORDER if pool in wanted]
-
-    def _spend(self, inquiry_id: int, stage: str, profile: str) -> list[dict[str, Any]]:
-        rng = self.rng
-        count = SPEND_LINES.pick(rng)
-        catalog = vocab.SERVICES_BY_PROFILE[profile]
-        services = [catalog[0], *rng.sample(catalog[1:], count - 1)]
-        total = MONTHLY_SPEND_MEDIAN[stage] * rng.lognormvariate(0.0, 0.6)
-        shares = [rng.uniform(0.4, 1.0) * (2.0 if i == 0 else 1.0) for i in range(count)]
-        scale = total / sum(shares)
-        return [
-            {
-                "id": self._id("inquiry_spend"),
-                "inquiry_id": inquiry_id,
-                "service": service,
-                "monthly_usd": money(share * scale, 50),
-            }
-            for service, share in zip(services, shares, strict=True)
-        ]
-
-    def make(self, arrived: datetime, rows: Rows) -> None:
-        rng = self.rng
-        inquiry_id = self._id("inquiries")
-        stage = STAGE_CHOICE.pick(rng)
-        region = REGION_CHOICE.pick(rng)
-        vertical = VERTICAL_CHOICE.pick(rng)
-        profile = PROFILE_CHOICE.pick(rng)
-        migrate = rng.random() < MIGRATE_SHARE[stage]
-        engagement = MIGRATE if migrate else BUILD
-        cloud = MIGRATE_FROM.pick(rng) if migrate else BUILD_CLOUD.pick(rng)
-        name, website, domain = self._company(vertical, region, profile)
-        last_round, lead = self._round(stage)
-        # A pre-seed priced round reads as a vouch to its founder, who asks for Portfolio; the
-        # pool's rule wants seed or later (PRICED_ROUNDS), so the partner files Founders.
-        hoped = bool(lead) and (stage in PRICED or "priced" in last_round)
-        vouched = hoped and stage in PRICED
-        pools = self._pools_wanted(stage, hoped, profile, engagement)
-        spend = self._spend(inquiry_id, stage, profile)
-        team_low, team_high = TEAM_SIZE[stage]
-        team = int(math.exp(rng.uniform(math.log(team_low), math.log(team_high + 1))))
-        inquiry: dict[str, Any] = {
-            "id": inquiry_id,
-            "external_id": None,
-            "company_name": name,
-            "website": website,
-            "funding_stage": stage,
-            "last_round": last_round,
-            "lead_investor": lead,
-            "region": region,
-            "vertical": vertical,
-            "service_profile": profile,
-            "engagement_type": engagement,
-            "pools_wanted": pools,
-            "monthly_spend_usd": sum(line["monthly_usd"] for line in spend),
-            "team_size": max(team_low, min(team, team_high)),
-            "current_cloud": cloud,
-            "technical_contact": self._contact(domain, region, TECH_TITLES, True),
-            "business_contact": self._contact(domain, region, BUSINESS_TITLES, False),
-            "arrived_at": arrived,
-            "status": NEW,
-            "partner_id": None,
-            "assigned_at": None,
-            "version": 1,
-            **customer_columns(name, website),
-        }
-        rows["inquiries"].append(inquiry)
-        rows["inquiry_spend"].extend(spend)
-        axes = (stage, region, vertical, profile, engagement)
-        self.life.run(rows, inquiry, spend, pools, vouched, axes)

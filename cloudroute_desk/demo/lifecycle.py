@@ -86,6 +86,11 @@ RECORD_ID_BASE = 4_000_000
 """ACE opportunity ids look like ``O4000123``: Partner Central's ``O`` + digits."""
 
 
+def opportunity_id(record_id: int) -> str:
+    """The Partner Central id of a submitted demo record."""
+    return f"O{RECORD_ID_BASE + record_id}"
+
+
 class Lifecycle:
     """Walks inquiries through their lives, appending rows to a chunk's tables."""
 
@@ -399,7 +404,7 @@ class _Walk:
         submitted = created + hours(rng.lognormvariate(math.log(30.0), 0.6))
         if submitted > now:
             return
-        row["external_id"] = f"O{RECORD_ID_BASE + row['id']}"
+        row["external_id"] = opportunity_id(row["id"])
         row["submitted_at"] = submitted
         self._move(row, submitted, SUBMITTED)
         days = self._turnaround_days(partner, pool)

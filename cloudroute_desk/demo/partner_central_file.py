@@ -112,24 +112,11 @@ class ReviewPicker:
         self.picked: list[PendingRecord] = []
         self._pages: list[dict[str, Any]] | None = None
 
-    def offer(self, records: Iterable[Mapping[str, Any]]) -> None:
-        """Consider a chunk's record rows (dicts as the bulk loader writes them)."""
-        for row in records:
-            if row["state"] not in _WAITING or len(self.picked) >= MAX_REVIEWS:
-                continue
-            if self.rng.random() >= REVIEWED_SHARE:
-                continue
-            self.picked.append(
-                PendingRecord(
-                    record_id=row["id"],
-                    inquiry_id=row["inquiry_id"],
-                    opportunity_id=row["external_id"],
-                    state=row["state"],
-                    submitted_at=row["submitted_at"],
-                    last_change=row["updated_at"],
-                    fields=row["fields"],
-                )
-            )
+    def take(self, candidates: Iterable[PendingRecord]) -> None:
+        """Keep a chunk's candidates (``waiting_records``), chunks in order, up to the limit."""
+        room = MAX_REVIEWS - len(self.picked)
+        if room > 0:
+            self.picked.extend(list(candidates)[:room])
 
     def pages(self) -> list[dict[str, Any]]:
         """The file's content: ``ListOpportunities`` response pages, in order; none when no
@@ -227,3 +214,25 @@ def _time(moment: datetime) -> str:
 
 def _token(offset: int) -> str:
     return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode()
+
+
+def waiting_records(
+    seed: int, chunk: int, records: Iterable[Mapping[str, Any]]
+) -> list[PendingRecord]:
+    """Of one chunk's record rows (dicts as the bulk loader writes them), those the file may
+    answer for: waiting for review, each kept with ``REVIEWED_SHARE``. A stream per chunk, so
+    any process can choose for its chunk; ``ReviewPicker.take`` keeps the first ones."""
+    rng = random.Random(f"partner-central:{seed}:{chunk}")
+    return [
+        PendingRecord(
+            record_id=row["id"],
+            inquiry_id=row["inquiry_id"],
+            opportunity_id=row["external_id"],
+            state=row["state"],
+            submitted_at=row["submitted_at"],
+            last_change=row["updated_at"],
+            fields=row["fields"],
+        )
+        for row in records
+        if row["state"] in _WAITING and rng.random() < REVIEWED_SHARE
+    ]
