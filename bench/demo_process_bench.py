@@ -1,7 +1,7 @@
 """Whole-process demo generation: ``cloudroute-desk demo`` into a new SQLite file, timed.
 
 Run: ``python bench/demo_process_bench.py [--inquiries 1000000] [--partners 2000] [--runs 1]
-[--folder /work/big] [--yardstick DIR]``
+[--folder /work/big] [--yardstick DIR] [--workers N]``
 
 Each run starts ``python -m cloudroute_desk demo --db FOLDER/demo-bench-N.sqlite`` as its own
 process (interpreter start, imports, migrations, generation, indexes, routing index: what
@@ -54,6 +54,8 @@ def _run(code: str | None, path: Path, args: argparse.Namespace) -> tuple[float,
         "--inquiries", str(args.inquiries), "--partners", str(args.partners),
         "--seed", str(args.seed),
     ]  # fmt: skip
+    if args.workers is not None and code is None:
+        command += ["--workers", str(args.workers)]
     cpu = _children_cpu()
     started = time.perf_counter()
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
@@ -72,6 +74,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--folder", type=Path, default=Path("/tmp"))
     parser.add_argument("--yardstick", help="another checkout's folder, run alternately")
+    parser.add_argument("--workers", type=int, help="passed on to this code's command")
     args = parser.parse_args()
     codes: list[tuple[str, str | None]] = [("this", None)]
     if args.yardstick:

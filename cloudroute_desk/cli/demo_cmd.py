@@ -9,6 +9,7 @@ from typing import Any
 
 from cloudroute_desk.cli.command_error import CommandError, open_or_fail
 from cloudroute_desk.cli.terminal_progress import TerminalProgress
+from cloudroute_desk.demo.chunk_source import PROCESSES_FROM_INQUIRIES
 from cloudroute_desk.demo.generator import generate_demo
 from cloudroute_desk.demo.partner_central_file import file_text
 
@@ -31,6 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where to write Partner Central's answers about part of the records, to try with "
         "File > Import from Partner Central (default: NAME-partner-central.json beside a "
         "SQLite file; for PostgreSQL only when given)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="processes that make the inquiries (default: one per core from "
+        f"{PROCESSES_FROM_INQUIRIES:,} inquiries; 0: a thread of this process)",
     )
     parser.add_argument(
         "--force",
@@ -89,8 +96,8 @@ def _partial(path: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.inquiries < 0 or args.partners < 0:
-        raise CommandError("--inquiries and --partners cannot be negative.")
+    if args.inquiries < 0 or args.partners < 0 or (args.workers or 0) < 0:
+        raise CommandError("--inquiries, --partners and --workers cannot be negative.")
     path = _sqlite_path(args.db)
     if args.force:
         if path is None:
@@ -110,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             progress=TerminalProgress("Generating inquiries"),
             scratch=building is not None,
+            workers=args.workers,
         )
         if building is not None:
             with database.engine.connect() as connection:
