@@ -324,12 +324,16 @@ def key_at(
     now: datetime,
     offset: int,
     *,
+    start: Key | None = None,
     expected_rows: int | None = None,
 ) -> Key | None:
-    """The key of row ``offset`` in the filter's order, read from the (column, id) index."""
+    """The key of row ``offset`` in the filter's order, read from the (column, id) index;
+    counted from the row whose key is ``start`` (that row is 0) or from the first row."""
     expression = sort_expression(queue_filter.sort)
     clauses = where_clauses(session, queue_filter, now, paging=True, expected_rows=expected_rows)
     statement = select(expression, InquiryRow.id).where(*clauses)
+    if start is not None:
+        statement = statement.where(_after(queue_filter, start, True, True))
     statement = _ordered(statement, queue_filter, True).offset(offset).limit(1)
     row = session.execute(statement).first()
     return None if row is None else (row[0], int(row[1]))

@@ -43,14 +43,16 @@ from cloudroute_desk.domain.queue_filter import (
     sla_deadline,
     sla_view,
 )
+from cloudroute_desk.models import queue_landmarks
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
+from cloudroute_desk.models.queue_landmarks import Landmarks
 from cloudroute_desk.models.remote_marks import RemoteMarks
 from cloudroute_desk.services import queue as queue_service
 from cloudroute_desk.services.claims import Claim
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.failures import failure_sentence
-from cloudroute_desk.services.queue import QueueRow
+from cloudroute_desk.services.queue import Landmark, QueueRow
 
 log = logging.getLogger(__name__)
 
@@ -259,10 +261,6 @@ class InquiryQueueModel(QAbstractTableModel):
     COUNT_FRESH_S = 10.0
     """A count younger than this is reused without recounting (data changes we make call
     ``refresh``, which forgets every count; other admins' changes show within this time)."""
-    COUNT_WAIT_MS = 30
-    """Rows of a filter with no known count wait this long for the count that follows them:
-    arriving together they make one reset and one paint, not a reset, a paint, a row
-    insert and a second full paint (~10 ms of GUI thread each at a screenful)."""
 
     def __init__(
         self,
@@ -293,11 +291,12 @@ class InquiryQueueModel(QAbstractTableModel):
         """Count per filter (sort excluded) and when it was taken (monotonic seconds)."""
         self._window_pending = False
         self._loading = False
-        self._held: tuple[datetime, int, QueueFilter, _Page] | None = None
-        """First rows waiting up to ``COUNT_WAIT_MS`` for their count."""
-        self._hold_timer = QTimer(self)
-        self._hold_timer.setSingleShot(True)
-        self._hold_timer.timeout.connect(self._on_hold_timer_timeout)
+        self._landmarks = Landmarks()
+        self._landmark_timer = QTimer(self)
+        self._landmark_timer.setSingleShot(True)
+        self._landmark_timer.setInterval(queue_landmarks.DELAY_MS)
+        self._landmark_timer.timeout.connect(self._gather_landmarks)
+        self._gathering = False
         self._claims: dict[int, Claim] = {}
         self._kept_offline: frozenset[int] = frozenset()
         self.remote_marks = RemoteMarks("inquiry")
@@ -317,6 +316,11 @@ class InquiryQueueModel(QAbstractTableModel):
     def loading(self) -> bool:
         """True between a reset request and its arrival."""
         return self._loading
+
+    @property
+    def gathering(self) -> bool:
+        """True while landmarks for deep jumps are still to be read (``queue_landmarks``)."""
+        return self._landmark_timer.isActive() or self._gathering
 
     def set_filter(self, queue_filter: QueueFilter) -> None:
         """Show ``queue_filter``'s rows, keeping the current sort."""
@@ -595,8 +599,8 @@ class InquiryQueueModel(QAbstractTableModel):
         """
         # Whatever the old filter, sort or data asked for is not wanted any more.
         self._jobs.cancel()
-        self._held = None
-        self._hold_timer.stop()
+        self._landmark_timer.stop()
+        self._gathering = False
         self._loading = True
         queue_filter = self._filter
         now = self._clock()
@@ -618,7 +622,7 @@ class InquiryQueueModel(QAbstractTableModel):
 
         self._jobs.run(
             rows_job,
-            on_done=lambda page: self._on_rows(now, start, count_key, page, wait=not fresh),
+            on_done=lambda page: self._show_rows(now, start, count_key, page),
             on_error=self._on_failed,
         )
         if fresh:
@@ -628,20 +632,6 @@ class InquiryQueueModel(QAbstractTableModel):
             on_done=lambda total: self._on_count(count_key, total),
             on_error=self._on_failed,
         )
-
-    def _on_rows(
-        self, now: datetime, start: int, count_key: QueueFilter, page: _Page, *, wait: bool
-    ) -> None:
-        if wait and count_key not in self._counts:
-            self._held = (now, start, count_key, page)
-            self._hold_timer.start(self.COUNT_WAIT_MS)
-            return
-        self._show_rows(now, start, count_key, page)
-
-    def _on_hold_timer_timeout(self) -> None:
-        held, self._held = self._held, None
-        if held is not None:
-            self._show_rows(*held)
 
     def _show_rows(self, now: datetime, start: int, count_key: QueueFilter, page: _Page) -> None:
         rows = page.rows
@@ -657,6 +647,7 @@ class InquiryQueueModel(QAbstractTableModel):
         self._count = provisional
         self._query_now = now
         self._pages.clear()
+        self._landmarks.clear()
         self._in_flight.clear()
         self._wanted.clear()
         if rows or start == 0:
@@ -665,20 +656,15 @@ class InquiryQueueModel(QAbstractTableModel):
         self.endResetModel()
         self.first_rows_loaded.emit()
         if complete:
-            self._loading = False
-            self.window_loaded.emit()
+            self._window_complete()
 
     def _on_count(self, count_key: QueueFilter, total: int) -> None:
         self._counts[count_key] = (total, time.monotonic())
         self._counts.move_to_end(count_key)
         while len(self._counts) > COUNT_CACHE_SIZE:
             self._counts.popitem(last=False)
-        held, self._held = self._held, None
-        if held is not None:
-            # The rows waited for this count: one reset with the exact count completes it
-            # (unless the rows and the count saw different data: then the lines below fix it).
-            self._hold_timer.stop()
-            self._show_rows(*held)
+        # Rows added or removed below the screen only resize the scrollbar: the view does not
+        # repaint the rows it shows for them (``QueueTableView.doItemsLayout``).
         if total > self._count:
             self.beginInsertRows(QModelIndex(), self._count, total - 1)
             self._count = total
@@ -692,8 +678,47 @@ class InquiryQueueModel(QAbstractTableModel):
             self.endRemoveRows()
         if self._window_pending:
             self._window_pending = False
-            self._loading = False
-            self.window_loaded.emit()
+            self._window_complete()
+
+    def _window_complete(self) -> None:
+        self._loading = False
+        if self._landmarks.wanted(self._count):
+            self._landmark_timer.start()
+        self.window_loaded.emit()
+
+    def _gather_landmarks(self) -> None:
+        """Read the next few landmarks; each answer asks for the next until the end."""
+        queue_filter, now, hint = self._filter, self._query_now, self._count
+        after = self._landmarks.last
+        step, budget = self._landmarks.step, queue_landmarks.JOB_BUDGET_S
+
+        def job(database: Database) -> tuple[tuple[Landmark, ...], float]:
+            started = time.monotonic()
+            found = queue_service.landmarks(
+                database, queue_filter, now, after, step, budget, expected_rows=hint
+            )
+            return found, time.monotonic() - started
+
+        self._gathering = True
+        self._jobs.run(
+            job,
+            on_done=self._on_landmarks,
+            on_error=self._on_landmarks_failed,
+            key="landmarks",
+        )
+
+    def _on_landmarks(self, read: tuple[tuple[Landmark, ...], float]) -> None:
+        # A reset since cancelled this job (``_reload``): what arrives is for these rows.
+        self._gathering = False
+        found, seconds = read
+        self._landmarks.add(found, seconds)
+        if found and self._landmarks.wanted(self._count):
+            self._gather_landmarks()
+
+    def _on_landmarks_failed(self, error: BaseException) -> None:
+        # Without landmarks a jump walks the index from the top: slower, still right.
+        log.warning("Queue landmarks not read", exc_info=error)
+        self._gathering = False
 
     def _on_failed(self, error: BaseException) -> None:
         log.error("Queue query failed", exc_info=error)
@@ -751,11 +776,18 @@ class InquiryQueueModel(QAbstractTableModel):
                     )
                 )
         else:
+            landmark = self._landmark_before(number * size)
 
             def job(database: Database) -> _Page:
                 return _Page.of(
                     queue_service.rows_at(
-                        database, queue_filter, now, number * size, size, expected_rows=hint
+                        database,
+                        queue_filter,
+                        now,
+                        number * size,
+                        size,
+                        expected_rows=hint,
+                        landmark=landmark,
                     )
                 )
 
@@ -765,6 +797,16 @@ class InquiryQueueModel(QAbstractTableModel):
             on_error=lambda error: self._on_page_failed(number, error),
             key=("page", number),
         )
+
+    def _landmark_before(self, row: int) -> Landmark | None:
+        """The nearest row above ``row`` whose key is known: a landmark or a loaded page's
+        first row (the index is walked from there, not from the first row)."""
+        best = self._landmarks.at_or_before(row)
+        for number, page in self._pages.items():
+            first = number * self.PAGE_SIZE
+            if page.rows and first <= row and (best is None or first > best[0]):
+                best = (first, page.rows[0].key)
+        return best
 
     def _on_page(self, number: int, page: _Page) -> None:
         self._in_flight.discard(number)

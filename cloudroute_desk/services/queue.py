@@ -7,6 +7,7 @@ reads at most one page through an index.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,8 @@ from cloudroute_desk.domain.queue_filter import QueueFilter, SlaState
 from cloudroute_desk.domain.routing.values import AssignmentEntry
 
 Key = q.Key
+Landmark = tuple[int, Key]
+"""A row number and the key of that row in the order and filter it was read in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,23 +148,64 @@ def rows_at(
     limit: int,
     *,
     expected_rows: int | None = None,
+    landmark: Landmark | None = None,
 ) -> tuple[QueueRow, ...]:
     """Rows ``start``..``start+limit`` by the two-step seek: key through the index, then page.
 
-    ``expected_rows``: the filter's count when known (it only helps pick the faster plan).
+    ``landmark``: a row at or before ``start`` whose key is known: the index is walked from
+    it instead of from the first row. ``expected_rows``: the filter's count when known (it
+    only helps pick the faster plan).
     """
+    from_row, from_key = landmark if landmark is not None else (0, None)
     with database.reading() as session:
         hint = expected_rows
-        if start == 0:
-            raw = q.page(session, queue_filter, now, limit=limit, expected_rows=hint)
+        if start == from_row:
+            raw = q.page(
+                session,
+                queue_filter,
+                now,
+                limit=limit,
+                key=from_key,
+                inclusive=True,
+                expected_rows=hint,
+            )
             return queue_rows(session, queue_filter, raw)
-        key = q.key_at(session, queue_filter, now, start, expected_rows=hint)
+        key = q.key_at(
+            session, queue_filter, now, start - from_row, start=from_key, expected_rows=hint
+        )
         if key is None:
             return ()
         raw = q.page(
             session, queue_filter, now, limit=limit, key=key, inclusive=True, expected_rows=hint
         )
         return queue_rows(session, queue_filter, raw)
+
+
+def landmarks(
+    database: Database,
+    queue_filter: QueueFilter,
+    now: datetime,
+    after: Landmark | None,
+    step: int,
+    budget_s: float,
+    *,
+    expected_rows: int | None = None,
+) -> tuple[Landmark, ...]:
+    """The keys of rows ``step``, ``2 * step`` … after ``after`` (after the first row when
+    None), read for at most about ``budget_s`` seconds (at least one), stopping at the end."""
+    found: list[Landmark] = []
+    row, key = after if after is not None else (0, None)
+    started = time.monotonic()
+    with database.reading() as session:
+        while not found or time.monotonic() - started < budget_s:
+            next_key = q.key_at(
+                session, queue_filter, now, step, start=key, expected_rows=expected_rows
+            )
+            if next_key is None:
+                break
+            row, key = row + step, next_key
+            found.append((row, key))
+    return tuple(found)
 
 
 def rows_next_to(
