@@ -371,7 +371,7 @@ class _Paints(QObject):
 
 
 def test_a_filter_that_changes_the_row_count_paints_the_rows_once(  # type: ignore[no-untyped-def]
-    qtbot, pane: QueuePane, database: Database
+    qtbot, pane: QueuePane, database: Database, executor: DbExecutor
 ) -> None:
     """The view's delayed layout, left to the next paint, asks for another paint from inside
     it: every reset that changed the row count painted the screen twice (~10 ms each)."""
@@ -379,6 +379,7 @@ def test_a_filter_that_changes_the_row_count_paints_the_rows_once(  # type: igno
     pane.model.PAGE_SIZE = 100
     _reload(qtbot, pane)
     paints = _Paints(pane.table.viewport())
+    settle(qtbot, executor)  # the reload's header counts are in too
     QApplication.processEvents()
     paints.count = 0
     with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
@@ -392,7 +393,11 @@ def test_a_filter_that_changes_the_row_count_paints_the_rows_once(  # type: igno
 
 
 def test_a_count_that_arrives_after_the_rows_resizes_the_scrollbar_without_a_repaint(  # type: ignore[no-untyped-def]
-    qtbot, pane: QueuePane, database: Database, monkeypatch: pytest.MonkeyPatch
+    qtbot,
+    pane: QueuePane,
+    database: Database,
+    executor: DbExecutor,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The rows paint as soon as they are read; the count, read after them, adds rows below
     the screen, which needs a new scrollbar range but not a second paint of the rows."""
@@ -408,6 +413,7 @@ def test_a_count_that_arrives_after_the_rows_resizes_the_scrollbar_without_a_rep
         return real_count(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(queue_service, "count", count_after_the_paint)
+    settle(qtbot, executor)  # the reload's header counts are in too
     QApplication.processEvents()
     paints.count = 0
     with qtbot.waitSignal(pane.model.first_rows_loaded, timeout=10_000):
