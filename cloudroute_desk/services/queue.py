@@ -1,8 +1,11 @@
 """Queue use-cases: counts, windows of rows, deep seeks, locating a row, inquiry details.
 
 Each function is a job for the DbExecutor (``job(database)``): one short read session, plain
-values back. The model never holds more than a few pages, so these are called often and each
-reads at most one page through an index.
+values back. The queue's own reads (pages, counts, landmarks, the header's counts) take no
+snapshot (``reading(snapshot=False)``): on PostgreSQL that saves the BEGIN and ROLLBACK round
+trips, and a page read by key, or a count, is right for the moment it was read. The model
+never holds more than a few pages, so these are called often and each reads at most one page
+through an index.
 """
 
 from __future__ import annotations
@@ -75,24 +78,38 @@ class QueueSummary:
         return " · ".join([shown, f"{self.new:,} new", f"{self.past_sla:,} past SLA"])
 
 
-def queue_rows(session: Any, queue_filter: QueueFilter, raw: list[Any]) -> tuple[QueueRow, ...]:
-    names = q.partner_names(session, {r.partner_id for r in raw if r.partner_id is not None})
+def _by_value(vocabulary: Any) -> dict[str, Any]:
+    return {member.value: member for member in vocabulary}
+
+
+# A dict lookup per cell instead of an Enum call (a page of 100 rows makes 700 of them).
+_STAGES = _by_value(FundingStage)
+_REGIONS = _by_value(Region)
+_VERTICALS = _by_value(Vertical)
+_PROFILES = _by_value(ServiceProfile)
+_ENGAGEMENTS = _by_value(EngagementType)
+_POOLS = _by_value(Pool)
+_STATUSES = _by_value(InquiryStatus)
+
+
+def queue_rows(queue_filter: QueueFilter, raw: list[Any]) -> tuple[QueueRow, ...]:
+    """Queue lines from ``queue_queries.page`` rows (the partner's name came with them)."""
     return tuple(
         QueueRow(
             id=int(r.id),
             arrived_at=r.arrived_at,
             company_name=r.company_name,
             website=r.website,
-            funding_stage=FundingStage(r.funding_stage),
-            region=Region(r.region),
-            vertical=Vertical(r.vertical),
-            service_profile=ServiceProfile(r.service_profile),
-            engagement_type=EngagementType(r.engagement_type),
-            pools_wanted=tuple(Pool(p) for p in r.pools_wanted or ()),
+            funding_stage=_STAGES[r.funding_stage],
+            region=_REGIONS[r.region],
+            vertical=_VERTICALS[r.vertical],
+            service_profile=_PROFILES[r.service_profile],
+            engagement_type=_ENGAGEMENTS[r.engagement_type],
+            pools_wanted=tuple(_POOLS[p] for p in r.pools_wanted or ()),
             monthly_spend_usd=int(r.monthly_spend_usd),
-            status=InquiryStatus(r.status),
+            status=_STATUSES[r.status],
             partner_id=r.partner_id,
-            partner_name=names.get(r.partner_id, "") if r.partner_id is not None else "",
+            partner_name=r.partner_name or "",
             assigned_at=r.assigned_at,
             key=(q.sort_value(queue_filter.sort, r), int(r.id)),
         )
@@ -101,13 +118,13 @@ def queue_rows(session: Any, queue_filter: QueueFilter, raw: list[Any]) -> tuple
 
 
 def count(database: Database, queue_filter: QueueFilter, now: datetime) -> int:
-    with database.reading() as session:
+    with database.reading(snapshot=False) as session:
         return q.count(session, queue_filter, now)
 
 
 def summary(database: Database, queue_filter: QueueFilter, now: datetime) -> QueueSummary:
     """Whole-queue counts for the header line, plus the filtered count when filtered."""
-    with database.reading() as session:
+    with database.reading(snapshot=False) as session:
         counts = q.summary(session, now)
         if queue_filter.is_unfiltered:
             return QueueSummary(counts.total, counts.new, counts.past_sla)
@@ -157,7 +174,7 @@ def rows_at(
     only helps pick the faster plan).
     """
     from_row, from_key = landmark if landmark is not None else (0, None)
-    with database.reading() as session:
+    with database.reading(snapshot=False) as session:
         hint = expected_rows
         if start == from_row:
             raw = q.page(
@@ -169,7 +186,7 @@ def rows_at(
                 inclusive=True,
                 expected_rows=hint,
             )
-            return queue_rows(session, queue_filter, raw)
+            return queue_rows(queue_filter, raw)
         key = q.key_at(
             session, queue_filter, now, start - from_row, start=from_key, expected_rows=hint
         )
@@ -178,7 +195,7 @@ def rows_at(
         raw = q.page(
             session, queue_filter, now, limit=limit, key=key, inclusive=True, expected_rows=hint
         )
-        return queue_rows(session, queue_filter, raw)
+        return queue_rows(queue_filter, raw)
 
 
 def landmarks(
@@ -196,7 +213,7 @@ def landmarks(
     found: list[Landmark] = []
     row, key = after if after is not None else (0, None)
     started = time.monotonic()
-    with database.reading() as session:
+    with database.reading(snapshot=False) as session:
         while not found or time.monotonic() - started < budget_s:
             next_key = q.key_at(
                 session, queue_filter, now, step, start=key, expected_rows=expected_rows
@@ -219,7 +236,7 @@ def rows_next_to(
     expected_rows: int | None = None,
 ) -> tuple[QueueRow, ...]:
     """Rows right after (or right before) a loaded row's key: a pure keyset page."""
-    with database.reading() as session:
+    with database.reading(snapshot=False) as session:
         raw = q.page(
             session,
             queue_filter,
@@ -229,7 +246,7 @@ def rows_next_to(
             forward=forward,
             expected_rows=expected_rows,
         )
-        return queue_rows(session, queue_filter, raw)
+        return queue_rows(queue_filter, raw)
 
 
 def locate(
