@@ -303,3 +303,16 @@ def test_a_deep_jump_walks_from_a_landmark_of_the_current_order(
         assert type(value) is type(first_value)  # a key of this order, not the last one
         everything = [r.id for r in real_rows_at(database, model.queue_filter, NOW, 0, 100)]
         assert [model.row_object(r).id for r in range(40, 50)] == everything[40:50]  # type: ignore[union-attr]
+
+
+def test_a_seek_walks_from_a_landmark_only_when_it_is_near() -> None:
+    """A walk from a key tests each index entry against it (about 4 times a walk from the
+    top on SQLite): a far landmark, or a loaded page near the top, is not worth it."""
+    landmarks = queue_landmarks.Landmarks()
+    landmarks.add(((2_000, ("b", 2)), (4_000, ("d", 4))), seconds=0.001)
+    assert landmarks.start_for(4_500) == (4_000, ("d", 4))
+    assert landmarks.start_for(3_999) == (2_000, ("b", 2))
+    assert landmarks.start_for(1_999) is None
+    assert landmarks.start_for(50_000) is None  # 46,000 keyed steps cost more than 50,000
+    assert landmarks.start_for(4_500, [(4_400, ("e", 5))]) == (4_400, ("e", 5))
+    assert landmarks.start_for(900, [(0, ("a", 1))]) is None

@@ -18,6 +18,7 @@ more than a job's budget and doubles while it costs far less.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 
 from cloudroute_desk.services.queue import Landmark
 
@@ -27,11 +28,14 @@ MAX_STEP = 16_000
 """Rows between landmarks: a jump walks at most this many index entries from one."""
 JOB_BUDGET_S = 0.005
 """DB worker time one gathering job aims at (it reads at least one landmark)."""
-TOTAL_BUDGET_S = 0.25
+TOTAL_BUDGET_S = 0.5
 """DB worker time spent on one reset's landmarks at most; a jump further down walks from
 the last one."""
 DELAY_MS = 100
 """Gathering starts this long after the count is in: not while the first paint runs."""
+KEYED_WALK_COST = 4
+"""A walk from a key tests every index entry against the key (SQLite checks the row value
+per entry): about this many times the cost of walking from the first row."""
 
 
 class Landmarks:
@@ -64,10 +68,18 @@ class Landmarks:
     def last(self) -> Landmark | None:
         return self._keys[-1] if self._keys else None
 
-    def at_or_before(self, row: int) -> Landmark | None:
-        """The landmark nearest above ``row`` (or on it), if one is known."""
+    def start_for(self, row: int, known: Iterable[Landmark] = ()) -> Landmark | None:
+        """Where a seek to ``row`` should walk the index from: the nearest landmark, or row
+        of ``known`` (loaded pages' first rows), at or above it; None (from the first row)
+        when none is near enough to beat a walk from the top."""
         index = bisect.bisect_right(self._rows, row) - 1
-        return self._keys[index] if index >= 0 else None
+        best = self._keys[index] if index >= 0 else None
+        for landmark in known:
+            if landmark[0] <= row and (best is None or landmark[0] > best[0]):
+                best = landmark
+        if best is None or (row - best[0]) * KEYED_WALK_COST >= row:
+            return None
+        return best
 
     def wanted(self, count: int) -> bool:
         """More landmarks would help a table of ``count`` rows (and the budget allows)."""
