@@ -311,7 +311,8 @@ def test_a_seek_walks_from_a_landmark_only_when_it_is_near() -> None:
     landmarks = queue_landmarks.Landmarks()
     landmarks.add(((2_000, ("b", 2)), (4_000, ("d", 4))), seconds=0.001)
     assert landmarks.start_for(4_500) == (4_000, ("d", 4))
-    assert landmarks.start_for(3_999) == (2_000, ("b", 2))
+    assert landmarks.start_for(2_400) == (2_000, ("b", 2))
+    assert landmarks.start_for(3_999) is None  # 1,999 keyed steps cost more than 3,999
     assert landmarks.start_for(1_999) is None
     assert landmarks.start_for(50_000) is None  # 46,000 keyed steps cost more than 50,000
     assert landmarks.start_for(4_500, [(4_400, ("e", 5))]) == (4_400, ("e", 5))
