@@ -14,7 +14,7 @@ from PySide6.QtGui import QDropEvent, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem, QWidget
 
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.domain.catalog import InquiryStatus, Region
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter, SlaTone
 from cloudroute_desk.models import inquiry_queue_model as qm
@@ -23,6 +23,7 @@ from cloudroute_desk.services import queue as queue_service
 from cloudroute_desk.services.changes import ALL_ROWS, ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
+from cloudroute_desk.views.queue.filter_bar import ChoiceButton
 from cloudroute_desk.views.queue.sla_colors import sla_color, sla_colors
 from cloudroute_desk.views.theme import dark_palette
 from tests.db_worker import settle
@@ -438,3 +439,19 @@ def test_a_count_that_arrives_after_the_rows_resizes_the_scrollbar_without_a_rep
     with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
         pane.filter_bar.set_queue_filter(QueueFilter())
     qtbot.waitUntil(lambda: paints.count >= 1)
+
+
+def test_a_choice_menu_selects_values_and_any_clears_them(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """One connection serves the whole menu: each click is one change, "Any" clears."""
+    button = ChoiceButton("Region", {Region.EU: "EU", Region.UK: "UK"})
+    qtbot.addWidget(button)
+    changes: list[frozenset[Region]] = []
+    button.changed.connect(lambda: changes.append(button.selected()))
+    eu, uk, _separator, any_ = button.menu().actions()
+    eu.trigger()  # a click on a checkable entry: checked, then triggered
+    uk.trigger()
+    assert changes == [frozenset({Region.EU}), frozenset({Region.EU, Region.UK})]
+    assert button.text() == "Region: 2 chosen"
+    any_.trigger()
+    assert changes[2:] == [frozenset()]
+    assert button.text() == "Region"
