@@ -2,8 +2,9 @@
 root (needs the ``bundle`` extra: ``pip install -e ".[bundle]"``). CI runs it after the tests.
 
 1. ``pyinstaller packaging/cloudroute-desk.spec`` into ``dist/`` (``--no-build`` reuses one);
-2. the bundle's size, against a 200 MB guard (194 MB on Linux), and, on Linux, that no
-   library in it lacks a dependency the spec left out (ldd);
+2. the bundle's size, against a 148 MB guard (145 MB on Linux); on Linux, that its numpy
+   is the one built without OpenBLAS, and that every library a bundled one links is in the
+   bundle, glibc's, Wayland's or named by the app's pre-Qt check (readelf);
 3. every module the source imports once all of it is loaded is in the bundle (the charts
    and the editor load on first use, which step 5's screenshot never reaches);
 4. the bundled CLI validates docs/example-record.json, which loads the one botocore service
@@ -32,9 +33,10 @@ SPEC = ROOT / "packaging" / "cloudroute-desk.spec"
 sys.path.insert(0, str(ROOT / "packaging"))
 import linux_libraries  # noqa: E402  (packaging/linux_libraries.py: the spec's library rules)
 
-SIZE_BUDGET_MB = 200
-"""A guard against the bundle growing back; the issue's 150 MB is not reached (Qt, numpy
-with its OpenBLAS, cryptography and psycopg's libpq alone take ~125 MB; packaging/README.md)."""
+SIZE_BUDGET_MB = 148 if sys.platform.startswith("linux") else 200
+"""A guard against the bundle growing back: 145 MB on Linux, where the issue asks for
+<= 150 MB (what is in it: packaging/README.md); Windows and macOS builds were not measured
+here, so they keep the old 200 MB guard."""
 RUN_TIMEOUT_S = 600
 
 
@@ -184,6 +186,12 @@ def main() -> int:
     left_out = modules_left_out(bundle)
     print(f"modules the app imports that the bundle lacks: {len(left_out)}")
     failures.extend(left_out)
+
+    if sys.platform.startswith("linux") and (bundle / "_internal" / "numpy.libs").exists():
+        failures.append(
+            "numpy ships with OpenBLAS (numpy.libs): building it without BLAS failed, see the "
+            "build's output and packaging/numpy_without_blas.py"
+        )
 
     unnamed = unnamed_system_libraries(bundle)
     print(f"libraries needing one neither bundled nor named by the pre-Qt check: {len(unnamed)}")
