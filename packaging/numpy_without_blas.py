@@ -6,7 +6,7 @@ calls: routing, matching and pyqtgraph's charts use element-wise operations, sor
 reductions. numpy's build has a documented switch for this (``-Dblas=none -Dlapack=none``
 with ``allow-noblas``): the same numpy, with its own unoptimised loops for matrix products
 and its bundled LAPACK subset (``lapack_lite``) for ``numpy.linalg``, so every function
-still works. The bundle then carries 28 MB less.
+still works. The bundle then carries 27 MB less.
 
 The spec puts the folder this returns first on PyInstaller's search path, so the analysis
 finds this numpy instead of the environment's; the environment itself is not touched (the
