@@ -115,10 +115,8 @@ class _PoolPanel:
             self.hits.add(BarHit(day, day + 1, 0, max(count, top * 0.03), text, request))
         last = max([d + 1 for d, _n in histogram] + [band[1] + 2 if band else 0])
         first_day = min([d for d, _n in histogram] + [band[0] - 1 if band else last])
-        # One range change, not two: each one re-lays the axes and moves the lines.
-        self.plot.setRange(
-            xRange=(max(0, first_day - 1), last + 1), yRange=(0, top * 1.25), padding=0
-        )
+        self.plot.setXRange(max(0, first_day - 1), last + 1, padding=0)
+        self.plot.setYRange(0, top * 1.25, padding=0)
 
 
 class DaysChart(ChartView):
@@ -258,10 +256,9 @@ class DaysChart(ChartView):
             curve = self._trend_curve(pool)
             points = self.data.trend_for(pool)
             curve.setData([index[p.month] for p in points], [p.median for p in points])
+        plot.setXRange(-0.5, max(len(months) - 0.5, 0.5), padding=0)
         highest = max([p.median for p in self.data.trend] + [1.0])
-        plot.setRange(
-            xRange=(-0.5, max(len(months) - 0.5, 0.5)), yRange=(0, highest * 1.3), padding=0
-        )
+        plot.setYRange(0, highest * 1.3, padding=0)
         self.trend_hits.clear()
         for point in self.data.trend:
             x, y, reach = index[point.month], point.median, highest * 0.03
