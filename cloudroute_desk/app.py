@@ -20,6 +20,18 @@ from cloudroute_desk.system_libraries import system_library_problem
 
 log = logging.getLogger("cloudroute_desk")
 
+SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1"}
+"""Native thread pools the app has no use for. numpy's OpenBLAS starts one thread per core
+when numpy loads, and each spins on its core for a while waiting for work: on a 2-core
+machine that starved the GUI thread for 30-60 ms while start-up's later panes loaded (issue
+17). Nothing here multiplies matrices (the routing arrays use element-wise numpy only)."""
+
+
+def without_unused_thread_pools() -> None:
+    """Before numpy can load; a value the user set is kept."""
+    for name, value in SINGLE_THREADED.items():
+        os.environ.setdefault(name, value)
+
 
 def data_dir() -> Path:
     override = os.environ.get("CLOUDROUTE_DATA_DIR")
@@ -74,6 +86,7 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    without_unused_thread_pools()
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
