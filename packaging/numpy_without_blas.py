@@ -26,6 +26,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import linux_libraries  # packaging/linux_libraries.py: ELF NEEDED (readelf)
+
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "build" / "numpy-without-blas"
 SETUP_ARGS = ("-Dblas=none", "-Dlapack=none", "-Dallow-noblas=true")
@@ -42,7 +44,9 @@ def folder(cache: Path = CACHE) -> Path | None:
     wheel = next(iter(sorted(wheels.glob("numpy-*.whl"))), None) if wheels.exists() else None
     if wheel is None:
         print(f"building numpy {version} without BLAS (once per version; minutes)", flush=True)
-        command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
+        # pip's own wheel cache is keyed by the download alone, not by the settings, so it
+        # could hand back a numpy built another way: build here, keep it in our cache.
+        command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-cache-dir"]
         command += ["--no-binary", "numpy", f"numpy=={version}", "--wheel-dir", str(wheels)]
         command += [f"--config-settings=setup-args={arg}" for arg in SETUP_ARGS]
         built = subprocess.run(command, check=False)
@@ -54,5 +58,20 @@ def folder(cache: Path = CACHE) -> Path | None:
     shutil.rmtree(unpacked, ignore_errors=True)
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(unpacked)
+    blas = linked_blas(unpacked)
+    if blas:
+        print(f"numpy ships with OpenBLAS: {wheel.name} links {', '.join(blas)}")
+        return None
     unpacked.rename(site)  # whole or not at all
     return site
+
+
+def linked_blas(site: Path) -> list[str]:
+    """The BLAS/LAPACK libraries numpy's core extension links (none for this build), or its
+    bundled copies of them (a wheel's ``numpy.libs``)."""
+    libs = site / "numpy.libs"
+    found = sorted(p.name for p in libs.glob("*")) if libs.exists() else []
+    core = next((site / "numpy" / "_core").glob("_multiarray_umath*.so"), None)
+    if core is not None and linux_libraries.readelf_missing() is None:
+        found += [n for n in linux_libraries.needed(core) if "blas" in n or "lapack" in n]
+    return found

@@ -47,6 +47,21 @@ def test_the_build_asks_numpy_for_no_blas_and_a_failure_ships_the_wheel(
     (command,) = commands
     assert command[:3] == [sys.executable, "-m", "pip"] and f"numpy=={VERSION}" in command
     assert "--no-binary" in command and "--config-settings=setup-args=-Dblas=none" in command
+    assert "--no-cache-dir" in command  # pip's cache ignores the settings
     assert "--config-settings=setup-args=-Dlapack=none" in command
     assert "numpy ships with OpenBLAS" in capsys.readouterr().out
+    assert not (tmp_path / VERSION / "site").exists()
+
+
+def test_a_wheel_that_brings_openblas_is_refused(
+    tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wheels = tmp_path / VERSION / "wheels"
+    wheels.mkdir(parents=True)
+    with zipfile.ZipFile(wheels / f"numpy-{VERSION}-cp311-cp311-linux_x86_64.whl", "w") as wheel:
+        wheel.writestr("numpy/__init__.py", "")
+        wheel.writestr("numpy.libs/libscipy_openblas64_-0.so", b"")
+    monkeypatch.setattr(subprocess, "run", _no_pip)
+    assert numpy_without_blas.folder(tmp_path) is None
+    assert "libscipy_openblas64_-0.so" in capsys.readouterr().out
     assert not (tmp_path / VERSION / "site").exists()
