@@ -44,7 +44,7 @@ class _PoolPanel:
     def __init__(self, chart: DaysChart, pool: Pool) -> None:
         theme = chart.theme
         self.pool = pool
-        self.plot = pg.PlotItem()
+        self.plot = pg.PlotItem(enableMenu=False)  # never shown: building one costs ~3 ms
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
@@ -129,7 +129,7 @@ class DaysChart(ChartView):
         self.panels: dict[Pool, _PoolPanel] = {}
         self._layout_pools: tuple[Pool, ...] | None = None
         self.trend_axis = CategoryAxis("bottom")
-        self.trend_plot = pg.PlotItem(axisItems={"bottom": self.trend_axis})
+        self.trend_plot = pg.PlotItem(axisItems={"bottom": self.trend_axis}, enableMenu=False)
         self.trend_plot.setMouseEnabled(x=False, y=False)
         self.trend_plot.hideButtons()
         self.trend_plot.setMenuEnabled(False)
