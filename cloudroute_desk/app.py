@@ -16,7 +16,7 @@ import platformdirs
 
 from cloudroute_desk import __version__, cli
 from cloudroute_desk.db.server_answer import ask_early
-from cloudroute_desk.system_libraries import xcb_problem
+from cloudroute_desk.system_libraries import system_library_problem
 
 log = logging.getLogger("cloudroute_desk")
 
@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # Before Qt loads its platform plugin, which aborts the process when a library is missing.
-    problem = xcb_problem()
+    problem = system_library_problem()
     if problem is not None:
         print(f"cloudroute-desk: {problem}", file=sys.stderr)
         return 2
