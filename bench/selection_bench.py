@@ -4,12 +4,12 @@ Run: ``python bench/selection_bench.py [--runs 5] [--inquiries 3000] [--partners
 [--latency-ms 0 100] [--backends sqlite postgresql]``
 
 The real main window on a demo database (``generate_demo``): SQLite as a local file, and
-PostgreSQL on a throwaway ``pgserver`` reached through a latency proxy on 127.0.0.1 (a delay
-line: every chunk arrives ``latency / 2`` after it was sent, in each direction, so a query
-costs one added ``latency`` however many chunks its answer takes). Each run selects another
-queue row whose inquiry has ACE records and waits until every pane shows it: the detail panel
-(and the key facts above the editor, which draw from it), the partner ranking, and the editor
-with the inquiry's first record open. Printed per backend and latency, medians over ``--runs``:
+PostgreSQL on a throwaway ``pgserver`` reached through the tests' proxy on 127.0.0.1 with
+``latency / 2`` each way (a delay line, so a query costs one added ``latency`` however many
+chunks its answer takes). Each run selects another queue row whose inquiry has ACE records
+and waits until every pane shows it: the detail panel (and the key facts above the editor,
+which draw from it), the partner ranking, and the editor with the inquiry's first record
+open. Printed per backend and latency, medians over ``--runs``:
 
 * ``panes filled``: from the selection to the last pane drawn;
 * ``worker idle``: until the DB worker has nothing left (the claim write comes last);
@@ -30,16 +30,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import queue
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,46 +62,6 @@ TARGET_S = 1.0
 STALL_TARGET_MS = 50.0
 HEARTBEAT_MS = 5
 WAIT_S = 60.0
-
-
-class DelayLine(NetProxy):
-    """The fault proxy with a fair latency: chunks are delayed, not serialised behind each
-    other's sleeps; the client's requests are counted as the proxy counts them."""
-
-    def _pump(self, source: socket.socket, target: socket.socket, from_client: bool) -> None:
-        counter = self._request_counter(from_client)
-        line: queue.Queue[tuple[float, bytes] | None] = queue.Queue()
-        sender = threading.Thread(target=self._deliver, args=(line, target), daemon=True)
-        sender.start()
-        try:
-            while not self._stopping.is_set():
-                data = source.recv(65536)
-                if not data:
-                    break
-                with self._lock:
-                    delay = self._latency_s
-                self._count_request(counter)
-                line.put((time.monotonic() + delay, data))
-        except OSError:
-            pass
-        finally:
-            line.put(None)
-            sender.join(timeout=5)
-
-    @staticmethod
-    def _deliver(line: queue.Queue[tuple[float, bytes] | None], target: socket.socket) -> None:
-        try:
-            while (item := line.get()) is not None:
-                due, data = item
-                wait = due - time.monotonic()
-                if wait > 0:
-                    time.sleep(wait)
-                target.sendall(data)
-        except OSError:
-            pass
-        finally:
-            with suppress(OSError):
-                target.shutdown(socket.SHUT_WR)
 
 
 class Heartbeat:
@@ -207,7 +164,7 @@ def _all_show(shown: dict[str, int | None], inquiry_id: int) -> bool:
 
 
 def measure(
-    database: Database, runs: int, proxy: DelayLine | None, latency_s: float, folder: Path
+    database: Database, runs: int, proxy: NetProxy | None, latency_s: float, folder: Path
 ) -> list[Run]:
     executor = DbExecutor(database)
     ini = folder / f"settings-{time.monotonic_ns()}.ini"
@@ -348,7 +305,7 @@ def main() -> None:
             generate_demo(loaded, inquiries=args.inquiries, partners=args.partners, seed=17)
             loaded.dispose()
             for latency_ms in args.latency_ms:
-                with DelayLine.in_front_of(url) as proxy:
+                with NetProxy.in_front_of(url) as proxy:
                     database = open_database(proxy.proxied(url).render_as_string(False))
                     runs = measure(database, args.runs, proxy, latency_ms / 1000, folder)
                     _print("PostgreSQL", latency_ms, runs)

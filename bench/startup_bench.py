@@ -20,6 +20,13 @@ times stretch with the load while the CPU times barely move.
 the longest GUI-thread gap of a 5 ms heartbeat between the first rows painted and the panes
 quiet, the later-build step it fell in, and each step's GUI-thread time; the medians add the
 longest gap (yardstick: 50 ms, issue 17) and each step's median, with the 1-minute load average.
+Beside each gap: ``cpu GUI/PROCESS ms``, the CPU time the GUI thread and the whole process
+used inside it (a gap with little CPU is the machine's load, not the app's work); ``during gc``
+names a gap that a full garbage collection filled.
+
+``--use`` (with ``--stalls``) goes on after the panes are quiet, as an admin would: the first
+open of the Charts workspace (until its charts are drawn), then five inquiry selections one
+after another; each run prints the longest gap of each, and the medians add them.
 """
 
 from __future__ import annotations
@@ -40,7 +47,8 @@ MILESTONE = re.compile(
     r" at=([\d.]+)(?: cpu=([\d.]+))?"
 )
 COLUMNS = {"window shown": "window", "queue painted with rows": "rows", "panes quiet": "quiet"}
-STALLS = re.compile(r"stalls longest=([\d.]+) during=(\S+) steps=(\S*)")
+STALLS = re.compile(r"stalls longest=([\d.]+) cpu=(\S+) during=(\S+) steps=(\S*)")
+USE = re.compile(r"use charts=([\d.]+) cpu=(\S+) selections=(\S+) cpus=(\S+)")
 STALL_YARDSTICK_MS = 50.0
 RUN_TIMEOUT_S = 120.0
 
@@ -52,12 +60,18 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _timed(
-    command: list[str], wanted: str, data_dir: Path, stalls: list[str] | None = None
+    command: list[str],
+    wanted: str,
+    data_dir: Path,
+    stalls: list[str] | None = None,
+    use: bool = False,
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Start ``command``; once ``wanted`` is logged return {milestone: seconds since start}
-    and {milestone: CPU seconds used by then}. The heartbeat's line, if any, goes to
-    ``stalls``."""
+    and {milestone: CPU seconds used by then}. The heartbeat's lines, if any, go to
+    ``stalls``; with ``use`` the run ends at the heartbeat's ``use`` line instead."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CLOUDROUTE_DATA_DIR=str(data_dir))
+    if use:
+        env["STARTUP_HEARTBEAT_USE"] = "1"
     started = time.time()
     process = subprocess.Popen(
         command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env
@@ -68,13 +82,15 @@ def _timed(
     try:
         deadline = started + RUN_TIMEOUT_S
         for line in process.stderr:
-            if stalls is not None and STALLS.search(line):
+            if stalls is not None and (STALLS.search(line) or USE.search(line)):
                 stalls.append(line)
+                if use and USE.search(line):
+                    break
             match = MILESTONE.search(line)
             if match:
                 seen[match[1]] = float(match[2]) - started
                 cpu[match[1]] = float(match[3]) if match[3] else _cpu_seconds(process.pid)
-                if match[1] == wanted:
+                if match[1] == wanted and not use:
                     break
             if time.time() > deadline:
                 break
@@ -91,7 +107,12 @@ def main() -> int:
     parser.add_argument("databases", nargs="+", type=Path)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--stalls", action="store_true", help="also the longest GUI-thread gap")
+    parser.add_argument(
+        "--use", action="store_true", help="with --stalls: then the charts and 5 selections"
+    )
     args = parser.parse_args()
+    if args.use and not args.stalls:
+        parser.error("--use needs --stalls")
     floor_cmd = [sys.executable, str(HERE / "startup_floor.py")]
     app_start = [str(HERE / "startup_heartbeat.py")] if args.stalls else ["-m", "cloudroute_desk"]
     for database in args.databases:
@@ -102,6 +123,7 @@ def main() -> int:
         row_cpus: list[float] = []
         app_runs: dict[str, list[float]] = {column: [] for column in COLUMNS.values()}
         gaps: list[float] = []
+        use_gaps: dict[str, list[float]] = {"charts": [], "selections": []}
         step_times: dict[str, list[float]] = {}
         loads: list[float] = []
         print(f"{database} ({database.stat().st_size / 1e6:,.0f} MB)")
@@ -112,7 +134,9 @@ def main() -> int:
                 shot = str(Path(folder) / "window.png")
                 loads.append(os.getloadavg()[0])
                 stalls: list[str] = []
-                seen, cpu = _timed([*app_cmd, shot], "panes quiet", Path(folder), stalls)
+                seen, cpu = _timed(
+                    [*app_cmd, shot], "panes quiet", Path(folder), stalls, use=args.use
+                )
             floors.append(floor_seen["floor painted"])
             floor_cpus.append(floor_cpu["floor painted"])
             row_cpus.append(cpu["queue painted with rows"])
@@ -126,6 +150,8 @@ def main() -> int:
             )
             if args.stalls:
                 gaps.append(_print_stalls(stalls, step_times, loads[-1]))
+            if args.use:
+                _print_use(stalls, use_gaps)
         medians = "  ".join(
             f"{column} {statistics.median(values):.2f} s" for column, values in app_runs.items()
         )
@@ -143,20 +169,43 @@ def main() -> int:
                 f"(yardstick {STALL_YARDSTICK_MS:.0f} ms)  steps (ms): {steps}  "
                 f"load {min(loads):.1f}-{max(loads):.1f}"
             )
+        if args.use:
+            print(
+                f"  median: first charts open longest gap "
+                f"{statistics.median(use_gaps['charts']):.1f} ms, selections' longest gap "
+                f"{statistics.median(use_gaps['selections']):.1f} ms (worst "
+                f"{max(use_gaps['selections']):.1f}; yardstick {STALL_YARDSTICK_MS:.0f} ms)"
+            )
     return 0
 
 
 def _print_stalls(lines: list[str], step_times: dict[str, list[float]], load: float) -> float:
     """Print one run's heartbeat line; add its steps' times to ``step_times``; its gap."""
-    match = STALLS.search(lines[-1]) if lines else None
-    if match is None:
+    found = [match for line in lines if (match := STALLS.search(line))]
+    if not found:
         raise SystemExit("no heartbeat line: was the run started through startup_heartbeat.py?")
-    for entry in filter(None, match[3].split(",")):
+    match = found[-1]
+    for entry in filter(None, match[4].split(",")):
         name, ms = entry.rsplit(":", 1)
         step_times.setdefault(name, []).append(float(ms))
-    gap = f"longest GUI gap {match[1]} ms during {match[2]}"
-    print(f"    {gap}; steps (ms) {match[3]}; load {load:.1f}")
+    gap = f"longest GUI gap {match[1]} ms (cpu {match[2]} ms) during {match[3]}"
+    print(f"    {gap}; steps (ms) {match[4]}; load {load:.1f}")
     return float(match[1])
+
+
+def _print_use(lines: list[str], use_gaps: dict[str, list[float]]) -> None:
+    """Print one ``--use`` run's gaps (charts' first open, each selection); keep them."""
+    found = [match for line in lines if (match := USE.search(line))]
+    if not found:
+        raise SystemExit("no 'use' line from the heartbeat")
+    match = found[-1]
+    selections = [float(ms) for ms in match[3].split(",")]
+    use_gaps["charts"].append(float(match[1]))
+    use_gaps["selections"].append(max(selections))
+    print(
+        f"    first charts open: longest gap {match[1]} ms (cpu {match[2]} ms); selections: "
+        f"{match[3].replace(',', ' / ')} ms (cpu {match[4].replace(',', ' ')} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -14,10 +14,23 @@ what a watcher thread saw the GUI thread run during it (``other:module.function`
 innermost frame of the app's own code, sampled every 10 ms while a gap lasts; plain ``other``
 when it was in Qt or the event loop only). Nothing of the app is changed but the wrapping of
 those steps, so the build before and after a change is measured the same way.
+
+Beside each gap it reports the CPU time inside it (``cpu=GUI/PROCESS`` ms: the GUI thread's
+own and the whole process's), so on a busy machine a gap the process spent waiting for a core
+can be told from one it spent working, and a gap that overlaps a full (generation 2) garbage
+collection is named ``gc`` (the collector holds the GIL throughout).
+
+With ``STARTUP_HEARTBEAT_USE=1`` (``startup_bench.py --use``) the run goes on after the panes
+are quiet: it opens the Charts workspace for the first time and waits until the charts are
+drawn, then goes back to Triage and selects the next ``USE_SELECTIONS`` inquiries one after
+another, each until quiet, and prints ``use charts=MS cpu=… selections=MS,MS,… cpus=…,…``:
+the longest gap of each phase.
 """
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
 import os
 import runpy
@@ -31,6 +44,9 @@ HEARTBEAT_MS = 5
 SAMPLE_S = 0.010
 SAMPLE_AFTER_S = 0.020
 MILESTONES = "cloudroute_desk.startup"
+USE_SELECTIONS = 5
+CHARTS_DRAWN_S = 0.5
+"""After the charts' data loaded, this long for their first draws (they paint in turns)."""
 
 
 class StallWatch(logging.Handler):
@@ -43,6 +59,20 @@ class StallWatch(logging.Handler):
         self._samples: list[tuple[float, str]] = []
         self._gui_thread = threading.get_ident()
         self._watching = False
+        self._last_cpu = (0.0, 0.0)
+        self.longest_cpu = (0.0, 0.0)
+        self.collections: list[tuple[float, float]] = []
+        self._collecting: dict[int, float] = {}
+        gc.callbacks.append(self._on_collection)
+
+    def _on_collection(self, phase: str, info: dict[str, int]) -> None:
+        """Full collections' spans (any thread), to name the gaps they cause."""
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._collecting[threading.get_ident()] = time.perf_counter()
+        elif (started := self._collecting.pop(threading.get_ident(), None)) is not None:
+            self.collections.append((started, time.perf_counter()))
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
@@ -60,6 +90,7 @@ class StallWatch(logging.Handler):
         self._timer.setInterval(HEARTBEAT_MS)
         self._timer.timeout.connect(self._tick)
         self._last = time.perf_counter()
+        self._last_cpu = (time.thread_time(), time.process_time())
         self._timer.start()
         self._gui_thread = threading.get_ident()
         self._watching = True
@@ -91,9 +122,22 @@ class StallWatch(logging.Handler):
 
     def _tick(self) -> None:
         now = time.perf_counter()
+        cpu = (time.thread_time(), time.process_time())
         if now - self._last > self.longest[1] - self.longest[0]:
             self.longest = (self._last, now)
+            self.longest_cpu = (cpu[0] - self._last_cpu[0], cpu[1] - self._last_cpu[1])
         self._last = now
+        self._last_cpu = cpu
+
+    def restart(self) -> None:
+        """Forget the longest gap so far (the next phase of a ``--use`` run)."""
+        self.longest = (0.0, 0.0)
+        self.longest_cpu = (0.0, 0.0)
+
+    def longest_text(self) -> str:
+        start, end = self.longest
+        gui, process = self.longest_cpu
+        return f"{(end - start) * 1000:.1f} cpu={gui * 1000:.0f}/{process * 1000:.0f}"
 
     def _timed(self, step: Callable[[], Any]) -> Callable[[], Any]:
         """``step`` timed; a step that returns a generator (pieces run one event-loop turn
@@ -138,6 +182,9 @@ class StallWatch(logging.Handler):
         window_class._later_stages = timed_stages
 
     def _during(self, start: float, end: float) -> str:
+        collected = sum(max(0.0, min(end, e) - max(start, s)) for s, e in self.collections)
+        if collected > (end - start) / 2:
+            return "gc"
         best, best_overlap = "", 0.0
         for step_start, step_end, name in self.steps:
             overlap = min(end, step_end) - max(start, step_start)
@@ -149,19 +196,67 @@ class StallWatch(logging.Handler):
         return "other:" + max(set(seen), key=seen.count) if seen else "other"
 
     def _report(self) -> None:
-        self._watching = False
-        if self._timer is not None:
-            self._timer.stop()
+        using = bool(os.environ.get("STARTUP_HEARTBEAT_USE"))
+        if not using:
+            self._watching = False
+            if self._timer is not None:
+                self._timer.stop()
         start, end = self.longest
         steps = ",".join(f"{name}:{(e - s) * 1000:.1f}" for s, e, name in self.steps)
         if os.environ.get("STALLS_DEBUG"):
             print(f"longest gap {start:.3f}-{end:.3f}", file=sys.stderr)
         print(
-            f"stalls longest={(end - start) * 1000:.1f} during={self._during(start, end)} "
-            f"steps={steps}",
+            f"stalls longest={self.longest_text()} during={self._during(start, end)} steps={steps}",
             file=sys.stderr,
             flush=True,
         )
+        if using:
+            self._use_after_quiet()
+
+    def _use_after_quiet(self) -> None:
+        """Run ``_use`` before the screenshot run's integrity check (which follows quiet)."""
+        startup = sys.modules["cloudroute_desk.views.startup"]
+        integrity = startup._integrity
+        watch = self
+
+        async def use_then_integrity(executor: Any) -> Any:
+            startup._integrity = integrity
+            await watch._use(executor)
+            return await integrity(executor)
+
+        startup._integrity = use_then_integrity
+
+    async def _use(self, executor: Any) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from cloudroute_desk.views.main_window import MainWindow
+        from cloudroute_desk.views.startup_milestones import wait_until_quiet
+        from cloudroute_desk.views.workspaces import Workspace
+
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        self.restart()
+        window.show_workspace(Workspace.CHARTS)
+        while window.charts.panel is None:
+            await asyncio.sleep(0.01)
+        await wait_until_quiet(executor, 60)
+        await asyncio.sleep(CHARTS_DRAWN_S)
+        charts = self.longest_text()
+        window.show_workspace(Workspace.TRIAGE)
+        await wait_until_quiet(executor, 60)
+        selections = []
+        for row in range(1, USE_SELECTIONS + 1):
+            await asyncio.sleep(0.1)
+            self.restart()
+            window.queue.select_row(row)
+            await wait_until_quiet(executor, 60)
+            await asyncio.sleep(0.1)
+            selections.append(self.longest_text())
+        self._watching = False
+        if self._timer is not None:
+            self._timer.stop()
+        gaps = ",".join(text.split()[0] for text in selections)
+        cpus = ",".join(text.split()[1].removeprefix("cpu=") for text in selections)
+        print(f"use charts={charts} selections={gaps} cpus={cpus}", file=sys.stderr, flush=True)
 
 
 def main() -> None:

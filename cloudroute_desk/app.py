@@ -16,9 +16,21 @@ import platformdirs
 
 from cloudroute_desk import __version__, cli
 from cloudroute_desk.db.server_answer import ask_early
-from cloudroute_desk.system_libraries import xcb_problem
+from cloudroute_desk.system_libraries import system_library_problem
 
 log = logging.getLogger("cloudroute_desk")
+
+SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1"}
+"""Native thread pools the app has no use for. numpy's OpenBLAS starts one thread per core
+when numpy loads, and each spins on its core for a while waiting for work: on a 2-core
+machine that starved the GUI thread for 30-60 ms while start-up's later panes loaded (issue
+17). Nothing here multiplies matrices (the routing arrays use element-wise numpy only)."""
+
+
+def without_unused_thread_pools() -> None:
+    """Before numpy can load; a value the user set is kept."""
+    for name, value in SINGLE_THREADED.items():
+        os.environ.setdefault(name, value)
 
 
 def data_dir() -> Path:
@@ -74,6 +86,7 @@ def parse_gui_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    without_unused_thread_pools()
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -87,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # Before Qt loads its platform plugin, which aborts the process when a library is missing.
-    problem = xcb_problem()
+    problem = system_library_problem()
     if problem is not None:
         print(f"cloudroute-desk: {problem}", file=sys.stderr)
         return 2

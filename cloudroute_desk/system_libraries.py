@@ -1,9 +1,14 @@
-"""Before Qt loads its X11 (xcb) platform plugin: are the system libraries it links against
-installed? Qt's own answer is an abort (exit 134) with a paragraph about plugins; ours is one
-line with the command that installs exactly what is missing.
+"""Before Qt loads: are the system libraries it links against installed? Qt's own answer is
+an abort (exit 134) with a paragraph about plugins, or an ImportError; ours is one line with
+the command that installs exactly what is missing.
 
-Runs before any Qt import, so it must not import PySide6. Only Linux uses xcb; the check is
-skipped when another platform plugin will be used (offscreen, wayland, ``--screenshot``).
+Runs before any Qt import, so it must not import PySide6. Only Linux needs it. Qt's own
+libraries need the desktop's C++ runtime, glib, X11, fontconfig, D-Bus, OpenGL... on every
+platform (``QT_LIBRARIES``); its X11 (xcb) plugin needs the xcb libraries as well
+(``XCB_LIBRARIES``), which are checked only where that plugin will be used (not offscreen,
+Wayland or ``--screenshot``). The PyInstaller bundle ships none of these either
+(packaging/linux_libraries.py reads both lists): it relies on the desktop for them, as a
+source install does, and this check names any that is missing.
 """
 
 from __future__ import annotations
@@ -26,8 +31,27 @@ class SystemLibrary:
     """The Fedora/RHEL package that ships it."""
 
 
-# Everything libqxcb.so and libQt6XcbQpa.so link against, beyond Qt itself and the C/C++
-# runtime (tests/test_system_libraries.py compares this list with the plugin's ELF NEEDED).
+# Everything Qt's own libraries (Core, Gui, Widgets, DBus) link against beyond Qt, ICU and
+# glibc: needed whichever platform plugin runs (tests/test_system_libraries.py compares this
+# list with their ELF NEEDED).
+QT_LIBRARIES: tuple[SystemLibrary, ...] = (
+    SystemLibrary("libstdc++.so.6", "libstdc++6", "libstdc++"),
+    SystemLibrary("libgcc_s.so.1", "libgcc-s1", "libgcc"),
+    SystemLibrary("libglib-2.0.so.0", "libglib2.0-0", "glib2"),
+    SystemLibrary("libgthread-2.0.so.0", "libglib2.0-0", "glib2"),
+    SystemLibrary("libX11.so.6", "libx11-6", "libX11"),
+    SystemLibrary("libxkbcommon.so.0", "libxkbcommon0", "libxkbcommon"),
+    SystemLibrary("libfontconfig.so.1", "libfontconfig1", "fontconfig"),
+    SystemLibrary("libfreetype.so.6", "libfreetype6", "freetype"),
+    SystemLibrary("libdbus-1.so.3", "libdbus-1-3", "dbus-libs"),
+    SystemLibrary("libGL.so.1", "libgl1", "libglvnd-glx"),
+    SystemLibrary("libEGL.so.1", "libegl1", "libglvnd-egl"),
+    SystemLibrary("libz.so.1", "zlib1g", "zlib"),
+    SystemLibrary("libzstd.so.1", "libzstd1", "libzstd"),
+)
+
+# What libqxcb.so and libQt6XcbQpa.so link against beyond Qt's own libraries and their
+# QT_LIBRARIES (the same test compares it with the plugin's ELF NEEDED).
 XCB_LIBRARIES: tuple[SystemLibrary, ...] = (
     SystemLibrary("libxcb.so.1", "libxcb1", "libxcb"),
     SystemLibrary("libxcb-cursor.so.0", "libxcb-cursor0", "xcb-util-cursor"),
@@ -43,15 +67,8 @@ XCB_LIBRARIES: tuple[SystemLibrary, ...] = (
     SystemLibrary("libxcb-util.so.1", "libxcb-util1", "xcb-util"),
     SystemLibrary("libxcb-xfixes.so.0", "libxcb-xfixes0", "libxcb"),
     SystemLibrary("libxcb-xkb.so.1", "libxcb-xkb1", "libxcb"),
-    SystemLibrary("libX11.so.6", "libx11-6", "libX11"),
     SystemLibrary("libX11-xcb.so.1", "libx11-xcb1", "libX11-xcb"),
-    SystemLibrary("libxkbcommon.so.0", "libxkbcommon0", "libxkbcommon"),
     SystemLibrary("libxkbcommon-x11.so.0", "libxkbcommon-x11-0", "libxkbcommon-x11"),
-    SystemLibrary("libGL.so.1", "libgl1", "libglvnd-glx"),
-    SystemLibrary("libEGL.so.1", "libegl1", "libglvnd-egl"),
-    SystemLibrary("libfontconfig.so.1", "libfontconfig1", "fontconfig"),
-    SystemLibrary("libglib-2.0.so.0", "libglib2.0-0", "glib2"),
-    SystemLibrary("libgthread-2.0.so.0", "libglib2.0-0", "glib2"),
 )
 
 
@@ -88,11 +105,23 @@ def _bundled_folders() -> list[Path]:
     return folders
 
 
-def missing_xcb_libraries(loadable: Callable[[str], bool] = _loadable) -> list[SystemLibrary]:
+def libraries_to_check(
+    environ: Mapping[str, str], platform: str = sys.platform
+) -> tuple[SystemLibrary, ...]:
+    """What the window will load from the system: nothing outside Linux; Qt's own libraries'
+    needs everywhere on Linux, and the xcb plugin's too where xcb will be used."""
+    if not platform.startswith("linux"):
+        return ()
+    return QT_LIBRARIES + (XCB_LIBRARIES if uses_xcb(environ, platform) else ())
+
+
+def missing_libraries(
+    libraries: Sequence[SystemLibrary], loadable: Callable[[str], bool] = _loadable
+) -> list[SystemLibrary]:
     folders = _bundled_folders()
     return [
         library
-        for library in XCB_LIBRARIES
+        for library in libraries
         if not loadable(library.soname)
         and not any((folder / library.soname).exists() for folder in folders)
     ]
@@ -123,16 +152,15 @@ def install_command(missing: Sequence[SystemLibrary], os_release: str) -> str:
     return "install the packages that provide " + " ".join(lib.soname for lib in missing)
 
 
-def xcb_problem(
+def system_library_problem(
     environ: Mapping[str, str] = os.environ,
     loadable: Callable[[str], bool] = _loadable,
     os_release_path: Path = Path("/etc/os-release"),
+    platform: str = sys.platform,
 ) -> str | None:
     """One line naming what is missing and how to install it, or None when the window can
-    open (or xcb is not the platform that will be used)."""
-    if not uses_xcb(environ):
-        return None
-    missing = missing_xcb_libraries(loadable)
+    open (or the platform needs nothing from the system)."""
+    missing = missing_libraries(libraries_to_check(environ, platform), loadable)
     if not missing:
         return None
     try:

@@ -8,12 +8,14 @@ client is connected::
         ...
         proxy.blackhole()        # bytes stop flowing both ways; nothing is closed or reset
         proxy.restore()          # forwarding resumes (held bytes are dropped, as a link would)
-        proxy.set_latency(0.2)   # every chunk waits 200 ms before it is forwarded
+        proxy.set_latency(0.2)   # every chunk arrives 200 ms after it was sent, each way
         proxy.reset_after(b"COMMIT")  # forward the next chunk holding COMMIT, then reset
                                       # the client with an RST before the server's answer
 
 A black-holed link keeps every socket open and answers nothing, so a client without its own
-deadline waits forever: exactly what a dropped Wi-Fi or a silent firewall does. Threads, not
+deadline waits forever: exactly what a dropped Wi-Fi or a silent firewall does. Latency is a
+delay line, as on a long link: chunks sent one after another arrive one after another, each
+``latency`` late, instead of each waiting for the one before it to be delayed. Threads, not
 asyncio, so the proxy never touches the test's event loop.
 """
 
@@ -21,12 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import queue
 import re
 import select
 import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -205,6 +209,7 @@ class NetProxy:
 
     def _pump(self, source: socket.socket, target: socket.socket, from_client: bool) -> None:
         counter = self._request_counter(from_client)
+        line = _DelayLine(target, dropped=lambda: self._drops(target, from_client))
         try:
             while not self._stopping.is_set():
                 # A TLS socket may hold decrypted bytes that select() cannot see.
@@ -218,7 +223,6 @@ class NetProxy:
                 if not data:
                     break
                 with self._lock:
-                    blackholed = self._blackholed
                     latency = self._latency_s
                     pattern = self._reset_pattern if from_client else None
                     if pattern is not None and _holds_words(data, pattern):
@@ -228,22 +232,81 @@ class NetProxy:
                         self._muted.add(source)
                     else:
                         pattern = None
-                    muted = not from_client and target in self._muted
-                if blackholed or muted:
+                if self._drops(target, from_client):
                     continue
-                if latency:
-                    time.sleep(latency)
                 self._count_request(counter)
-                target.sendall(data)
+                line.send(data, delay=latency, then_reset=source if pattern is not None else None)
                 if pattern is not None:
                     self.resets_sent += 1
-                    _send_reset(source)
                     break
         except OSError:
             pass
         finally:
-            with contextlib.suppress(OSError):
-                target.shutdown(socket.SHUT_WR)
+            line.close()
+
+    def _drops(self, target: socket.socket, from_client: bool) -> bool:
+        """Whether bytes bound for ``target`` are lost: a black hole, or the server's answer
+        to a client being reset."""
+        with self._lock:
+            return self._blackholed or (not from_client and target in self._muted)
+
+
+class _DelayLine:
+    """The bytes on their way to one socket, each delivered at its due time and in order.
+
+    With no delay and nothing in flight a chunk goes out at once, on the caller's thread;
+    otherwise a sender thread waits for each chunk's due time. What is in flight when the
+    link is black-holed is lost, as on a real link."""
+
+    def __init__(self, target: socket.socket, *, dropped: Callable[[], bool]) -> None:
+        self._target = target
+        self._dropped = dropped
+        self._queue: queue.Queue[tuple[float, bytes, socket.socket | None] | None] = queue.Queue()
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._sender: threading.Thread | None = None
+
+    def send(self, data: bytes, *, delay: float, then_reset: socket.socket | None) -> None:
+        """Deliver ``data`` ``delay`` seconds from now; then reset ``then_reset``, if given."""
+        with self._lock:
+            at_once = delay <= 0 and self._in_flight == 0
+            if not at_once:
+                self._in_flight += 1
+        if at_once:
+            self._deliver(data, then_reset)
+            return
+        if self._sender is None:
+            self._sender = threading.Thread(target=self._send_when_due, daemon=True)
+            self._sender.start()
+        self._queue.put((time.monotonic() + delay, data, then_reset))
+
+    def close(self) -> None:
+        """Deliver what is in flight, then end the target's sending side."""
+        if self._sender is not None:
+            self._queue.put(None)
+            self._sender.join(timeout=5)
+        with contextlib.suppress(OSError):
+            self._target.shutdown(socket.SHUT_WR)
+
+    def _send_when_due(self) -> None:
+        while (item := self._queue.get()) is not None:
+            due, data, then_reset = item
+            wait = due - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                self._deliver(data, then_reset)
+            except OSError:
+                pass  # the target is gone; what follows is lost with it
+            finally:
+                with self._lock:
+                    self._in_flight -= 1
+
+    def _deliver(self, data: bytes, then_reset: socket.socket | None) -> None:
+        if not self._dropped():
+            self._target.sendall(data)
+        if then_reset is not None:
+            _send_reset(then_reset)
 
 
 def _holds_words(data: bytes, words: bytes) -> bool:

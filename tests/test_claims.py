@@ -69,6 +69,26 @@ def test_a_lapsed_claim_is_gone_and_can_be_taken(two_apps: tuple[Database, Datab
     assert _holders(alice) == {inquiry: "bob"}
 
 
+def test_opening_ones_own_claim_again_keeps_its_start_and_renews_it(
+    two_apps: tuple[Database, Database],
+) -> None:
+    alice, bob = two_apps
+    inquiry = add_inquiry(alice)
+    claims.claim(alice, inquiry)
+    with alice.writing() as session:  # taken two minutes ago, last seen one minute ago
+        row = session.get(InquiryClaimRow, inquiry)
+        assert row is not None
+        row.since -= timedelta(minutes=2)
+        row.seen_at -= timedelta(minutes=1)
+    before = claims.others(bob)[inquiry]
+    claims.claim(alice, inquiry)
+    with alice.reading() as session:
+        row = session.get(InquiryClaimRow, inquiry)
+        assert row is not None
+        assert row.since == before.since
+        assert row.seen_at > row.since + timedelta(minutes=1)
+
+
 def test_claims_travel_through_the_feed_but_renewals_do_not(
     two_apps: tuple[Database, Database],
 ) -> None:
@@ -82,6 +102,9 @@ def test_claims_travel_through_the_feed_but_renewals_do_not(
     ]
     claims.renew(alice)
     assert cursor.read(bob).entries == ()
+    claims.claim(alice, inquiry)  # opened again: still hers, since the same minute
+    assert cursor.read(bob).entries == ()
+    assert claims.others(bob)[inquiry].admin == "alice"
     claims.claim(alice, None)
     assert [(e.entity, e.kind) for e in cursor.read(bob).entries] == [("claim", "delete")]
 

@@ -32,6 +32,8 @@ class CustomerRecords:
     same_customer: dict[int, str]
     """Other inquiry id -> why it is the same customer."""
     record_ids: tuple[int, ...]
+    rows: tuple[AceRecordRow, ...] = ()
+    """The rows of ``record_ids`` in id order, when asked for (``with_rows``)."""
 
 
 def _key(row: InquiryRow, accounts: Collection[str] = ()) -> CustomerKey:
@@ -63,11 +65,13 @@ def _inquiries_sharing_keys(session: Session, inquiries: Sequence[InquiryRow]) -
 
 
 def _records_of_customer(
-    session: Session, inquiry_ids: Collection[int]
-) -> list[tuple[int, int, str]]:
+    session: Session, inquiry_ids: Collection[int], *, with_rows: bool
+) -> tuple[list[tuple[int, int, str]], dict[int, AceRecordRow]]:
     """``(record id, inquiry id, account id)`` of records on ``inquiry_ids`` and of records
-    elsewhere carrying one of their AWS account ids: one query per chunk of ids."""
-    rows: dict[int, tuple[int, int, str]] = {}
+    elsewhere carrying one of their AWS account ids: one query per chunk of ids. With
+    ``with_rows`` the same query reads the whole rows too (record id -> row)."""
+    found: dict[int, tuple[int, int, str]] = {}
+    rows: dict[int, AceRecordRow] = {}
     ids = sorted(inquiry_ids)
     record = AceRecordRow
     for start in range(0, len(ids), CHUNK):
@@ -77,23 +81,30 @@ def _records_of_customer(
             .where(record.inquiry_id.in_(chunk), record.aws_account_id != "")
             .scalar_subquery()
         )
+        whose = or_(record.inquiry_id.in_(chunk), record.aws_account_id.in_(accounts))
+        if with_rows:
+            for row in session.scalars(select(record).where(whose)):
+                found[row.id] = (row.id, row.inquiry_id, row.aws_account_id or "")
+                rows[row.id] = row
+            continue
         for rid, iid, account in session.execute(
-            select(record.id, record.inquiry_id, record.aws_account_id).where(
-                or_(record.inquiry_id.in_(chunk), record.aws_account_id.in_(accounts))
-            )
+            select(record.id, record.inquiry_id, record.aws_account_id).where(whose)
         ):
-            rows[int(rid)] = (int(rid), int(iid), str(account or ""))
-    return list(rows.values())
+            found[int(rid)] = (int(rid), int(iid), str(account or ""))
+    return list(found.values()), rows
 
 
 def customer_records_for(
-    session: Session, inquiries: Sequence[InquiryRow]
+    session: Session, inquiries: Sequence[InquiryRow], *, with_rows: bool = False
 ) -> dict[int, CustomerRecords]:
-    """Each inquiry's customer (inquiry id -> its ``CustomerRecords``), in a few queries."""
+    """Each inquiry's customer (inquiry id -> its ``CustomerRecords``), in a few queries.
+
+    ``with_rows``: the records' whole rows as well, read by the same query (a caller that
+    needs them saves a round trip; the router over many inquiries needs only the ids)."""
     if not inquiries:
         return {}
     candidates = _inquiries_sharing_keys(session, inquiries)
-    records = _records_of_customer(session, [c.id for c in candidates])
+    records, rows = _records_of_customer(session, [c.id for c in candidates], with_rows=with_rows)
     by_id = {c.id: c for c in candidates}
     missing = {iid for _, iid, _ in records} - by_id.keys()
     for start in range(0, len(sorted(missing)), CHUNK):
@@ -123,12 +134,16 @@ def customer_records_for(
                     same[iid] = why
             reached |= same.keys()
         ids = tuple(sorted(rid for rid, iid, _ in records if iid in reached))
-        result[inquiry.id] = CustomerRecords(inquiry.id, same, ids)
+        result[inquiry.id] = CustomerRecords(
+            inquiry.id, same, ids, tuple(rows[i] for i in ids) if with_rows else ()
+        )
     return result
 
 
-def customer_records(session: Session, inquiry: InquiryRow) -> CustomerRecords:
-    return customer_records_for(session, [inquiry])[inquiry.id]
+def customer_records(
+    session: Session, inquiry: InquiryRow, *, with_rows: bool = False
+) -> CustomerRecords:
+    return customer_records_for(session, [inquiry], with_rows=with_rows)[inquiry.id]
 
 
 def same_customer_inquiries(session: Session, inquiry_id: int) -> dict[int, str]:

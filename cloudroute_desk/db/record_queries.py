@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from cloudroute_desk.db.customer_queries import CHUNK, customer_records
+from cloudroute_desk.db.customer_queries import customer_records
 from cloudroute_desk.db.mapping import inquiry_from_row, partner_from_row, record_summary_from_row
 from cloudroute_desk.db.tables import (
     AceRecordRow,
@@ -88,14 +88,9 @@ def other_records(session: Session, inquiry_id: int, exclude_id: int | None) -> 
     inquiry = session.get(InquiryRow, inquiry_id)
     if inquiry is None:
         return []
-    ids = [i for i in customer_records(session, inquiry).record_ids if i != exclude_id]
-    rows: list[AceRecordRow] = []
-    for start in range(0, len(ids), CHUNK):
-        rows.extend(
-            session.scalars(
-                select(AceRecordRow).where(AceRecordRow.id.in_(ids[start : start + CHUNK]))
-            )
-        )
+    rows = [
+        r for r in customer_records(session, inquiry, with_rows=True).rows if r.id != exclude_id
+    ]
     return [_stored(row) for row in sorted(rows, key=lambda r: (r.created_at, r.id))]
 
 
@@ -129,18 +124,28 @@ def account_id_column(fields: dict[str, Any]) -> str:
 
 
 def load_inquiry(session: Session, inquiry_id: int) -> Inquiry | None:
-    row = session.get(InquiryRow, inquiry_id)
-    if row is None:
+    found = inquiry_row_with_spend(session, inquiry_id)
+    return inquiry_from_row(*found) if found is not None else None
+
+
+def inquiry_row_with_spend(
+    session: Session, inquiry_id: int
+) -> tuple[InquiryRow, list[SpendLine]] | None:
+    """The inquiry's row and its spend lines, in one query (one round trip, not two)."""
+    found = session.execute(
+        select(InquiryRow, InquirySpendRow.service, InquirySpendRow.monthly_usd)
+        .outerjoin(InquirySpendRow, InquirySpendRow.inquiry_id == InquiryRow.id)
+        .where(InquiryRow.id == inquiry_id)
+        .order_by(InquirySpendRow.id)
+    ).all()
+    if not found:
         return None
     spend = [
-        SpendLine(service=s.service, monthly_usd=s.monthly_usd)
-        for s in session.scalars(
-            select(InquirySpendRow)
-            .where(InquirySpendRow.inquiry_id == inquiry_id)
-            .order_by(InquirySpendRow.id)
-        )
+        SpendLine(service=service, monthly_usd=monthly)
+        for _, service, monthly in found
+        if service is not None
     ]
-    return inquiry_from_row(row, spend)
+    return found[0][0], spend
 
 
 def load_partner(session: Session, partner_id: int) -> Partner | None:

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from cloudroute_desk.db import audit, routing_queries
 from cloudroute_desk.db import record_queries as queries
 from cloudroute_desk.db.engine import Database
+from cloudroute_desk.db.mapping import inquiry_from_row
 from cloudroute_desk.db.record_queries import Outcome, StoredRecord
 from cloudroute_desk.db.server_clock import server_now
-from cloudroute_desk.db.tables import InquiryRow
 from cloudroute_desk.domain.ace.award import Award, AwardRefusedError, credit_for
 from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.ace.rules import ValidationContext
@@ -257,15 +257,16 @@ def inquiry_records(database: Database, inquiry_id: int, *, open_first: bool) ->
     opened: one session, instead of a list, then a second request for the record. No
     snapshot: a display, reloaded when the change feed says it moved."""
     with database.reading(snapshot=False) as session:
-        # Held for the session: the identity map then answers the record's own lookups of it.
-        _pinned = session.get(InquiryRow, inquiry_id)
+        found = queries.inquiry_row_with_spend(session, inquiry_id)
+        # The row is held for the session: the identity map then answers the record's own
+        # lookups of it.
+        inquiry = inquiry_from_row(*found) if found is not None else None
         stored = queries.list_records(session, inquiry_id)
         partners = {
             pid: queries.load_partner(session, pid)
             for pid in {s.summary.partner_id for s in stored}
         }
         items = tuple(_record_item(s, partners[s.summary.partner_id]) for s in stored)
-        inquiry = queries.load_inquiry(session, inquiry_id)
         first = stored[0] if stored and open_first else None
         opened = None
         if first is not None and inquiry is not None:

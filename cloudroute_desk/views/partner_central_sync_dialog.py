@@ -47,14 +47,15 @@ from cloudroute_desk.services.partner_central_sync import (
     read_cursor,
 )
 from cloudroute_desk.views.context import AppContext
-from cloudroute_desk.views.report_dialog import ReportTable, plain_label
+from cloudroute_desk.views.plain_text import plain_label
+from cloudroute_desk.views.report_dialog import ReportTable
 
 TITLE = "Sync with Partner Central"
 _SETTINGS = "partner_central_sync"
 
 
 def _plain(text: str, parent: QWidget) -> QLabel:
-    label = plain_label(text, parent)
+    label = plain_label(text, parent, selectable=True)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
 

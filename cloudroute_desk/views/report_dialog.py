@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QLabel,
     QMessageBox,
     QTableWidget,
     QTableWidgetItem,
@@ -22,21 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cloudroute_desk.views.plain_text import plain_label
+
 Cell = str | int
 """A report cell: text, or a number (shown right-aligned)."""
-
-
-def plain_label(text: str, parent: QWidget, *, bold: bool = False) -> QLabel:
-    """A wrapped, selectable label that never interprets the file's text as rich text."""
-    label = QLabel(text, parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if bold:
-        font = label.font()
-        font.setBold(True)
-        label.setFont(font)
-    return label
 
 
 class ReportTable(QTableWidget):
@@ -103,9 +91,9 @@ class ReportDialog(QDialog):
         self.setWindowTitle(title)
         self._report_text = report_text
         layout = QVBoxLayout(self)
-        self.summary_label = plain_label(summary, self, bold=True)
+        self.summary_label = plain_label(summary, self, selectable=True, bold=True)
         layout.addWidget(self.summary_label)
-        self.detail_label = plain_label(detail, self)
+        self.detail_label = plain_label(detail, self, selectable=True)
         layout.addWidget(self.detail_label)
         self.table = table
         table.setParent(self)

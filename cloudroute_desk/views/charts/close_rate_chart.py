@@ -42,7 +42,9 @@ class CloseRateChart(ChartView):
         super().__init__(parent)
         self.data = CloseRateData(None, charts.ALL_PARTNERS)
         self.month_axis = CategoryAxis("bottom")
-        self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.month_axis})
+        self.plot = self.canvas.addPlot(
+            row=0, col=0, axisItems={"bottom": self.month_axis}, enableMenu=False
+        )
         self.plot.setLabel("left", "Close rate (%)")
         self.plot.setLabel("bottom", "Month of arrival (n = records decided so far)")
         self.plot.setMouseEnabled(x=False, y=False)

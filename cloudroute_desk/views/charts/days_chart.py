@@ -23,6 +23,7 @@ from cloudroute_desk.domain.chart_data import (
 )
 from cloudroute_desk.domain.formatting import days, percent, plural
 from cloudroute_desk.services import charts
+from cloudroute_desk.views.charts.axis_fit import fit_tick_labels
 from cloudroute_desk.views.charts.bar_hits import BarHit
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_theme import ChartTheme
@@ -44,7 +45,7 @@ class _PoolPanel:
     def __init__(self, chart: DaysChart, pool: Pool) -> None:
         theme = chart.theme
         self.pool = pool
-        self.plot = pg.PlotItem()
+        self.plot = pg.PlotItem(enableMenu=False)  # never shown: building one costs ~3 ms
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
@@ -129,7 +130,7 @@ class DaysChart(ChartView):
         self.panels: dict[Pool, _PoolPanel] = {}
         self._layout_pools: tuple[Pool, ...] | None = None
         self.trend_axis = CategoryAxis("bottom")
-        self.trend_plot = pg.PlotItem(axisItems={"bottom": self.trend_axis})
+        self.trend_plot = pg.PlotItem(axisItems={"bottom": self.trend_axis}, enableMenu=False)
         self.trend_plot.setMouseEnabled(x=False, y=False)
         self.trend_plot.hideButtons()
         self.trend_plot.setMenuEnabled(False)
@@ -240,6 +241,8 @@ class DaysChart(ChartView):
             for p in shown
         ]
         self.summary.setText(" · ".join(parts) or "No credited records match the filters.")
+        plots = [self.panels[p.pool].plot for p in shown] + [self.trend_plot]
+        fit_tick_labels(plot.getAxis(side) for plot in plots for side in ("left", "bottom"))
 
     def _draw_trend(self) -> None:
         months = self.data.months

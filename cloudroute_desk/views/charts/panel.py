@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QShowEvent
@@ -34,6 +35,8 @@ CHARTED_KINDS = tuple(kind for kind in ChangeKind if kind is not ChangeKind.RECO
 
 log = logging.getLogger(__name__)
 
+C = TypeVar("C", bound=ChartView)
+
 
 class ChartsPanel(QWidget):
     queue_filter_requested = Signal(object)
@@ -42,28 +45,18 @@ class ChartsPanel(QWidget):
     chart_refreshed = Signal(str)
     """A chart's slug, after it drew freshly loaded data."""
 
-    def __init__(self, executor: DbExecutor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, executor: DbExecutor, parent: QWidget | None = None, *, charts_later: bool = False
+    ) -> None:
+        """With ``charts_later`` the caller builds the charts with ``build_in_pieces`` before
+        showing the panel."""
         super().__init__(parent)
         self.setObjectName("chartsPanel")
         self._jobs = DbJobs(executor, self)
         self.filter_bar = ChartFilterBar()
-        self.pipeline = PipelineChart()
-        self.days = DaysChart()
-        self.routing = RoutingChart()
-        self.close_rate = CloseRateChart()
-        self.review_latency = ReviewLatencyChart()
-        self.charts: tuple[ChartView, ...] = (
-            self.pipeline,
-            self.days,
-            self.routing,
-            self.close_rate,
-            self.review_latency,
-        )
+        self.charts: tuple[ChartView, ...] = ()
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Charts")
-        for chart in self.charts:
-            self.tabs.addTab(chart, chart.title)
-            chart.queue_filter_requested.connect(self.queue_filter_requested)
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
@@ -73,12 +66,36 @@ class ChartsPanel(QWidget):
         layout.addWidget(self.status)
 
         self._filter = ChartFilter()
-        self._stale: set[str] = {chart.slug for chart in self.charts}
+        self._stale: set[str] = set()
         self._partners_stale = True
         self.timings: dict[str, tuple[float, float]] = {}
         """Per chart slug: (ms to data, ms to render) of its last load."""
         self.filter_bar.filter_changed.connect(self._on_filter_bar_filter_changed)
+        if not charts_later:
+            for _piece in self.build_in_pieces():
+                pass
+
+    def build_in_pieces(self) -> Iterator[None]:
+        """The five charts, one per piece (each is a few pyqtgraph plots: 15-40 ms of GUI
+        thread), the first tab's first, so a caller that turns the event loop between the
+        pieces never holds the GUI for all of them (issue 17: ≤ 50 ms)."""
+        self.pipeline = self._add_chart(PipelineChart())
+        yield
+        self.days = self._add_chart(DaysChart())
+        yield
+        self.routing = self._add_chart(RoutingChart())
+        yield
+        self.close_rate = self._add_chart(CloseRateChart())
+        yield
+        self.review_latency = self._add_chart(ReviewLatencyChart())
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+    def _add_chart(self, chart: C) -> C:
+        self.tabs.addTab(chart, chart.title)
+        chart.queue_filter_requested.connect(self.queue_filter_requested)
+        self.charts = (*self.charts, chart)
+        self._stale.add(chart.slug)
+        return chart
 
     @property
     def chart_filter(self) -> ChartFilter:

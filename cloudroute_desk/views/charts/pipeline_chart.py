@@ -60,14 +60,18 @@ class PipelineChart(ChartView):
 
         self.state_axis = CategoryAxis("bottom")
         self.state_axis.set_labels([STATE_TICKS[s] for s in PIPELINE_STATES])
-        self.plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.state_axis})
+        self.plot = self.canvas.addPlot(
+            row=0, col=0, axisItems={"bottom": self.state_axis}, enableMenu=False
+        )
         self.plot.setTitle("Records by state, stacked by pool")
         self.plot.setLabel("bottom", "Record state")
         # Top right, two columns: the tallest stacks (launched, closed) sit mid-chart.
         self.legend = self.plot.addLegend(offset=(-10, 5), colCount=2)
 
         self.funnel_axis = CategoryAxis("bottom")
-        self.funnel_plot = self.canvas.addPlot(row=1, col=0, axisItems={"bottom": self.funnel_axis})
+        self.funnel_plot = self.canvas.addPlot(
+            row=1, col=0, axisItems={"bottom": self.funnel_axis}, enableMenu=False
+        )
         self.funnel_plot.setTitle("Funnel: records at or past each step")
         self.funnel_plot.setLabel("left", "Records (count)")
         self.funnel_plot.setLabel("bottom", "Step (conversion from the step before)")

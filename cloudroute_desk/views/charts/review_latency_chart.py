@@ -44,7 +44,7 @@ class _BarPlot:
         self.counts = counts
         """Whole numbers: ticks on integers only."""
         self.axis = CategoryAxis("bottom")
-        self.plot = pg.PlotItem(axisItems={"bottom": self.axis})
+        self.plot = pg.PlotItem(axisItems={"bottom": self.axis}, enableMenu=False)
         self.plot.setTitle(title)
         self.plot.setLabel("left", left)
         self.plot.setMouseEnabled(x=False, y=False)

@@ -38,11 +38,15 @@ class RoutingChart(ChartView):
         self.data = RoutingData()
         self.hours_axis = CategoryAxis("bottom")
         self.share_axis = CategoryAxis("bottom")
-        self.hours_plot = self.canvas.addPlot(row=0, col=0, axisItems={"bottom": self.hours_axis})
+        self.hours_plot = self.canvas.addPlot(
+            row=0, col=0, axisItems={"bottom": self.hours_axis}, enableMenu=False
+        )
         self.hours_plot.setTitle("Hours from arrival to assignment (p50, p90)")
         self.hours_plot.setLabel("left", "Hours to assign (h)")
         self.hours_plot.setLabel("bottom", "Month of arrival")
-        self.share_plot = self.canvas.addPlot(row=1, col=0, axisItems={"bottom": self.share_axis})
+        self.share_plot = self.canvas.addPlot(
+            row=1, col=0, axisItems={"bottom": self.share_axis}, enableMenu=False
+        )
         self.share_plot.setTitle("Share routed within the SLA")
         self.share_plot.setLabel("left", "On time (%)")
         self.share_plot.setLabel("bottom", "Month of arrival")

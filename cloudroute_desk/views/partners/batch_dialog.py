@@ -11,12 +11,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -33,6 +32,7 @@ from cloudroute_desk.services import assignment as assignment_service
 from cloudroute_desk.services.assignment import BatchResult
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.write_requests import Outcome, new_request_id
+from cloudroute_desk.views.plain_text import plain_label
 
 
 class _Progress(QObject):
@@ -50,13 +50,6 @@ class _Progress(QObject):
                 self.moved.emit(done, total)
 
         return report
-
-
-def _plain(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    return label
 
 
 class BatchSuggestDialog(QDialog):
@@ -83,7 +76,7 @@ class BatchSuggestDialog(QDialog):
         self.resize(1100, 640)
 
     def _build(self) -> None:
-        intro = _plain(
+        intro = plain_label(
             "Proposes one partner for every inquiry waiting for one (new or re-route), "
             "choosing the combination with the largest total expected credit landed while "
             "no partner goes over its free capacity. Nothing is assigned until you accept."
@@ -94,7 +87,7 @@ class BatchSuggestDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel)
         self.progress_bar = QProgressBar()
         self.progress_bar.setFormat("%v / %m inquiries")
-        self.summary_label = _plain()
+        self.summary_label = plain_label()
         self._check.reported.connect(self.summary_label.setText)
         self.table = QTableView()
         self.table.setModel(self.model)

@@ -35,18 +35,12 @@ from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.partners.compare_dialog import MAX_COMPARED, MIN_COMPARED, CompareDialog
 from cloudroute_desk.views.partners.why_view import WhyView
+from cloudroute_desk.views.plain_text import plain_label
 from cloudroute_desk.views.theme import status_colors
 
 SHOWN_LIMIT = 200
 """The pane lists the best 200 ranked partners (every excluded one on demand); nobody reads
 further, and 10,000 pydantic rows per selection would cost more than the ranking itself."""
-
-
-def _plain(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    return label
 
 
 RANKING_JOB = "ranking"
@@ -114,14 +108,14 @@ class PartnerPane(QWidget):
     # ---- layout --------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.header_label = _plain("No inquiry selected.")
+        self.header_label = plain_label("No inquiry selected.")
         font = self.header_label.font()
         font.setBold(True)
         self.header_label.setFont(font)
-        self.banner_label = _plain()
+        self.banner_label = plain_label()
         self.banner_label.setObjectName("belowThresholdBanner")
         self.banner_label.hide()
-        self.history_label = _plain()
+        self.history_label = plain_label()
         self.history_label.hide()
 
         self.show_excluded_check = QCheckBox("Show excluded")

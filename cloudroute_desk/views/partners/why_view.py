@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QScrollArea,
     QTableWidget,
     QTableWidgetItem,
@@ -17,14 +16,7 @@ from PySide6.QtWidgets import (
 
 from cloudroute_desk.domain.formatting import THRESHOLD_LABEL, money, percent
 from cloudroute_desk.domain.routing.values import AXIS_LABELS, ExcludedPartner, RankedPartner
-
-
-def _plain_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+from cloudroute_desk.views.plain_text import plain_label
 
 
 class WhyView(QWidget):
@@ -32,13 +24,13 @@ class WhyView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title_label = _plain_label()
+        self.title_label = plain_label(selectable=True)
         font = self.title_label.font()
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.title_label.setFont(font)
-        self.summary_label = _plain_label()
-        self.review_label = _plain_label()
+        self.summary_label = plain_label(selectable=True)
+        self.review_label = plain_label(selectable=True)
         """The partner's Partner Central review figures and how fresh they are."""
         self.review_label.setObjectName("whyReview")
         self.axes_table = QTableWidget(0, len(self.AXIS_HEADERS))
@@ -50,7 +42,7 @@ class WhyView(QWidget):
             self.axes_table.fontMetrics().height() + 6
         )
         self.axes_table.setMinimumWidth(380)
-        self.reasons_label = _plain_label()
+        self.reasons_label = plain_label(selectable=True)
         self.reasons_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         reasons_scroll = QScrollArea()
         reasons_scroll.setWidgetResizable(True)
