@@ -9,7 +9,6 @@ from typing import Any
 
 from cloudroute_desk.cli.command_error import CommandError, open_or_fail
 from cloudroute_desk.cli.terminal_progress import TerminalProgress
-from cloudroute_desk.demo.chunk_source import PROCESSES_FROM_INQUIRIES
 from cloudroute_desk.demo.generator import generate_demo
 from cloudroute_desk.demo.partner_central_file import file_text
 
@@ -36,8 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        help="processes that make the inquiries (default: one per core from "
-        f"{PROCESSES_FROM_INQUIRIES:,} inquiries; 0: a thread of this process)",
+        default=0,
+        help="worker processes that make the inquiries while this one writes; pays only "
+        "on an otherwise idle machine with cores to spare (default 0: a thread of this one)",
     )
     parser.add_argument(
         "--force",
@@ -96,7 +96,7 @@ def _partial(path: Path) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.inquiries < 0 or args.partners < 0 or (args.workers or 0) < 0:
+    if args.inquiries < 0 or args.partners < 0 or args.workers < 0:
         raise CommandError("--inquiries, --partners and --workers cannot be negative.")
     path = _sqlite_path(args.db)
     if args.force:

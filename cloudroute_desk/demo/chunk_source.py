@@ -1,7 +1,7 @@
 """The demo's chunks, in order, made on a helper thread or by worker processes.
 
-The generator is pure Python, so one process makes a chunk about as fast as SQLite writes
-two: at a million inquiries, making them is most of the time. ``made_chunks`` with
+The generator is pure Python: at a million inquiries, making the rows is about 60 % of the
+CPU time (``bench/demo_process_bench.py``). ``made_chunks`` with
 ``workers > 0`` starts that many worker processes (``demo/chunk_worker``); worker ``w`` makes
 chunks ``w, w + W, w + 2W, ...`` and, for each, first sends its row counts, receives the ids
 its rows start at (known once every earlier chunk's counts are), renumbers, converts the
@@ -9,8 +9,9 @@ rows to driver values and sends them. The loading process only unpickles and wri
 thread: a second thread of Python beside the driver's ``executemany`` would hand the GIL back
 and forth once per row.
 
-With ``workers == 0`` (a frozen app, where no interpreter can be started; small demos) a
-helper thread makes the chunks while the database writes the previous one.
+With ``workers == 0`` (the default: on the shared 2-core machine the workers measured no
+faster, see the README's Known gaps; and always in a frozen app, where no interpreter can be
+started) a helper thread makes the chunks while the database writes the previous one.
 
 The order of the chunks, and therefore the data, does not depend on the workers: a chunk is
 the same wherever it is made (``demo/chunks``).
@@ -19,7 +20,6 @@ the same wherever it is made (``demo/chunks``).
 from __future__ import annotations
 
 import contextlib
-import os
 import pickle
 import queue
 import subprocess
@@ -41,21 +41,12 @@ from cloudroute_desk.demo.chunks import (
 )
 
 WORKER_MODULE = "cloudroute_desk.demo.chunk_worker"
-PROCESSES_FROM_INQUIRIES = 50_000
-"""Below this, starting interpreters (about a second of imports each) gains nothing."""
-
-
-def default_workers(inquiries: int) -> int:
-    """Worker processes for a demo of ``inquiries``: one per core, or none where a worker
-    cannot be started (a frozen app has no interpreter to run ``-m``) or would not pay."""
-    if getattr(sys, "frozen", False) or inquiries < PROCESSES_FROM_INQUIRIES:
-        return 0
-    return max(os.cpu_count() or 1, 1)
 
 
 def made_chunks(plan: ChunkPlan, workers: int) -> Iterator[MadeChunk]:
-    """The plan's chunks in order, ready to write."""
-    workers = min(workers, plan.chunks)
+    """The plan's chunks in order, ready to write. A frozen app has no interpreter to run
+    ``-m`` with, so it always makes them on a thread."""
+    workers = 0 if getattr(sys, "frozen", False) else min(workers, plan.chunks)
     if workers <= 0:
         return _on_a_thread(plan)
     return _in_processes(plan, workers)

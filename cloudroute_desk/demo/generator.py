@@ -9,8 +9,8 @@ hidden skill per profile axis so the routing index finds real differences betwee
 ``random.Random(seed)`` makes the partners; each chunk of inquiries draws from streams seeded
 by the seed and its position (``demo/chunks``), so the same seed and ``now`` give the same rows
 on either backend, however many processes make them. Chunks are written one transaction each,
-so memory stays flat at a million inquiries, while worker processes (or, for small demos, a
-helper thread) make the next ones (``demo/chunk_source``). The indexes, search index and
+so memory stays flat at a million inquiries, while a helper thread (or, asked for, worker
+processes) make the next ones (``demo/chunk_source``). The indexes, search index and
 chart projections are built once after the load (``db/bulk_rebuild``), and the routing index
 last, so the first ranking finds it current.
 """
@@ -26,7 +26,7 @@ from typing import Any
 
 from cloudroute_desk.db import bulk, change_feed, routing_queries
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.demo.chunk_source import default_workers, made_chunks
+from cloudroute_desk.demo.chunk_source import made_chunks
 from cloudroute_desk.demo.chunks import CHUNK_INQUIRIES, ChunkPlan
 from cloudroute_desk.demo.inquiries import HISTORY_DAYS
 from cloudroute_desk.demo.partner_central_file import ReviewPicker
@@ -62,14 +62,14 @@ def generate_demo(
     seed: int,
     progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
-    workers: int | None = None,
+    workers: int = 0,
     chunk_size: int = CHUNK_INQUIRIES,
     scratch: bool = False,
 ) -> DemoSummary:
     """Fill an empty, migrated database with demo data; refuse one that holds data.
 
-    ``workers``: processes that make the inquiries (default ``default_workers``; 0 makes
-    them on a helper thread); the data does not depend on it. ``seed``, ``now``, the counts
+    ``workers``: processes that make the inquiries (0: a helper thread); the data does not
+    depend on it. ``seed``, ``now``, the counts
     and ``chunk_size`` (each chunk has its own random streams) decide the data.
     ``scratch``: the database is a new SQLite file that the caller deletes unless this
     returns, so it is written without a journal (``bulk.bulk_loader``)."""
@@ -104,9 +104,8 @@ def generate_demo(
     if progress is not None:
         progress(0, inquiries)
     done = 0
-    chosen = default_workers(inquiries) if workers is None else workers
     with bulk.bulk_loader(database, into_empty=True, scratch=scratch) as loader:
-        for made in made_chunks(plan, chosen):
+        for made in made_chunks(plan, workers):
             loader.write_prepared(made.tables)
             reviews.take(made.reviews)
             for name, count in made.counts.items():
