@@ -79,6 +79,8 @@ class QueuePane(QWidget):
         self._extra_description = ""
         self._totals: QueueSummary | None = None
         self._located: Located | None = None
+        self._summary_wanted = False
+        """The header's counts were asked for while the table loaded: read them after it."""
 
         self.model = InquiryQueueModel(executor, self)
         # The first rows are read while the widgets below are built (their answer is handled
@@ -156,6 +158,7 @@ class QueuePane(QWidget):
         self.filter_bar.cleared.connect(self._forget_chart_request)
         self.model.first_rows_loaded.connect(self._on_model_first_rows_loaded)
         self.model.window_loaded.connect(self._on_model_window_loaded)
+        self.model.load_failed.connect(self._on_model_load_failed)
         self.model.rows_loaded.connect(self._on_model_rows_loaded)
         self.model.partner_dropped.connect(self.partner_dropped)
         self.table.horizontalHeader().sortIndicatorChanged.connect(
@@ -317,8 +320,14 @@ class QueuePane(QWidget):
 
     def _on_model_window_loaded(self) -> None:
         self.table.lay_out_now()  # the count may have grown or shrunk the table since
+        if self._summary_wanted:
+            self._refresh_summary()
         self._restore_top = None
         self._show_summary()
+
+    def _on_model_load_failed(self, _message: str) -> None:
+        if self._summary_wanted:
+            self._refresh_summary()  # the header still counts what it can
 
     def _restore_selection(self) -> None:
         wanted = self._selected_id
@@ -409,7 +418,15 @@ class QueuePane(QWidget):
         self.table.viewport().update(rect)
 
     def _refresh_summary(self) -> None:
-        """Re-count the header: the whole queue, and when filtered what the filter shows."""
+        """Re-count the header: the whole queue, and when filtered what the filter shows.
+
+        While the table loads, the counts wait for its rows and count (``window_loaded``):
+        three or four counts on the DB worker beside the first paint of the rows slowed it
+        (the worker's Python and the paint take turns at the GIL)."""
+        if self.model.loading:
+            self._summary_wanted = True
+            return
+        self._summary_wanted = False
         now = self._jobs.executor.now()
         queue_filter = self.model.queue_filter
 
