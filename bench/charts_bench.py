@@ -17,6 +17,12 @@ the chart canvas at 1280x800, offscreen). The issue's budget is printed beside e
 <= 250 ms to data and <= 30 ms to render at 1,000,000 records. A baseline row times the
 pipeline aggregate computed straight from ace_records joined to inquiries, without the chart
 projection, for comparison.
+
+The first draw in a fresh widget is timed to its first paint and to its finished picture: a
+draw whose first paint changed an axis's size (pyqtgraph learns its tick labels' size while
+painting, leaves out those that do not fit and asks for a layout) is only finished after the
+paints that layout brings; ``finished`` is the last paint the event loop delivers once the
+draw returned (the verdict uses it).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from PySide6.QtCore import QEvent, QObject
 from sqlalchemy import text
 
 from cloudroute_desk.db.engine import Database
@@ -169,10 +176,28 @@ def _baseline_pipeline(database: Database) -> None:
         ).all()
 
 
-def _first_draw(app: Any, kind: type, database: Database) -> tuple[float, float]:
-    """(wall ms, CPU ms) of the first draw in a new widget of ``kind``, as the app does it:
-    the widget is shown, its data loads on a worker thread while the event loop runs, then
-    the data is drawn (the figure: from the data's arrival to the painted chart)."""
+class _PaintCount(QObject):
+    """Counts the paint events a widget receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+FINISH_ROUNDS = 20
+
+
+def _first_draw(app: Any, kind: type, database: Database) -> tuple[float, float, float]:
+    """(wall ms to the first paint, CPU ms of this thread to it, wall ms to the finished
+    picture) of the first draw in a new widget of ``kind``, as the app does it: the widget
+    is shown, its data loads on a worker thread while the event loop runs, then the data is
+    drawn (from the data's arrival to the painted chart, then until the event loop delivers
+    no more paints)."""
     fresh = kind()
     fresh.resize(1280, 800)
     fresh.show()
@@ -182,14 +207,26 @@ def _first_draw(app: Any, kind: type, database: Database) -> tuple[float, float]
             app.processEvents()
             time.sleep(0.001)
     data = future.result()
+    for _settle in range(5):
+        app.processEvents()  # the warm-up's turns, so that none counts as the draw's paint
+    paints = _PaintCount()
+    fresh.canvas.viewport().installEventFilter(paints)
     started, started_cpu = time.perf_counter(), time.thread_time()
     fresh.show_data(data, ChartFilter())
     fresh.canvas.viewport().repaint()
-    result = ((time.perf_counter() - started) * 1000, (time.thread_time() - started_cpu) * 1000)
+    first = ((time.perf_counter() - started) * 1000, (time.thread_time() - started_cpu) * 1000)
+    finished = first[0]
+    for _round in range(FINISH_ROUNDS):
+        seen = paints.count
+        app.processEvents()
+        if paints.count == seen:
+            break
+        finished = (time.perf_counter() - started) * 1000
+    fresh.canvas.viewport().removeEventFilter(paints)
     fresh.close()
     fresh.deleteLater()
     app.processEvents()
-    return result
+    return first[0], first[1], finished
 
 
 def main() -> int:
@@ -275,15 +312,18 @@ def main() -> int:
     # The first draw in a fresh widget builds the chart's plot items (the app does this on
     # the first look at a chart tab); the loop above only times redraws.
     first_budget = FIRST_DRAW_BUDGET_MS
-    print(f"\nFirst draw in a fresh widget (unfiltered data; budget {first_budget:.0f} ms):")
+    print(
+        f"\nFirst draw in a fresh widget (unfiltered data; budget {first_budget:.0f} ms): first "
+        "paint (cpu), finished"
+    )
     worst_first = 0.0
     for view in views:
         draws = [_first_draw(app, type(view), database) for _ in range(args.repeat)]
-        first_walls = [w for w, _ in draws]
-        first_cpus = [c for _, c in draws]
-        wall, cpu = statistics.median(first_walls), statistics.median(first_cpus)
-        worst_first = max(worst_first, wall)
-        print(f"  {view.title:<20}{wall:>9.1f} ms{cpu:>8.1f} ms cpu")
+        wall = statistics.median(w for w, _c, _f in draws)
+        cpu = statistics.median(c for _w, c, _f in draws)
+        finished = statistics.median(f for _w, _c, f in draws)
+        worst_first = max(worst_first, finished)
+        print(f"  {view.title:<20}{wall:>9.1f} ms{cpu:>8.1f} ms cpu   finished {finished:>7.1f} ms")
     if _source_records(database):
         baseline_ms, baseline_cpu, _ = _median_ms(
             lambda: _baseline_pipeline(database), max(3, args.repeat // 2)
@@ -304,7 +344,7 @@ def main() -> int:
     print(
         f"Worst data {worst_data:.1f} ms wall / {worst_data_cpu:.1f} ms cpu (budget "
         f"{DATA_BUDGET_MS:.0f}), worst render {worst_render:.1f} ms wall / "
-        f"{worst_render_cpu:.1f} ms cpu (budget {RENDER_BUDGET_MS:.0f}), worst first draw "
+        f"{worst_render_cpu:.1f} ms cpu (budget {RENDER_BUDGET_MS:.0f}), worst first draw finished "
         f"{worst_first:.1f} ms (budget {FIRST_DRAW_BUDGET_MS:.0f}): {verdict} budget "
         f"(wall) at {records:,} records"
     )

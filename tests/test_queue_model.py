@@ -11,6 +11,7 @@ from PySide6.QtCore import QMimeData, QModelIndex, Qt
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import InquiryStatus
 from cloudroute_desk.domain.queue_filter import QueueFilter
+from cloudroute_desk.models import queue_landmarks
 from cloudroute_desk.models.inquiry_queue_model import (
     COL_ARRIVED,
     COL_COMPANY,
@@ -226,24 +227,25 @@ def test_fresh_count_is_reused_without_recounting(
     assert model.rowCount() == 15
 
 
-def test_rows_wait_briefly_for_their_count_and_reset_once(
+def test_rows_show_at_once_and_their_count_follows_as_an_insert(
     qtbot, executor: DbExecutor, database: Database
 ) -> None:
+    """The rows never wait for their count: one reset with the first page, then the count
+    grows the table with one row insert (the view only resizes its scrollbar for it)."""
     seed_queue(database, 35)
     model = _model(qtbot, executor)
-    model.COUNT_WAIT_MS = 10_000  # the count always comes first here
     resets, inserts, removes = [], [], []
-    model.modelReset.connect(lambda: resets.append(1))
-    model.rowsInserted.connect(lambda *_: inserts.append(1))
+    model.modelReset.connect(lambda: resets.append(model.rowCount()))
+    model.rowsInserted.connect(lambda *_: inserts.append(model.rowCount()))
     model.rowsRemoved.connect(lambda *_: removes.append(1))
     new = QueueFilter(
         statuses=frozenset({InquiryStatus.NEW, InquiryStatus.ASSIGNED, InquiryStatus.CONNECTED})
     )
     with qtbot.waitSignal(model.window_loaded, timeout=10_000):
         model.set_filter(new)
-    # One reset with the exact count, not a reset with the first page's rows and an insert.
-    assert (len(resets), inserts, removes) == (1, [], [])
-    assert model.rowCount() == queue_service.count(database, new, NOW) > model.PAGE_SIZE
+    total = queue_service.count(database, new, NOW)
+    assert total > model.PAGE_SIZE
+    assert (resets, inserts, removes) == ([model.PAGE_SIZE], [total], [])
 
 
 def test_rows_show_at_once_when_their_count_is_slow(
@@ -251,7 +253,6 @@ def test_rows_show_at_once_when_their_count_is_slow(
 ) -> None:
     seed_queue(database, 35)
     model = _model(qtbot, executor)
-    model.COUNT_WAIT_MS = 0
     release = threading.Event()
     real_count = queue_service.count
 
@@ -266,3 +267,53 @@ def test_rows_show_at_once_when_their_count_is_slow(
     with qtbot.waitSignals([model.rowsInserted, model.window_loaded], timeout=10_000):
         release.set()
     assert model.rowCount() == 35
+
+
+def test_a_deep_jump_walks_from_a_landmark_of_the_current_order(
+    qtbot, executor: DbExecutor, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the count is in, the model reads landmarks (keys every few rows) in the
+    background; a page far from any loaded one is sought from the nearest landmark, not from
+    the first row. A new order forgets the old landmarks and reads its own."""
+    monkeypatch.setattr(queue_landmarks, "FIRST_STEP", 4)
+    monkeypatch.setattr(queue_landmarks, "MIN_STEP", 2)
+    monkeypatch.setattr(queue_landmarks, "MAX_STEP", 8)
+    monkeypatch.setattr(queue_landmarks, "DELAY_MS", 0)
+    seed_queue(database, 60)
+    model = _model(qtbot, executor)
+    qtbot.waitUntil(lambda: not model.gathering, timeout=10_000)
+    seeks: list[tuple[int, object]] = []
+    real_rows_at = queue_service.rows_at
+
+    def recording_rows_at(*args, landmark=None, **kwargs):  # type: ignore[no-untyped-def]
+        seeks.append((args[3], landmark))
+        return real_rows_at(*args, landmark=landmark, **kwargs)
+
+    monkeypatch.setattr(queue_service, "rows_at", recording_rows_at)
+    for sort_column, first_value in ((COL_ARRIVED, NOW.replace(tzinfo=None)), (COL_COMPANY, "")):
+        model.sort(sort_column, Qt.SortOrder.AscendingOrder)
+        qtbot.waitUntil(lambda: not model.loading and not model.gathering, timeout=10_000)
+        seeks.clear()
+        _load(qtbot, model, 45)
+        assert [start for start, _ in seeks] == [40]
+        landmark = seeks[0][1]
+        assert isinstance(landmark, tuple)
+        row, (value, _id) = landmark
+        assert 0 < row <= 40
+        assert type(value) is type(first_value)  # a key of this order, not the last one
+        everything = [r.id for r in real_rows_at(database, model.queue_filter, NOW, 0, 100)]
+        assert [model.row_object(r).id for r in range(40, 50)] == everything[40:50]  # type: ignore[union-attr]
+
+
+def test_a_seek_walks_from_a_landmark_only_when_it_is_near() -> None:
+    """A walk from a key tests each index entry against it (about 4 times a walk from the
+    top on SQLite): a far landmark, or a loaded page near the top, is not worth it."""
+    landmarks = queue_landmarks.Landmarks()
+    landmarks.add(((2_000, ("b", 2)), (4_000, ("d", 4))), seconds=0.001)
+    assert landmarks.start_for(4_500) == (4_000, ("d", 4))
+    assert landmarks.start_for(2_400) == (2_000, ("b", 2))
+    assert landmarks.start_for(3_999) is None  # 1,999 keyed steps cost more than 3,999
+    assert landmarks.start_for(1_999) is None
+    assert landmarks.start_for(50_000) is None  # 46,000 keyed steps cost more than 50,000
+    assert landmarks.start_for(4_500, [(4_400, ("e", 5))]) == (4_400, ("e", 5))
+    assert landmarks.start_for(900, [(0, ("a", 1))]) is None

@@ -75,6 +75,28 @@ def test_deep_seek_equals_offset_for_every_sort(
     assert svc.locate(database, f, NOW, everything[27]) == 27
 
 
+@pytest.mark.parametrize("key", [SortKey.ARRIVED, SortKey.COMPANY, SortKey.PARTNER])
+def test_landmarks_are_every_step_th_row_and_a_seek_from_one_lands_on_the_same_rows(
+    database: Database, key: SortKey
+) -> None:
+    """A jump walks the index from the nearest landmark instead of the first row."""
+    seed_queue(database, 60)
+    regions = frozenset({Region.EU, Region.UK, Region.APAC, Region.INDIA})
+    f = QueueFilter(sort=key, descending=True, regions=regions)
+    everything = _all_ids(database, f)
+    assert len(everything) > 20
+    marks = svc.landmarks(database, f, NOW, None, 4, budget_s=10.0)
+    assert [row for row, _key in marks] == list(range(4, len(everything), 4))
+    assert [key[1] for _row, key in marks] == everything[4::4]
+    # Read on from the last one, as the model does job after job.
+    more = svc.landmarks(database, f, NOW, marks[1], 4, budget_s=10.0)
+    assert more == marks[2:]
+    for landmark in (marks[0], marks[2], marks[-1]):
+        for start in (landmark[0], landmark[0] + 1, landmark[0] + 3):
+            rows = svc.rows_at(database, f, NOW, start, 5, landmark=landmark)
+            assert [r.id for r in rows] == everything[start : start + 5]
+
+
 def test_sorting_is_by_the_column_then_id(database: Database) -> None:
     seed_queue(database, 30)
     rows = svc.rows_at(database, QueueFilter(sort=SortKey.SPEND, descending=False), NOW, 0, 100)

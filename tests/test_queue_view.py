@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -13,14 +14,16 @@ from PySide6.QtGui import QDropEvent, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem, QWidget
 
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.catalog import InquiryStatus
+from cloudroute_desk.domain.catalog import InquiryStatus, Region
 from cloudroute_desk.domain.clock import utcnow
 from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter, SlaTone
 from cloudroute_desk.models import inquiry_queue_model as qm
 from cloudroute_desk.models.partner_mime import PartnerDrag, encode_partner_drag
+from cloudroute_desk.services import queue as queue_service
 from cloudroute_desk.services.changes import ALL_ROWS, ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
+from cloudroute_desk.views.queue.filter_bar import ChoiceButton
 from cloudroute_desk.views.queue.sla_colors import sla_color, sla_colors
 from cloudroute_desk.views.theme import dark_palette
 from tests.db_worker import settle
@@ -369,7 +372,7 @@ class _Paints(QObject):
 
 
 def test_a_filter_that_changes_the_row_count_paints_the_rows_once(  # type: ignore[no-untyped-def]
-    qtbot, pane: QueuePane, database: Database
+    qtbot, pane: QueuePane, database: Database, executor: DbExecutor
 ) -> None:
     """The view's delayed layout, left to the next paint, asks for another paint from inside
     it: every reset that changed the row count painted the screen twice (~10 ms each)."""
@@ -377,6 +380,7 @@ def test_a_filter_that_changes_the_row_count_paints_the_rows_once(  # type: igno
     pane.model.PAGE_SIZE = 100
     _reload(qtbot, pane)
     paints = _Paints(pane.table.viewport())
+    settle(qtbot, executor)  # the reload's header counts are in too
     QApplication.processEvents()
     paints.count = 0
     with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
@@ -387,3 +391,67 @@ def test_a_filter_that_changes_the_row_count_paints_the_rows_once(  # type: igno
         QApplication.sendPostedEvents()
         QApplication.processEvents()
     assert paints.count == 1
+
+
+def test_a_count_that_arrives_after_the_rows_resizes_the_scrollbar_without_a_repaint(  # type: ignore[no-untyped-def]
+    qtbot,
+    pane: QueuePane,
+    database: Database,
+    executor: DbExecutor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rows paint as soon as they are read; the count, read after them, adds rows below
+    the screen, which needs a new scrollbar range but not a second paint of the rows."""
+    _seed(database, 90)
+    pane.model.PAGE_SIZE = 40
+    _reload(qtbot, pane)
+    paints = _Paints(pane.table.viewport())
+    painted = threading.Event()
+    real_count = queue_service.count
+
+    def count_after_the_paint(*args: object, **kwargs: object) -> int:
+        painted.wait(10)
+        return real_count(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queue_service, "count", count_after_the_paint)
+    settle(qtbot, executor)  # the reload's header counts are in too
+    QApplication.processEvents()
+    paints.count = 0
+    with qtbot.waitSignal(pane.model.first_rows_loaded, timeout=10_000):
+        pane.filter_bar.set_queue_filter(QueueFilter(statuses=frozenset({InquiryStatus.NEW})))
+    qtbot.waitUntil(lambda: paints.count >= 1)
+    assert pane.model.rowCount() == 40
+    scrollbar = pane.table.verticalScrollBar()
+    maximum = scrollbar.maximum()
+    with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
+        painted.set()
+    for _ in range(3):  # whatever the count posted is delivered by now
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+    assert pane.model.rowCount() == 60
+    assert scrollbar.maximum() > maximum
+    assert paints.count == 1
+    # Rows that come onto the screen are painted: a count that shrinks the table does.
+    pane.table.scrollToBottom()
+    qtbot.waitUntil(lambda: pane.model.row_object(59) is not None)
+    QApplication.processEvents()
+    paints.count = 0
+    with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
+        pane.filter_bar.set_queue_filter(QueueFilter())
+    qtbot.waitUntil(lambda: paints.count >= 1)
+
+
+def test_a_choice_menu_selects_values_and_any_clears_them(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """One connection serves the whole menu: each click is one change, "Any" clears."""
+    button = ChoiceButton("Region", {Region.EU: "EU", Region.UK: "UK"})
+    qtbot.addWidget(button)
+    changes: list[frozenset[Region]] = []
+    button.changed.connect(lambda: changes.append(button.selected()))
+    eu, uk, _separator, any_ = button.menu().actions()
+    eu.trigger()  # a click on a checkable entry: checked, then triggered
+    uk.trigger()
+    assert changes == [frozenset({Region.EU}), frozenset({Region.EU, Region.UK})]
+    assert button.text() == "Region: 2 chosen"
+    any_.trigger()
+    assert changes[2:] == [frozenset()]
+    assert button.text() == "Region"

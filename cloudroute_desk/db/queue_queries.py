@@ -69,6 +69,12 @@ QUEUE_COLUMNS = (
     InquiryRow.status,
     InquiryRow.partner_id,
     InquiryRow.assigned_at,
+    # The partner's name in the same statement (one round trip): looked up per row returned,
+    # by primary key, so it changes neither the plan nor the order.
+    select(PartnerRow.name)
+    .where(PartnerRow.id == InquiryRow.partner_id)
+    .scalar_subquery()
+    .label("partner_name"),
 )
 
 # A literal 0, not a bound parameter, so the expression matches ix_inquiries_partner_key.
@@ -92,11 +98,21 @@ def sort_expression(key: SortKey) -> Any:
     return _SORT_EXPRESSIONS[key]
 
 
+_SORT_POSITIONS = {
+    key: next(i for i, column in enumerate(QUEUE_COLUMNS) if column is expression)
+    for key, expression in _SORT_EXPRESSIONS.items()
+    if key is not SortKey.PARTNER
+}
+"""Where each sort column sits in a ``page`` row (by position: a Row's attribute lookup by
+name costs ~10 µs, and every row read needs its key)."""
+_PARTNER_POSITION = QUEUE_COLUMNS.index(InquiryRow.partner_id)
+
+
 def sort_value(key: SortKey, row: Any) -> SortValue:
     """The sort value of a row returned by ``page``."""
     if key is SortKey.PARTNER:
-        return row.partner_id or 0
-    return getattr(row, key.value)
+        return row[_PARTNER_POSITION] or 0
+    return row[_SORT_POSITIONS[key]]
 
 
 FTS_SCAN_THRESHOLD = 20_000
@@ -324,12 +340,16 @@ def key_at(
     now: datetime,
     offset: int,
     *,
+    start: Key | None = None,
     expected_rows: int | None = None,
 ) -> Key | None:
-    """The key of row ``offset`` in the filter's order, read from the (column, id) index."""
+    """The key of row ``offset`` in the filter's order, read from the (column, id) index;
+    counted from the row whose key is ``start`` (that row is 0) or from the first row."""
     expression = sort_expression(queue_filter.sort)
     clauses = where_clauses(session, queue_filter, now, paging=True, expected_rows=expected_rows)
     statement = select(expression, InquiryRow.id).where(*clauses)
+    if start is not None:
+        statement = statement.where(_after(queue_filter, start, True, True))
     statement = _ordered(statement, queue_filter, True).offset(offset).limit(1)
     row = session.execute(statement).first()
     return None if row is None else (row[0], int(row[1]))

@@ -3,9 +3,11 @@
 ``rowCount`` is the SQL count of the current filter; rows are read in pages of
 ``PAGE_SIZE`` on the DB executor when the view first asks for them, and until they arrive
 the cells show a neutral placeholder. A page next to a loaded one is read by key (the
-neighbour's first or last key); any other page by the two-step seek. Only the
+neighbour's first or last key); any other page by a seek from the nearest row whose key is
+known: a landmark read in the background (``queue_landmarks``) or a loaded page. Only the
 ``MAX_PAGES`` pages nearest to the latest request are kept. Sorting and filtering re-query
-in SQL and reset the model once the new count and first page are in.
+in SQL and reset the model as soon as the first page is in; the count follows and grows or
+shrinks the table below the screen, which the view shows with its scrollbar alone.
 """
 
 from __future__ import annotations
@@ -43,14 +45,16 @@ from cloudroute_desk.domain.queue_filter import (
     sla_deadline,
     sla_view,
 )
+from cloudroute_desk.models import queue_landmarks
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
+from cloudroute_desk.models.queue_landmarks import Landmarks
 from cloudroute_desk.models.remote_marks import RemoteMarks
 from cloudroute_desk.services import queue as queue_service
 from cloudroute_desk.services.claims import Claim
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.failures import failure_sentence
-from cloudroute_desk.services.queue import QueueRow
+from cloudroute_desk.services.queue import Landmark, QueueRow
 
 log = logging.getLogger(__name__)
 
@@ -176,56 +180,53 @@ class _Page:
 
 
 def _row_cells(row: QueueRow) -> tuple[Cell, ...]:
-    cells = []
-    for column in range(COLUMN_COUNT):
-        cell: Cell = {SORT_ROLE: _raw(row, column), OBJECT_ROLE: row}
-        if column == COL_SLA:
-            cell[TOOLTIP_ROLE] = (
-                f"Routing deadline {sla_deadline(row.arrived_at):%Y-%m-%d %H:%M} UTC"
-            )
-        else:
-            cell[DISPLAY_ROLE] = _display(row, column)
-        if column == COL_SPEND:
-            cell[ALIGNMENT_ROLE] = _RIGHT_ALIGNED
-        cells.append(cell)
-    return tuple(cells)
+    """Every cell of one row: display text, sort value, the row itself (and the SLA's
+    tooltip, the spend's alignment). Written out rather than looped over the columns: this
+    runs for every row read, on the way to the first paint."""
+    arrived = row.arrived_at
+    pools = [pool.value for pool in row.pools_wanted]
+    stage = row.funding_stage.value
+    region = row.region.value
+    vertical = row.vertical.value
+    profile = row.service_profile.value
+    engagement = row.engagement_type.value
+    status = INQUIRY_STATUS_LABELS[row.status]
+    return (
+        {DISPLAY_ROLE: _minute(arrived), SORT_ROLE: arrived, OBJECT_ROLE: row},
+        {
+            TOOLTIP_ROLE: _deadline_tip(arrived),
+            SORT_ROLE: arrived,
+            OBJECT_ROLE: row,
+        },
+        {DISPLAY_ROLE: row.company_name, SORT_ROLE: row.company_name, OBJECT_ROLE: row},
+        {DISPLAY_ROLE: stage, SORT_ROLE: stage, OBJECT_ROLE: row},
+        {DISPLAY_ROLE: region, SORT_ROLE: region, OBJECT_ROLE: row},
+        {DISPLAY_ROLE: vertical, SORT_ROLE: vertical, OBJECT_ROLE: row},
+        {DISPLAY_ROLE: profile, SORT_ROLE: profile, OBJECT_ROLE: row},
+        {DISPLAY_ROLE: engagement, SORT_ROLE: engagement, OBJECT_ROLE: row},
+        {DISPLAY_ROLE: ", ".join(pools), SORT_ROLE: ",".join(pools), OBJECT_ROLE: row},
+        {
+            DISPLAY_ROLE: money(row.monthly_spend_usd),
+            SORT_ROLE: row.monthly_spend_usd,
+            OBJECT_ROLE: row,
+            ALIGNMENT_ROLE: _RIGHT_ALIGNED,
+        },
+        {DISPLAY_ROLE: status, SORT_ROLE: status, OBJECT_ROLE: row},
+        {DISPLAY_ROLE: row.partner_name, SORT_ROLE: row.partner_name, OBJECT_ROLE: row},
+    )
 
 
-def _display(row: QueueRow, column: int) -> str:
-    """A cell's text (not the SLA's, which follows the clock)."""
-    if column == COL_ARRIVED:
-        return f"{row.arrived_at:%Y-%m-%d %H:%M}"
-    if column == COL_COMPANY:
-        return row.company_name
-    if column == COL_STAGE:
-        return row.funding_stage.value
-    if column == COL_REGION:
-        return row.region.value
-    if column == COL_VERTICAL:
-        return row.vertical.value
-    if column == COL_PROFILE:
-        return row.service_profile.value
-    if column == COL_ENGAGEMENT:
-        return row.engagement_type.value
-    if column == COL_POOLS:
-        return ", ".join(p.value for p in row.pools_wanted)
-    if column == COL_SPEND:
-        return money(row.monthly_spend_usd)
-    if column == COL_STATUS:
-        return INQUIRY_STATUS_LABELS[row.status]
-    return row.partner_name
+def _minute(moment: datetime) -> str:
+    """``2026-12-02 14:05``, without ``strftime``: under PySide each ``strftime`` imports
+    ``time`` through PySide's Python import hook (~8 µs, twice per row read)."""
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
+        f"{moment.hour:02d}:{moment.minute:02d}"
+    )
 
 
-def _raw(row: QueueRow, column: int) -> Any:
-    if column in (COL_ARRIVED, COL_SLA):
-        return row.arrived_at
-    if column == COL_POOLS:
-        return ",".join(p.value for p in row.pools_wanted)
-    if column == COL_SPEND:
-        return row.monthly_spend_usd
-    if column == COL_PARTNER:
-        return row.partner_name
-    return _display(row, column)
+def _deadline_tip(arrived_at: datetime) -> str:
+    return f"Routing deadline {_minute(sla_deadline(arrived_at))} UTC"
 
 
 def _count_key(queue_filter: QueueFilter) -> QueueFilter:
@@ -259,10 +260,6 @@ class InquiryQueueModel(QAbstractTableModel):
     COUNT_FRESH_S = 10.0
     """A count younger than this is reused without recounting (data changes we make call
     ``refresh``, which forgets every count; other admins' changes show within this time)."""
-    COUNT_WAIT_MS = 30
-    """Rows of a filter with no known count wait this long for the count that follows them:
-    arriving together they make one reset and one paint, not a reset, a paint, a row
-    insert and a second full paint (~10 ms of GUI thread each at a screenful)."""
 
     def __init__(
         self,
@@ -293,11 +290,12 @@ class InquiryQueueModel(QAbstractTableModel):
         """Count per filter (sort excluded) and when it was taken (monotonic seconds)."""
         self._window_pending = False
         self._loading = False
-        self._held: tuple[datetime, int, QueueFilter, _Page] | None = None
-        """First rows waiting up to ``COUNT_WAIT_MS`` for their count."""
-        self._hold_timer = QTimer(self)
-        self._hold_timer.setSingleShot(True)
-        self._hold_timer.timeout.connect(self._on_hold_timer_timeout)
+        self._landmarks = Landmarks()
+        self._landmark_timer = QTimer(self)
+        self._landmark_timer.setSingleShot(True)
+        self._landmark_timer.setInterval(queue_landmarks.DELAY_MS)
+        self._landmark_timer.timeout.connect(self._gather_landmarks)
+        self._gathering = False
         self._claims: dict[int, Claim] = {}
         self._kept_offline: frozenset[int] = frozenset()
         self.remote_marks = RemoteMarks("inquiry")
@@ -317,6 +315,11 @@ class InquiryQueueModel(QAbstractTableModel):
     def loading(self) -> bool:
         """True between a reset request and its arrival."""
         return self._loading
+
+    @property
+    def gathering(self) -> bool:
+        """True while landmarks for deep jumps are still to be read (``queue_landmarks``)."""
+        return self._landmark_timer.isActive() or self._gathering
 
     def set_filter(self, queue_filter: QueueFilter) -> None:
         """Show ``queue_filter``'s rows, keeping the current sort."""
@@ -474,7 +477,7 @@ class InquiryQueueModel(QAbstractTableModel):
             SLA_ROLE: view,
             SORT_ROLE: row.arrived_at,
             OBJECT_ROLE: row,
-            TOOLTIP_ROLE: f"Routing deadline {sla_deadline(row.arrived_at):%Y-%m-%d %H:%M} UTC",
+            TOOLTIP_ROLE: _deadline_tip(row.arrived_at),
         }
         brush = self._tone_brushes.get(view.tone)
         if brush is not None:
@@ -595,8 +598,8 @@ class InquiryQueueModel(QAbstractTableModel):
         """
         # Whatever the old filter, sort or data asked for is not wanted any more.
         self._jobs.cancel()
-        self._held = None
-        self._hold_timer.stop()
+        self._landmark_timer.stop()
+        self._gathering = False
         self._loading = True
         queue_filter = self._filter
         now = self._clock()
@@ -618,7 +621,7 @@ class InquiryQueueModel(QAbstractTableModel):
 
         self._jobs.run(
             rows_job,
-            on_done=lambda page: self._on_rows(now, start, count_key, page, wait=not fresh),
+            on_done=lambda page: self._show_rows(now, start, count_key, page),
             on_error=self._on_failed,
         )
         if fresh:
@@ -628,20 +631,6 @@ class InquiryQueueModel(QAbstractTableModel):
             on_done=lambda total: self._on_count(count_key, total),
             on_error=self._on_failed,
         )
-
-    def _on_rows(
-        self, now: datetime, start: int, count_key: QueueFilter, page: _Page, *, wait: bool
-    ) -> None:
-        if wait and count_key not in self._counts:
-            self._held = (now, start, count_key, page)
-            self._hold_timer.start(self.COUNT_WAIT_MS)
-            return
-        self._show_rows(now, start, count_key, page)
-
-    def _on_hold_timer_timeout(self) -> None:
-        held, self._held = self._held, None
-        if held is not None:
-            self._show_rows(*held)
 
     def _show_rows(self, now: datetime, start: int, count_key: QueueFilter, page: _Page) -> None:
         rows = page.rows
@@ -657,6 +646,7 @@ class InquiryQueueModel(QAbstractTableModel):
         self._count = provisional
         self._query_now = now
         self._pages.clear()
+        self._landmarks.clear()
         self._in_flight.clear()
         self._wanted.clear()
         if rows or start == 0:
@@ -665,20 +655,15 @@ class InquiryQueueModel(QAbstractTableModel):
         self.endResetModel()
         self.first_rows_loaded.emit()
         if complete:
-            self._loading = False
-            self.window_loaded.emit()
+            self._window_complete()
 
     def _on_count(self, count_key: QueueFilter, total: int) -> None:
         self._counts[count_key] = (total, time.monotonic())
         self._counts.move_to_end(count_key)
         while len(self._counts) > COUNT_CACHE_SIZE:
             self._counts.popitem(last=False)
-        held, self._held = self._held, None
-        if held is not None:
-            # The rows waited for this count: one reset with the exact count completes it
-            # (unless the rows and the count saw different data: then the lines below fix it).
-            self._hold_timer.stop()
-            self._show_rows(*held)
+        # Rows added or removed below the screen only resize the scrollbar: the view does not
+        # repaint the rows it shows for them (``QueueTableView.doItemsLayout``).
         if total > self._count:
             self.beginInsertRows(QModelIndex(), self._count, total - 1)
             self._count = total
@@ -692,8 +677,47 @@ class InquiryQueueModel(QAbstractTableModel):
             self.endRemoveRows()
         if self._window_pending:
             self._window_pending = False
-            self._loading = False
-            self.window_loaded.emit()
+            self._window_complete()
+
+    def _window_complete(self) -> None:
+        self._loading = False
+        if self._landmarks.wanted(self._count):
+            self._landmark_timer.start()
+        self.window_loaded.emit()
+
+    def _gather_landmarks(self) -> None:
+        """Read the next few landmarks; each answer asks for the next until the end."""
+        queue_filter, now, hint = self._filter, self._query_now, self._count
+        after = self._landmarks.last
+        step, budget = self._landmarks.step, queue_landmarks.JOB_BUDGET_S
+
+        def job(database: Database) -> tuple[tuple[Landmark, ...], float]:
+            started = time.monotonic()
+            found = queue_service.landmarks(
+                database, queue_filter, now, after, step, budget, expected_rows=hint
+            )
+            return found, time.monotonic() - started
+
+        self._gathering = True
+        self._jobs.run(
+            job,
+            on_done=self._on_landmarks,
+            on_error=self._on_landmarks_failed,
+            key="landmarks",
+        )
+
+    def _on_landmarks(self, read: tuple[tuple[Landmark, ...], float]) -> None:
+        # A reset since cancelled this job (``_reload``): what arrives is for these rows.
+        self._gathering = False
+        found, seconds = read
+        self._landmarks.add(found, seconds)
+        if found and self._landmarks.wanted(self._count):
+            self._gather_landmarks()
+
+    def _on_landmarks_failed(self, error: BaseException) -> None:
+        # Without landmarks a jump walks the index from the top: slower, still right.
+        log.warning("Queue landmarks not read", exc_info=error)
+        self._gathering = False
 
     def _on_failed(self, error: BaseException) -> None:
         log.error("Queue query failed", exc_info=error)
@@ -751,11 +775,18 @@ class InquiryQueueModel(QAbstractTableModel):
                     )
                 )
         else:
+            landmark = self._landmark_before(number * size)
 
             def job(database: Database) -> _Page:
                 return _Page.of(
                     queue_service.rows_at(
-                        database, queue_filter, now, number * size, size, expected_rows=hint
+                        database,
+                        queue_filter,
+                        now,
+                        number * size,
+                        size,
+                        expected_rows=hint,
+                        landmark=landmark,
                     )
                 )
 
@@ -765,6 +796,15 @@ class InquiryQueueModel(QAbstractTableModel):
             on_error=lambda error: self._on_page_failed(number, error),
             key=("page", number),
         )
+
+    def _landmark_before(self, row: int) -> Landmark | None:
+        """Where the seek to ``row`` walks the index from: a landmark or a loaded page's
+        first row near above it, or None (the first row)."""
+        size = self.PAGE_SIZE
+        loaded = (
+            (number * size, page.rows[0].key) for number, page in self._pages.items() if page.rows
+        )
+        return self._landmarks.start_for(row, loaded)
 
     def _on_page(self, number: int, page: _Page) -> None:
         self._in_flight.discard(number)

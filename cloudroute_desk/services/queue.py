@@ -1,12 +1,16 @@
 """Queue use-cases: counts, windows of rows, deep seeks, locating a row, inquiry details.
 
 Each function is a job for the DbExecutor (``job(database)``): one short read session, plain
-values back. The model never holds more than a few pages, so these are called often and each
-reads at most one page through an index.
+values back. The queue's own reads (pages, counts, landmarks, the header's counts) take no
+snapshot (``reading(snapshot=False)``): on PostgreSQL that saves the BEGIN and ROLLBACK round
+trips, and a page read by key, or a count, is right for the moment it was read. The model
+never holds more than a few pages, so these are called often and each reads at most one page
+through an index.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -29,6 +33,8 @@ from cloudroute_desk.domain.queue_filter import QueueFilter, SlaState
 from cloudroute_desk.domain.routing.values import AssignmentEntry
 
 Key = q.Key
+Landmark = tuple[int, Key]
+"""A row number and the key of that row in the order and filter it was read in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,39 +78,74 @@ class QueueSummary:
         return " · ".join([shown, f"{self.new:,} new", f"{self.past_sla:,} past SLA"])
 
 
-def queue_rows(session: Any, queue_filter: QueueFilter, raw: list[Any]) -> tuple[QueueRow, ...]:
-    names = q.partner_names(session, {r.partner_id for r in raw if r.partner_id is not None})
-    return tuple(
-        QueueRow(
-            id=int(r.id),
-            arrived_at=r.arrived_at,
-            company_name=r.company_name,
-            website=r.website,
-            funding_stage=FundingStage(r.funding_stage),
-            region=Region(r.region),
-            vertical=Vertical(r.vertical),
-            service_profile=ServiceProfile(r.service_profile),
-            engagement_type=EngagementType(r.engagement_type),
-            pools_wanted=tuple(Pool(p) for p in r.pools_wanted or ()),
-            monthly_spend_usd=int(r.monthly_spend_usd),
-            status=InquiryStatus(r.status),
-            partner_id=r.partner_id,
-            partner_name=names.get(r.partner_id, "") if r.partner_id is not None else "",
-            assigned_at=r.assigned_at,
-            key=(q.sort_value(queue_filter.sort, r), int(r.id)),
+def _by_value(vocabulary: Any) -> dict[str, Any]:
+    return {member.value: member for member in vocabulary}
+
+
+# A dict lookup per cell instead of an Enum call (a page of 100 rows makes 700 of them).
+_STAGES = _by_value(FundingStage)
+_REGIONS = _by_value(Region)
+_VERTICALS = _by_value(Vertical)
+_PROFILES = _by_value(ServiceProfile)
+_ENGAGEMENTS = _by_value(EngagementType)
+_POOLS = _by_value(Pool)
+_STATUSES = _by_value(InquiryStatus)
+
+
+def queue_rows(queue_filter: QueueFilter, raw: list[Any]) -> tuple[QueueRow, ...]:
+    """Queue lines from ``queue_queries.page`` rows (the partner's name came with them),
+    unpacked by position in ``QUEUE_COLUMNS``' order (a Row's lookup by name is slow)."""
+    sort = queue_filter.sort
+    lines = []
+    for r in raw:
+        (
+            inquiry_id,
+            arrived_at,
+            company_name,
+            website,
+            funding_stage,
+            region,
+            vertical,
+            service_profile,
+            engagement_type,
+            pools_wanted,
+            monthly_spend_usd,
+            status,
+            partner_id,
+            assigned_at,
+            partner_name,
+        ) = r
+        lines.append(
+            QueueRow(
+                id=int(inquiry_id),
+                arrived_at=arrived_at,
+                company_name=company_name,
+                website=website,
+                funding_stage=_STAGES[funding_stage],
+                region=_REGIONS[region],
+                vertical=_VERTICALS[vertical],
+                service_profile=_PROFILES[service_profile],
+                engagement_type=_ENGAGEMENTS[engagement_type],
+                pools_wanted=tuple(_POOLS[p] for p in pools_wanted or ()),
+                monthly_spend_usd=int(monthly_spend_usd),
+                status=_STATUSES[status],
+                partner_id=partner_id,
+                partner_name=partner_name or "",
+                assigned_at=assigned_at,
+                key=(q.sort_value(sort, r), int(inquiry_id)),
+            )
         )
-        for r in raw
-    )
+    return tuple(lines)
 
 
 def count(database: Database, queue_filter: QueueFilter, now: datetime) -> int:
-    with database.reading() as session:
+    with database.reading(snapshot=False) as session:
         return q.count(session, queue_filter, now)
 
 
 def summary(database: Database, queue_filter: QueueFilter, now: datetime) -> QueueSummary:
     """Whole-queue counts for the header line, plus the filtered count when filtered."""
-    with database.reading() as session:
+    with database.reading(snapshot=False) as session:
         counts = q.summary(session, now)
         if queue_filter.is_unfiltered:
             return QueueSummary(counts.total, counts.new, counts.past_sla)
@@ -145,23 +186,64 @@ def rows_at(
     limit: int,
     *,
     expected_rows: int | None = None,
+    landmark: Landmark | None = None,
 ) -> tuple[QueueRow, ...]:
     """Rows ``start``..``start+limit`` by the two-step seek: key through the index, then page.
 
-    ``expected_rows``: the filter's count when known (it only helps pick the faster plan).
+    ``landmark``: a row at or before ``start`` whose key is known: the index is walked from
+    it instead of from the first row. ``expected_rows``: the filter's count when known (it
+    only helps pick the faster plan).
     """
-    with database.reading() as session:
+    from_row, from_key = landmark if landmark is not None else (0, None)
+    with database.reading(snapshot=False) as session:
         hint = expected_rows
-        if start == 0:
-            raw = q.page(session, queue_filter, now, limit=limit, expected_rows=hint)
-            return queue_rows(session, queue_filter, raw)
-        key = q.key_at(session, queue_filter, now, start, expected_rows=hint)
+        if start == from_row:
+            raw = q.page(
+                session,
+                queue_filter,
+                now,
+                limit=limit,
+                key=from_key,
+                inclusive=True,
+                expected_rows=hint,
+            )
+            return queue_rows(queue_filter, raw)
+        key = q.key_at(
+            session, queue_filter, now, start - from_row, start=from_key, expected_rows=hint
+        )
         if key is None:
             return ()
         raw = q.page(
             session, queue_filter, now, limit=limit, key=key, inclusive=True, expected_rows=hint
         )
-        return queue_rows(session, queue_filter, raw)
+        return queue_rows(queue_filter, raw)
+
+
+def landmarks(
+    database: Database,
+    queue_filter: QueueFilter,
+    now: datetime,
+    after: Landmark | None,
+    step: int,
+    budget_s: float,
+    *,
+    expected_rows: int | None = None,
+) -> tuple[Landmark, ...]:
+    """The keys of rows ``step``, ``2 * step`` … after ``after`` (after the first row when
+    None), read for at most about ``budget_s`` seconds (at least one), stopping at the end."""
+    found: list[Landmark] = []
+    row, key = after if after is not None else (0, None)
+    started = time.monotonic()
+    with database.reading(snapshot=False) as session:
+        while not found or time.monotonic() - started < budget_s:
+            next_key = q.key_at(
+                session, queue_filter, now, step, start=key, expected_rows=expected_rows
+            )
+            if next_key is None:
+                break
+            row, key = row + step, next_key
+            found.append((row, key))
+    return tuple(found)
 
 
 def rows_next_to(
@@ -175,7 +257,7 @@ def rows_next_to(
     expected_rows: int | None = None,
 ) -> tuple[QueueRow, ...]:
     """Rows right after (or right before) a loaded row's key: a pure keyset page."""
-    with database.reading() as session:
+    with database.reading(snapshot=False) as session:
         raw = q.page(
             session,
             queue_filter,
@@ -185,7 +267,7 @@ def rows_next_to(
             forward=forward,
             expected_rows=expected_rows,
         )
-        return queue_rows(session, queue_filter, raw)
+        return queue_rows(queue_filter, raw)
 
 
 def locate(

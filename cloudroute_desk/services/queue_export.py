@@ -96,7 +96,7 @@ class CsvExport:
             raw = q.page(
                 session, self.queue_filter, self.now, limit=self.batch_rows, key=self._after
             )
-            rows = queue_rows(session, self.queue_filter, raw)
+            rows = queue_rows(self.queue_filter, raw)
         for row in rows:
             self._csv.writerow(csv_cells(row, self.now))
         self.written += len(rows)

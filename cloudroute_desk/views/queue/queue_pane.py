@@ -81,6 +81,10 @@ class QueuePane(QWidget):
         self._located: Located | None = None
 
         self.model = InquiryQueueModel(executor, self)
+        # The first rows are read while the widgets below are built (their answer is handled
+        # by the event loop, after this constructor): the DB worker's query and the GUI's
+        # construction overlap instead of following each other.
+        self.model.refresh()
         self.filter_bar = FilterBar(self)
         self.summary_label = QLabel("Loading inquiries…", self)
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -160,7 +164,6 @@ class QueuePane(QWidget):
         self.table.selectionModel().currentRowChanged.connect(
             self._on_selection_current_row_changed
         )
-        self.model.refresh()
         self._refresh_summary()
 
     # Public API ----------------------------------------------------------------------------
