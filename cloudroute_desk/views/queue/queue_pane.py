@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter, SortKey
 from cloudroute_desk.models import inquiry_queue_model as qm
+from cloudroute_desk.models import queue_cells as qc
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.inquiry_queue_model import InquiryQueueModel
 from cloudroute_desk.services import queue as queue_service
@@ -42,17 +43,17 @@ SLA_TICK_MS = 1_000
 SUMMARY_REFRESH_MS = 30_000
 
 COLUMN_WIDTHS = {
-    qm.COL_ARRIVED: 122,
-    qm.COL_SLA: 142,
-    qm.COL_COMPANY: 230,
-    qm.COL_STAGE: 76,
-    qm.COL_REGION: 70,
-    qm.COL_VERTICAL: 88,
-    qm.COL_PROFILE: 100,
-    qm.COL_ENGAGEMENT: 86,
-    qm.COL_POOLS: 140,
-    qm.COL_SPEND: 104,
-    qm.COL_STATUS: 130,
+    qc.COL_ARRIVED: 122,
+    qc.COL_SLA: 142,
+    qc.COL_COMPANY: 230,
+    qc.COL_STAGE: 76,
+    qc.COL_REGION: 70,
+    qc.COL_VERTICAL: 88,
+    qc.COL_PROFILE: 100,
+    qc.COL_ENGAGEMENT: 86,
+    qc.COL_POOLS: 140,
+    qc.COL_SPEND: 104,
+    qc.COL_STATUS: 130,
 }
 
 
@@ -104,7 +105,7 @@ class QueuePane(QWidget):
         self.table.setAccessibleName("Inquiry queue")
         self.table.setModel(self.model)
         self.model.set_sla_colors(sla_colors(self.palette()))
-        self.table.sortByColumn(qm.COL_ARRIVED, Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(qc.COL_ARRIVED, Qt.SortOrder.DescendingOrder)
         for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(column, width)
 
@@ -407,13 +408,13 @@ class QueuePane(QWidget):
 
     def _on_sla_timer_timeout(self) -> None:
         """Repaint only the SLA cells on screen: their text and colour follow the clock."""
-        if self.table.isColumnHidden(qm.COL_SLA) or not self.table.isVisible():
+        if self.table.isColumnHidden(qc.COL_SLA) or not self.table.isVisible():
             return
         first, last = self.table.visible_rows()
         if first < 0:
             return
-        rect = self.table.visualRect(self.model.index(first, qm.COL_SLA)).united(
-            self.table.visualRect(self.model.index(last, qm.COL_SLA))
+        rect = self.table.visualRect(self.model.index(first, qc.COL_SLA)).united(
+            self.table.visualRect(self.model.index(last, qc.COL_SLA))
         )
         self.table.viewport().update(rect)
 
