@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.tables import InquiryRow
@@ -253,10 +253,35 @@ def test_search_plans_for_many_and_few_hits_agree(
     seed_queue(database, 30)
     queries = [QueueFilter(search="quartz"), QueueFilter(search="quartz", sort=SortKey.COMPANY)]
     few = [(_all_ids(database, f), svc.count(database, f, NOW)) for f in queries]
-    monkeypatch.setattr(queue_queries, "FTS_SCAN_THRESHOLD", 0)
+    monkeypatch.setattr(queue_queries, "FTS_SCAN_THRESHOLDS", {"sqlite": 0, "postgresql": 0})
     monkeypatch.setattr(
         queue_queries, "_fts_hit_estimates", type(queue_queries._fts_hit_estimates)()
     )
     many = [(_all_ids(database, f), svc.count(database, f, NOW)) for f in queries]
     assert few == many
     assert few[0][1] == 24
+
+
+def test_a_search_with_a_few_thousand_hits_walks_the_sort_index_on_sqlite(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sorting 8,424 hits took 80 ms at a million rows, walking the sort index 15 ms: on
+    SQLite a search above 2,000 hits reads its page off the sort index (same rows)."""
+    from cloudroute_desk.db import queue_queries
+
+    seed_queue(database, 30)
+    f = QueueFilter(search="quartz")
+    expected = _all_ids(database, f)
+    monkeypatch.setattr(queue_queries, "_fts_hits", lambda _session, _match: 5_000)
+    assert _all_ids(database, f) == expected
+    with database.reading() as session:
+        clauses = queue_queries.where_clauses(session, f, NOW, paging=True)
+        statement = queue_queries._ordered(select(InquiryRow.id).where(*clauses), f, True)
+        sql = str(statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+        if database.backend == "sqlite":
+            rows = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(str(row[3]) for row in rows)
+            assert "+inquiries.id" in sql
+            assert "TEMP B-TREE" not in plan
+        else:
+            assert "ANY(ARRAY(" in sql  # PostgreSQL still reads up to 20,000 hits first

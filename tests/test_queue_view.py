@@ -455,3 +455,36 @@ def test_a_choice_menu_selects_values_and_any_clears_them(qtbot) -> None:  # typ
     any_.trigger()
     assert changes[2:] == [frozenset()]
     assert button.text() == "Region"
+
+
+def test_the_header_counts_wait_for_the_tables_rows_and_count(  # type: ignore[no-untyped-def]
+    qtbot,
+    pane: QueuePane,
+    database: Database,
+    executor: DbExecutor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The header's three or four counts are read after the table's rows and count, not
+    beside the first paint of the rows (they competed with it for the GIL)."""
+    _seed(database, 30)
+    pane.model.PAGE_SIZE = 100  # one page: no page reads besides
+    _reload(qtbot, pane)
+    settle(qtbot, executor)
+    release = threading.Event()
+    real_count = queue_service.count
+
+    def held_count(*args: object, **kwargs: object) -> int:
+        release.wait(10)
+        return real_count(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queue_service, "count", held_count)
+    before = executor.submitted
+    with qtbot.waitSignal(pane.model.first_rows_loaded, timeout=10_000):
+        pane.filter_bar.set_queue_filter(QueueFilter(statuses=frozenset({InquiryStatus.NEW})))
+    assert executor.submitted - before == 2  # the rows and their count, nothing else yet
+    with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
+        release.set()
+    assert executor.submitted - before == 3  # now the header's counts
+    qtbot.waitUntil(
+        lambda: pane.summary_label.text().startswith("20 of 30 inquiries shown · 20 new")
+    )

@@ -115,8 +115,11 @@ def sort_value(key: SortKey, row: Any) -> SortValue:
     return row[_SORT_POSITIONS[key]]
 
 
-FTS_SCAN_THRESHOLD = 20_000
-"""Above this many hits, walk the sort index and test membership instead of sorting hits."""
+FTS_SCAN_THRESHOLDS = {"sqlite": 2_000, "postgresql": 20_000}
+"""Above this many hits, walk the sort index and test membership instead of sorting hits.
+SQLite at 1,000,000 rows (first page, 2026-12-02): 598 hits 18 ms sorted against 44 ms
+walked, 8,424 hits 80 ms sorted against 15 ms walked; the walk reads about 100 / (hits /
+rows) index entries, the sort one table row per hit."""
 
 _fts_hit_estimates: OrderedDict[str, int] = OrderedDict()
 
@@ -141,7 +144,8 @@ def _fts_hits(session: Session, match: str) -> int:
     if cached is not None:
         return cached
     probe = text(_HIT_PROBES[dialect])
-    hits = int(session.execute(probe, {"m": match, "cap": FTS_SCAN_THRESHOLD + 1}).scalar_one())
+    cap = FTS_SCAN_THRESHOLDS[dialect] + 1
+    hits = int(session.execute(probe, {"m": match, "cap": cap}).scalar_one())
     _fts_hit_estimates[f"{dialect}:{match}"] = hits
     while len(_fts_hit_estimates) > 256:
         _fts_hit_estimates.popitem(last=False)
@@ -155,11 +159,11 @@ def _search_clause(session: Session, terms: Sequence[str]) -> ColumnElement[bool
         subquery = hits.bindparams(fts_query=match).columns(literal_column("rowid", Integer))
         # Many hits: "+id" stops SQLite from driving the query by the hit list (then sorting
         # them all); it walks the sort index instead and stops after one page.
-        many = _fts_hits(session, match) > FTS_SCAN_THRESHOLD
+        many = _fts_hits(session, match) > FTS_SCAN_THRESHOLDS["sqlite"]
         target = literal_column("+inquiries.id", Integer) if many else InquiryRow.id
         return target.in_(subquery)
     query = " & ".join(f"{term}:*" for term in terms)
-    if _fts_hits(session, query) > FTS_SCAN_THRESHOLD:
+    if _fts_hits(session, query) > FTS_SCAN_THRESHOLDS["postgresql"]:
         clause = "inquiries.search_vector @@ to_tsquery('simple', :ts_query)"
     else:
         # PostgreSQL guesses a fixed share of rows for a prefix query, and for rare words

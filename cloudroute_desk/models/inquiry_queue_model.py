@@ -16,7 +16,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -36,18 +36,43 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from cloudroute_desk.db.change_feed import FeedEntry
 from cloudroute_desk.db.engine import Database
-from cloudroute_desk.domain.catalog import INQUIRY_STATUS_LABELS
-from cloudroute_desk.domain.formatting import money
 from cloudroute_desk.domain.queue_filter import (
     QueueFilter,
     SlaTone,
     SortKey,
-    sla_deadline,
     sla_view,
 )
 from cloudroute_desk.models import queue_landmarks
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.partner_mime import PARTNER_MIME_TYPE, decode_partner_drag
+from cloudroute_desk.models.queue_cells import (
+    ALIGNMENT_ROLE,
+    BACKGROUND_ROLE,
+    COL_ARRIVED,
+    COL_COMPANY,
+    COL_ENGAGEMENT,
+    COL_PARTNER,
+    COL_POOLS,
+    COL_PROFILE,
+    COL_REGION,
+    COL_SLA,
+    COL_SPEND,
+    COL_STAGE,
+    COL_STATUS,
+    COL_VERTICAL,
+    COLUMN_COUNT,
+    DISPLAY_ROLE,
+    FONT_ROLE,
+    FOREGROUND_ROLE,
+    OBJECT_ROLE,
+    PLACEHOLDER,
+    SLA_ROLE,
+    SORT_ROLE,
+    TOOLTIP_ROLE,
+    Cell,
+    Page,
+    deadline_tip,
+)
 from cloudroute_desk.models.queue_landmarks import Landmarks
 from cloudroute_desk.models.remote_marks import RemoteMarks
 from cloudroute_desk.services import queue as queue_service
@@ -60,28 +85,11 @@ log = logging.getLogger(__name__)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-PLACEHOLDER = "…"
 MAX_IN_FLIGHT = 2
 MAX_WANTED = 4
 COUNT_CACHE_SIZE = 32
 SLA_VIEWS_KEPT = 2_000
 """SLA views remembered (a screenful is ~40); past this the memo starts afresh."""
-
-(
-    COL_ARRIVED,
-    COL_SLA,
-    COL_COMPANY,
-    COL_STAGE,
-    COL_REGION,
-    COL_VERTICAL,
-    COL_PROFILE,
-    COL_ENGAGEMENT,
-    COL_POOLS,
-    COL_SPEND,
-    COL_STATUS,
-    COL_PARTNER,
-) = range(12)
-COLUMN_COUNT = 12
 
 HEADERS = {
     COL_ARRIVED: "Arrived (UTC)",
@@ -114,21 +122,6 @@ SORT_KEYS: dict[int, SortKey] = {
 }
 """Sortable columns; pools wanted is a list and has no order worth an index."""
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-"""Raw value for sorting/comparing (datetime, str, int)."""
-OBJECT_ROLE = Qt.ItemDataRole.UserRole + 2
-"""The whole ``QueueRow``, or None while the row is loading."""
-SLA_ROLE = Qt.ItemDataRole.UserRole + 3
-"""The SLA cell's ``SlaView`` (state, colour class, text), computed at call time."""
-
-
-DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
-TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
-ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
-BACKGROUND_ROLE = int(Qt.ItemDataRole.BackgroundRole)
-FOREGROUND_ROLE = int(Qt.ItemDataRole.ForegroundRole)
-FONT_ROLE = int(Qt.ItemDataRole.FontRole)
-_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled
     | Qt.ItemFlag.ItemIsSelectable
@@ -137,9 +130,6 @@ _ROW_FLAGS = (
 )
 """Built once: combining enum flags in Python costs more than the rest of ``flags()``."""
 
-
-Cell = dict[int, Any]
-"""One cell's value per role; a role it does not have is None."""
 
 _MISSING: Cell = {DISPLAY_ROLE: PLACEHOLDER}
 """A row not read yet."""
@@ -160,73 +150,6 @@ _CELL_ROLES = frozenset(
 """Every role a cell may have."""
 NOW_REUSE_S = 0.05
 """One repaint asks every SLA cell for the time: read the clock once per this many seconds."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Page:
-    """Fetched rows with every cell's roles, built once on the DB worker when the page is
-    read, so a repaint answers a cell from one dict: a screenful is ~400 cells, each asked
-    for 7 roles, and each Python call per cell costs about a millisecond per screen.
-
-    The SLA cell, which runs with the clock and is coloured by the palette, and the company
-    cell's notes and other admins' marks are made at paint time (``_live_cell``)."""
-
-    rows: tuple[QueueRow, ...]
-    cells: tuple[tuple[Cell, ...], ...]
-
-    @classmethod
-    def of(cls, rows: tuple[QueueRow, ...]) -> _Page:
-        return cls(rows, tuple(_row_cells(row) for row in rows))
-
-
-def _row_cells(row: QueueRow) -> tuple[Cell, ...]:
-    """Every cell of one row: display text, sort value, the row itself (and the SLA's
-    tooltip, the spend's alignment). Written out rather than looped over the columns: this
-    runs for every row read, on the way to the first paint."""
-    arrived = row.arrived_at
-    pools = [pool.value for pool in row.pools_wanted]
-    stage = row.funding_stage.value
-    region = row.region.value
-    vertical = row.vertical.value
-    profile = row.service_profile.value
-    engagement = row.engagement_type.value
-    status = INQUIRY_STATUS_LABELS[row.status]
-    return (
-        {DISPLAY_ROLE: _minute(arrived), SORT_ROLE: arrived, OBJECT_ROLE: row},
-        {
-            TOOLTIP_ROLE: _deadline_tip(arrived),
-            SORT_ROLE: arrived,
-            OBJECT_ROLE: row,
-        },
-        {DISPLAY_ROLE: row.company_name, SORT_ROLE: row.company_name, OBJECT_ROLE: row},
-        {DISPLAY_ROLE: stage, SORT_ROLE: stage, OBJECT_ROLE: row},
-        {DISPLAY_ROLE: region, SORT_ROLE: region, OBJECT_ROLE: row},
-        {DISPLAY_ROLE: vertical, SORT_ROLE: vertical, OBJECT_ROLE: row},
-        {DISPLAY_ROLE: profile, SORT_ROLE: profile, OBJECT_ROLE: row},
-        {DISPLAY_ROLE: engagement, SORT_ROLE: engagement, OBJECT_ROLE: row},
-        {DISPLAY_ROLE: ", ".join(pools), SORT_ROLE: ",".join(pools), OBJECT_ROLE: row},
-        {
-            DISPLAY_ROLE: money(row.monthly_spend_usd),
-            SORT_ROLE: row.monthly_spend_usd,
-            OBJECT_ROLE: row,
-            ALIGNMENT_ROLE: _RIGHT_ALIGNED,
-        },
-        {DISPLAY_ROLE: status, SORT_ROLE: status, OBJECT_ROLE: row},
-        {DISPLAY_ROLE: row.partner_name, SORT_ROLE: row.partner_name, OBJECT_ROLE: row},
-    )
-
-
-def _minute(moment: datetime) -> str:
-    """``2026-12-02 14:05``, without ``strftime``: under PySide each ``strftime`` imports
-    ``time`` through PySide's Python import hook (~8 µs, twice per row read)."""
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
-        f"{moment.hour:02d}:{moment.minute:02d}"
-    )
-
-
-def _deadline_tip(arrived_at: datetime) -> str:
-    return f"Routing deadline {_minute(sla_deadline(arrived_at))} UTC"
 
 
 def _count_key(queue_filter: QueueFilter) -> QueueFilter:
@@ -274,7 +197,7 @@ class InquiryQueueModel(QAbstractTableModel):
         self._jobs = DbJobs(executor, self)
         self._filter = QueueFilter()
         self._count = 0
-        self._pages: OrderedDict[int, _Page] = OrderedDict()
+        self._pages: OrderedDict[int, Page] = OrderedDict()
         self._sla_cells: dict[int, tuple[QueueRow, datetime, Cell]] = {}
         self._now = self._clock()
         self._now_read_at = -NOW_REUSE_S
@@ -442,7 +365,7 @@ class InquiryQueueModel(QAbstractTableModel):
                 self.index(0, COL_SLA), self.index(self._count - 1, COL_SLA), [FOREGROUND_ROLE]
             )
 
-    def _live_cell(self, page: _Page, offset: int, column: int) -> Cell:
+    def _live_cell(self, page: Page, offset: int, column: int) -> Cell:
         row = page.rows[offset]
         cell = self._sla_cell(row) if column == COL_SLA else page.cells[offset][column]
         notes = []
@@ -477,7 +400,7 @@ class InquiryQueueModel(QAbstractTableModel):
             SLA_ROLE: view,
             SORT_ROLE: row.arrived_at,
             OBJECT_ROLE: row,
-            TOOLTIP_ROLE: _deadline_tip(row.arrived_at),
+            TOOLTIP_ROLE: deadline_tip(row.arrived_at),
         }
         brush = self._tone_brushes.get(view.tone)
         if brush is not None:
@@ -611,8 +534,8 @@ class InquiryQueueModel(QAbstractTableModel):
         hint = remembered[0] if remembered is not None else None
         fresh = remembered is not None and time.monotonic() - remembered[1] < self.COUNT_FRESH_S
 
-        def rows_job(database: Database) -> _Page:
-            return _Page.of(
+        def rows_job(database: Database) -> Page:
+            return Page.of(
                 queue_service.rows_at(database, queue_filter, now, start, size, expected_rows=hint)
             )
 
@@ -632,7 +555,7 @@ class InquiryQueueModel(QAbstractTableModel):
             on_error=self._on_failed,
         )
 
-    def _show_rows(self, now: datetime, start: int, count_key: QueueFilter, page: _Page) -> None:
+    def _show_rows(self, now: datetime, start: int, count_key: QueueFilter, page: Page) -> None:
         rows = page.rows
         remembered = self._counts.get(count_key)
         known = remembered[0] if remembered is not None else None
@@ -724,7 +647,7 @@ class InquiryQueueModel(QAbstractTableModel):
         self._loading = False
         self.load_failed.emit(failure_sentence(error))
 
-    def _store(self, number: int, page: _Page) -> None:
+    def _store(self, number: int, page: Page) -> None:
         self._pages[number] = page
         self._pages.move_to_end(number)
         while len(self._pages) > self.MAX_PAGES:
@@ -759,8 +682,8 @@ class InquiryQueueModel(QAbstractTableModel):
         if before is not None and len(before.rows) == size:
             key = before.rows[-1].key
 
-            def job(database: Database) -> _Page:
-                return _Page.of(
+            def job(database: Database) -> Page:
+                return Page.of(
                     queue_service.rows_next_to(
                         database, queue_filter, now, key, size, forward=True, expected_rows=hint
                     )
@@ -768,8 +691,8 @@ class InquiryQueueModel(QAbstractTableModel):
         elif after is not None and after.rows:
             key = after.rows[0].key
 
-            def job(database: Database) -> _Page:
-                return _Page.of(
+            def job(database: Database) -> Page:
+                return Page.of(
                     queue_service.rows_next_to(
                         database, queue_filter, now, key, size, forward=False, expected_rows=hint
                     )
@@ -777,8 +700,8 @@ class InquiryQueueModel(QAbstractTableModel):
         else:
             landmark = self._landmark_before(number * size)
 
-            def job(database: Database) -> _Page:
-                return _Page.of(
+            def job(database: Database) -> Page:
+                return Page.of(
                     queue_service.rows_at(
                         database,
                         queue_filter,
@@ -806,7 +729,7 @@ class InquiryQueueModel(QAbstractTableModel):
         )
         return self._landmarks.start_for(row, loaded)
 
-    def _on_page(self, number: int, page: _Page) -> None:
+    def _on_page(self, number: int, page: Page) -> None:
         self._in_flight.discard(number)
         self._store(number, page)
         first = number * self.PAGE_SIZE
@@ -820,6 +743,6 @@ class InquiryQueueModel(QAbstractTableModel):
         log.error("Queue page %s failed", number, exc_info=error)
         self._in_flight.discard(number)
         # Remember it as empty so the view does not ask again in a tight loop.
-        self._store(number, _Page((), ()))
+        self._store(number, Page((), ()))
         self.load_failed.emit(failure_sentence(error))
         self._launch()

@@ -373,6 +373,8 @@ async def _screenshot(
     await wait_until_quiet(executor, SCREENSHOT_TIMEOUT_S)
     window.queue.select_row(0)
     await asyncio.wait_for(later_panes, SCREENSHOT_TIMEOUT_S)
+    if window.charts.isVisible():
+        window.charts.build()  # the shot shows the charts, not the pieces still to come
     quiet_since = await wait_until_quiet(executor, SCREENSHOT_TIMEOUT_S)
     if quiet_since is not None:
         milestone(PANES_QUIET, quiet_since)

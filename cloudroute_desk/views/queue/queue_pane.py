@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.queue_filter import FilterRequest, QueueFilter, SortKey
 from cloudroute_desk.models import inquiry_queue_model as qm
+from cloudroute_desk.models import queue_cells as qc
 from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.models.inquiry_queue_model import InquiryQueueModel
 from cloudroute_desk.services import queue as queue_service
@@ -42,17 +43,17 @@ SLA_TICK_MS = 1_000
 SUMMARY_REFRESH_MS = 30_000
 
 COLUMN_WIDTHS = {
-    qm.COL_ARRIVED: 122,
-    qm.COL_SLA: 142,
-    qm.COL_COMPANY: 230,
-    qm.COL_STAGE: 76,
-    qm.COL_REGION: 70,
-    qm.COL_VERTICAL: 88,
-    qm.COL_PROFILE: 100,
-    qm.COL_ENGAGEMENT: 86,
-    qm.COL_POOLS: 140,
-    qm.COL_SPEND: 104,
-    qm.COL_STATUS: 130,
+    qc.COL_ARRIVED: 122,
+    qc.COL_SLA: 142,
+    qc.COL_COMPANY: 230,
+    qc.COL_STAGE: 76,
+    qc.COL_REGION: 70,
+    qc.COL_VERTICAL: 88,
+    qc.COL_PROFILE: 100,
+    qc.COL_ENGAGEMENT: 86,
+    qc.COL_POOLS: 140,
+    qc.COL_SPEND: 104,
+    qc.COL_STATUS: 130,
 }
 
 
@@ -79,6 +80,8 @@ class QueuePane(QWidget):
         self._extra_description = ""
         self._totals: QueueSummary | None = None
         self._located: Located | None = None
+        self._summary_wanted = False
+        """The header's counts were asked for while the table loaded: read them after it."""
 
         self.model = InquiryQueueModel(executor, self)
         # The first rows are read while the widgets below are built (their answer is handled
@@ -102,7 +105,7 @@ class QueuePane(QWidget):
         self.table.setAccessibleName("Inquiry queue")
         self.table.setModel(self.model)
         self.model.set_sla_colors(sla_colors(self.palette()))
-        self.table.sortByColumn(qm.COL_ARRIVED, Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(qc.COL_ARRIVED, Qt.SortOrder.DescendingOrder)
         for column, width in COLUMN_WIDTHS.items():
             self.table.setColumnWidth(column, width)
 
@@ -156,6 +159,7 @@ class QueuePane(QWidget):
         self.filter_bar.cleared.connect(self._forget_chart_request)
         self.model.first_rows_loaded.connect(self._on_model_first_rows_loaded)
         self.model.window_loaded.connect(self._on_model_window_loaded)
+        self.model.load_failed.connect(self._on_model_load_failed)
         self.model.rows_loaded.connect(self._on_model_rows_loaded)
         self.model.partner_dropped.connect(self.partner_dropped)
         self.table.horizontalHeader().sortIndicatorChanged.connect(
@@ -317,8 +321,14 @@ class QueuePane(QWidget):
 
     def _on_model_window_loaded(self) -> None:
         self.table.lay_out_now()  # the count may have grown or shrunk the table since
+        if self._summary_wanted:
+            self._refresh_summary()
         self._restore_top = None
         self._show_summary()
+
+    def _on_model_load_failed(self, _message: str) -> None:
+        if self._summary_wanted:
+            self._refresh_summary()  # the header still counts what it can
 
     def _restore_selection(self) -> None:
         wanted = self._selected_id
@@ -398,18 +408,26 @@ class QueuePane(QWidget):
 
     def _on_sla_timer_timeout(self) -> None:
         """Repaint only the SLA cells on screen: their text and colour follow the clock."""
-        if self.table.isColumnHidden(qm.COL_SLA) or not self.table.isVisible():
+        if self.table.isColumnHidden(qc.COL_SLA) or not self.table.isVisible():
             return
         first, last = self.table.visible_rows()
         if first < 0:
             return
-        rect = self.table.visualRect(self.model.index(first, qm.COL_SLA)).united(
-            self.table.visualRect(self.model.index(last, qm.COL_SLA))
+        rect = self.table.visualRect(self.model.index(first, qc.COL_SLA)).united(
+            self.table.visualRect(self.model.index(last, qc.COL_SLA))
         )
         self.table.viewport().update(rect)
 
     def _refresh_summary(self) -> None:
-        """Re-count the header: the whole queue, and when filtered what the filter shows."""
+        """Re-count the header: the whole queue, and when filtered what the filter shows.
+
+        While the table loads, the counts wait for its rows and count (``window_loaded``):
+        three or four counts on the DB worker beside the first paint of the rows slowed it
+        (the worker's Python and the paint take turns at the GIL)."""
+        if self.model.loading:
+            self._summary_wanted = True
+            return
+        self._summary_wanted = False
         now = self._jobs.executor.now()
         queue_filter = self.model.queue_filter
 
