@@ -46,7 +46,6 @@ from cloudroute_desk.models.db_jobs import DbJobs
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.failures import failure_sentence, shown_elsewhere
 from cloudroute_desk.views.charts.deferred_panel import load_chart_modules
-from cloudroute_desk.views.collector_pause import collector_paused
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.demo_first_use import demo_path, generate_demo_on_first_use
 from cloudroute_desk.views.startup_milestones import (
@@ -324,11 +323,9 @@ async def _first_rows_on_screen(window: MainWindow, first_rows: FirstRowsPaint) 
 
 
 async def _later_panes(window: MainWindow, first_rows: FirstRowsPaint) -> None:
-    """The rest of the window, once the queue's first rows are on screen, with no full
-    garbage collection holding the GIL meanwhile (``collector_pause.py``)."""
+    """The rest of the window, once the queue's first rows are on screen."""
     await _first_rows_on_screen(window, first_rows)
-    with collector_paused():
-        await window.build_panes_later()
+    await window.build_panes_later()
     milestone(LATER_PANES_BUILT)
 
 
@@ -348,8 +345,7 @@ async def _after_start(
     # the GUI thread, so opening the first record does not wait for it. The same for the
     # chart stack, so the first look at the charts imports nothing (a third of a second).
     await loop.run_in_executor(None, service_model)
-    with collector_paused():
-        await loop.run_in_executor(None, load_chart_modules)
+    await loop.run_in_executor(None, load_chart_modules)
     problem = await _integrity(executor)
     if problem is None:
         return
