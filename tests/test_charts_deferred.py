@@ -10,7 +10,6 @@ import itertools
 import subprocess
 import sys
 
-from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
 from cloudroute_desk.services.executor import DbExecutor
@@ -24,28 +23,32 @@ WAIT_MS = 15_000
 def test_a_first_shown_charts_pane_builds_its_charts_one_event_loop_turn_apart(
     qtbot: QtBot, executor: DbExecutor, monkeypatch
 ) -> None:
-    ticks = [0]
-    ticks_at_chart: list[int] = []
+    turns = [0]
+    turn_at_chart: list[int] = []
     add_chart = ChartsPanel._add_chart
+    next_piece = DeferredChartsPanel._next_piece
 
     def counted(self: ChartsPanel, chart):  # type: ignore[no-untyped-def]
-        ticks_at_chart.append(ticks[0])
+        turn_at_chart.append(turns[0])
         return add_chart(self, chart)
 
+    def one_turn(self: DeferredChartsPanel) -> None:
+        turns[0] += 1  # each call is one event-loop callback (a zero-delay timer)
+        next_piece(self)
+
     monkeypatch.setattr(panel_module.ChartsPanel, "_add_chart", counted)
-    timer = QTimer()
-    timer.setInterval(0)
-    timer.timeout.connect(lambda: ticks.__setitem__(0, ticks[0] + 1))
-    timer.start()
+    monkeypatch.setattr(DeferredChartsPanel, "_next_piece", one_turn)
     deferred = DeferredChartsPanel(executor)
     qtbot.addWidget(deferred)
     deferred.resize(1280, 800)
     with qtbot.waitSignal(deferred.built, timeout=WAIT_MS):
         deferred.show()
-    timer.stop()
     assert deferred.panel is not None
-    assert len(ticks_at_chart) == 5
-    assert all(later > earlier for earlier, later in itertools.pairwise(ticks_at_chart))
+    assert deferred.panel.parent() is deferred
+    assert len(turn_at_chart) == 5
+    assert all(later > earlier for earlier, later in itertools.pairwise(turn_at_chart)), (
+        turn_at_chart
+    )
     whole = ChartsPanel(executor)
     qtbot.addWidget(whole)
     titles = [deferred.panel.tabs.tabText(i) for i in range(deferred.panel.tabs.count())]

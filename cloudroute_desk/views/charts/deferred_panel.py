@@ -97,7 +97,11 @@ class DeferredChartsPanel(QWidget):
             return
         from cloudroute_desk.views.charts.panel import ChartsPanel
 
-        panel = ChartsPanel(self._executor, charts_later=True)
+        # Owned by this pane from the start (hidden until placed): if the window closes
+        # while the pieces are under way, Qt deletes the half-built panel with it. Held only
+        # by Python, it would be deleted by whichever garbage collection reached it, with
+        # its plots, in the middle of unrelated work.
+        panel = ChartsPanel(self._executor, self, charts_later=True)
         self._pending = (panel, panel.build_in_pieces())
         QTimer.singleShot(0, self, self._next_piece)
 
