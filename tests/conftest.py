@@ -27,9 +27,27 @@ from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.opening import open_database
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
+from cloudroute_desk.views.gui_collector import GuiThreadCollector, collect_if_due
 
 BACKENDS = ("sqlite", "postgresql")
 _counter = itertools.count()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_collector(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """The app's own rule for the whole session: garbage is collected on the GUI thread only
+    (see ``views/gui_collector.py``), never by a DB worker or loader thread a test started."""
+    collector = GuiThreadCollector()
+    yield
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def collect_between_tests() -> Iterator[None]:
+    """A test that never runs the event loop still has its garbage collected when due, here
+    on the GUI thread, after pytest-qt has closed its widgets."""
+    yield
+    collect_if_due()
 
 
 @pytest.fixture(scope="session")

@@ -48,6 +48,7 @@ from cloudroute_desk.services.failures import failure_sentence, shown_elsewhere
 from cloudroute_desk.views.charts.deferred_panel import load_chart_modules
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.demo_first_use import demo_path, generate_demo_on_first_use
+from cloudroute_desk.views.gui_collector import GuiThreadCollector
 from cloudroute_desk.views.startup_milestones import (
     LATER_PANES_BUILT,
     PANES_QUIET,
@@ -83,6 +84,7 @@ def run_gui(
     start (see ``_server_or_copy``)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    GuiThreadCollector(app)
     app.setOrganizationName("CloudRoute")
     app.setApplicationName("CloudRoute Desk")
     app.setWindowIcon(QIcon(str(asset("icons", "app.svg"))))

@@ -1,0 +1,80 @@
+"""Garbage is collected on the GUI thread only: a collection on a DB worker or loader thread
+would delete whatever parentless widgets its cycles hold off the GUI thread."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+
+from PySide6.QtWidgets import QWidget
+
+from cloudroute_desk.views.gui_collector import GuiThreadCollector, collect_if_due
+
+
+class _Cycle:
+    """A widget kept alive only by a reference cycle, as a closed pane's wrapper can be."""
+
+    def __init__(self) -> None:
+        self.widget = QWidget()
+        self.me = self
+
+
+def _cycle_destroyed_on() -> tuple[weakref.ref[_Cycle], list[str]]:
+    cycle = _Cycle()
+    threads: list[str] = []
+    cycle.widget.destroyed.connect(lambda: threads.append(threading.current_thread().name))
+    return weakref.ref(cycle), threads
+
+
+def test_a_worker_thread_that_allocates_past_every_threshold_collects_nothing(qtbot) -> None:  # type: ignore[no-untyped-def]
+    collector = GuiThreadCollector()
+    try:
+        dead, threads = _cycle_destroyed_on()
+        assert dead() is not None
+
+        kept: list[list[int]] = []
+
+        def allocate() -> None:
+            # Far past the thresholds of all three generations of the automatic collector,
+            # which counts the objects allocated and not yet freed.
+            kept.extend([] for _ in range(200_000))
+
+        worker = threading.Thread(target=allocate, name="db-like worker")
+        worker.start()
+        worker.join()
+        assert dead() is not None and threads == []
+        # The GUI thread's timer collects it, on the GUI thread.
+        qtbot.waitUntil(lambda: dead() is None, timeout=5_000)
+        assert threads == [threading.current_thread().name]
+        del kept
+    finally:
+        collector.stop()
+
+
+def test_collect_if_due_runs_the_oldest_generation_over_its_threshold() -> None:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        assert collect_if_due() is None
+        kept: list[list[int]] = [[] for _ in range(gc.get_threshold()[0] + 1)]
+        assert collect_if_due() == 0
+        assert gc.get_count()[1] >= 1
+        del kept
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_stop_gives_the_automatic_collector_back(qapp) -> None:  # type: ignore[no-untyped-def]
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        collector = GuiThreadCollector()
+        assert not gc.isenabled()
+        collector.stop()
+        assert gc.isenabled()
+    finally:
+        if not was_enabled:
+            gc.disable()
