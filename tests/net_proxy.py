@@ -235,9 +235,12 @@ class NetProxy:
                 if self._drops(target, from_client):
                     continue
                 self._count_request(counter)
+                if pattern is not None:
+                    # Counted before the delay line resets the client, which can then see
+                    # the reset before this thread would get to count it.
+                    self.resets_sent += 1
                 line.send(data, delay=latency, then_reset=source if pattern is not None else None)
                 if pattern is not None:
-                    self.resets_sent += 1
                     break
         except OSError:
             pass
