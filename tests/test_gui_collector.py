@@ -47,7 +47,7 @@ def test_a_worker_thread_that_allocates_past_every_threshold_collects_nothing(qt
         # The GUI thread's timer collects it, on the GUI thread.
         qtbot.waitUntil(lambda: dead() is None, timeout=5_000)
         assert threads == [threading.current_thread().name]
-        del kept
+        kept.clear()
     finally:
         collector.stop()
 
@@ -61,7 +61,7 @@ def test_collect_if_due_runs_the_oldest_generation_over_its_threshold() -> None:
         kept: list[list[int]] = [[] for _ in range(gc.get_threshold()[0] + 1)]
         assert collect_if_due() == 0
         assert gc.get_count()[1] >= 1
-        del kept
+        kept.clear()
     finally:
         if was_enabled:
             gc.enable()
