@@ -235,13 +235,14 @@ class NetProxy:
                 if self._drops(target, from_client):
                     continue
                 self._count_request(counter)
-                if pattern is not None:
-                    # Counted before the delay line resets the client, which can then see
-                    # the reset before this thread would get to count it.
-                    self.resets_sent += 1
-                line.send(data, delay=latency, then_reset=source if pattern is not None else None)
-                if pattern is not None:
-                    break
+                if pattern is None:
+                    line.send(data, delay=latency, then_reset=None)
+                    continue
+                # Counted before the delay line resets the client, which can then see the
+                # reset before this thread would get to count it.
+                self.resets_sent += 1
+                line.send(data, delay=latency, then_reset=source)
+                break
         except OSError:
             pass
         finally:
