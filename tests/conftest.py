@@ -19,7 +19,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="crd-xdg-"))
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication, QWindow
+from PySide6.QtTest import QTest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
@@ -48,6 +50,18 @@ def collect_between_tests() -> Iterator[None]:
     on the GUI thread, after pytest-qt has closed its widgets."""
     yield
     collect_if_due()
+
+
+@pytest.fixture(autouse=True)
+def no_modifier_left_held(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Qt takes the keyboard's modifiers from the last key event: after a test's Ctrl+B,
+    Control stays "held" for the next test, whose ``selectRow`` then adds to the selection
+    instead of replacing it. A plain key release after each test lets go of it."""
+    yield
+    if QGuiApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        window = QWindow()
+        QTest.keyRelease(window, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
+        window.destroy()
 
 
 @pytest.fixture(scope="session")
