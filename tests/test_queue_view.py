@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem, QTableView, QWidget
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import InquiryStatus, Region
@@ -450,6 +450,76 @@ def test_a_count_that_arrives_after_the_rows_resizes_the_scrollbar_without_a_rep
     with qtbot.waitSignal(pane.model.window_loaded, timeout=10_000):
         pane.filter_bar.set_queue_filter(QueueFilter())
     qtbot.waitUntil(lambda: paints.count >= 1)
+
+
+def _screens_painted(pane: QueuePane, monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """For each paint the table really does (not one it holds back): whether its first row
+    on screen was read."""
+    screens: list[bool] = []
+    real_paint = QTableView.paintEvent
+
+    def watched(view: QTableView, event: object) -> None:
+        if view is pane.table:
+            screens.append(pane.model.row_object(pane.table.visible_rows()[0]) is not None)
+        real_paint(view, event)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(QTableView, "paintEvent", watched)
+    return screens
+
+
+def test_a_jump_paints_its_rows_without_a_screen_of_placeholders_first(  # type: ignore[no-untyped-def]
+    qtbot,
+    pane: QueuePane,
+    database: Database,
+    executor: DbExecutor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A screenful of placeholders costs as much as the rows; painted while the rows were
+    being read, it only delayed them."""
+    _seed(database, 200)
+    _reload(qtbot, pane)
+    settle(qtbot, executor)
+    pane.table.unread_hold_ms = 10_000  # however slow this machine reads a page
+    screens = _screens_painted(pane, monkeypatch)
+    pane.table.scrollToBottom()
+    qtbot.waitUntil(lambda: pane.model.row_object(199) is not None and bool(screens))
+    QApplication.processEvents()
+    assert screens and all(screens)
+
+
+def test_rows_slow_to_come_show_placeholders_after_the_hold_and_keep_them(  # type: ignore[no-untyped-def]
+    qtbot,
+    pane: QueuePane,
+    database: Database,
+    executor: DbExecutor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _seed(database, 200)
+    _reload(qtbot, pane)
+    settle(qtbot, executor)
+    answer = threading.Event()
+    real_rows_at = queue_service.rows_at
+
+    def slow_rows_at(*args: object, **kwargs: object) -> object:
+        answer.wait(10)
+        return real_rows_at(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(queue_service, "rows_at", slow_rows_at)
+    pane.table.unread_hold_ms = 50
+    screens = _screens_painted(pane, monkeypatch)
+    try:
+        pane.table.scrollToBottom()
+        qtbot.waitUntil(lambda: False in screens, timeout=5_000)
+        # A later paint while the rows are still on their way shows the placeholders again,
+        # not a blank screen.
+        painted = len(screens)
+        pane.table.viewport().update()
+        qtbot.waitUntil(lambda: len(screens) > painted, timeout=5_000)
+        assert screens[-1] is False
+    finally:
+        answer.set()
+    qtbot.waitUntil(lambda: pane.model.row_object(199) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: screens[-1], timeout=10_000)
 
 
 def test_a_choice_menu_selects_values_and_any_clears_them(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,10 @@
-"""The queue's table: row selection, Home/End go to the first/last row, and a count that
-arrives after the rows resizes the scrollbar without repainting the rows."""
+"""The queue's table: row selection, Home/End go to the first/last row, a count that
+arrives after the rows resizes the scrollbar without repainting the rows, and a screen of
+rows not read yet is held back for a moment instead of painted as placeholders."""
 
 from __future__ import annotations
+
+import time
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -10,10 +13,20 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from cloudroute_desk.models.inquiry_queue_model import InquiryQueueModel
+
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+UNREAD_HOLD_MS = 60
+"""How long a screen whose rows are all still being read stays blank before it shows their
+placeholders. A jump's page usually arrives well within it (a page is one indexed read), and
+painting a screenful of placeholders costs as much as painting the rows (~12 ms of the GUI
+thread), which only delayed the rows; on a slow link the placeholders show after this."""
 
 
 class QueueTableView(QTableView):
@@ -24,6 +37,12 @@ class QueueTableView(QTableView):
         layout: the next layout needs new scrollbar ranges, not a repaint."""
         self._laid_out = True
         """No change to the rows since the last layout."""
+        self.unread_hold_ms = UNREAD_HOLD_MS
+        self._unread_since: float | None = None
+        """When painting began to wait for the rows on screen to be read."""
+        self._unread_timer = QTimer(self)
+        self._unread_timer.setSingleShot(True)
+        self._unread_timer.timeout.connect(self.viewport().update)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -42,6 +61,32 @@ class QueueTableView(QTableView):
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.horizontalHeader().setHighlightSections(False)
         self.horizontalHeader().setStretchLastSection(True)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._holding_unread_screen():
+            return  # the viewport keeps the background Qt filled it with
+        super().paintEvent(event)
+
+    def _holding_unread_screen(self) -> bool:
+        """Whether this paint is left out: no row on screen is read yet and they were first
+        waited for less than ``unread_hold_ms`` ago. Once the hold is over, placeholders
+        paint until the rows come (a later paint does not hold again)."""
+        model = self.model()
+        if not isinstance(model, InquiryQueueModel):
+            return False
+        first, last = self.visible_rows()
+        if first < 0 or model.row_object(first) is not None or model.row_object(last) is not None:
+            self._unread_since = None
+            return False
+        now = time.monotonic()
+        if self._unread_since is None:
+            self._unread_since = now
+            # Painting would have asked for the rows; ask now, and paint when they arrive
+            # (dataChanged) or when the hold is over.
+            model.ensure_loaded(first)
+            model.ensure_loaded(last)
+            self._unread_timer.start(self.unread_hold_ms)
+        return (now - self._unread_since) * 1000 < self.unread_hold_ms
 
     def moveCursor(
         self, cursor_action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
