@@ -78,3 +78,27 @@ def test_stop_gives_the_automatic_collector_back(qapp) -> None:  # type: ignore[
     finally:
         if not was_enabled:
             gc.disable()
+
+
+def test_start_up_collects_nothing_then_freezes_what_it_left_and_collects(qtbot) -> None:  # type: ignore[no-untyped-def]
+    collector = GuiThreadCollector(starting_up=True)
+    try:
+        assert collector.starting_up and not gc.isenabled()
+        frozen_before = gc.get_freeze_count()
+        left_by_start_up = weakref.ref(_Cycle())
+        collector.start_up_done()
+        # What start-up left is frozen, not walked again: not even its garbage is collected.
+        assert not collector.starting_up
+        assert gc.get_freeze_count() > frozen_before
+        gc.collect()
+        assert left_by_start_up() is not None
+        # What comes after is collected as usual, by the timer, on this thread.
+        dead, threads = _cycle_destroyed_on()
+        kept: list[list[int]] = [[] for _ in range(gc.get_threshold()[0] + 1)]
+        qtbot.waitUntil(lambda: dead() is None, timeout=5_000)
+        assert threads == [threading.current_thread().name]
+        kept.clear()
+        collector.start_up_done()  # once only
+    finally:
+        collector.stop()
+        gc.unfreeze()

@@ -84,7 +84,7 @@ def run_gui(
     start (see ``_server_or_copy``)."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    GuiThreadCollector(app)
+    collector = GuiThreadCollector(app, starting_up=True)
     app.setOrganizationName("CloudRoute")
     app.setApplicationName("CloudRoute Desk")
     app.setWindowIcon(QIcon(str(asset("icons", "app.svg"))))
@@ -143,7 +143,9 @@ def run_gui(
         try:
             if headless:
                 code: int = loop.run_until_complete(
-                    _screenshot(window, executor, later_panes, args.screenshot)
+                    _screenshot(
+                        window, executor, later_panes, args.screenshot, collector.start_up_done
+                    )
                 )
                 return code
             closed: asyncio.Future[int] = loop.create_future()
@@ -153,7 +155,9 @@ def run_gui(
                     closed.set_result(code)
 
             app.aboutToQuit.connect(lambda: close_with(0))
-            after_start = loop.create_task(_after_start(window, executor, close_with, later_panes))
+            after_start = loop.create_task(
+                _after_start(window, executor, close_with, later_panes, collector.start_up_done)
+            )
             code = loop.run_until_complete(closed)
             after_start.cancel()
             return code
@@ -336,6 +340,7 @@ async def _after_start(
     executor: DbExecutor,
     close_with: Callable[[int], None],
     later_panes: asyncio.Future[None] | None = None,
+    start_up_done: Callable[[], None] = lambda: None,
 ) -> None:
     if later_panes is not None:
         await later_panes
@@ -348,6 +353,7 @@ async def _after_start(
     # chart stack, so the first look at the charts imports nothing (a third of a second).
     await loop.run_in_executor(None, service_model)
     await loop.run_in_executor(None, load_chart_modules)
+    start_up_done()
     problem = await _integrity(executor)
     if problem is None:
         return
@@ -362,7 +368,11 @@ async def _after_start(
 
 
 async def _screenshot(
-    window: MainWindow, executor: DbExecutor, later_panes: asyncio.Future[None], path: Path
+    window: MainWindow,
+    executor: DbExecutor,
+    later_panes: asyncio.Future[None],
+    path: Path,
+    start_up_done: Callable[[], None] = lambda: None,
 ) -> int:
     """Load the queue, select its first inquiry so every pane has something to show (as an
     admin may while the later panes are still being built: they catch up with it), wait
@@ -376,6 +386,7 @@ async def _screenshot(
     quiet_since = await wait_until_quiet(executor, SCREENSHOT_TIMEOUT_S)
     if quiet_since is not None:
         milestone(PANES_QUIET, quiet_since)
+    start_up_done()
     problem = await _integrity(executor)
     if problem is not None:
         print(f"cloudroute-desk: {problem}", file=sys.stderr)
