@@ -76,6 +76,7 @@ class GuiThreadCollector(QObject):
         self._timer.start()
 
     def stop(self) -> None:
+        self._starting_up = False  # a start-up limit still to come changes nothing
         self._timer.stop()
         if self._was_enabled:
             gc.enable()
