@@ -23,7 +23,11 @@ from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.charts.bar_hits import BarHit
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_view import ChartView
+from cloudroute_desk.views.charts.close_rate_chart import CloseRateChart
+from cloudroute_desk.views.charts.days_chart import DaysChart
 from cloudroute_desk.views.charts.panel import ChartsPanel
+from cloudroute_desk.views.charts.review_latency_chart import ReviewLatencyChart
+from cloudroute_desk.views.charts.routing_chart import RoutingChart
 from cloudroute_desk.views.theme import dark_palette
 from tests.db_worker import settle
 from tests.factories import add_record
@@ -375,3 +379,24 @@ def test_a_cached_axis_redraws_for_new_labels_and_only_then(qtbot: QtBot) -> Non
     drawn = axis.picture
     assert shown(["Apr 26", "May 26", "Jun 26"]) == second
     assert axis.picture is drawn
+
+
+@pytest.mark.parametrize("kind", [RoutingChart, CloseRateChart, ReviewLatencyChart, DaysChart])
+def test_the_first_paint_of_a_fresh_chart_is_its_finished_picture(
+    qtbot: QtBot, database: Database, sample: Sample, kind: type[ChartView]
+) -> None:
+    """Its axes are sized for their tick labels before the paint, so the chart is not laid
+    out and painted a second time once pyqtgraph has learnt their size while painting."""
+    chart = kind()
+    qtbot.addWidget(chart)
+    chart.resize(1280, 800)
+    chart.show()
+    qtbot.waitExposed(chart)
+    qtbot.wait(300)  # a chart's warm-up, as while its data loads
+    chart.show_data(chart.load_job(ChartFilter())(database), ChartFilter())
+    chart.show_empty_state()
+    first = chart.grab().toImage()  # what the first paint shows
+    for _turn in range(10):
+        QApplication.processEvents()
+        qtbot.wait(20)
+    assert first == chart.grab().toImage()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.chart_data import ChartFilter
 from cloudroute_desk.views import file_dialogs
+from cloudroute_desk.views.charts.axis_fit import fit_tick_labels
 from cloudroute_desk.views.charts.bar_hits import BarHit, BarHits
 from cloudroute_desk.views.charts.chart_theme import ChartTheme
 
@@ -142,6 +143,14 @@ class ChartView(QWidget):
                 layout.removeItem(plot)
         for position, plot in enumerate(plots):
             layout.addItem(plot, row=0 if self.wide else position, col=position if self.wide else 0)
+
+    def fit_axes(self) -> None:
+        """Size every axis for its new tick labels before the paint (``axis_fit``); the
+        last call of a draw, once every text that may change a size is set."""
+        plots = [item for item in self.canvas.ci.items if isinstance(item, pg.PlotItem)]
+        fit_tick_labels(
+            plot.getAxis(side) for plot in plots for side in ("left", "bottom", "right", "top")
+        )
 
     def watch_bars(self, plot: pg.PlotItem) -> BarHits:
         hits = BarHits(plot, self.canvas.scene(), self)

@@ -23,7 +23,6 @@ from cloudroute_desk.domain.chart_data import (
 )
 from cloudroute_desk.domain.formatting import days, percent, plural
 from cloudroute_desk.services import charts
-from cloudroute_desk.views.charts.axis_fit import fit_tick_labels
 from cloudroute_desk.views.charts.bar_hits import BarHit
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_theme import ChartTheme
@@ -241,8 +240,7 @@ class DaysChart(ChartView):
             for p in shown
         ]
         self.summary.setText(" · ".join(parts) or "No credited records match the filters.")
-        plots = [self.panels[p.pool].plot for p in shown] + [self.trend_plot]
-        fit_tick_labels(plot.getAxis(side) for plot in plots for side in ("left", "bottom"))
+        self.fit_axes()
 
     def _draw_trend(self) -> None:
         months = self.data.months
