@@ -7,8 +7,11 @@ not a guess about how loaded the machine is.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from cloudroute_desk.db.engine import Database
@@ -40,3 +43,18 @@ def settle(qtbot: QtBot, executor: DbExecutor, timeout_ms: int = 10_000) -> None
         raise AssertionError(f"the DB worker was still busy after {ROUNDS} rounds")
     finally:
         jobs.deleteLater()
+
+
+def hold_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> threading.Event:
+    """Until the returned event is set (or 10 s pass), every call of ``owner.name`` waits on
+    the DB worker before it runs: a read made slow on purpose, to watch what the GUI does
+    meanwhile."""
+    release = threading.Event()
+    real = getattr(owner, name)
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, held)
+    return release

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -27,7 +26,7 @@ from cloudroute_desk.models.inquiry_queue_model import (
 from cloudroute_desk.models.partner_mime import PartnerDrag, encode_partner_drag
 from cloudroute_desk.services import queue as queue_service
 from cloudroute_desk.services.executor import DbExecutor
-from tests.db_worker import settle
+from tests.db_worker import hold_calls, settle
 from tests.queue_helpers import NOW, seed_queue
 
 
@@ -253,14 +252,7 @@ def test_rows_show_at_once_when_their_count_is_slow(
 ) -> None:
     seed_queue(database, 35)
     model = _model(qtbot, executor)
-    release = threading.Event()
-    real_count = queue_service.count
-
-    def slow_count(*args: object, **kwargs: object) -> int:
-        release.wait(10)
-        return real_count(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(queue_service, "count", slow_count)
+    release = hold_calls(monkeypatch, queue_service, "count")
     with qtbot.waitSignal(model.first_rows_loaded, timeout=10_000):
         model.refresh()
     assert model.rowCount() == 10  # the first page, before the count

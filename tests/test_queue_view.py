@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -26,7 +25,7 @@ from cloudroute_desk.views.queue import InquiryDetailPanel, QueuePane
 from cloudroute_desk.views.queue.filter_bar import ChoiceButton
 from cloudroute_desk.views.queue.sla_colors import sla_color, sla_colors
 from cloudroute_desk.views.theme import dark_palette
-from tests.db_worker import settle
+from tests.db_worker import hold_calls, settle
 from tests.factories import add_inquiry, add_partner, add_record, make_inquiry
 
 ROWS_ADDED = Changes.of(ChangeKind.INQUIRIES_ADDED, inquiries=ALL_ROWS)
@@ -411,14 +410,7 @@ def test_a_count_that_arrives_after_the_rows_resizes_the_scrollbar_without_a_rep
     pane.model.PAGE_SIZE = 40
     _reload(qtbot, pane)
     paints = _Paints(pane.table.viewport())
-    painted = threading.Event()
-    real_count = queue_service.count
-
-    def count_after_the_paint(*args: object, **kwargs: object) -> int:
-        painted.wait(10)
-        return real_count(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(queue_service, "count", count_after_the_paint)
+    painted = hold_calls(monkeypatch, queue_service, "count")  # the count comes after the paint
     settle(qtbot, executor)  # the reload's header counts are in too
     QApplication.processEvents()
     paints.count = 0
@@ -499,14 +491,7 @@ def test_rows_slow_to_come_show_placeholders_after_the_hold_and_keep_them(  # ty
     _seed(database, 200)
     _reload(qtbot, pane)
     settle(qtbot, executor)
-    answer = threading.Event()
-    real_rows_at = queue_service.rows_at
-
-    def slow_rows_at(*args: object, **kwargs: object) -> object:
-        answer.wait(10)
-        return real_rows_at(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(queue_service, "rows_at", slow_rows_at)
+    answer = hold_calls(monkeypatch, queue_service, "rows_at")
     pane.table.unread_hold_ms = 50
     screens = _screens_painted(pane, monkeypatch)
     try:
@@ -553,14 +538,7 @@ def test_the_header_counts_wait_for_the_tables_rows_and_count(  # type: ignore[n
     pane.model.PAGE_SIZE = 100  # one page: no page reads besides
     _reload(qtbot, pane)
     settle(qtbot, executor)
-    release = threading.Event()
-    real_count = queue_service.count
-
-    def held_count(*args: object, **kwargs: object) -> int:
-        release.wait(10)
-        return real_count(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(queue_service, "count", held_count)
+    release = hold_calls(monkeypatch, queue_service, "count")
     before = executor.submitted
     with qtbot.waitSignal(pane.model.first_rows_loaded, timeout=10_000):
         pane.filter_bar.set_queue_filter(QueueFilter(statuses=frozenset({InquiryStatus.NEW})))
