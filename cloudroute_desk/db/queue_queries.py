@@ -37,7 +37,6 @@ from cloudroute_desk.db.tables import (
     AceRecordRow,
     AuditEventRow,
     InquiryRow,
-    InquirySpendRow,
     PartnerRow,
 )
 from cloudroute_desk.domain.catalog import WAITING_STATUSES
@@ -429,20 +428,6 @@ def partner_names(session: Session, partner_ids: set[int]) -> dict[int, str]:
         select(PartnerRow.id, PartnerRow.name).where(PartnerRow.id.in_(sorted(partner_ids)))
     )
     return {int(row.id): str(row.name) for row in rows}
-
-
-def inquiry_row(session: Session, inquiry_id: int) -> InquiryRow | None:
-    return session.get(InquiryRow, inquiry_id)
-
-
-def spend_lines(session: Session, inquiry_id: int) -> list[InquirySpendRow]:
-    return list(
-        session.scalars(
-            select(InquirySpendRow)
-            .where(InquirySpendRow.inquiry_id == inquiry_id)
-            .order_by(InquirySpendRow.monthly_usd.desc(), InquirySpendRow.id)
-        )
-    )
 
 
 def audit_events(

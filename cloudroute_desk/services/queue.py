@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from cloudroute_desk.db import assignment_queries, customer_queries
+from cloudroute_desk.db import assignment_queries, customer_queries, record_queries
 from cloudroute_desk.db import queue_queries as q
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.mapping import inquiry_from_row, record_summary_from_row
@@ -28,7 +28,7 @@ from cloudroute_desk.domain.catalog import (
     ServiceProfile,
     Vertical,
 )
-from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, SpendLine
+from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry
 from cloudroute_desk.domain.queue_filter import QueueFilter, SlaState
 from cloudroute_desk.domain.routing.values import AssignmentEntry
 
@@ -323,13 +323,12 @@ class InquiryDetail:
 def inquiry_detail(database: Database, inquiry_id: int) -> InquiryDetail | None:
     # No snapshot: a display, reloaded when the change feed says it moved.
     with database.reading(snapshot=False) as session:
-        row = q.inquiry_row(session, inquiry_id)
-        if row is None:
+        found = record_queries.inquiry_row_with_spend(session, inquiry_id)
+        if found is None:
             return None
-        spend = [
-            SpendLine(service=s.service, monthly_usd=s.monthly_usd)
-            for s in q.spend_lines(session, inquiry_id)
-        ]
+        row, spend = found
+        # The panel lists the biggest spend first; the query gives entry order, kept for ties.
+        spend.sort(key=lambda line: -line.monthly_usd)
         inquiry = inquiry_from_row(row, spend)
         assignments = assignment_queries.history(session, inquiry_id)
         audit_rows = q.audit_events(session, inquiry_id)

@@ -40,6 +40,7 @@ from cloudroute_desk.services.changes import ChangeKind, Changes
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.services.failures import failure_sentence
 from cloudroute_desk.services.queue import InquiryDetail
+from cloudroute_desk.views.plain_text import plain_label
 from cloudroute_desk.views.queue.status_actions import StatusActions
 
 DETAIL_JOB = "detail"
@@ -68,16 +69,6 @@ SHOWN_KINDS = (
     ChangeKind.RECORD_FIGURES,
     ChangeKind.RECORD_STATES,
 )
-
-
-def plain_label(text: str, parent: QWidget | None = None) -> QLabel:
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setOpenExternalLinks(False)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setWordWrap(True)
-    label.setText(text)
-    return label
 
 
 def _when(moment: datetime | None) -> str:
@@ -122,7 +113,7 @@ class InquiryDetailPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
-        self.claim_label = plain_label("", self)
+        self.claim_label = plain_label("", self, selectable=True)
         self.claim_label.setObjectName("claimLabel")
         self.claim_label.setContentsMargins(8, 4, 8, 0)
         self.claim_label.hide()
@@ -130,7 +121,7 @@ class InquiryDetailPanel(QWidget):
         layout.addWidget(self._scroll)
         holder = QWidget()
         holder_layout = QVBoxLayout(holder)
-        self._message = plain_label("", holder)
+        self._message = plain_label("", holder, selectable=True)
         self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         holder_layout.addWidget(self._message, 1)
         self._content = self._build_content()
@@ -304,13 +295,13 @@ class InquiryDetailPanel(QWidget):
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
-        self._title = plain_label("", content)
+        self._title = plain_label("", content, selectable=True)
         font = self._title.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self._title.setFont(font)
         layout.addWidget(self._title)
-        self._status = plain_label("", content)
+        self._status = plain_label("", content, selectable=True)
         layout.addWidget(self._status)
         customers = QVBoxLayout()
         customers.setContentsMargins(0, 0, 0, 0)
@@ -320,13 +311,13 @@ class InquiryDetailPanel(QWidget):
         intake = self._section(layout, "Intake")
         self._intake: dict[str, QLabel] = {}
         for label in INTAKE_FIELDS:
-            self._intake[label] = plain_label("")
+            self._intake[label] = plain_label("", selectable=True)
             intake.addRow(label, self._intake[label])
         self._spend_box, spend = self._box(layout, "Projected monthly spend")
         self._spend = _Rows(spend, "No spend lines.")
         contacts = self._section(layout, "Contacts")
-        self._technical = plain_label("")
-        self._business = plain_label("")
+        self._technical = plain_label("", selectable=True)
+        self._business = plain_label("", selectable=True)
         contacts.addRow("Technical", self._technical)
         contacts.addRow("Business", self._business)
         self._history = _Rows(self._section(layout, "Routing history"), "Not routed yet.")
@@ -356,7 +347,7 @@ class _Lines:
 
     def show_texts(self, texts: list[str]) -> None:
         while len(self._labels) < len(texts):
-            label = plain_label("")
+            label = plain_label("", selectable=True)
             self._layout.addWidget(label)
             self._labels.append(label)
         for number, label in enumerate(self._labels):
@@ -371,13 +362,13 @@ class _Rows:
 
     def __init__(self, form: QFormLayout, empty_text: str) -> None:
         self._form = form
-        self._empty = plain_label(empty_text)
+        self._empty = plain_label(empty_text, selectable=True)
         form.addRow(self._empty)
         self._pairs: list[tuple[QLabel, QLabel]] = []
 
     def show_rows(self, rows: list[tuple[str, str]]) -> None:
         while len(self._pairs) < len(rows):
-            pair = plain_label(""), plain_label("")
+            pair = plain_label("", selectable=True), plain_label("", selectable=True)
             self._form.addRow(*pair)
             self._pairs.append(pair)
         for number, (left, right) in enumerate(self._pairs):
