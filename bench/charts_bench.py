@@ -272,8 +272,10 @@ def main() -> int:
     from cloudroute_desk.views.charts.pipeline_chart import PipelineChart
     from cloudroute_desk.views.charts.review_latency_chart import ReviewLatencyChart
     from cloudroute_desk.views.charts.routing_chart import RoutingChart
+    from cloudroute_desk.views.gui_collector import GuiThreadCollector
 
     app = QApplication.instance() or QApplication(sys.argv)
+    GuiThreadCollector(app)  # collects garbage as the app does: on the GUI thread only
     app.setStyle("Fusion")
     views = [PipelineChart(), DaysChart(), RoutingChart(), CloseRateChart(), ReviewLatencyChart()]
     for view in views:

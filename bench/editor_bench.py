@@ -36,6 +36,7 @@ from cloudroute_desk.domain.ace.form import AceForm
 from cloudroute_desk.domain.catalog import Pool
 from cloudroute_desk.services import drafts, records
 from cloudroute_desk.views.editor.autosave import AUTOSAVE_DELAY_MS
+from cloudroute_desk.views.gui_collector import GuiThreadCollector
 
 LOSS_BUDGET_MS = 1000
 
@@ -118,6 +119,7 @@ def bench_form(runs: int, repeat: int) -> None:
     from cloudroute_desk.views.editor.record_form import RecordForm
 
     app = QApplication.instance() or QApplication([])
+    GuiThreadCollector(app)  # collects garbage as the app does: on the GUI thread only
     form = RecordForm()
     form.set_context(ValidationContext(partner_tier=Tier.ADVANCED, today=date(2026, 6, 1)))
     form.resize(1000, 800)

@@ -47,6 +47,7 @@ from cloudroute_desk.services.drafts import DraftStore
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
 from cloudroute_desk.views.editor import RecordEditorPane
+from cloudroute_desk.views.gui_collector import GuiThreadCollector
 from cloudroute_desk.views.main_window import MainWindow
 from tests.editor_helpers import seed_record
 from tests.factories import add_inquiry, add_partner, add_record
@@ -262,6 +263,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4.0)
     args = parser.parse_args()
     app = QApplication([])
+    GuiThreadCollector(app)  # collects garbage as the app does: on the GUI thread only
     heartbeat = Heartbeat()
     print(f"longest GUI-thread gap, median of {args.runs} runs of {args.seconds:g} s", flush=True)
     print(f"{'fault':<44} {'median ms':>10} {'worst ms':>9} {'yardstick':>10}")

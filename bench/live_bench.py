@@ -42,6 +42,7 @@ from cloudroute_desk.db.tables import AceRecordRow, InquiryRow
 from cloudroute_desk.demo.generator import generate_demo
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
+from cloudroute_desk.views.gui_collector import GuiThreadCollector
 from cloudroute_desk.views.main_window import MainWindow
 
 TARGET_MS = {"postgresql": 1000, "sqlite": 2000}
@@ -135,6 +136,7 @@ def main() -> None:
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    GuiThreadCollector(app)  # collects garbage as the app does: on the GUI thread only
     import asyncio
 
     import qasync

@@ -36,6 +36,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from cloudroute_desk.db.opening import open_database  # noqa: E402
 from cloudroute_desk.services.executor import DbExecutor  # noqa: E402
 from cloudroute_desk.views.context import AppContext  # noqa: E402
+from cloudroute_desk.views.gui_collector import GuiThreadCollector  # noqa: E402
 from cloudroute_desk.views.main_window import MainWindow  # noqa: E402
 from tests.net_proxy import NetProxy  # noqa: E402
 
@@ -61,6 +62,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=6.0)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    GuiThreadCollector(app)  # collects garbage as the app does: on the GUI thread only
     heartbeat = Heartbeat()
     phases: dict[str, list[float]] = {
         "first second, no copy": [],

@@ -40,6 +40,7 @@ from cloudroute_desk.domain.routing.values import (
     Ranking,
 )
 from cloudroute_desk.services.assignment_plan import InquiryRouting
+from cloudroute_desk.views.gui_collector import GuiThreadCollector
 from cloudroute_desk.views.partners.partner_pane import PartnerPane
 
 BUDGET_MS = 16.0
@@ -171,6 +172,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
     app = QApplication([])
+    GuiThreadCollector(app)  # collects garbage as the app does: on the GUI thread only
     pane = PartnerPane(_NoExecutor())  # type: ignore[arg-type]
     pane.resize(1280, 800)
     pane.show()

@@ -51,6 +51,7 @@ from cloudroute_desk.domain.catalog import FundingStage, InquiryStatus, Region
 from cloudroute_desk.domain.queue_filter import QueueFilter, SlaState, SortKey
 from cloudroute_desk.models import inquiry_queue_model as qm
 from cloudroute_desk.services.executor import DbExecutor
+from cloudroute_desk.views.gui_collector import GuiThreadCollector
 from cloudroute_desk.views.queue import QueuePane
 
 TARGETS_MS = {
@@ -577,6 +578,7 @@ def main() -> int:
     args = parser.parse_args()
 
     app = QApplication(sys.argv[:1])
+    GuiThreadCollector(app)  # collects garbage as the app does: on the GUI thread only
     TimedPaints.install()
     database = open_database(args.db)
     print(f"database: {database.display_name}")

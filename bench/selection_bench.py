@@ -55,6 +55,7 @@ from cloudroute_desk.db.tables import AceRecordRow
 from cloudroute_desk.demo.generator import generate_demo
 from cloudroute_desk.services.executor import DbExecutor
 from cloudroute_desk.views.context import AppContext
+from cloudroute_desk.views.gui_collector import GuiThreadCollector
 from cloudroute_desk.views.main_window import MainWindow
 from tests.net_proxy import NetProxy
 
@@ -282,6 +283,7 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     args = parser.parse_args()
     app = QApplication([])
+    GuiThreadCollector(app)  # collects garbage as the app does: on the GUI thread only
     print(
         f"one selection filling every pane: medians of {args.runs} runs, "
         f"{args.inquiries} inquiries, {args.partners} partners",
