@@ -26,6 +26,7 @@ from cloudroute_desk.views.charts.chart_view import ChartView
 from cloudroute_desk.views.charts.close_rate_chart import CloseRateChart
 from cloudroute_desk.views.charts.days_chart import DaysChart
 from cloudroute_desk.views.charts.panel import ChartsPanel
+from cloudroute_desk.views.charts.pipeline_chart import PipelineChart
 from cloudroute_desk.views.charts.review_latency_chart import ReviewLatencyChart
 from cloudroute_desk.views.charts.routing_chart import RoutingChart
 from cloudroute_desk.views.theme import dark_palette
@@ -381,7 +382,9 @@ def test_a_cached_axis_redraws_for_new_labels_and_only_then(qtbot: QtBot) -> Non
     assert axis.picture is drawn
 
 
-@pytest.mark.parametrize("kind", [RoutingChart, CloseRateChart, ReviewLatencyChart, DaysChart])
+@pytest.mark.parametrize(
+    "kind", [PipelineChart, RoutingChart, CloseRateChart, ReviewLatencyChart, DaysChart]
+)
 def test_the_first_paint_of_a_fresh_chart_is_its_finished_picture(
     qtbot: QtBot, database: Database, sample: Sample, kind: type[ChartView]
 ) -> None:

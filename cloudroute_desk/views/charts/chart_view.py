@@ -144,13 +144,12 @@ class ChartView(QWidget):
         for position, plot in enumerate(plots):
             layout.addItem(plot, row=0 if self.wide else position, col=position if self.wide else 0)
 
-    def fit_axes(self) -> None:
-        """Size every axis for its new tick labels before the paint (``axis_fit``); the
-        last call of a draw, once every text that may change a size is set."""
+    def fit_axes(self, sides: Sequence[str] = ("left", "bottom", "right", "top")) -> None:
+        """Size the plots' axes on ``sides`` for their new tick labels before the paint
+        (``axis_fit``); the last call of a draw, once every text that may change a size is
+        set."""
         plots = [item for item in self.canvas.ci.items if isinstance(item, pg.PlotItem)]
-        fit_tick_labels(
-            plot.getAxis(side) for plot in plots for side in ("left", "bottom", "right", "top")
-        )
+        fit_tick_labels(plot.getAxis(side) for plot in plots for side in sides)
 
     def watch_bars(self, plot: pg.PlotItem) -> BarHits:
         hits = BarHits(plot, self.canvas.scene(), self)

@@ -140,6 +140,9 @@ class PipelineChart(ChartView):
             f"{compact_money(sum(c.awarded_usd for c in self.data.cells))} approved · "
             f"credited {percent(share, decimals=1)} of filed"
         )
+        # The count axes only: a category axis measured before the layout has given it its
+        # width wraps its labels for too little room, and the two plots come out unequal.
+        self.fit_axes(sides=("left",))
 
     def _draw_pipeline(self) -> None:
         pools = self.data.pools
