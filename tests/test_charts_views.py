@@ -10,7 +10,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QFontMetrics, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -403,3 +403,35 @@ def test_the_first_paint_of_a_fresh_chart_is_its_finished_picture(
         QApplication.processEvents()
         qtbot.wait(20)
     assert first == chart.grab().toImage()
+
+
+class _Paints(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.count += event.type() == QEvent.Type.Paint
+        return False
+
+
+@pytest.mark.parametrize(
+    "kind", [PipelineChart, RoutingChart, CloseRateChart, ReviewLatencyChart, DaysChart]
+)
+def test_a_fresh_chart_paints_its_data_once(
+    qtbot: QtBot, database: Database, sample: Sample, kind: type[ChartView]
+) -> None:
+    """What pyqtgraph works out while painting (view transforms, item bounds) is settled
+    before the paint, so it marks nothing dirty: no second paint of every item."""
+    chart = kind()
+    qtbot.addWidget(chart)
+    chart.resize(1280, 800)
+    chart.show()
+    qtbot.waitExposed(chart)
+    qtbot.wait(300)  # a chart's warm-up, as while its data loads
+    paints = _Paints()
+    chart.canvas.viewport().installEventFilter(paints)
+    chart.show_data(chart.load_job(ChartFilter())(database), ChartFilter())
+    qtbot.waitUntil(lambda: paints.count > 0)
+    qtbot.wait(200)
+    assert paints.count == 1

@@ -144,12 +144,19 @@ class ChartView(QWidget):
         for position, plot in enumerate(plots):
             layout.addItem(plot, row=0 if self.wide else position, col=position if self.wide else 0)
 
-    def fit_axes(self, sides: Sequence[str] = ("left", "bottom", "right", "top")) -> None:
-        """Size the plots' axes on ``sides`` for their new tick labels before the paint
-        (``axis_fit``); the last call of a draw, once every text that may change a size is
-        set."""
+    def settle_for_paint(self, sides: Sequence[str] = ("left", "bottom", "right", "top")) -> None:
+        """Bring the scene to what the next paint will show, so that paint is the finished
+        picture and the only one: the axes on ``sides`` sized for their new tick labels and
+        the layouts applied (``axis_fit``), then what pyqtgraph otherwise works out while
+        painting (each view box's transform, each item's bounds), whose changes would mark
+        the items dirty and paint them all again. The last call of a draw, once every text
+        that may change a size is set."""
         plots = [item for item in self.canvas.ci.items if isinstance(item, pg.PlotItem)]
         fit_tick_labels(plot.getAxis(side) for plot in plots for side in sides)
+        scene = self.canvas.scene()
+        scene.prepareForPaint()
+        for item in scene.items():
+            item.boundingRect()
 
     def watch_bars(self, plot: pg.PlotItem) -> BarHits:
         hits = BarHits(plot, self.canvas.scene(), self)

@@ -122,7 +122,7 @@ class CloseRateChart(ChartView):
             f"{self.data.decided:,} decided records "
             f"(a downgrade counts {DOWNGRADE_WEIGHT:g} of an approval)"
         )
-        self.fit_axes()
+        self.settle_for_paint()
 
     def _register_hits(self, xs: list[int]) -> None:
         self.hits.clear()

@@ -240,7 +240,7 @@ class DaysChart(ChartView):
             for p in shown
         ]
         self.summary.setText(" · ".join(parts) or "No credited records match the filters.")
-        self.fit_axes()
+        self.settle_for_paint()
 
     def _draw_trend(self) -> None:
         months = self.data.months

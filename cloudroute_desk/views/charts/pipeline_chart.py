@@ -142,7 +142,7 @@ class PipelineChart(ChartView):
         )
         # The count axes only: a category axis measured before the layout has given it its
         # width wraps its labels for too little room, and the two plots come out unequal.
-        self.fit_axes(sides=("left",))
+        self.settle_for_paint(sides=("left",))
 
     def _draw_pipeline(self) -> None:
         pools = self.data.pools

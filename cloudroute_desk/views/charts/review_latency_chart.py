@@ -186,7 +186,7 @@ class ReviewLatencyChart(ChartView):
             f"rejection rate {percent(rejected / decided if decided else None, decimals=1)} "
             f"of {decided:,} decided"
         )
-        self.fit_axes()
+        self.settle_for_paint()
 
     def csv_table(self) -> CsvTable:
         header = [

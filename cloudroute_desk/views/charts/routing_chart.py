@@ -130,7 +130,7 @@ class RoutingChart(ChartView):
             f"{percent(total.share_on_time, decimals=1)} routed within {sla} h "
             f"({total.on_time:,} of {total.measured:,}; open inquiries past the SLA count as late)"
         )
-        self.fit_axes()
+        self.settle_for_paint()
 
     def _set_sla_label(self, sla: int) -> None:
         if self._sla_text is None:
