@@ -6,12 +6,12 @@ import os
 import re
 import statistics
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import DateTime, select
 
 from cloudroute_desk.cli import demo_cmd, main
 from cloudroute_desk.db import bulk, chart_months, routing_queries
@@ -513,6 +513,53 @@ def test_worker_processes_make_the_same_demo_as_one_thread(
             assert [row[0] for row in rows] == list(range(1, len(rows) + 1)), name
     finally:
         reference.dispose()
+
+
+def _raw_text(database: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """The bulk tables as SQLite stores them: driver values, no SQLAlchemy conversion."""
+    with database.reading() as session:
+        connection = session.connection()
+        return {
+            name: list(connection.exec_driver_sql(f'SELECT * FROM "{name}" ORDER BY id').all())
+            for name in bulk.BULK_TABLES
+        }
+
+
+def test_the_bulk_loader_stores_what_a_sqlalchemy_insert_stores(tmp_path: Path) -> None:
+    """The loader converts values itself (``bulk.prepare``, column by column): the same
+    rows inserted the ordinary way store the same text, dates and JSON included."""
+    loaded = _sqlite(tmp_path, "loaded.sqlite")
+    inserted = _sqlite(tmp_path, "inserted.sqlite")
+    try:
+        _generate(loaded, seed=3, inquiries=200)
+        with loaded.reading() as session:
+            values = {
+                name: [dict(row._mapping) for row in session.execute(select(table)).all()]
+                for name, table in ((n, metadata.tables[n]) for n in bulk.BULK_TABLES)
+            }
+        with inserted.writing() as session:
+            for name in bulk.BULK_TABLES:
+                session.execute(metadata.tables[name].insert(), values[name])
+        assert _raw_text(inserted) == _raw_text(loaded)
+    finally:
+        loaded.dispose()
+        inserted.dispose()
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2025, 5, 25, 1, 34, 5),
+        datetime(2025, 1, 2, 3, 4, 5, 6),
+        datetime(999, 12, 31, 23, 59, 59, 999_999),
+        datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
+    ],
+)
+def test_the_bulk_loaders_datetime_text_is_sqlalchemys(moment: datetime) -> None:
+    ordinary = DateTime().dialect_impl(bulk.SQLITE_DIALECT).bind_processor(bulk.SQLITE_DIALECT)
+    assert ordinary is not None
+    prepared = bulk.prepare("sqlite", "audit_events", [{"id": 1, "at": moment}])
+    assert prepared.values == [(1, ordinary(moment))]
 
 
 def test_renumbered_chunks_keep_every_reference(database: Database) -> None:

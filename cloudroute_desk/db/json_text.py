@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+"""One encoder for every value: ``json.dumps`` with a separator builds a new one per call."""
+
 
 def json_text(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))
+    return _ENCODER.encode(value)
