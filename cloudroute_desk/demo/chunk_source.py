@@ -9,9 +9,9 @@ rows to driver values and sends them. The loading process only unpickles and wri
 thread: a second thread of Python beside the driver's ``executemany`` would hand the GIL back
 and forth once per row.
 
-With ``workers == 0`` (the default: on the shared 2-core machine the workers measured no
-faster, see the README's Known gaps; and always in a frozen app, where no interpreter can be
-started) a helper thread makes the chunks while the database writes the previous one.
+With ``workers == 0`` (the app's first-use demo, and always in a frozen app, where no
+interpreter can be started) a helper thread makes the chunks while the database writes the
+previous one; the command line's default is two workers (``cli/demo_cmd``).
 
 The order of the chunks, and therefore the data, does not depend on the workers: a chunk is
 the same wherever it is made (``demo/chunks``).
@@ -149,17 +149,16 @@ def _in_processes(plan: ChunkPlan, count: int) -> Iterator[MadeChunk]:
         for number in range(count):
             workers.append(_Worker(plan, number, count))
         bases: Counts = first_bases(plan)
-        counted = 0
         for index in range(plan.chunks):
-            # Every worker's next chunk gets its ids before this one is read, so all of them
-            # renumber and convert while this process writes.
-            while counted < min(index + count, plan.chunks):
-                worker = workers[counted % count]
-                made: Counts = worker.receive()
-                worker.send(bases)
-                bases = following_bases(bases, made)
-                counted += 1
-            yield workers[index % count].receive()
+            # This chunk's counts, its ids back, then the chunk; nothing of a later chunk
+            # first: that would wait for a worker still making it while this chunk's worker,
+            # done, is stuck writing tens of MB into a full pipe, and the workers would take
+            # turns instead of working side by side.
+            worker = workers[index % count]
+            made: Counts = worker.receive()
+            worker.send(bases)
+            bases = following_bases(bases, made)
+            yield worker.receive()
     finally:
         for worker in workers:
             worker.close()
