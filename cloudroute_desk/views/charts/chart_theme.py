@@ -71,6 +71,10 @@ class ChartTheme:
             # each blended across the plot into the axis's cache: about 4 ms per axis every
             # time its range changes, a fifth of a fresh Days chart's first draw.
             axis.setStyle(maxTickLevel=1)
+            # No axis here has units, so pyqtgraph never applies an SI prefix; with the
+            # feature on it still sets the label's HTML again on every range change (~400
+            # times in a fresh Days chart's first draw).
+            axis.enableAutoSIPrefix(False)
             axis.setPen(pg.mkPen(self.muted))
             axis.setTextPen(pg.mkPen(self.foreground))
             label = axis.labelText
