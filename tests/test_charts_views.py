@@ -24,6 +24,7 @@ from cloudroute_desk.views.charts.bar_hits import BarHit
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_view import ChartView
 from cloudroute_desk.views.charts.close_rate_chart import CloseRateChart
+from cloudroute_desk.views.charts.count_axis import CountAxis
 from cloudroute_desk.views.charts.days_chart import DaysChart
 from cloudroute_desk.views.charts.panel import ChartsPanel
 from cloudroute_desk.views.charts.pipeline_chart import PipelineChart
@@ -435,3 +436,15 @@ def test_a_fresh_chart_paints_its_data_once(
     qtbot.waitUntil(lambda: paints.count > 0)
     qtbot.wait(200)
     assert paints.count == 1
+
+
+def test_count_ticks_of_ten_thousand_and_more_are_grouped_digits(qapp: QApplication) -> None:
+    axis = CountAxis("left")
+    assert axis.tickStrings([0.0, 500_000.0, 1_000_000.0, 1_500_000.0], 1.0, 500_000.0) == [
+        "0",
+        "500,000",
+        "1,000,000",
+        "1,500,000",
+    ]
+    assert axis.tickStrings([2_000.0, 4_000.0], 1.0, 2_000.0) == ["2000", "4000"]
+    assert axis.tickStrings([0.5, 1.0], 1.0, 0.5) == ["0.5", "1.0"]

@@ -25,6 +25,7 @@ from cloudroute_desk.services import charts
 from cloudroute_desk.views.charts.bar_hits import BarHit
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_view import ChartView, CsvTable
+from cloudroute_desk.views.charts.count_axis import CountAxis
 
 BAR_WIDTH = 0.7
 
@@ -61,7 +62,10 @@ class PipelineChart(ChartView):
         self.state_axis = CategoryAxis("bottom")
         self.state_axis.set_labels([STATE_TICKS[s] for s in PIPELINE_STATES])
         self.plot = self.canvas.addPlot(
-            row=0, col=0, axisItems={"bottom": self.state_axis}, enableMenu=False
+            row=0,
+            col=0,
+            axisItems={"bottom": self.state_axis, "left": CountAxis("left")},
+            enableMenu=False,
         )
         self.plot.setTitle("Records by state, stacked by pool")
         self.plot.setLabel("bottom", "Record state")
@@ -70,7 +74,10 @@ class PipelineChart(ChartView):
 
         self.funnel_axis = CategoryAxis("bottom")
         self.funnel_plot = self.canvas.addPlot(
-            row=1, col=0, axisItems={"bottom": self.funnel_axis}, enableMenu=False
+            row=1,
+            col=0,
+            axisItems={"bottom": self.funnel_axis, "left": CountAxis("left")},
+            enableMenu=False,
         )
         self.funnel_plot.setTitle("Funnel: records at or past each step")
         self.funnel_plot.setLabel("left", "Records (count)")

@@ -31,6 +31,7 @@ from cloudroute_desk.services.review_figures import ReviewLatencyData
 from cloudroute_desk.views.charts.bar_hits import BarHit, BarHits
 from cloudroute_desk.views.charts.category_axis import CategoryAxis
 from cloudroute_desk.views.charts.chart_view import ChartView, CsvTable
+from cloudroute_desk.views.charts.count_axis import CountAxis
 
 BAR_WIDTH = 0.7
 
@@ -44,7 +45,10 @@ class _BarPlot:
         self.counts = counts
         """Whole numbers: ticks on integers only."""
         self.axis = CategoryAxis("bottom")
-        self.plot = pg.PlotItem(axisItems={"bottom": self.axis}, enableMenu=False)
+        left_axis = CountAxis("left") if counts else pg.AxisItem("left")
+        self.plot = pg.PlotItem(
+            axisItems={"bottom": self.axis, "left": left_axis}, enableMenu=False
+        )
         self.plot.setTitle(title)
         self.plot.setLabel("left", left)
         self.plot.setMouseEnabled(x=False, y=False)
