@@ -481,6 +481,26 @@ def test_a_jump_paints_its_rows_without_a_screen_of_placeholders_first(  # type:
     assert screens and all(screens)
 
 
+def test_rows_in_before_the_hold_ends_are_not_painted_again_when_it_ends(  # type: ignore[no-untyped-def]
+    qtbot,
+    pane: QueuePane,
+    database: Database,
+    executor: DbExecutor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _seed(database, 200)
+    _reload(qtbot, pane)
+    settle(qtbot, executor)
+    """The hold's timer repaints the placeholders if the rows are late; rows that came in
+    time stop it, or it would paint the whole screen once more for nothing."""
+    pane.table.unread_hold_ms = 10_000
+    screens = _screens_painted(pane, monkeypatch)
+    pane.table.scrollToBottom()
+    qtbot.waitUntil(lambda: pane.model.row_object(199) is not None and bool(screens))
+    QApplication.processEvents()
+    assert not pane.table._unread_timer.isActive()
+
+
 def test_rows_slow_to_come_show_placeholders_after_the_hold_and_keep_them(  # type: ignore[no-untyped-def]
     qtbot,
     pane: QueuePane,

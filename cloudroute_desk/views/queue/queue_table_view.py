@@ -77,6 +77,7 @@ class QueueTableView(QTableView):
         first, last = self.visible_rows()
         if first < 0 or model.row_object(first) is not None or model.row_object(last) is not None:
             self._unread_since = None
+            self._unread_timer.stop()  # the rows are in: no repaint for the hold's end
             return False
         now = time.monotonic()
         if self._unread_since is None:
