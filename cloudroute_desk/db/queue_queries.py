@@ -37,9 +37,11 @@ from cloudroute_desk.db.tables import (
     AceRecordRow,
     AuditEventRow,
     InquiryRow,
+    InquirySpendRow,
     PartnerRow,
 )
 from cloudroute_desk.domain.catalog import WAITING_STATUSES
+from cloudroute_desk.domain.entities import SpendLine
 from cloudroute_desk.domain.queue_filter import (
     QueueFilter,
     SlaState,
@@ -454,3 +456,23 @@ def ace_records(session: Session, inquiry_id: int) -> list[tuple[AceRecordRow, s
         .order_by(AceRecordRow.created_at, AceRecordRow.id)
     )
     return [(record, str(name)) for record, name in rows]
+
+
+def inquiry_row_with_spend(
+    session: Session, inquiry_id: int
+) -> tuple[InquiryRow, list[SpendLine]] | None:
+    """The inquiry's row and its spend lines, in one query (one round trip, not two)."""
+    found = session.execute(
+        select(InquiryRow, InquirySpendRow.service, InquirySpendRow.monthly_usd)
+        .outerjoin(InquirySpendRow, InquirySpendRow.inquiry_id == InquiryRow.id)
+        .where(InquiryRow.id == inquiry_id)
+        .order_by(InquirySpendRow.id)
+    ).all()
+    if not found:
+        return None
+    spend = [
+        SpendLine(service=service, monthly_usd=monthly)
+        for _, service, monthly in found
+        if service is not None
+    ]
+    return found[0][0], spend

@@ -14,18 +14,18 @@ from sqlalchemy.orm import Session
 
 from cloudroute_desk.db.customer_queries import customer_records
 from cloudroute_desk.db.mapping import inquiry_from_row, partner_from_row, record_summary_from_row
+from cloudroute_desk.db.queue_queries import inquiry_row_with_spend
 from cloudroute_desk.db.tables import (
     AceRecordRow,
     AssignmentRow,
     AuditEventRow,
     InquiryRow,
-    InquirySpendRow,
     PartnerRow,
 )
 from cloudroute_desk.domain.ace.export import RoutingIdentity
 from cloudroute_desk.domain.catalog import Pool, RecordState
 from cloudroute_desk.domain.customer import aws_account_key
-from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, Partner, SpendLine
+from cloudroute_desk.domain.entities import AceRecordSummary, Inquiry, Partner
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,26 +126,6 @@ def account_id_column(fields: dict[str, Any]) -> str:
 def load_inquiry(session: Session, inquiry_id: int) -> Inquiry | None:
     found = inquiry_row_with_spend(session, inquiry_id)
     return inquiry_from_row(*found) if found is not None else None
-
-
-def inquiry_row_with_spend(
-    session: Session, inquiry_id: int
-) -> tuple[InquiryRow, list[SpendLine]] | None:
-    """The inquiry's row and its spend lines, in one query (one round trip, not two)."""
-    found = session.execute(
-        select(InquiryRow, InquirySpendRow.service, InquirySpendRow.monthly_usd)
-        .outerjoin(InquirySpendRow, InquirySpendRow.inquiry_id == InquiryRow.id)
-        .where(InquiryRow.id == inquiry_id)
-        .order_by(InquirySpendRow.id)
-    ).all()
-    if not found:
-        return None
-    spend = [
-        SpendLine(service=service, monthly_usd=monthly)
-        for _, service, monthly in found
-        if service is not None
-    ]
-    return found[0][0], spend
 
 
 def load_partner(session: Session, partner_id: int) -> Partner | None:

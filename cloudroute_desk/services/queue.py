@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from cloudroute_desk.db import assignment_queries, customer_queries, record_queries
+from cloudroute_desk.db import assignment_queries, customer_queries
 from cloudroute_desk.db import queue_queries as q
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.mapping import inquiry_from_row, record_summary_from_row
@@ -323,7 +323,7 @@ class InquiryDetail:
 def inquiry_detail(database: Database, inquiry_id: int) -> InquiryDetail | None:
     # No snapshot: a display, reloaded when the change feed says it moved.
     with database.reading(snapshot=False) as session:
-        found = record_queries.inquiry_row_with_spend(session, inquiry_id)
+        found = q.inquiry_row_with_spend(session, inquiry_id)
         if found is None:
             return None
         row, spend = found

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from cloudroute_desk.db import audit, routing_queries
+from cloudroute_desk.db import audit, queue_queries, routing_queries
 from cloudroute_desk.db import record_queries as queries
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.db.mapping import inquiry_from_row
@@ -257,7 +257,7 @@ def inquiry_records(database: Database, inquiry_id: int, *, open_first: bool) ->
     opened: one session, instead of a list, then a second request for the record. No
     snapshot: a display, reloaded when the change feed says it moved."""
     with database.reading(snapshot=False) as session:
-        found = queries.inquiry_row_with_spend(session, inquiry_id)
+        found = queue_queries.inquiry_row_with_spend(session, inquiry_id)
         # The row is held for the session: the identity map then answers the record's own
         # lookups of it.
         inquiry = inquiry_from_row(*found) if found is not None else None
