@@ -10,7 +10,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QFontMetrics, QImage, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -33,6 +33,7 @@ from cloudroute_desk.views.charts.routing_chart import RoutingChart
 from cloudroute_desk.views.theme import dark_palette
 from tests.db_worker import settle
 from tests.factories import add_record
+from tests.paint_counter import PaintCounter
 from tests.review_samples import add_reviews
 from tests.test_charts_data import Sample, build_sample
 
@@ -383,6 +384,17 @@ def test_a_cached_axis_redraws_for_new_labels_and_only_then(qtbot: QtBot) -> Non
     assert axis.picture is drawn
 
 
+def _fresh_chart(qtbot: QtBot, kind: type[ChartView]) -> ChartView:
+    """A new chart of ``kind`` on screen, warmed up as while its first data loads."""
+    chart = kind()
+    qtbot.addWidget(chart)
+    chart.resize(1280, 800)
+    chart.show()
+    qtbot.waitExposed(chart)
+    qtbot.wait(300)
+    return chart
+
+
 @pytest.mark.parametrize(
     "kind", [PipelineChart, RoutingChart, CloseRateChart, ReviewLatencyChart, DaysChart]
 )
@@ -391,12 +403,7 @@ def test_the_first_paint_of_a_fresh_chart_is_its_finished_picture(
 ) -> None:
     """Its axes are sized for their tick labels before the paint, so the chart is not laid
     out and painted a second time once pyqtgraph has learnt their size while painting."""
-    chart = kind()
-    qtbot.addWidget(chart)
-    chart.resize(1280, 800)
-    chart.show()
-    qtbot.waitExposed(chart)
-    qtbot.wait(300)  # a chart's warm-up, as while its data loads
+    chart = _fresh_chart(qtbot, kind)
     chart.show_data(chart.load_job(ChartFilter())(database), ChartFilter())
     chart.show_empty_state()
     first = chart.grab().toImage()  # what the first paint shows
@@ -404,16 +411,6 @@ def test_the_first_paint_of_a_fresh_chart_is_its_finished_picture(
         QApplication.processEvents()
         qtbot.wait(20)
     assert first == chart.grab().toImage()
-
-
-class _Paints(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        self.count += event.type() == QEvent.Type.Paint
-        return False
 
 
 @pytest.mark.parametrize(
@@ -424,14 +421,8 @@ def test_a_fresh_chart_paints_its_data_once(
 ) -> None:
     """What pyqtgraph works out while painting (view transforms, item bounds) is settled
     before the paint, so it marks nothing dirty: no second paint of every item."""
-    chart = kind()
-    qtbot.addWidget(chart)
-    chart.resize(1280, 800)
-    chart.show()
-    qtbot.waitExposed(chart)
-    qtbot.wait(300)  # a chart's warm-up, as while its data loads
-    paints = _Paints()
-    chart.canvas.viewport().installEventFilter(paints)
+    chart = _fresh_chart(qtbot, kind)
+    paints = PaintCounter(chart.canvas.viewport())
     chart.show_data(chart.load_job(ChartFilter())(database), ChartFilter())
     qtbot.waitUntil(lambda: paints.count > 0)
     qtbot.wait(200)

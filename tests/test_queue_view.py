@@ -8,9 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, Qt
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent, QFont, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem, QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionViewItem, QTableView
 
 from cloudroute_desk.db.engine import Database
 from cloudroute_desk.domain.catalog import InquiryStatus, Region
@@ -27,6 +27,7 @@ from cloudroute_desk.views.queue.sla_colors import sla_color, sla_colors
 from cloudroute_desk.views.theme import dark_palette
 from tests.db_worker import hold_calls, settle
 from tests.factories import add_inquiry, add_partner, add_record, make_inquiry
+from tests.paint_counter import PaintCounter
 
 ROWS_ADDED = Changes.of(ChangeKind.INQUIRIES_ADDED, inquiries=ALL_ROWS)
 """What the seeding helpers did behind the pane's back."""
@@ -356,20 +357,6 @@ def test_a_cell_never_shows_the_previous_cells_roles(  # type: ignore[no-untyped
         assert option.text == pane.model.index(breached, qm.COL_COMPANY).data()
 
 
-class _Paints(QObject):
-    """Counts the paint events a widget gets."""
-
-    def __init__(self, widget: QWidget) -> None:
-        super().__init__(widget)
-        self.count = 0
-        widget.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
-
-
 def test_a_filter_that_changes_the_row_count_paints_the_rows_once(  # type: ignore[no-untyped-def]
     qtbot, pane: QueuePane, database: Database, executor: DbExecutor
 ) -> None:
@@ -378,7 +365,7 @@ def test_a_filter_that_changes_the_row_count_paints_the_rows_once(  # type: igno
     _seed(database, 30)
     pane.model.PAGE_SIZE = 100
     _reload(qtbot, pane)
-    paints = _Paints(pane.table.viewport())
+    paints = PaintCounter(pane.table.viewport())
     settle(qtbot, executor)  # the reload's header counts are in too
     QApplication.processEvents()
     paints.count = 0
@@ -409,7 +396,7 @@ def test_a_count_that_arrives_after_the_rows_resizes_the_scrollbar_without_a_rep
     _seed(database, 90)
     pane.model.PAGE_SIZE = 40
     _reload(qtbot, pane)
-    paints = _Paints(pane.table.viewport())
+    paints = PaintCounter(pane.table.viewport())
     painted = hold_calls(monkeypatch, queue_service, "count")  # the count comes after the paint
     settle(qtbot, executor)  # the reload's header counts are in too
     QApplication.processEvents()
@@ -479,25 +466,8 @@ def test_a_jump_paints_its_rows_without_a_screen_of_placeholders_first(  # type:
     qtbot.waitUntil(lambda: pane.model.row_object(199) is not None and bool(screens))
     QApplication.processEvents()
     assert screens and all(screens)
-
-
-def test_rows_in_before_the_hold_ends_are_not_painted_again_when_it_ends(  # type: ignore[no-untyped-def]
-    qtbot,
-    pane: QueuePane,
-    database: Database,
-    executor: DbExecutor,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    _seed(database, 200)
-    _reload(qtbot, pane)
-    settle(qtbot, executor)
-    """The hold's timer repaints the placeholders if the rows are late; rows that came in
-    time stop it, or it would paint the whole screen once more for nothing."""
-    pane.table.unread_hold_ms = 10_000
-    screens = _screens_painted(pane, monkeypatch)
-    pane.table.scrollToBottom()
-    qtbot.waitUntil(lambda: pane.model.row_object(199) is not None and bool(screens))
-    QApplication.processEvents()
+    # Rows in before the hold ran out stop its timer, which would repaint the whole screen
+    # once more for nothing.
     assert not pane.table._unread_timer.isActive()
 
 
